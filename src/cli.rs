@@ -1,0 +1,439 @@
+//! Every command and option of rel (clap derive). Doc comments are the help text.
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A terminal relationship journal: log every touch, see who is due, keep the REITH record.
+#[derive(Debug, Parser)]
+#[command(name = "rel", version, max_term_width = 100)]
+#[command(
+    after_help = "Run 'rel <command> --help' for a command's options. Exit codes: 0 ok, \
+1 runtime failure, 2 usage error, 3 contact or record not found / ambiguous."
+)]
+pub struct Cli {
+    /// Database file [env: REL_DB] (default: <data dir>/rel/rel.db)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format (default: table on a terminal, tsv otherwise)
+    #[arg(
+        long,
+        global = true,
+        env = "REL_FORMAT",
+        value_enum,
+        hide_env_values = true
+    )]
+    pub format: Option<Format>,
+
+    /// When to use colour (NO_COLOR is honoured)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print nothing on success
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a contact; prints its handle
+    Add(AddArgs),
+    /// Change a contact's fields
+    Edit(EditArgs),
+    /// List contacts with their last touch and next due date
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show a contact's card, REITH profile, open follow-ups and recent interactions
+    Show(ShowArgs),
+    /// Record an interaction (a call, a meeting…); prints its id
+    Log(LogArgs),
+    /// Change a logged interaction
+    Amend(AmendArgs),
+    /// Delete interactions
+    Unlog(UnlogArgs),
+    /// What needs attention now: follow-ups due, then contacts due, most overdue first
+    Due(DueArgs),
+    /// Push a contact's next due date without logging
+    Snooze(SnoozeArgs),
+    /// Interactions, newest first
+    #[command(visible_alias = "history")]
+    Timeline(TimelineArgs),
+    /// Full-text search over notes and contact fields, best match first
+    Search(SearchArgs),
+    /// Add a follow-up; prints its id
+    Remind(RemindArgs),
+    /// Open follow-ups, soonest first
+    Followups(FollowupsArgs),
+    /// Mark follow-ups done
+    Done(DoneArgs),
+    /// REITH profile, touches per channel and per month
+    Stats(StatsArgs),
+    /// Hide a contact from list and due
+    Archive(WhoArg),
+    /// Bring an archived contact back
+    Unarchive(WhoArg),
+    /// Delete a contact and the interactions that involve only them
+    Rm(RmArgs),
+    /// Bring contacts (and, from JSON, everything) in; idempotent
+    Import(ImportArgs),
+    /// Write everything (json), interactions (csv) or due dates (ics)
+    Export(ExportArgs),
+    /// Write a consistent copy of the database
+    Backup(BackupArgs),
+    /// Show or change settings kept in the database
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+/// Contact fields shared by `add` and `edit`.
+#[derive(Debug, Args, Default)]
+pub struct ContactFields {
+    /// Organisation
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Role or title
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Email address (repeatable)
+    #[arg(long = "email", value_name = "EMAIL")]
+    pub emails: Vec<String>,
+    /// Phone number (repeatable)
+    #[arg(long = "phone", value_name = "PHONE")]
+    pub phones: Vec<String>,
+    /// Tag, e.g. key-account, coi (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// How often to be in touch: 3d, 2w, 1m, quarterly… (edit: also never, inherit)
+    #[arg(long, value_name = "CADENCE")]
+    pub every: Option<String>,
+    /// Birthday: YYYY-MM-DD or --MM-DD
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub birthday: Option<String>,
+    /// Who introduced them
+    #[arg(long, value_name = "WHO")]
+    pub via: Option<String>,
+    /// Free-text note about the contact
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Display name
+    pub name: String,
+    /// Handle to use instead of the one derived from the name
+    #[arg(long, value_name = "HANDLE")]
+    pub handle: Option<String>,
+    #[command(flatten)]
+    pub fields: ContactFields,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The contact (#ID, handle, name or a unique part of it)
+    pub who: String,
+    /// New display name (the handle stays)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// New handle
+    #[arg(long, value_name = "HANDLE")]
+    pub handle: Option<String>,
+    #[command(flatten)]
+    pub fields: ContactFields,
+    /// Remove a tag (repeatable)
+    #[arg(long, value_name = "TAG")]
+    pub untag: Vec<String>,
+    /// Remove an email address (repeatable)
+    #[arg(long, value_name = "EMAIL")]
+    pub drop_email: Vec<String>,
+    /// Remove a phone number (repeatable)
+    #[arg(long, value_name = "PHONE")]
+    pub drop_phone: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    Name,
+    Last,
+    Due,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only contacts with this tag
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Only contacts whose organisation contains this text
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Only archived contacts
+    #[arg(long, conflicts_with = "all")]
+    pub archived: bool,
+    /// Active and archived contacts
+    #[arg(long)]
+    pub all: bool,
+    /// Sort order
+    #[arg(long, value_enum, default_value_t = SortKey::Name)]
+    pub sort: SortKey,
+    /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The contact
+    pub who: String,
+    /// How many recent interactions to show
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+}
+
+/// REITH marks and channel shared by `log` and `amend`.
+#[derive(Debug, Args, Default)]
+pub struct TouchFields {
+    /// When it happened (WHEN; default now; not in the future)
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+    /// call, email, meeting, message, visit, event, social, other
+    #[arg(short, long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
+    /// A trait this touch showed: respect, empathy, integrity, trust, honesty (or r,e,i,t,h)
+    #[arg(short = 't', long = "trait", value_name = "TRAIT")]
+    pub shown: Vec<String>,
+    /// A trait this touch strained
+    #[arg(long, value_name = "TRAIT")]
+    pub strained: Vec<String>,
+    /// Write the note in $VISUAL / $EDITOR
+    #[arg(short, long)]
+    pub edit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Who it was with: WHO[,WHO…]
+    pub who: String,
+    /// The note (words are joined; '-' reads stdin)
+    #[arg(allow_hyphen_values = false)]
+    pub note: Vec<String>,
+    #[command(flatten)]
+    pub touch: TouchFields,
+    /// Add a follow-up due at WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub follow_up: Option<String>,
+    /// The follow-up's text (default: the note's first line)
+    #[arg(long, value_name = "TEXT", requires = "follow_up")]
+    pub todo: Option<String>,
+    /// Create contacts that do not exist yet
+    #[arg(long)]
+    pub add: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AmendArgs {
+    /// The interaction id
+    pub id: String,
+    /// A new note (replaces the old one)
+    pub note: Vec<String>,
+    #[command(flatten)]
+    pub touch: TouchFields,
+    /// Replace who it was with: WHO[,WHO…]
+    #[arg(long, value_name = "WHO,…")]
+    pub with: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlogArgs {
+    /// Interaction ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Do not ask
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Also what falls due within this long (e.g. 3d)
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
+    /// Only contacts with this tag
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// At most N rows
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// The contact
+    pub who: String,
+    /// Until when: a WHEN (friday, 2026-12-01) or a duration from now (2w)
+    pub until: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Only interactions with these contacts
+    pub who: Vec<String>,
+    /// From this WHEN on
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Up to this WHEN (a date includes the whole day)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only interactions that marked this trait (shown or strained)
+    #[arg(long = "trait", value_name = "TRAIT")]
+    pub traits: Option<String>,
+    /// Only this channel
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Option<String>,
+    /// Only interactions with a contact with this tag
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words, "phrases", prefix* (SQLite FTS5 syntax)
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// The contact
+    pub who: String,
+    /// When it is due
+    pub when: String,
+    /// What to do
+    #[arg(required = true)]
+    pub text: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupsArgs {
+    /// Include done follow-ups
+    #[arg(long)]
+    pub all: bool,
+    /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// Follow-up ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// One contact (default: everyone)
+    pub who: Option<String>,
+    /// Only interactions from this WHEN on
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArg {
+    /// The contact
+    pub who: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// The contact
+    pub who: String,
+    /// Do not ask
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Vcard,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read ('-' for stdin)
+    pub file: PathBuf,
+    /// Its format (default: guessed from the extension or content)
+    #[arg(long, value_enum)]
+    pub from: Option<ImportFormat>,
+    /// Report what would change without writing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip malformed records (and report them) instead of refusing the file
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Ics,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub to: ExportFormat,
+    /// Write to this file (atomically, 0600) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy
+    pub path: PathBuf,
+    /// Replace an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Setting: default-every, every.TAG, default-channel
+    pub key: Option<String>,
+    /// New value
+    pub value: Option<String>,
+    /// Remove a setting
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["key", "value"])]
+    pub unset: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,30 @@
+//! `rel archive` / `rel unarchive`: hide a contact from list and due, or bring it back.
+
+use super::Ctx;
+use crate::cli::WhoArg;
+use crate::db::{contacts, who};
+use crate::error::Result;
+
+pub fn archive(ctx: &Ctx, args: WhoArg, hide: bool) -> Result<()> {
+    let mut db = ctx.open()?;
+    let now = ctx.now_unix();
+    let contact = db.write(|tx| {
+        // Archived contacts answer only to their exact handle or #ID, which resolve covers.
+        let contact = who::resolve(tx, &args.who)?;
+        let at = if hide {
+            Some(contact.archived_at.unwrap_or(now))
+        } else {
+            None
+        };
+        contacts::set_archived(tx, contact.id, at)?;
+        contacts::get(tx, contact.id)
+    })?;
+    if !ctx
+        .out
+        .json_record(&super::records::contact_json(&contact))?
+    {
+        let verb = if hide { "archived" } else { "unarchived" };
+        ctx.out.note(&format!("{verb} {}", contact.handle))?;
+    }
+    Ok(())
+}

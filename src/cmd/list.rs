@@ -1,0 +1,40 @@
+//! `rel list` / `rel ls`: contacts with last touch and next due.
+
+use super::Ctx;
+use super::records::{CONTACT_HEADERS, contact_row};
+use crate::cli::{ListArgs, SortKey};
+use crate::db::contacts::{self, ListQuery, ListSort};
+use crate::error::Result;
+use crate::output::{Listing, listing_limit};
+
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
+    let db = ctx.open()?;
+    let limit = listing_limit(ctx.out.format, args.limit);
+    let query = ListQuery {
+        tag: args.tag.map(|t| t.trim().to_lowercase()),
+        org: args.org,
+        archived: if args.all { None } else { Some(args.archived) },
+        sort: match args.sort {
+            SortKey::Name => ListSort::Name,
+            SortKey::Last => ListSort::Last,
+            SortKey::Due => ListSort::Due,
+        },
+        // One extra row tells whether the cap hid anything.
+        limit: limit.map(|n| n + 1),
+    };
+    let mut found = contacts::list(db.conn(), &query)?;
+    let more = limit.is_some_and(|n| found.len() > n);
+    found.truncate(limit.unwrap_or(usize::MAX));
+    let now = ctx.now_unix();
+    let mut listing = Listing::new(
+        &CONTACT_HEADERS,
+        found.iter().map(|c| contact_row(c, now)).collect(),
+    );
+    listing.more = more;
+    let hint = if args.archived {
+        "No archived contacts."
+    } else {
+        "No contacts yet. Add one: rel add \"Maria Lopez\" --org Acme --every 2w"
+    };
+    ctx.out.list(&listing, hint)
+}

@@ -1,0 +1,157 @@
+//! `rel log`: record an interaction right after it happened.
+
+use super::Ctx;
+use super::note_input::read_note;
+use super::records::interaction_json;
+use crate::cli::{LogArgs, TouchFields};
+use crate::db::interactions::{self, NewInteraction};
+use crate::db::who::{self, Lookup};
+use crate::db::{contacts, followups, settings, upkeep};
+use crate::error::{Error, Result};
+use crate::model::{Reith, Trait, parse_channel};
+use crate::output::first_line;
+use crate::when::Dir;
+use rusqlite::Connection;
+
+/// How far past "now" an `--at` may be, for clocks that disagree a little.
+const FUTURE_SLACK_SECONDS: i64 = 60;
+
+pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
+    let names = split_whos(&args.who)?;
+    let marks = parse_marks(&args.touch)?;
+    let at = parse_at(ctx, args.touch.at.as_deref())?.unwrap_or(ctx.now_unix());
+    let channel = args
+        .touch
+        .channel
+        .as_deref()
+        .map(parse_channel)
+        .transpose()?;
+    let follow_up = args
+        .follow_up
+        .as_deref()
+        .map(|w| ctx.when(w, Dir::Future))
+        .transpose()?;
+    let mut db = ctx.open()?;
+    // Unknown or ambiguous names fail before the editor opens, not after the note is typed.
+    for name in &names {
+        if let Lookup::Missing = who::lookup(db.conn(), name)?
+            && !args.add
+        {
+            who::resolve(db.conn(), name)?;
+        }
+    }
+    let note = read_note(&args.note, args.touch.edit)?;
+    let now = ctx.now_unix();
+    let result = db.write(|tx| {
+        let contact_ids = resolve_or_add(tx, &names, args.add, now)?;
+        let channel = match channel {
+            Some(c) => c.to_string(),
+            None => default_channel(tx)?,
+        };
+        let new = NewInteraction {
+            uid: None,
+            at,
+            channel,
+            note: note.text.clone(),
+            marks,
+            contact_ids: contact_ids.clone(),
+        };
+        let id = interactions::insert(tx, &new, now)?;
+        if let Some(due) = follow_up {
+            let text = args
+                .todo
+                .clone()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| default_todo(&note.text));
+            let new = followups::NewFollowUp {
+                uid: None,
+                contact_id: contact_ids[0],
+                interaction_id: Some(id),
+                due_at: due.at.timestamp(),
+                text,
+            };
+            followups::insert(tx, &new, now)?;
+        }
+        interactions::get(tx, id)
+    });
+    let interaction = note.keep_on_failure(result)?;
+    ctx.out
+        .created(&interaction.id.to_string(), &interaction_json(&interaction))
+}
+
+fn default_todo(note: &str) -> String {
+    let line = first_line(note);
+    if line.is_empty() {
+        "follow up".to_string()
+    } else {
+        line
+    }
+}
+
+/// `a,b` names two contacts (handles never contain commas).
+pub fn split_whos(text: &str) -> Result<Vec<String>> {
+    let names: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    if names.is_empty() {
+        return Err(Error::usage("name at least one contact"));
+    }
+    Ok(names)
+}
+
+pub fn parse_marks(touch: &TouchFields) -> Result<Reith> {
+    Reith::from_marks(
+        &Trait::parse_list(&touch.shown)?,
+        &Trait::parse_list(&touch.strained)?,
+    )
+}
+
+/// `--at`: a past WHEN, at most a minute ahead of now.
+pub fn parse_at(ctx: &Ctx, text: Option<&str>) -> Result<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    let at = ctx.when(text, Dir::Past)?.at.timestamp();
+    if at > ctx.now_unix() + FUTURE_SLACK_SECONDS {
+        return Err(Error::usage(format!("--at '{text}' is in the future"))
+            .with_hint("log what happened; use --follow-up or 'rel remind' for what is planned"));
+    }
+    Ok(Some(at))
+}
+
+/// Resolves each name (creating unknown ones with `--add`), keeping the order given and
+/// dropping repeats.
+pub fn resolve_or_add(
+    conn: &Connection,
+    names: &[String],
+    add: bool,
+    now: i64,
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for name in names {
+        let id = match who::lookup(conn, name)? {
+            Lookup::Found(contact) => contact.id,
+            Lookup::Missing if add => {
+                let new = contacts::NewContact {
+                    name: name.clone(),
+                    ..Default::default()
+                };
+                let id = contacts::insert(conn, &new, now)?;
+                upkeep::refresh_many(conn, &[id])?;
+                id
+            }
+            Lookup::Missing => who::resolve(conn, name)?.id,
+        };
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// `rel config default-channel`, else `other`.
+pub fn default_channel(conn: &Connection) -> Result<String> {
+    Ok(settings::get(conn, "default-channel")?.unwrap_or_else(|| "other".to_string()))
+}

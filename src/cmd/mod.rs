@@ -1,0 +1,135 @@
+//! One file per command. Each parses its arguments, asks `db/`, and hands rows to `output`.
+
+mod add;
+mod amend;
+mod archive;
+mod config;
+mod due;
+mod edit;
+mod followups;
+mod list;
+mod log;
+mod note_input;
+mod records;
+mod rm;
+mod show;
+mod snooze;
+mod timeline;
+
+use crate::cli::{Cli, Command};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::paths;
+use crate::when;
+use chrono::{DateTime, Utc};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// What every command gets: output settings, the fixed "now", and where the database is.
+pub struct Ctx {
+    pub out: Output,
+    pub now: DateTime<Utc>,
+    pub db_path: PathBuf,
+}
+
+impl Ctx {
+    /// Opens (creating and migrating if needed) the database. Commands that need no data
+    /// never call this, so `--help`, `--version` and `completions` never touch a file.
+    pub fn open(&self) -> Result<Db> {
+        Db::open(&self.db_path)
+    }
+
+    pub fn now_unix(&self) -> i64 {
+        self.now.timestamp()
+    }
+
+    /// Parses a WHEN relative to this command's "now".
+    pub fn when(&self, text: &str, dir: when::Dir) -> Result<when::When> {
+        when::parse_when(text, self.now, dir)
+    }
+}
+
+/// `REL_NOW` (absolute forms only) or the clock.
+fn resolve_now() -> Result<DateTime<Utc>> {
+    match std::env::var("REL_NOW") {
+        Ok(text) if !text.trim().is_empty() => {
+            when::parse_absolute(&text).map(|w| w.at).ok_or_else(|| {
+                Error::usage(format!("invalid REL_NOW '{text}'"))
+                    .with_hint("use RFC 3339 (2026-11-27T09:00:00Z) or YYYY-MM-DD[ HH:MM]")
+            })
+        }
+        _ => Ok(Utc::now()),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let out = Output::new(cli.format, cli.color, cli.quiet);
+    if let Command::Completions(args) = &cli.command {
+        return crate::cmd::completions_static(args.shell);
+    }
+    let ctx = Ctx {
+        out,
+        now: resolve_now()?,
+        db_path: paths::database_path(cli.db.as_deref())?,
+    };
+    match cli.command {
+        Command::Add(args) => add::run(&ctx, args),
+        Command::Edit(args) => edit::run(&ctx, args),
+        Command::List(args) => list::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::Log(args) => log::run(&ctx, args),
+        Command::Amend(args) => amend::run(&ctx, args),
+        Command::Unlog(args) => amend::unlog(&ctx, args),
+        Command::Due(args) => due::run(&ctx, args),
+        Command::Snooze(args) => snooze::run(&ctx, args),
+        Command::Timeline(args) => timeline::run(&ctx, args),
+        Command::Remind(args) => followups::remind(&ctx, args),
+        Command::Followups(args) => followups::list(&ctx, args),
+        Command::Done(args) => followups::done(&ctx, args),
+        Command::Archive(args) => archive::archive(&ctx, args, true),
+        Command::Unarchive(args) => archive::archive(&ctx, args, false),
+        Command::Rm(args) => rm::run(&ctx, args),
+        Command::Config(args) => config::run(&ctx, args),
+        Command::Search(_)
+        | Command::Stats(_)
+        | Command::Import(_)
+        | Command::Export(_)
+        | Command::Backup(_)
+        | Command::Man
+        | Command::Completions(_) => Err(Error::runtime("this command is not built yet")),
+    }
+}
+
+fn completions_static(shell: clap_complete::Shell) -> Result<()> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "rel", &mut std::io::stdout());
+    Ok(())
+}
+
+/// Parses an id as printed (`42`) or as typed with a `#` (`#42`).
+pub fn parse_id(text: &str, what: &str) -> Result<i64> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            Error::usage(format!("invalid {what} id '{text}'"))
+                .with_hint("ids are whole numbers, e.g. 42")
+        })
+}
+
+/// Asks on a terminal; off a terminal, destructive commands need `--yes` (exit 2 otherwise).
+pub fn confirm(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::usage("refusing to delete without confirmation").with_hint("pass --yes"));
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}

@@ -1,0 +1,170 @@
+//! `rel show`: a contact's card, REITH profile, open follow-ups and recent interactions.
+
+use super::Ctx;
+use super::records::{
+    FOLLOWUP_HEADERS, INTERACTION_HEADERS, contact_json, followup_json, followup_row,
+    interaction_json, interaction_row,
+};
+use crate::cli::ShowArgs;
+use crate::db::contacts::Contact;
+use crate::db::interactions::{self, TimelineQuery};
+use crate::db::{followups, who};
+use crate::error::Result;
+use crate::model::Trait;
+use crate::output::{self, Format, ListRow, Listing, Tone, join, relative, rfc3339};
+use std::io::Write;
+
+pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+    let db = ctx.open()?;
+    let contact = who::resolve(db.conn(), &args.who)?;
+    let open = followups::list(db.conn(), false, Some(contact.id), None)?;
+    let query = TimelineQuery {
+        contact_ids: vec![contact.id],
+        limit: Some(args.limit),
+        ..Default::default()
+    };
+    let recent = interactions::timeline(db.conn(), &query)?;
+    let mut record = contact_json(&contact);
+    record["followups"] = open.iter().map(followup_json).collect();
+    record["interactions"] = recent.iter().map(interaction_json).collect();
+    if ctx.out.json_record(&record)? {
+        return Ok(());
+    }
+    let fields = card_fields(&contact, ctx.now_unix());
+    if ctx.out.format != Format::Table {
+        let listing = Listing::new(
+            &["field", "value"],
+            fields
+                .into_iter()
+                .map(|(k, _, raw)| ListRow {
+                    json: serde_json::Value::Null,
+                    plain: vec![k.to_string(), raw.clone()],
+                    pretty: vec![(k.to_string(), Tone::Plain), (raw, Tone::Plain)],
+                })
+                .collect(),
+        );
+        return ctx.out.list(&listing, "");
+    }
+    print_card(ctx, &contact, fields, &open, &recent)
+}
+
+/// (label, shown in the card, raw value for tsv/csv)
+fn card_fields(c: &Contact, now: i64) -> Vec<(&'static str, String, String)> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let every = match (&c.every, &c.due_every) {
+        (Some(own), _) => own.clone(),
+        (None, Some(inherited)) => format!("{inherited} (inherited)"),
+        (None, None) => String::new(),
+    };
+    let mut fields = vec![
+        ("handle", c.handle.clone(), c.handle.clone()),
+        ("name", c.name.clone(), c.name.clone()),
+        ("org", opt(&c.org), opt(&c.org)),
+        ("role", opt(&c.role), opt(&c.role)),
+        ("emails", c.emails.join(", "), join(&c.emails)),
+        ("phones", c.phones.join(", "), join(&c.phones)),
+        ("tags", c.tags.join(", "), join(&c.tags)),
+        ("every", every.clone(), every),
+        (
+            "last_touch",
+            c.last_touch.map_or("never".into(), |t| relative(t, now)),
+            c.last_touch.map(rfc3339).unwrap_or_default(),
+        ),
+        (
+            "next_due",
+            c.due_at
+                .map_or(String::new(), |t| super::records::due_phrase(t, now)),
+            c.due_at.map(rfc3339).unwrap_or_default(),
+        ),
+        ("birthday", opt(&c.birthday), opt(&c.birthday)),
+        ("via", opt(&c.via), opt(&c.via)),
+        ("note", opt(&c.note), opt(&c.note)),
+        (
+            "archived",
+            c.archived_at.map_or(String::new(), |t| relative(t, now)),
+            c.archived_at.map(rfc3339).unwrap_or_default(),
+        ),
+    ];
+    for t in Trait::ALL {
+        let v = c.reith.get(t);
+        fields.push((t.name(), format!("{v:+}"), v.to_string()));
+    }
+    fields
+}
+
+fn print_card(
+    ctx: &Ctx,
+    contact: &Contact,
+    fields: Vec<(&'static str, String, String)>,
+    open: &[followups::FollowUp],
+    recent: &[interactions::Interaction],
+) -> Result<()> {
+    let out = &ctx.out;
+    let now = ctx.now_unix();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "{} ({})",
+        output::escape_visible(&contact.name),
+        contact.handle
+    )?;
+    let mut card = output::new_table(out.color);
+    for (label, shown, _) in fields
+        .iter()
+        .filter(|(label, shown, _)| !shown.is_empty() && !matches!(*label, "handle" | "name"))
+    {
+        if Trait::ALL.iter().any(|t| t.name() == *label) {
+            continue;
+        }
+        card.add_row(vec![
+            out.cell(&label.replace('_', " "), Tone::Dim),
+            out.cell(shown, Tone::Plain),
+        ]);
+    }
+    writeln!(stdout, "{card}")?;
+    let standing: Vec<String> = Trait::ALL
+        .iter()
+        .map(|t| match contact.reith.get(*t) {
+            0 => format!("{} 0", t.name()),
+            v => format!("{} {v:+}", t.name()),
+        })
+        .collect();
+    let focus = contact
+        .reith
+        .focus()
+        .map_or(String::new(), |t| format!("  (focus: {})", t.name()));
+    writeln!(stdout, "\nREITH  {}{focus}", standing.join("  "))?;
+    if !open.is_empty() {
+        writeln!(stdout, "\nOpen follow-ups")?;
+        let listing = Listing::new(
+            &FOLLOWUP_HEADERS[..4],
+            open.iter()
+                .map(|f| trimmed(followup_row(f, now), 4))
+                .collect(),
+        );
+        drop(stdout);
+        out.list(&listing, "")?;
+        stdout = std::io::stdout().lock();
+    }
+    writeln!(stdout, "\nRecent interactions")?;
+    drop(stdout);
+    let listing = Listing::new(
+        &INTERACTION_HEADERS,
+        recent.iter().map(|i| interaction_row(i, now)).collect(),
+    );
+    if recent.is_empty() {
+        writeln!(
+            std::io::stdout().lock(),
+            "  none yet: rel log {} \"what you talked about\"",
+            contact.handle
+        )?;
+        return Ok(());
+    }
+    out.list(&listing, "")
+}
+
+fn trimmed(mut row: ListRow, columns: usize) -> ListRow {
+    row.plain.truncate(columns);
+    row.pretty.truncate(columns);
+    row
+}

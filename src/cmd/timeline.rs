@@ -1,0 +1,60 @@
+//! `rel timeline` / `rel history`: interactions, newest first.
+
+use super::Ctx;
+use super::records::{INTERACTION_HEADERS, interaction_row};
+use crate::cli::TimelineArgs;
+use crate::db::interactions::{self, TimelineQuery};
+use crate::db::who;
+use crate::error::Result;
+use crate::model::{Trait, parse_channel};
+use crate::output::{Listing, listing_limit};
+use crate::when::Dir;
+
+pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|w| ctx.when(w, Dir::Past))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|w| ctx.when(w, Dir::Past))
+        .transpose()?;
+    let until = until.map(|u| u.end_exclusive()).transpose()?;
+    let traits = args.traits.as_deref().map(Trait::parse).transpose()?;
+    let channel = args.channel.as_deref().map(parse_channel).transpose()?;
+    let db = ctx.open()?;
+    let mut contact_ids = Vec::new();
+    for name in args
+        .who
+        .iter()
+        .flat_map(|w| w.split(','))
+        .filter(|w| !w.trim().is_empty())
+    {
+        contact_ids.push(who::resolve(db.conn(), name)?.id);
+    }
+    let limit = listing_limit(ctx.out.format, args.limit);
+    let query = TimelineQuery {
+        contact_ids,
+        since: since.map(|s| s.at.timestamp()),
+        until: until.map(|u| u.timestamp()),
+        traits,
+        channel: channel.map(str::to_string),
+        tag: args.tag.map(|t| t.trim().to_lowercase()),
+        limit: limit.map(|n| n + 1),
+    };
+    let mut found = interactions::timeline(db.conn(), &query)?;
+    let more = limit.is_some_and(|n| found.len() > n);
+    found.truncate(limit.unwrap_or(usize::MAX));
+    let now = ctx.now_unix();
+    let mut listing = Listing::new(
+        &INTERACTION_HEADERS,
+        found.iter().map(|i| interaction_row(i, now)).collect(),
+    );
+    listing.more = more;
+    ctx.out.list(
+        &listing,
+        "No interactions. Log one: rel log maria \"called about the renewal\"",
+    )
+}

@@ -1,0 +1,99 @@
+//! Follow-ups: promises and reminders tied to a contact (and the interaction they came from).
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub id: i64,
+    pub uid: String,
+    pub contact_id: i64,
+    pub handle: String,
+    pub due_at: i64,
+    pub text: String,
+    pub interaction_id: Option<i64>,
+    pub done_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "f.id, f.uid, f.contact_id, c.handle, f.due_at, f.text, f.interaction_id, f.done_at";
+
+fn from_row(row: &Row) -> rusqlite::Result<FollowUp> {
+    Ok(FollowUp {
+        id: row.get(0)?,
+        uid: row.get(1)?,
+        contact_id: row.get(2)?,
+        handle: row.get(3)?,
+        due_at: row.get(4)?,
+        text: row.get(5)?,
+        interaction_id: row.get(6)?,
+        done_at: row.get(7)?,
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct NewFollowUp {
+    pub uid: Option<String>,
+    pub contact_id: i64,
+    pub interaction_id: Option<i64>,
+    pub due_at: i64,
+    pub text: String,
+}
+
+pub fn insert(conn: &Connection, new: &NewFollowUp, now: i64) -> Result<i64> {
+    let uid = new.uid.clone().unwrap_or_else(super::contacts::new_uid);
+    conn.prepare_cached(
+        "INSERT INTO followups (uid, contact_id, interaction_id, due_at, text, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        uid,
+        new.contact_id,
+        new.interaction_id,
+        new.due_at,
+        new.text,
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<FollowUp> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM followups f JOIN contacts c ON c.id = f.contact_id WHERE f.id = ?1"
+    );
+    conn.query_row(&sql, [id], from_row)
+        .optional()?
+        .ok_or_else(|| {
+            Error::not_found(format!("no follow-up {id}")).with_hint("see 'rel followups'")
+        })
+}
+
+/// Follow-ups soonest first: open ones only unless `all`; of one contact when given.
+pub fn list(
+    conn: &Connection,
+    all: bool,
+    contact_id: Option<i64>,
+    limit: Option<usize>,
+) -> Result<Vec<FollowUp>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM followups f JOIN contacts c ON c.id = f.contact_id
+         WHERE (?1 OR f.done_at IS NULL) AND (?2 IS NULL OR f.contact_id = ?2)
+         ORDER BY f.done_at IS NOT NULL, f.due_at, f.id LIMIT ?3"
+    );
+    let limit = limit.map_or(-1, |n| n as i64);
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![all, contact_id, limit], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks follow-ups done; every id must exist, or nothing changes (the caller's transaction).
+pub fn mark_done(conn: &Connection, ids: &[i64], now: i64) -> Result<()> {
+    for id in ids {
+        get(conn, *id)?;
+        conn.execute(
+            "UPDATE followups SET done_at = coalesce(done_at, ?2) WHERE id = ?1",
+            params![id, now],
+        )?;
+    }
+    Ok(())
+}

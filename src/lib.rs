@@ -1,0 +1,72 @@
+//! rel: a terminal relationship journal over one local SQLite file.
+//!
+//! The binary (`src/main.rs`) is a thin shell over [`run_main`]; the library form exists so
+//! that the benchmark data generator (`src/bin/rel-bench.rs`) writes through the same schema
+//! and database layer as the CLI.
+
+pub mod cli;
+pub mod cmd;
+pub mod db;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod paths;
+pub mod when;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use error::{Error, Kind};
+
+/// Runs rel with the process's arguments and returns the exit code.
+pub fn run_main() -> i32 {
+    // Before anything can create a file: the database, its -wal/-shm, backups and exports are
+    // private to their owner whatever the user's umask.
+    // SAFETY: umask only changes this process's file-creation mask.
+    unsafe { libc::umask(0o077) };
+    match run() {
+        Ok(()) => 0,
+        Err(err) if err.kind == Kind::BrokenPipe => 0,
+        Err(err) => {
+            eprintln!("{}", err.render());
+            err.kind.exit_code()
+        }
+    }
+}
+
+fn run() -> Result<(), Error> {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return handle_clap_error(err),
+    };
+    cmd::run(cli)
+}
+
+/// Help and version print as clap renders them; every other parse error becomes one
+/// `rel: …` line with exit 2.
+fn handle_clap_error(err: clap::Error) -> Result<(), Error> {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{err}");
+            Ok(())
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", err.render());
+            Err(Error::new(Kind::Usage, "a command is required").with_hint("see 'rel --help'"))
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            let tip = rendered
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("tip: "))
+                .map(str::to_string);
+            let hint = tip.unwrap_or_else(|| "see 'rel --help'".to_string());
+            Err(Error::usage(first).with_hint(hint))
+        }
+    }
+}

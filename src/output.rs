@@ -1,0 +1,350 @@
+//! All printing: the five formats, colour, terminal detection, escaping and relative times.
+
+use crate::error::Result;
+use chrono::{DateTime, Local, SecondsFormat};
+use comfy_table::{
+    Cell, CellAlignment, Color, ContentArrangement, LineStyle, Row, Table, TableStyle,
+};
+use serde_json::Value;
+use std::io::{IsTerminal, Write};
+
+/// The output formats of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+    Tsv,
+}
+
+/// How a table cell should stand out (only when colour is on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Alert,
+    Warn,
+    Good,
+    Dim,
+}
+
+/// One row of a listing in every shape it can be printed in.
+pub struct ListRow {
+    pub json: Value,
+    /// Raw values for csv/tsv, one per header.
+    pub plain: Vec<String>,
+    /// Readable values for the table, one per header.
+    pub pretty: Vec<(String, Tone)>,
+}
+
+/// A listing: header names for csv/tsv, for the table (often fewer), and rows.
+pub struct Listing {
+    pub headers: Vec<&'static str>,
+    pub table_headers: Vec<&'static str>,
+    pub rows: Vec<ListRow>,
+    /// True when a default cap hid rows (said under a table on a terminal).
+    pub more: bool,
+}
+
+impl Listing {
+    /// A listing whose table shows the same columns as csv/tsv.
+    pub fn new(headers: &[&'static str], rows: Vec<ListRow>) -> Listing {
+        Listing {
+            headers: headers.to_vec(),
+            table_headers: headers.to_vec(),
+            rows,
+            more: false,
+        }
+    }
+}
+
+/// Where and how output goes, decided once from the global options.
+pub struct Output {
+    pub format: Format,
+    pub color: bool,
+    pub quiet: bool,
+    pub stdout_is_tty: bool,
+}
+
+/// The cap `rel` applies to listings: 50 rows in a table, all rows otherwise; `--limit 0` = all.
+pub fn listing_limit(format: Format, flag: Option<usize>) -> Option<usize> {
+    match flag {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None if format == Format::Table => Some(50),
+        None => None,
+    }
+}
+
+impl Output {
+    pub fn new(format: Option<Format>, color: crate::cli::ColorChoice, quiet: bool) -> Output {
+        let stdout_is_tty = std::io::stdout().is_terminal();
+        let format = format.unwrap_or(if stdout_is_tty {
+            Format::Table
+        } else {
+            Format::Tsv
+        });
+        let color = match color {
+            crate::cli::ColorChoice::Always => true,
+            crate::cli::ColorChoice::Never => false,
+            crate::cli::ColorChoice::Auto => {
+                stdout_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        Output {
+            format,
+            color,
+            quiet,
+            stdout_is_tty,
+        }
+    }
+
+    /// Whether friendly hints may be printed: only for a person at a terminal.
+    pub fn for_person(&self) -> bool {
+        self.format == Format::Table && self.stdout_is_tty && !self.quiet
+    }
+
+    /// Prints a listing; an empty one on a terminal prints `empty_hint` instead.
+    pub fn list(&self, listing: &Listing, empty_hint: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        match self.format {
+            Format::Json => {
+                let rows: Vec<&Value> = listing.rows.iter().map(|r| &r.json).collect();
+                serde_json::to_writer_pretty(&mut out, &rows)?;
+                writeln!(out)?;
+            }
+            Format::Jsonl => {
+                for row in &listing.rows {
+                    serde_json::to_writer(&mut out, &row.json)?;
+                    writeln!(out)?;
+                }
+            }
+            Format::Tsv => {
+                writeln!(out, "{}", listing.headers.join("\t"))?;
+                for row in &listing.rows {
+                    let cells: Vec<String> = row.plain.iter().map(|c| escape_tsv(c)).collect();
+                    writeln!(out, "{}", cells.join("\t"))?;
+                }
+            }
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(&mut out);
+                writer.write_record(&listing.headers)?;
+                for row in &listing.rows {
+                    writer.write_record(&row.plain)?;
+                }
+                writer.flush()?;
+            }
+            Format::Table => {
+                if listing.rows.is_empty() {
+                    if self.for_person() {
+                        writeln!(out, "{empty_hint}")?;
+                    }
+                    return Ok(());
+                }
+                writeln!(out, "{}", self.table(listing))?;
+                if listing.more && self.for_person() {
+                    writeln!(
+                        out,
+                        "(more rows not shown: --limit N, or --limit 0 for all)"
+                    )?;
+                }
+            }
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    fn table(&self, listing: &Listing) -> Table {
+        let mut table = new_table(self.color);
+        table.set_header(listing.table_headers.iter().map(|h| self.header_cell(h)));
+        for row in &listing.rows {
+            let cells = row.pretty.iter().map(|(text, tone)| self.cell(text, *tone));
+            let mut table_row = Row::from(cells);
+            // One line per record: long notes end in an ellipsis instead of wrapping.
+            table_row.max_height(1);
+            table.add_row(table_row);
+        }
+        table
+    }
+
+    pub fn header_cell(&self, text: &str) -> Cell {
+        let cell = Cell::new(text.to_uppercase().replace('_', " "));
+        if self.color {
+            cell.add_attribute(comfy_table::Attribute::Bold)
+        } else {
+            cell
+        }
+    }
+
+    pub fn cell(&self, text: &str, tone: Tone) -> Cell {
+        let cell = Cell::new(escape_visible(text));
+        if !self.color {
+            return cell;
+        }
+        match tone {
+            Tone::Plain => cell,
+            Tone::Alert => cell.fg(Color::Red),
+            Tone::Warn => cell.fg(Color::Yellow),
+            Tone::Good => cell.fg(Color::Green),
+            Tone::Dim => cell.fg(Color::DarkGrey),
+        }
+    }
+
+    /// Prints what `add`, `log` and `remind` print: the bare id/handle, or the whole record in
+    /// JSON formats, or nothing with `-q`.
+    pub fn created(&self, bare: &str, record: &Value) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        let mut out = std::io::stdout().lock();
+        match self.format {
+            Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(record)?)?,
+            Format::Jsonl => writeln!(out, "{}", serde_json::to_string(record)?)?,
+            _ => writeln!(out, "{bare}")?,
+        }
+        Ok(())
+    }
+
+    /// Prints one JSON document in json/jsonl; false when the caller should draw text instead.
+    pub fn json_record(&self, record: &Value) -> Result<bool> {
+        let mut out = std::io::stdout().lock();
+        match self.format {
+            Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(record)?)?,
+            Format::Jsonl => writeln!(out, "{}", serde_json::to_string(record)?)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// A line for a person (confirmations like "archived maria"); silent with `-q`.
+    pub fn note(&self, text: &str) -> Result<()> {
+        if !self.quiet {
+            writeln!(std::io::stdout().lock(), "{}", escape_visible(text))?;
+        }
+        Ok(())
+    }
+}
+
+/// No borders, only a line under the header, as `gh` and Taskwarrior draw lists.
+const TABLE_STYLE: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+
+/// A borderless table with a line under the header, as wide as the terminal allows.
+pub fn new_table(color: bool) -> Table {
+    let mut table = Table::new();
+    table.load_style(TABLE_STYLE);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    table.set_truncation_indicator("…");
+    if let Some(width) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok())
+    {
+        table.set_width(width);
+    }
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+/// Right-aligns a column of numbers.
+pub fn align_right(table: &mut Table, index: usize) {
+    if let Some(column) = table.column_mut(index) {
+        column.set_cell_alignment(CellAlignment::Right);
+    }
+}
+
+fn escape_controls(text: &str, escape_backslash: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' if escape_backslash => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Bidirectional overrides can make a line read differently from what it is.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// User text made safe for a terminal: control characters shown as `\n`, `\t`, `\x1b`….
+pub fn escape_visible(text: &str) -> String {
+    escape_controls(text, false)
+}
+
+/// One tsv field: `\t`, `\n`, `\\` and other control characters escaped, so one record is one row.
+pub fn escape_tsv(text: &str) -> String {
+    escape_controls(text, true)
+}
+
+/// An instant as RFC 3339 in local time with its offset (the JSON and csv/tsv form).
+pub fn rfc3339(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0)
+        .map(|t| {
+            t.with_timezone(&Local)
+                .to_rfc3339_opts(SecondsFormat::Secs, false)
+        })
+        .unwrap_or_default()
+}
+
+pub fn rfc3339_opt(unix: Option<i64>) -> Value {
+    unix.map_or(Value::Null, |t| Value::String(rfc3339(t)))
+}
+
+/// An instant as a person reads it in a table: `2026-11-27 14:30` local.
+pub fn local_datetime(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0)
+        .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// `3w ago`, `in 2d`, `just now`: how far an instant is from now, at a glance.
+pub fn relative(unix: i64, now: i64) -> String {
+    let seconds = now - unix;
+    let span = short_span(seconds.abs());
+    if seconds.abs() < 60 {
+        "just now".to_string()
+    } else if seconds > 0 {
+        format!("{span} ago")
+    } else {
+        format!("in {span}")
+    }
+}
+
+/// `45m`, `5h`, `12d`, `3w`, `4mo`, `2y`.
+pub fn short_span(seconds: i64) -> String {
+    let minutes = seconds / 60;
+    let hours = minutes / 60;
+    let days = hours / 24;
+    if hours < 1 {
+        format!("{minutes}m")
+    } else if days < 1 {
+        format!("{hours}h")
+    } else if days < 14 {
+        format!("{days}d")
+    } else if days < 60 {
+        format!("{}w", days / 7)
+    } else if days < 365 {
+        format!("{}mo", days / 30)
+    } else {
+        format!("{}y", days / 365)
+    }
+}
+
+/// Joins a list for a csv/tsv/table cell.
+pub fn join(items: &[String]) -> String {
+    items.join(",")
+}
+
+/// The first line of a note, for tables and due rows.
+pub fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").trim().to_string()
+}
