@@ -5,12 +5,16 @@ use crate::error::{Error, Result};
 use rusqlite::TransactionBehavior;
 
 /// One step of the schema; its index + 1 is the `user_version` it produces.
-struct Migration {
-    sql: &'static str,
+pub struct Migration {
+    pub sql: &'static str,
+    /// True when the step rewrites tables that already hold data (not merely adds new ones):
+    /// such a step is preceded by a backup copy of the database.
+    pub changes_existing: bool,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
+pub const MIGRATIONS: &[Migration] = &[Migration {
     sql: include_str!("sql/0001_init.sql"),
+    changes_existing: false,
 }];
 
 /// The schema version this binary writes.

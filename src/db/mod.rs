@@ -1,7 +1,7 @@
 //! The database layer: opening, pragmas, transactions and migrations. Every SQL string lives
 //! under `db/`; commands receive a `Db` and call its functions.
 
-mod migrations;
+pub mod migrations;
 
 pub mod contacts;
 pub mod due;
