@@ -48,6 +48,11 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             Some(c) => c.to_string(),
             None => default_channel(tx)?,
         };
+        // A touch logged after a snooze ends it: the cadence counts from this touch again,
+        // even when the snooze date lies further out. (`insert` refreshes the due dates.)
+        for id in &contact_ids {
+            contacts::set_snooze(tx, *id, None)?;
+        }
         let new = NewInteraction {
             uid: None,
             at,
