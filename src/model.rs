@@ -141,6 +141,16 @@ impl Reith {
             .collect()
     }
 
+    /// Only the traits with a non-zero score, like `r+2 t-1` (empty when all are zero).
+    pub fn compact_nonzero(&self) -> String {
+        Trait::ALL
+            .into_iter()
+            .filter(|t| self.get(*t) != 0)
+            .map(|t| format!("{}{:+}", &t.name()[..1], self.get(t)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// A compact standing like `r+2 e0 i0 t-1 h+1` for tables.
     pub fn compact(&self) -> String {
         Trait::ALL

@@ -84,12 +84,13 @@ const HEADERS: [&str; 11] = [
     "reith",
     "text",
 ];
-const TABLE_HEADERS: [&str; 7] = [
+const TABLE_HEADERS: [&str; 8] = [
     "due",
     "handle",
     "name",
     "every",
     "last_touch",
+    "focus",
     "reith",
     "what",
 ];
@@ -140,10 +141,6 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
         Some(id) => format!("[{id}] {text}"),
         None => text.clone(),
     };
-    let standing = match focus {
-        Some(f) => format!("{} (care: {f})", item.reith.compact()),
-        None => item.reith.compact(),
-    };
     let pretty = vec![
         (super::records::due_phrase(item.due_at, now), due_tone),
         (item.handle.clone(), Tone::Plain),
@@ -153,8 +150,10 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
             item.last_touch.map_or("never".into(), |t| relative(t, now)),
             Tone::Plain,
         ),
+        (focus.unwrap_or_default().to_string(), Tone::Alert),
+        // Only the traits with a score: a glance shows what the relationship is built on.
         (
-            standing,
+            item.reith.compact_nonzero(),
             if focus.is_some() {
                 Tone::Warn
             } else {
