@@ -121,3 +121,25 @@ impl Rng {
         self.0 % bound.max(1)
     }
 }
+
+/// `rel ARGS` started from a shell whose umask is 022, as most users' is: rel must make its
+/// files private by itself.
+pub fn rel_with_umask_022(env: &TestEnv, args: &[&str]) -> Command {
+    let plain = rel(env, args);
+    let mut cmd = Command::new("sh");
+    cmd.env_clear()
+        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .current_dir(env.dir.path())
+        .args(["-c", "umask 022; exec \"$0\" \"$@\"", REL])
+        .args(args)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Writes an executable shell script and returns its path.
+pub fn script(dir: &Path, name: &str, body: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}")).expect("write script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
