@@ -129,7 +129,9 @@ fn note_text_never_appears_in_error_messages() {
     env.ok(&["add", "Alice"]);
     env.ok(&["add", "Alicia"]);
     let secret = "SECRET-affair-with-the-cfo";
-    let cases: Vec<(Vec<&str>, Option<&[u8]>, i32)> = vec![
+    // (arguments, stdin, expected exit code)
+    type Case<'a> = (Vec<&'a str>, Option<&'a [u8]>, i32);
+    let cases: Vec<Case> = vec![
         (vec!["log", "nobody", secret], None, 3),
         (vec!["log", "ali", secret], None, 3),
         (vec!["log", "alice", secret, "--at", "tomorrow"], None, 2),
