@@ -71,13 +71,25 @@ fn every_older_schema_is_migrated_and_works() {
         let run = env.run(&["log", "old-friend", "after the upgrade", "-t", "trust"]);
         assert_eq!(run.code, 0, "from schema {version}: {}", run.stderr);
         assert_eq!(run.stdout, "1\n");
-        assert_eq!(user_version(&env.db), LATEST_VERSION, "from schema {version}");
+        assert_eq!(
+            user_version(&env.db),
+            LATEST_VERSION,
+            "from schema {version}"
+        );
 
         let backups = backups_of(&env.db);
-        assert_eq!(backups.len(), expected_backups(version), "from schema {version}");
+        assert_eq!(
+            backups.len(),
+            expected_backups(version),
+            "from schema {version}"
+        );
         for backup in &backups {
             assert_eq!(mode(backup), 0o600, "{}", backup.display());
-            assert!(run.stderr.contains(&backup.display().to_string()), "{}", run.stderr);
+            assert!(
+                run.stderr.contains(&backup.display().to_string()),
+                "{}",
+                run.stderr
+            );
             assert_eq!(user_version(backup), version as i64);
         }
         if backups.is_empty() {
@@ -165,7 +177,11 @@ fn a_database_from_a_newer_rel_is_refused_and_left_untouched() {
     }
     let folder = env.db.parent().expect("parent");
     let files_before = directory_listing(folder);
-    assert_eq!(files_before, ["rel.db"], "the WAL was checkpointed on close");
+    assert_eq!(
+        files_before,
+        ["rel.db"],
+        "the WAL was checkpointed on close"
+    );
     let bytes_before = std::fs::read(&env.db).expect("read");
 
     let expected =

@@ -16,7 +16,12 @@ const NOTE: &str = "met at the conference, talked about her divorce";
 /// An environment whose database sits two folders deep, neither existing yet.
 fn nested_env() -> TestEnv {
     let mut env = TestEnv::new();
-    env.db = env.dir.path().join("private").join("journal").join("rel.db");
+    env.db = env
+        .dir
+        .path()
+        .join("private")
+        .join("journal")
+        .join("rel.db");
     env
 }
 
@@ -111,7 +116,10 @@ fn the_editor_file_is_kept_and_named_when_saving_fails() {
     let (output, modes) = log_in_editor(&env, &editor);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert!(!stderr.contains("divorce"), "note text in an error: {stderr}");
+    assert!(
+        !stderr.contains("divorce"),
+        "note text in an error: {stderr}"
+    );
     let note = note_file(&modes);
     assert!(stderr.contains(&note.display().to_string()), "{stderr}");
     assert_eq!(
@@ -139,8 +147,16 @@ fn note_text_never_appears_in_error_messages() {
         (vec!["log", "alice", secret, "-c", "pigeon"], None, 2),
         (vec!["amend", "999", secret], None, 3),
         (vec!["remind", "nobody", "friday", secret], None, 3),
-        (vec!["log", "alice", "-"], Some(b"SECRET-affair\0with NUL"), 2),
-        (vec!["log", "alice", "-"], Some(b"SECRET-affair \xff\xfe bad utf8"), 2),
+        (
+            vec!["log", "alice", "-"],
+            Some(b"SECRET-affair\0with NUL"),
+            2,
+        ),
+        (
+            vec!["log", "alice", "-"],
+            Some(b"SECRET-affair \xff\xfe bad utf8"),
+            2,
+        ),
     ];
     for (args, stdin, code) in cases {
         let mut cmd = rel(&env, &args);
@@ -160,7 +176,10 @@ fn note_text_never_appears_in_error_messages() {
         let output = child.wait_with_output().expect("wait");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
-        assert!(!stderr.contains("SECRET"), "{args:?} leaked the note: {stderr}");
+        assert!(
+            !stderr.contains("SECRET"),
+            "{args:?} leaked the note: {stderr}"
+        );
     }
     assert_eq!(env.sql_i64("SELECT count(*) FROM interactions"), 0);
 }

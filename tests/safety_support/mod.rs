@@ -143,3 +143,40 @@ pub fn script(dir: &Path, name: &str, body: &str) -> std::path::PathBuf {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     path
 }
+
+/// What a run of rel produced, stdout and stderr kept as bytes (to look for raw escapes).
+pub struct RawRun {
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl RawRun {
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// Runs `cmd` feeding `stdin` from a thread; rel may stop reading early (a refused 10 MB
+/// note), so a broken pipe on our side is expected and ignored.
+pub fn run_raw(mut cmd: Command, stdin: &[u8]) -> RawRun {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rel");
+    let mut pipe = child.stdin.take().expect("stdin pipe");
+    let output = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let _ = pipe.write_all(stdin);
+        });
+        child.wait_with_output().expect("wait for rel")
+    });
+    RawRun {
+        code: output.status.code(),
+        stdout: output.stdout,
+        stderr: output.stderr,
+    }
+}
