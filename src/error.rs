@@ -113,7 +113,14 @@ impl From<rusqlite::Error> for Error {
             }
             Some(ErrorCode::NotADatabase) => Error::runtime("file is not a rel database")
                 .with_hint("check --db / REL_DB, or restore a copy made with 'rel backup'"),
-            Some(ErrorCode::DiskFull) => Error::runtime("disk is full; nothing was written"),
+            // SQLite reports ENOSPC as "full" but a write past RLIMIT_FSIZE (EFBIG) as a
+            // write I/O error; for the user both mean the same thing.
+            Some(ErrorCode::DiskFull) => disk_full(),
+            Some(ErrorCode::SystemIoFailure) if is_write_error(&err) => disk_full(),
+            Some(ErrorCode::SystemIoFailure) => {
+                Error::runtime("disk I/O error on the database; nothing was written")
+                    .with_hint("check the disk, then see README 'Your data'")
+            }
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
                 Error::runtime("database is busy (another rel is writing); nothing was written")
                     .with_hint("try again")
@@ -128,6 +135,18 @@ impl From<rusqlite::Error> for Error {
             _ => Error::runtime(format!("database error: {err}")),
         }
     }
+}
+
+fn disk_full() -> Error {
+    Error::runtime("disk is full or file too large; nothing was written")
+        .with_hint("free some space and try again")
+}
+
+fn is_write_error(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_IOERR_WRITE
+    )
 }
 
 impl From<serde_json::Error> for Error {

@@ -23,6 +23,11 @@ pub fn run_main() -> i32 {
     // private to their owner whatever the user's umask.
     // SAFETY: umask only changes this process's file-creation mask.
     unsafe { libc::umask(0o077) };
+    // A write past RLIMIT_FSIZE would kill us with SIGXFSZ mid-transaction and print
+    // nothing; ignored, the write fails with EFBIG, SQLite rolls back, and the user gets one
+    // `rel: …` line instead.
+    // SAFETY: setting a signal to SIG_IGN installs no handler code.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     match run() {
         Ok(()) => 0,
         Err(err) if err.kind == Kind::BrokenPipe => 0,

@@ -172,6 +172,9 @@ pub fn local_instant(naive: NaiveDateTime) -> Result<DateTime<Utc>> {
         .ok_or_else(out_of_range)
 }
 
+/// The longest cadence accepted (100 years, counting a year as 365.25 days).
+const MAX_CADENCE_DAYS: f64 = 36_525.0;
+
 /// A cadence: how often to be in touch. `Never` beats tag cadences and `default-every`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cadence {
@@ -192,11 +195,23 @@ impl Cadence {
             "monthly" => span(1, Unit::Months),
             "quarterly" => span(3, Unit::Months),
             "yearly" | "annually" => span(1, Unit::Years),
-            _ => Span::parse(input).map(Cadence::Every).map_err(|_| {
-                Error::usage(format!("invalid cadence '{input}'")).with_hint(
-                    "use 3d, 2w, 1m, 6m, 1y, weekly, monthly, quarterly, yearly or never",
-                )
-            }),
+            _ => {
+                let span = Span::parse(input).map_err(|_| {
+                    Error::usage(format!("invalid cadence '{input}'")).with_hint(
+                        "use 3d, 2w, 1m, 6m, 1y, weekly, monthly, quarterly, yearly or never",
+                    )
+                })?;
+                // A longer cadence would silently mean "never due" once the due date leaves
+                // the calendar's range; say so instead.
+                if span.approx_days() > MAX_CADENCE_DAYS {
+                    return Err(Error::usage(format!(
+                        "cadence '{}' is longer than 100 years",
+                        input.trim()
+                    ))
+                    .with_hint("use 'never' for a contact that is never due"));
+                }
+                Ok(Cadence::Every(span))
+            }
         }
     }
 
@@ -322,10 +337,10 @@ fn parse_when_inner(input: &str, now: DateTime<Utc>, dir: Dir) -> Option<Result<
         }));
     }
     if let Some(rest) = text.strip_suffix("ago") {
-        return Some(shift_now(rest, now, false));
+        return Some(shift_now(rest.trim(), now, false));
     }
     if let Some(rest) = text.strip_prefix("in ") {
-        return Some(shift_now(rest, now, true));
+        return Some(shift_now(rest.trim(), now, true));
     }
     if text.starts_with(|c: char| c.is_ascii_digit())
         && let Ok(span) = Span::parse(&text)

@@ -1,8 +1,9 @@
 //! Ordered schema migrations keyed on `PRAGMA user_version`, applied in one write transaction.
 
-use super::Db;
+use super::{Db, migration_backup};
 use crate::error::{Error, Result};
-use rusqlite::TransactionBehavior;
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::{Path, PathBuf};
 
 /// One step of the schema; its index + 1 is the `user_version` it produces.
 pub struct Migration {
@@ -23,30 +24,60 @@ pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 /// A database from a newer rel is refused before anything touches it.
 pub fn refuse_newer(version: i64) -> Result<()> {
     if version > LATEST_VERSION {
-        return Err(Error::runtime(format!(
-            "database was written by a newer rel (schema {version}); upgrade rel"
-        )));
+        return Err(newer_error(version));
     }
     Ok(())
 }
 
-/// Applies every missing migration. The version is read again inside the write lock so that
-/// two processes opening an old database at once migrate it exactly once.
+fn newer_error(version: i64) -> Error {
+    Error::runtime(format!(
+        "database was written by a newer rel (schema {version}); upgrade rel"
+    ))
+}
+
+/// Applies every missing migration, telling the user where the pre-upgrade copy went.
 pub fn migrate(db: &mut Db) -> Result<()> {
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let path = db.path.clone();
+    if let Some(backup) = apply(&mut db.conn, &path, MIGRATIONS)? {
+        eprintln!(
+            "rel: saved a copy of the database as {} before upgrading it to schema {LATEST_VERSION}",
+            backup.display()
+        );
+    }
+    Ok(())
+}
+
+/// Applies the steps of `steps` the database lacks, in one `BEGIN IMMEDIATE` transaction. The
+/// version is read again inside the write lock so that two processes opening an old database
+/// at once migrate it (and back it up) exactly once. When a pending step rewrites tables that
+/// already hold data, the database is first copied next to itself; that copy's path is returned.
+pub(crate) fn apply(
+    conn: &mut Connection,
+    path: &Path,
+    steps: &[Migration],
+) -> Result<Option<PathBuf>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    refuse_newer(version)?;
-    for (index, migration) in MIGRATIONS.iter().enumerate() {
-        let target = index as i64 + 1;
-        if target <= version {
-            continue;
-        }
+    if version > steps.len() as i64 {
+        return Err(newer_error(version));
+    }
+    let pending = &steps[version as usize..];
+    // Version 0 is a new, empty file: there is nothing to lose, so nothing to copy.
+    let backup = if version > 0 && pending.iter().any(|step| step.changes_existing) {
+        Some(migration_backup::backup_before_migration(path, version)?)
+    } else {
+        None
+    };
+    for (offset, migration) in pending.iter().enumerate() {
+        let target = version + offset as i64 + 1;
         tx.execute_batch(migration.sql)?;
         // PRAGMA takes no bound parameters; `target` is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {target}"))?;
     }
     tx.commit()?;
-    Ok(())
+    Ok(backup)
 }
+
+#[cfg(test)]
+#[path = "migrations_tests.rs"]
+mod tests;

@@ -1,6 +1,7 @@
 //! The database layer: opening, pragmas, transactions and migrations. Every SQL string lives
 //! under `db/`; commands receive a `Db` and call its functions.
 
+mod migration_backup;
 pub mod migrations;
 
 pub mod contacts;
@@ -36,6 +37,11 @@ impl Db {
                 Error::runtime(format!("database path {} is a directory", path.display()))
                     .with_hint("pass a file path with --db or REL_DB"),
             );
+        }
+        // A newer rel's database is refused before SQLite opens it: even a read would leave
+        // -wal/-shm files behind, and the user asked us not to touch it.
+        if let Some(version) = header_user_version(path) {
+            migrations::refuse_newer(version)?;
         }
         paths::create_parent_dirs(path)?;
         let conn = Connection::open_with_flags(
@@ -102,6 +108,23 @@ impl Db {
         tx.commit()?;
         Ok(value)
     }
+}
+
+/// The `user_version` stored in the file header (bytes 60..64, big-endian), if `path` is a
+/// SQLite file we can read. A newer value may sit in an un-checkpointed -wal; the check after
+/// opening catches that case.
+fn header_user_version(path: &Path) -> Option<i64> {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
+    if !header.starts_with(b"SQLite format 3\0") {
+        return None;
+    }
+    let bytes: [u8; 4] = header[60..64].try_into().ok()?;
+    Some(i64::from(u32::from_be_bytes(bytes)))
 }
 
 fn open_error(path: &Path, err: rusqlite::Error) -> Error {
