@@ -12,8 +12,11 @@ mod log;
 mod note_input;
 mod records;
 mod rm;
+mod search;
 mod show;
 mod snooze;
+mod stats;
+mod stats_chart;
 mod timeline;
 
 use crate::cli::{Cli, Command};
@@ -91,9 +94,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unarchive(args) => archive::archive(&ctx, args, false),
         Command::Rm(args) => rm::run(&ctx, args),
         Command::Config(args) => config::run(&ctx, args),
-        Command::Search(_)
-        | Command::Stats(_)
-        | Command::Import(_)
+        Command::Search(args) => search::run(&ctx, args),
+        Command::Stats(args) => stats::run(&ctx, args),
+        Command::Import(_)
         | Command::Export(_)
         | Command::Backup(_)
         | Command::Man
