@@ -27,7 +27,14 @@ fn hits(env: &TestEnv, query: &str) -> Vec<(String, i64)> {
 
 fn journal() -> TestEnv {
     let env = TestEnv::new();
-    env.ok(&["add", "José Álvarez", "--org", "Acme Corp", "--tag", "investor"]);
+    env.ok(&[
+        "add",
+        "José Álvarez",
+        "--org",
+        "Acme Corp",
+        "--tag",
+        "investor",
+    ]);
     env.ok(&["add", "Maria Lopez", "--org", "Beta", "--role", "CFO"]);
     env.ok(&[
         "log",
@@ -68,7 +75,10 @@ fn rows_carry_the_contract_fields() {
     let found = search(&env, "renewal OR acme");
     assert_eq!(found.len(), 2);
     let interaction = found.iter().find(|h| h["kind"] == "interaction").unwrap();
-    assert_eq!(interaction["contacts"], serde_json::json!(["jose-alvarez", "maria-lopez"]));
+    assert_eq!(
+        interaction["contacts"],
+        serde_json::json!(["jose-alvarez", "maria-lopez"])
+    );
     assert_eq!(interaction["at"], "2026-11-20T00:00:00+00:00");
     assert_eq!(
         interaction["snippet"],
@@ -86,10 +96,22 @@ fn best_match_first() {
     let env = TestEnv::new();
     env.ok(&["add", "Ann"]);
     env.ok(&["log", "ann", "budget", "--at", "2026-11-01"]);
-    env.ok(&["log", "ann", "lunch, then a long walk by the river", "--at", "2026-11-02"]);
+    env.ok(&[
+        "log",
+        "ann",
+        "lunch, then a long walk by the river",
+        "--at",
+        "2026-11-02",
+    ]);
     env.ok(&["log", "ann", "weather talk", "--at", "2026-11-03"]);
     env.ok(&["log", "ann", "budget budget budget", "--at", "2026-11-04"]);
-    env.ok(&["log", "ann", "a long chat on many things, and the budget", "--at", "2026-11-05"]);
+    env.ok(&[
+        "log",
+        "ann",
+        "a long chat on many things, and the budget",
+        "--at",
+        "2026-11-05",
+    ]);
     let ids: Vec<i64> = hits(&env, "budget").into_iter().map(|(_, id)| id).collect();
     assert_eq!(ids, [4, 1, 5]);
     let tsv = env.ok(&["search", "budget", "--limit", "2"]);
@@ -120,7 +142,10 @@ fn index_follows_amend_unlog_edit_and_rm() {
 
     env.ok(&["rm", "maria", "--yes"]);
     assert!(hits(&env, "mary").is_empty());
-    assert!(hits(&env, "zoe").is_empty(), "her own interaction went with her");
+    assert!(
+        hits(&env, "zoe").is_empty(),
+        "her own interaction went with her"
+    );
     assert_eq!(hits(&env, "jose"), [("contact".into(), 1)]);
     assert_eq!(
         env.sql_i64("SELECT count(*) FROM contacts_fts"),

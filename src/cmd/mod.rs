@@ -2,8 +2,8 @@
 
 mod add;
 mod amend;
-pub mod completions;
 mod archive;
+pub mod completions;
 mod config;
 mod due;
 mod edit;
@@ -104,9 +104,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man => man::run(),
         Command::Search(args) => search::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
-        Command::Import(_)
-        | Command::Export(_)
-        | Command::Backup(_) => Err(Error::runtime("this command is not built yet")),
+        Command::Import(_) | Command::Export(_) | Command::Backup(_) => {
+            Err(Error::runtime("this command is not built yet"))
+        }
     }
 }
 
