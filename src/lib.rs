@@ -19,6 +19,9 @@ use error::{Error, Kind};
 
 /// Runs rel with the process's arguments and returns the exit code.
 pub fn run_main() -> i32 {
+    // A shell asking for completions (COMPLETE=bash …) is answered before any parsing, and the
+    // process exits there.
+    cmd::completions::complete_if_asked();
     // Before anything can create a file: the database, its -wal/-shm, backups and exports are
     // private to their owner whatever the user's umask.
     // SAFETY: umask only changes this process's file-creation mask.

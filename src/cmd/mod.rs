@@ -3,17 +3,22 @@
 mod add;
 mod amend;
 mod archive;
+pub mod completions;
 mod config;
 mod due;
 mod edit;
 mod followups;
 mod list;
 mod log;
+mod man;
 mod note_input;
 mod records;
 mod rm;
+mod search;
 mod show;
 mod snooze;
+mod stats;
+mod stats_chart;
 mod timeline;
 
 use crate::cli::{Cli, Command};
@@ -65,8 +70,11 @@ fn resolve_now() -> Result<DateTime<Utc>> {
 
 pub fn run(cli: Cli) -> Result<()> {
     let out = Output::new(cli.format, cli.color, cli.quiet);
-    if let Command::Completions(args) = &cli.command {
-        return crate::cmd::completions_static(args.shell);
+    // Neither needs a database or a clock.
+    match &cli.command {
+        Command::Completions(args) => return completions::run(args.shell),
+        Command::Man => return man::run(),
+        _ => {}
     }
     let ctx = Ctx {
         out,
@@ -91,20 +99,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unarchive(args) => archive::archive(&ctx, args, false),
         Command::Rm(args) => rm::run(&ctx, args),
         Command::Config(args) => config::run(&ctx, args),
-        Command::Search(_)
-        | Command::Stats(_)
-        | Command::Import(_)
-        | Command::Export(_)
-        | Command::Backup(_)
-        | Command::Man
-        | Command::Completions(_) => Err(Error::runtime("this command is not built yet")),
+        // Answered above, before the clock and the database path are looked at.
+        Command::Completions(args) => completions::run(args.shell),
+        Command::Man => man::run(),
+        Command::Search(args) => search::run(&ctx, args),
+        Command::Stats(args) => stats::run(&ctx, args),
+        Command::Import(_) | Command::Export(_) | Command::Backup(_) => {
+            Err(Error::runtime("this command is not built yet"))
+        }
     }
-}
-
-fn completions_static(shell: clap_complete::Shell) -> Result<()> {
-    let mut command = <Cli as clap::CommandFactory>::command();
-    clap_complete::generate(shell, &mut command, "rel", &mut std::io::stdout());
-    Ok(())
 }
 
 /// Parses an id as printed (`42`) or as typed with a `#` (`#42`).

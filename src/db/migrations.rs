@@ -13,10 +13,17 @@ pub struct Migration {
     pub changes_existing: bool,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    sql: include_str!("sql/0001_init.sql"),
-    changes_existing: false,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: include_str!("sql/0001_init.sql"),
+        changes_existing: false,
+    },
+    // Adds the full-text indexes and their triggers; existing tables are only read.
+    Migration {
+        sql: include_str!("sql/0002_search.sql"),
+        changes_existing: false,
+    },
+];
 
 /// The schema version this binary writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -8,7 +8,9 @@ pub mod contacts;
 pub mod due;
 pub mod followups;
 pub mod interactions;
+pub mod search;
 pub mod settings;
+pub mod stats;
 pub mod upkeep;
 pub mod who;
 

@@ -1,0 +1,100 @@
+//! `rel search`: full-text search over notes and contact fields, best match first.
+
+use super::Ctx;
+use crate::cli::SearchArgs;
+use crate::db::search::{self, Hit, HitKind, MATCH_END, MATCH_START};
+use crate::error::Result;
+use crate::output::{ListRow, Listing, Tone, join, listing_limit, relative, rfc3339, rfc3339_opt};
+use serde_json::json;
+
+const HEADERS: [&str; 6] = ["kind", "id", "handle", "at", "snippet", "score"];
+
+pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<()> {
+    let query = args.query.join(" ");
+    let db = ctx.open()?;
+    let limit = listing_limit(ctx.out.format, args.limit);
+    let mut hits = search::search(db.conn(), &query, limit.map(|n| n + 1))?;
+    let more = limit.is_some_and(|n| hits.len() > n);
+    hits.truncate(limit.unwrap_or(usize::MAX));
+    let now = ctx.now_unix();
+    let mut listing = Listing::new(&HEADERS, hits.iter().map(|h| hit_row(h, now)).collect());
+    listing.table_headers = vec!["kind", "id", "who", "when", "match"];
+    listing.more = more;
+    ctx.out.list(
+        &listing,
+        "Nothing matches. Try a prefix (renew*), fewer words, or OR: rel search 'renewal OR contract'",
+    )
+}
+
+/// The snippet on one line, the matched words in brackets: `…about the [renewal] and…`.
+/// Output escapes whatever control characters the user's text holds.
+fn marked_snippet(snippet: &str) -> String {
+    snippet
+        .chars()
+        .map(|c| match c {
+            MATCH_START => '[',
+            MATCH_END => ']',
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// bm25 turned so that higher is better. In a small journal most words are common enough that
+/// bm25 gives tiny scores; the order is still best first.
+fn score(hit: &Hit) -> f64 {
+    -hit.bm25
+}
+
+fn hit_row(hit: &Hit, now: i64) -> ListRow {
+    let snippet = marked_snippet(&hit.snippet);
+    let score = score(hit);
+    let (kind, json) = match hit.kind {
+        HitKind::Interaction => (
+            "interaction",
+            json!({
+                "kind": "interaction",
+                "id": hit.id,
+                "contacts": hit.handles,
+                "at": rfc3339_opt(hit.at),
+                "snippet": snippet,
+                "score": score,
+            }),
+        ),
+        HitKind::Contact => (
+            "contact",
+            json!({
+                "kind": "contact",
+                "id": hit.id,
+                "handle": hit.handles.first(),
+                "name": hit.name,
+                "at": rfc3339_opt(hit.at),
+                "snippet": snippet,
+                "score": score,
+            }),
+        ),
+    };
+    let when = match (hit.kind, hit.at) {
+        (_, Some(at)) => relative(at, now),
+        (HitKind::Contact, None) => "never".to_string(),
+        (HitKind::Interaction, None) => String::new(),
+    };
+    ListRow {
+        json,
+        plain: vec![
+            kind.to_string(),
+            hit.id.to_string(),
+            join(&hit.handles),
+            hit.at.map(rfc3339).unwrap_or_default(),
+            snippet.clone(),
+            score.to_string(),
+        ],
+        pretty: vec![
+            (kind.to_string(), Tone::Dim),
+            (hit.id.to_string(), Tone::Dim),
+            (join(&hit.handles), Tone::Plain),
+            (when, Tone::Plain),
+            (snippet, Tone::Plain),
+        ],
+    }
+}

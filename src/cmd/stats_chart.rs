@@ -1,0 +1,213 @@
+//! `rel stats` in a terminal: small bar charts drawn with block characters, scaled to the
+//! terminal's width (people would rather look than read).
+
+use super::stats::Report;
+use crate::error::Result;
+use crate::model::Trait;
+use crate::output::{Output, escape_visible, local_datetime};
+use std::io::Write;
+
+/// The table format shows the latest months only; json/csv/tsv carry them all.
+const MONTHS_SHOWN: usize = 12;
+/// Bars never grow wider than this, however wide the terminal.
+const MAX_BAR: usize = 40;
+const LABEL: usize = 10;
+
+/// Eighths of a cell, so a bar's length is exact to 1/8 of a character.
+const EIGHTHS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/// A bar `value / max` of `width` cells long (never empty for a non-zero value).
+pub fn bar(value: i64, max: i64, width: usize) -> String {
+    if value <= 0 || max <= 0 || width == 0 {
+        return String::new();
+    }
+    let eighths = ((value as f64 / max as f64) * (width * 8) as f64).round() as usize;
+    let eighths = eighths.clamp(1, width * 8);
+    let mut out = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        out.push(EIGHTHS[eighths % 8]);
+    }
+    out
+}
+
+/// The terminal's width: `COLUMNS`, else the tty's size, else 80.
+fn terminal_width(out: &Output) -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+    {
+        return columns;
+    }
+    if out.stdout_is_tty {
+        let mut size = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ only fills the struct we pass.
+        let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+        if ok && size.ws_col > 0 {
+            return size.ws_col as usize;
+        }
+    }
+    80
+}
+
+/// Colours a bar when colour is on.
+fn paint(out: &Output, bar: &str, style: anstyle::Style) -> String {
+    if out.color && !bar.is_empty() {
+        format!("{}{bar}{}", style.render(), style.render_reset())
+    } else {
+        bar.to_string()
+    }
+}
+
+fn pad(bar: &str, width: usize) -> String {
+    let len = bar.chars().count();
+    format!("{bar}{}", " ".repeat(width.saturating_sub(len)))
+}
+
+pub fn print(out: &Output, report: &Report) -> Result<()> {
+    let width = terminal_width(out);
+    let green = anstyle::AnsiColor::Green.on_default();
+    let red = anstyle::AnsiColor::Red.on_default();
+    let blue = anstyle::AnsiColor::Blue.on_default();
+    let bold = anstyle::Style::new().bold();
+    let heading = |text: &str| {
+        if out.color {
+            format!("{}{text}{}", bold.render(), bold.render_reset())
+        } else {
+            text.to_string()
+        }
+    };
+    let mut lines = Vec::new();
+    let mut title = match &report.contact {
+        Some((handle, name)) => format!("Stats for {name} ({handle})"),
+        None => "Stats for everyone".to_string(),
+    };
+    if let Some(since) = report.since {
+        title.push_str(&format!(" since {}", local_datetime(since)));
+    }
+    lines.push(heading(&escape_visible(&title)));
+
+    // "  label  NNNN bar" lines: whatever is left of the width, split in two for REITH.
+    let single = width
+        .saturating_sub(2 + LABEL + 1 + 5 + 1)
+        .clamp(1, MAX_BAR);
+    let half = (width.saturating_sub(2 + LABEL + 2 * 6 + 6) / 2).clamp(1, MAX_BAR / 2);
+
+    lines.push(String::new());
+    lines.push(heading("REITH         shown / strained / net"));
+    let max = Trait::ALL
+        .into_iter()
+        .map(|t| {
+            report
+                .traits
+                .shown
+                .get(t)
+                .max(report.traits.strained.get(t))
+        })
+        .max()
+        .unwrap_or(0);
+    for t in Trait::ALL {
+        let (shown, strained) = (report.traits.shown.get(t), report.traits.strained.get(t));
+        let shown_bar = paint(out, &pad(&bar(shown, max, half), half), green);
+        let strained_bar = paint(out, &pad(&bar(strained, max, half), half), red);
+        lines.push(format!(
+            "  {:<LABEL$} {shown:>5} {shown_bar} {strained:>5} {strained_bar} {:>5}",
+            t.name(),
+            signed(shown - strained),
+        ));
+    }
+
+    let mut counts_section = |name: String, pairs: &[(String, i64)], empty: &str| {
+        lines.push(String::new());
+        lines.push(heading(&name));
+        if pairs.is_empty() {
+            lines.push(format!("  {empty}"));
+        }
+        let max = pairs.iter().map(|(_, c)| *c).max().unwrap_or(0);
+        for (key, count) in pairs {
+            let drawn = paint(out, &bar(*count, max, single), blue);
+            lines.push(format!("  {key:<LABEL$} {count:>5} {drawn}"));
+        }
+    };
+    counts_section("Touches per channel".into(), &report.channels, "none yet");
+    let skip = report.months.len().saturating_sub(MONTHS_SHOWN);
+    let months_title = if skip > 0 {
+        format!("Touches per month (last {MONTHS_SHOWN}; all with --format json)")
+    } else {
+        "Touches per month".to_string()
+    };
+    counts_section(months_title, &report.months[skip..], "none yet");
+
+    if report.contact.is_none() || !report.going_cold.is_empty() {
+        lines.push(String::new());
+        lines.push(heading("Going cold (longest since the last touch)"));
+        if report.going_cold.is_empty() {
+            lines.push("  no contact has a cadence (rel edit WHO --every 2w)".to_string());
+        }
+        let handle_width = column_width(report.going_cold.iter().map(|c| &c.handle));
+        for cold in &report.going_cold {
+            let last = cold.last_touch.map_or("never".to_string(), local_datetime);
+            lines.push(format!(
+                "  {:<handle_width$} {:>5}d  every {:<4} last {last}  {}",
+                escape_visible(&cold.handle),
+                cold.days_since,
+                escape_visible(&cold.every),
+                escape_visible(&cold.name),
+            ));
+        }
+    }
+    if report.contact.is_none() || !report.strained.is_empty() {
+        lines.push(String::new());
+        lines.push(heading("Strained (below zero on a trait)"));
+        if report.strained.is_empty() {
+            lines.push("  none".to_string());
+        }
+        let handle_width = column_width(report.strained.iter().map(|s| &s.handle));
+        for strained in &report.strained {
+            lines.push(format!(
+                "  {:<handle_width$} {}  {}",
+                escape_visible(&strained.handle),
+                strained.reith.compact(),
+                escape_visible(&strained.name),
+            ));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        writeln!(stdout, "{}", line.trim_end())?;
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+/// `+3`, `-1`, `0`.
+fn signed(value: i64) -> String {
+    if value == 0 {
+        "0".to_string()
+    } else {
+        format!("{value:+}")
+    }
+}
+
+fn column_width<'a>(values: impl Iterator<Item = &'a String>) -> usize {
+    values.map(|v| v.chars().count()).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_scale_in_eighths() {
+        assert_eq!(bar(0, 10, 10), "");
+        assert_eq!(bar(10, 10, 10), "██████████");
+        assert_eq!(bar(5, 10, 10), "█████");
+        assert_eq!(bar(3, 16, 2), "▍");
+        assert_eq!(bar(12, 16, 2), "█▌");
+        assert_eq!(bar(1, 1000, 10), "▏");
+    }
+}

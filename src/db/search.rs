@@ -1,0 +1,122 @@
+//! Full-text search over interaction notes and contact fields (the FTS5 indexes of
+//! `sql/0002_search.sql`), best match first.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, ErrorCode, params};
+
+/// Marks FTS5 puts around each matched word in a snippet. Private-use characters, so the command
+/// can escape the user's text first and then draw the marks as brackets or bold.
+pub const MATCH_START: char = '\u{E000}';
+pub const MATCH_END: char = '\u{E001}';
+
+/// What a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HitKind {
+    Interaction,
+    Contact,
+}
+
+/// One search result.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub kind: HitKind,
+    pub id: i64,
+    /// Contact hits: the handle and name; interaction hits: the participants' handles.
+    pub handles: Vec<String>,
+    pub name: Option<String>,
+    /// Interaction hits: when it happened; contact hits: the last touch (None if never).
+    pub at: Option<i64>,
+    /// The best-matching passage, matched words between `MATCH_START` and `MATCH_END`.
+    pub snippet: String,
+    /// bm25 as SQLite computes it: lower (more negative) is a better match.
+    pub bm25: f64,
+}
+
+/// `ORDER BY rank LIMIT` inside the FTS query lets FTS5 keep only the best rows, and the joins
+/// and snippets run for those rows only.
+const INTERACTION_SQL: &str = "
+    SELECT f.id, i.at, f.snippet, f.score,
+           (SELECT json_group_array(handle) FROM (SELECT c.handle FROM interaction_contacts ic
+              JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = f.id ORDER BY ic.position))
+    FROM (SELECT rowid AS id, rank AS score,
+                 snippet(interactions_fts, 0, ?3, ?4, '…', 12) AS snippet
+          FROM interactions_fts WHERE interactions_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+    JOIN interactions i ON i.id = f.id
+    ORDER BY f.score, f.id";
+
+const CONTACT_SQL: &str = "
+    SELECT f.id, c.last_touch, f.snippet, f.score, c.handle, c.name
+    FROM (SELECT rowid AS id, rank AS score,
+                 snippet(contacts_fts, -1, ?3, ?4, '…', 12) AS snippet
+          FROM contacts_fts WHERE contacts_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+    JOIN contacts c ON c.id = f.id
+    ORDER BY f.score, f.id";
+
+/// Runs `query` (FTS5 syntax) against both indexes; at most `limit` hits, best first.
+pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Vec<Hit>> {
+    if query.trim().is_empty() {
+        return Err(Error::usage("invalid search query: it is empty")
+            .with_hint("give words, \"a phrase\" or a prefix*"));
+    }
+    let sql_limit = limit.map_or(-1, |n| n as i64);
+    let (start, end) = (MATCH_START.to_string(), MATCH_END.to_string());
+    let mut hits = Vec::new();
+    let mut stmt = conn.prepare_cached(INTERACTION_SQL)?;
+    let rows = stmt
+        .query_map(params![query, sql_limit, start, end], |row| {
+            let handles: String = row.get(4)?;
+            Ok(Hit {
+                kind: HitKind::Interaction,
+                id: row.get(0)?,
+                at: row.get(1)?,
+                snippet: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                bm25: row.get(3)?,
+                handles: serde_json::from_str(&handles).unwrap_or_default(),
+                name: None,
+            })
+        })
+        .map_err(|err| query_error(query, err))?;
+    for row in rows {
+        hits.push(row.map_err(|err| query_error(query, err))?);
+    }
+    let mut stmt = conn.prepare_cached(CONTACT_SQL)?;
+    let rows = stmt
+        .query_map(params![query, sql_limit, start, end], |row| {
+            Ok(Hit {
+                kind: HitKind::Contact,
+                id: row.get(0)?,
+                at: row.get(1)?,
+                snippet: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                bm25: row.get(3)?,
+                handles: vec![row.get(4)?],
+                name: Some(row.get(5)?),
+            })
+        })
+        .map_err(|err| query_error(query, err))?;
+    for row in rows {
+        hits.push(row.map_err(|err| query_error(query, err))?);
+    }
+    // Both indexes score with bm25; contacts first on a tie (a person before what was said).
+    hits.sort_by(|a, b| {
+        a.bm25
+            .total_cmp(&b.bm25)
+            .then((a.kind == HitKind::Interaction).cmp(&(b.kind == HitKind::Interaction)))
+            .then(b.id.cmp(&a.id))
+    });
+    hits.truncate(limit.unwrap_or(usize::MAX));
+    Ok(hits)
+}
+
+/// FTS5 reports a query it cannot parse (`"open`, `AND`, `col:x` for an unknown column) as a
+/// plain SQL error while the statement runs: that is the user's input, so exit 2.
+fn query_error(query: &str, err: rusqlite::Error) -> Error {
+    match &err {
+        rusqlite::Error::SqliteFailure(failure, message) if failure.code == ErrorCode::Unknown => {
+            let detail = message.as_deref().unwrap_or("syntax error");
+            Error::usage(format!("invalid search query '{query}': {detail}")).with_hint(
+                "words match anywhere; use \"a phrase\", prefix*, AND, OR, NOT; quote other punctuation",
+            )
+        }
+        _ => Error::from(err),
+    }
+}
