@@ -251,9 +251,10 @@ fn a_damaged_database_is_named_as_such() {
     }
     let mut bytes = std::fs::read(&env.db).expect("read");
     assert!(bytes.len() > 16 * 4096, "a multi-page database");
+    // Everything after the header page: whichever tables a command reads (the layout moves as
+    // migrations add tables), it meets garbage.
     let page = 4096;
-    let middle = bytes.len() / 2 / page * page;
-    bytes[middle..middle + 3 * page].fill(0xA5);
+    bytes[page..].fill(0xA5);
     std::fs::write(&env.db, &bytes).expect("corrupt");
     for args in [&["list"][..], &["timeline"], &["log", "person-3", "more"]] {
         let run = run_raw(rel(&env, args), b"");
