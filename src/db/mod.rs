@@ -6,6 +6,7 @@ pub mod migrations;
 pub mod contacts;
 pub mod due;
 pub mod followups;
+pub mod generate;
 pub mod interactions;
 pub mod settings;
 pub mod upkeep;
