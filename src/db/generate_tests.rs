@@ -113,3 +113,61 @@ fn same_seed_same_database_other_seed_other_database() {
     assert_eq!(fingerprint(first.conn()), fingerprint(again.conn()));
     assert_ne!(fingerprint(first.conn()), fingerprint(other.conn()));
 }
+
+#[test]
+fn inserting_interactions_keeps_maintained_columns_equal_to_refresh() {
+    use crate::db::interactions::{NewInteraction, insert};
+    use crate::model::Reith;
+    let (_dir, mut db) = generated(11);
+    let contacts = maintained(db.conn());
+    let touched = contacts
+        .iter()
+        .find(|c| c.1.is_some() && c.4.is_some())
+        .expect("a contacted contact with a cadence")
+        .clone();
+    let never = contacts
+        .iter()
+        .find(|c| c.1.is_none() && c.3.is_some())
+        .expect("a never contacted contact with a cadence")
+        .0;
+    let last_touch = touched.1.expect("contacted");
+    let strained = Reith {
+        trust: -1,
+        respect: 1,
+        ..Reith::default()
+    };
+    // Older than the latest (changes only the sums), at the very same second as the latest
+    // (wins by id), newer (becomes the latest), a first touch, and a repeated participant.
+    let cases: [(i64, Vec<i64>); 4] = [
+        (last_touch - 86_400, vec![touched.0]),
+        (last_touch, vec![touched.0, never]),
+        (NOW - 60, vec![touched.0, touched.0]),
+        (NOW - 3_600, vec![never]),
+    ];
+    db.write(|tx| {
+        for (at, contact_ids) in &cases {
+            let new = NewInteraction {
+                uid: None,
+                at: *at,
+                channel: "call".into(),
+                note: "benchmark".into(),
+                marks: strained,
+                contact_ids: contact_ids.clone(),
+            };
+            insert(tx, &new, NOW)?;
+        }
+        Ok(())
+    })
+    .expect("insert");
+    let incremental = maintained(db.conn());
+    assert_ne!(incremental, contacts, "the inserts changed something");
+    db.write(|tx| {
+        let rules = upkeep::CadenceRules::load(tx)?;
+        for contact in &contacts {
+            upkeep::refresh(tx, contact.0, &rules)?;
+        }
+        Ok(())
+    })
+    .expect("refresh");
+    assert_eq!(maintained(db.conn()), incremental);
+}

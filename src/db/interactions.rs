@@ -63,7 +63,7 @@ pub fn insert(conn: &Connection, new: &NewInteraction, now: i64) -> Result<i64> 
     .execute(params![uid, new.at, new.channel, new.note, m.respect, m.empathy, m.integrity, m.trust, m.honesty, now])?;
     let id = conn.last_insert_rowid();
     set_participants(conn, id, &new.contact_ids)?;
-    upkeep::refresh_many(conn, &new.contact_ids)?;
+    upkeep::add_touch(conn, &new.contact_ids, id, new.at, &new.marks)?;
     Ok(id)
 }
 
