@@ -6,7 +6,8 @@ use comfy_table::{
     Cell, CellAlignment, Color, ContentArrangement, LineStyle, Row, Table, TableStyle,
 };
 use serde_json::Value;
-use std::io::{IsTerminal, Write};
+use std::borrow::Borrow;
+use std::io::{BufWriter, IsTerminal, Write};
 
 /// The output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -106,48 +107,100 @@ impl Output {
 
     /// Prints a listing; an empty one on a terminal prints `empty_hint` instead.
     pub fn list(&self, listing: &Listing, empty_hint: &str) -> Result<()> {
+        if self.format != Format::Table {
+            return self.write_rows(&listing.headers, listing.rows.iter().map(Ok));
+        }
         let mut out = std::io::stdout().lock();
+        if listing.rows.is_empty() {
+            if self.for_person() {
+                writeln!(out, "{empty_hint}")?;
+            }
+            return Ok(());
+        }
+        writeln!(out, "{}", self.table(listing))?;
+        if listing.more && self.for_person() {
+            writeln!(
+                out,
+                "(more rows not shown: --limit N, or --limit 0 for all)"
+            )?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Prints rows as they are made, so a long listing (`rel due` over 100k contacts) never
+    /// sits in memory whole. A table still collects them: its column widths need every row.
+    pub fn list_streamed(
+        &self,
+        headers: &[&'static str],
+        table_headers: &[&'static str],
+        rows: impl Iterator<Item = Result<ListRow>>,
+        empty_hint: &str,
+    ) -> Result<()> {
+        if self.format != Format::Table {
+            return self.write_rows(headers, rows);
+        }
+        let listing = Listing {
+            headers: headers.to_vec(),
+            table_headers: table_headers.to_vec(),
+            rows: rows.collect::<Result<_>>()?,
+            more: false,
+        };
+        self.list(&listing, empty_hint)
+    }
+
+    /// json, jsonl, csv or tsv through one buffer (stdout alone is flushed at every line).
+    fn write_rows<R: Borrow<ListRow>>(
+        &self,
+        headers: &[&str],
+        rows: impl Iterator<Item = Result<R>>,
+    ) -> Result<()> {
+        let mut out = BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         match self.format {
             Format::Json => {
-                let rows: Vec<&Value> = listing.rows.iter().map(|r| &r.json).collect();
-                serde_json::to_writer_pretty(&mut out, &rows)?;
-                writeln!(out)?;
+                // The same bytes as `to_writer_pretty` of the whole array, one element at a time.
+                let mut empty = true;
+                for row in rows {
+                    let row = row?;
+                    out.write_all(if empty { b"[\n" } else { b",\n" })?;
+                    empty = false;
+                    let text = serde_json::to_string_pretty(&row.borrow().json)?;
+                    for (index, line) in text.lines().enumerate() {
+                        if index > 0 {
+                            out.write_all(b"\n")?;
+                        }
+                        out.write_all(b"  ")?;
+                        out.write_all(line.as_bytes())?;
+                    }
+                }
+                out.write_all(if empty { b"[]\n" } else { b"\n]\n" })?;
             }
             Format::Jsonl => {
-                for row in &listing.rows {
-                    serde_json::to_writer(&mut out, &row.json)?;
+                for row in rows {
+                    serde_json::to_writer(&mut out, &row?.borrow().json)?;
                     writeln!(out)?;
                 }
             }
-            Format::Tsv => {
-                writeln!(out, "{}", listing.headers.join("\t"))?;
-                for row in &listing.rows {
-                    let cells: Vec<String> = row.plain.iter().map(|c| escape_tsv(c)).collect();
-                    writeln!(out, "{}", cells.join("\t"))?;
+            Format::Tsv | Format::Table => {
+                writeln!(out, "{}", headers.join("\t"))?;
+                for row in rows {
+                    let row = row?;
+                    for (index, cell) in row.borrow().plain.iter().enumerate() {
+                        if index > 0 {
+                            out.write_all(b"\t")?;
+                        }
+                        out.write_all(escape_tsv(cell).as_bytes())?;
+                    }
+                    writeln!(out)?;
                 }
             }
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(&mut out);
-                writer.write_record(&listing.headers)?;
-                for row in &listing.rows {
-                    writer.write_record(&row.plain)?;
+                writer.write_record(headers)?;
+                for row in rows {
+                    writer.write_record(&row?.borrow().plain)?;
                 }
                 writer.flush()?;
-            }
-            Format::Table => {
-                if listing.rows.is_empty() {
-                    if self.for_person() {
-                        writeln!(out, "{empty_hint}")?;
-                    }
-                    return Ok(());
-                }
-                writeln!(out, "{}", self.table(listing))?;
-                if listing.more && self.for_person() {
-                    writeln!(
-                        out,
-                        "(more rows not shown: --limit N, or --limit 0 for all)"
-                    )?;
-                }
             }
         }
         out.flush()?;
@@ -257,6 +310,13 @@ pub fn align_right(table: &mut Table, index: usize) {
 }
 
 fn escape_controls(text: &str, escape_backslash: bool) -> String {
+    // Most text is plain printable ASCII: copy it whole instead of char by char.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !(escape_backslash && b == b'\\'))
+    {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,7 +5,7 @@ use crate::cli::DueArgs;
 use crate::db::due::{self, DueItem};
 use crate::db::upkeep::CadenceRules;
 use crate::error::{Error, Result};
-use crate::output::{ListRow, Listing, Tone, first_line, relative, rfc3339, rfc3339_opt};
+use crate::output::{Format, ListRow, Tone, first_line, relative, rfc3339, rfc3339_opt};
 use crate::when::{Cadence, Span};
 use serde_json::json;
 
@@ -22,40 +22,34 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     };
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase());
     let db = ctx.open()?;
+    let _snapshot = db.snapshot()?;
     let mut followups = due::followups(db.conn(), horizon, tag.as_deref())?;
     followups.sort_by(|a, b| {
         a.due_at
             .cmp(&b.due_at)
             .then(a.followup_id.cmp(&b.followup_id))
     });
-    let mut contacts: Vec<(f64, i64, DueItem)> = due::contacts(db.conn(), horizon, tag.as_deref())?
-        .into_iter()
-        .map(|item| {
+    let contacts = due::contacts(db.conn(), horizon, tag.as_deref())?;
+    // Rank by (overdue / cadence, overdue, handle) through a small key per row, so the rows
+    // themselves are held once (at 100k contacts that is most of the peak memory).
+    let mut ranking: Vec<(f64, i64, usize)> = contacts
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
             let overdue = overdue_days(item.due_at, now);
             let cadence_days = item
                 .every
                 .as_deref()
                 .and_then(|e| Cadence::parse(e).ok()?.span())
                 .map_or(1.0, |s| s.approx_days());
-            (overdue as f64 / cadence_days, overdue, item)
+            (overdue as f64 / cadence_days, overdue, index)
         })
         .collect();
-    contacts.sort_by(|a, b| {
+    ranking.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
             .then(b.1.cmp(&a.1))
-            .then_with(|| a.2.handle.cmp(&b.2.handle))
+            .then_with(|| contacts[a.2].handle.cmp(&contacts[b.2].handle))
     });
-    let mut rows: Vec<ListRow> = followups.iter().map(|f| due_row(f, now)).collect();
-    rows.extend(contacts.iter().map(|(_, _, item)| due_row(item, now)));
-    if let Some(limit) = args.limit.filter(|n| *n > 0) {
-        rows.truncate(limit);
-    }
-    let listing = Listing {
-        headers: HEADERS.to_vec(),
-        table_headers: TABLE_HEADERS.to_vec(),
-        rows,
-        more: false,
-    };
     let hint = if ctx.out.for_person() && no_cadences_anywhere(&db)? {
         "Nothing is due yet. rel reminds you of people you give a cadence:\n  \
          rel add \"Maria Lopez\" --org Acme --every 2w\n  \
@@ -63,7 +57,25 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     } else {
         "Nothing due. 'rel due --within 1w' shows what is coming."
     };
-    ctx.out.list(&listing, hint)
+    let limit = args.limit.filter(|n| *n > 0).unwrap_or(usize::MAX);
+    let format = ctx.out.format;
+    // Rows are made (and contact notes read) one at a time as they are printed.
+    let rows = followups
+        .iter()
+        .chain(ranking.iter().map(|(_, _, index)| &contacts[*index]))
+        .take(limit)
+        .map(|item| {
+            let text = match (&item.text, item.note_of) {
+                (Some(text), _) => first_line(text),
+                (None, Some(id)) => due::note(db.conn(), id)?
+                    .as_deref()
+                    .map(first_line)
+                    .unwrap_or_default(),
+                (None, None) => String::new(),
+            };
+            Ok(due_row(item, text, now, format))
+        });
+    ctx.out.list_streamed(&HEADERS, &TABLE_HEADERS, rows, hint)
 }
 
 /// Whole days late, rounded down (negative for what falls due within `--within`).
@@ -95,7 +107,9 @@ const TABLE_HEADERS: [&str; 8] = [
     "what",
 ];
 
-fn due_row(item: &DueItem, now: i64) -> ListRow {
+/// One due row, in the one shape `format` prints (the others stay empty: building all three
+/// for every row tripled the cost of a long listing).
+fn due_row(item: &DueItem, text: String, now: i64, format: Format) -> ListRow {
     let kind = if item.followup_id.is_some() {
         "follow-up"
     } else {
@@ -103,8 +117,27 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
     };
     let overdue = overdue_days(item.due_at, now);
     let focus = item.reith.focus().map(|t| t.name());
-    let text = item.text.as_deref().map(first_line).unwrap_or_default();
-    let json = json!({
+    let mut row = ListRow {
+        json: serde_json::Value::Null,
+        plain: Vec::new(),
+        pretty: Vec::new(),
+    };
+    match format {
+        Format::Json | Format::Jsonl => row.json = due_json(item, kind, overdue, focus, &text),
+        Format::Csv | Format::Tsv => row.plain = due_plain(item, kind, overdue, focus, text),
+        Format::Table => row.pretty = due_pretty(item, focus, text, now),
+    }
+    row
+}
+
+fn due_json(
+    item: &DueItem,
+    kind: &str,
+    overdue: i64,
+    focus: Option<&str>,
+    text: &str,
+) -> serde_json::Value {
+    json!({
         "kind": kind,
         "id": item.followup_id,
         "handle": item.handle,
@@ -116,8 +149,17 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
         "reith": item.reith,
         "focus": focus,
         "text": text,
-    });
-    let plain = vec![
+    })
+}
+
+fn due_plain(
+    item: &DueItem,
+    kind: &str,
+    overdue: i64,
+    focus: Option<&str>,
+    text: String,
+) -> Vec<String> {
+    vec![
         kind.to_string(),
         item.followup_id
             .map(|id| id.to_string())
@@ -130,8 +172,11 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
         item.every.clone().unwrap_or_default(),
         focus.unwrap_or_default().to_string(),
         item.reith.compact(),
-        text.clone(),
-    ];
+        text,
+    ]
+}
+
+fn due_pretty(item: &DueItem, focus: Option<&str>, text: String, now: i64) -> Vec<(String, Tone)> {
     let due_tone = if item.due_at <= now {
         Tone::Alert
     } else {
@@ -139,9 +184,9 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
     };
     let what = match item.followup_id {
         Some(id) => format!("[{id}] {text}"),
-        None => text.clone(),
+        None => text,
     };
-    let pretty = vec![
+    vec![
         (super::records::due_phrase(item.due_at, now), due_tone),
         (item.handle.clone(), Tone::Plain),
         (item.name.clone(), Tone::Plain),
@@ -161,12 +206,7 @@ fn due_row(item: &DueItem, now: i64) -> ListRow {
             },
         ),
         (what, Tone::Plain),
-    ];
-    ListRow {
-        json,
-        plain,
-        pretty,
-    }
+    ]
 }
 
 fn no_cadences_anywhere(db: &crate::db::Db) -> Result<bool> {

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::model::Reith;
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 /// A raw due row before ranking; `followup_id` is None for a contact row.
 #[derive(Debug, Clone)]
@@ -15,7 +15,11 @@ pub struct DueItem {
     pub last_touch: Option<i64>,
     pub every: Option<String>,
     pub reith: Reith,
+    /// The follow-up's text (follow-up rows only).
     pub text: Option<String>,
+    /// The contact's latest interaction, whose note is read with `note` only when the row is
+    /// printed: at 100k contacts, holding every due contact's note at once costs hundreds of MB.
+    pub note_of: Option<i64>,
 }
 
 fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
@@ -34,38 +38,50 @@ fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
             honesty: row.get(10)?,
         },
         text: row.get(11)?,
+        note_of: row.get(12)?,
     })
 }
 
-const CONTACT_PART: &str = "c.handle, c.name";
-const TAIL: &str = "c.last_touch, c.due_every, c.reith_respect, c.reith_empathy, \
-    c.reith_integrity, c.reith_trust, c.reith_honesty";
+/// Open follow-ups of active contacts due at or before ?1 (tag ?2 or any); walks the
+/// `followups_open` partial index.
+pub const FOLLOWUPS_SQL: &str = "SELECT f.id, c.handle, c.name, f.due_at, c.last_touch, c.due_every,
+        c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, f.text, NULL
+     FROM followups f JOIN contacts c ON c.id = f.contact_id
+     WHERE f.done_at IS NULL AND f.due_at <= ?1 AND c.archived_at IS NULL
+       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+
+/// Active contacts whose maintained due date is at or before ?1 (tag ?2 or any); walks the
+/// `contacts_due` partial index and never touches interactions.
+pub const CONTACTS_SQL: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_touch, c.due_every,
+        c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, NULL,
+        c.last_interaction_id
+     FROM contacts c
+     WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at <= ?1
+       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+
+/// One interaction's note by id (a rowid lookup).
+pub const NOTE_SQL: &str = "SELECT note FROM interactions WHERE id = ?1";
 
 /// Open follow-ups of active contacts due at or before `horizon`.
 pub fn followups(conn: &Connection, horizon: i64, tag: Option<&str>) -> Result<Vec<DueItem>> {
-    let sql = format!(
-        "SELECT f.id, {CONTACT_PART}, f.due_at, {TAIL}, f.text
-         FROM followups f JOIN contacts c ON c.id = f.contact_id
-         WHERE f.done_at IS NULL AND f.due_at <= ?1 AND c.archived_at IS NULL
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(FOLLOWUPS_SQL)?;
     let rows = stmt.query_map(params![horizon, tag], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Active contacts whose maintained due date is at or before `horizon`.
 pub fn contacts(conn: &Connection, horizon: i64, tag: Option<&str>) -> Result<Vec<DueItem>> {
-    let sql = format!(
-        "SELECT NULL, {CONTACT_PART}, c.due_at, {TAIL},
-                (SELECT i.note FROM interactions i WHERE i.id = c.last_interaction_id)
-         FROM contacts c
-         WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at <= ?1
-           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(CONTACTS_SQL)?;
     let rows = stmt.query_map(params![horizon, tag], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The note of a contact row's latest interaction (None if it is gone).
+pub fn note(conn: &Connection, interaction_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(NOTE_SQL)?
+        .query_row([interaction_id], |row| row.get(0))
+        .optional()?)
 }
 
 /// Whether any contact has a cadence at all (for the first-run hint of `rel due`).

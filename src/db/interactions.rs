@@ -63,7 +63,7 @@ pub fn insert(conn: &Connection, new: &NewInteraction, now: i64) -> Result<i64> 
     .execute(params![uid, new.at, new.channel, new.note, m.respect, m.empathy, m.integrity, m.trust, m.honesty, now])?;
     let id = conn.last_insert_rowid();
     set_participants(conn, id, &new.contact_ids)?;
-    upkeep::refresh_many(conn, &new.contact_ids)?;
+    upkeep::add_touch(conn, &new.contact_ids, id, new.at, &new.marks)?;
     Ok(id)
 }
 
@@ -163,27 +163,24 @@ pub struct TimelineQuery {
     pub limit: Option<usize>,
 }
 
-/// Interactions newest first. With contacts named, the query starts from their index entries
-/// instead of walking every interaction.
-pub fn timeline(conn: &Connection, query: &TimelineQuery) -> Result<Vec<Interaction>> {
+/// The SQL `timeline` runs for `query` (public so tests can check its query plan). With
+/// contacts named, it starts from their index entries instead of walking every interaction.
+pub fn timeline_sql(query: &TimelineQuery) -> String {
     let trait_filter = match query.traits {
         // Column names come from the Trait enum, never from input.
         Some(t) => format!("i.{} != 0", t.name()),
         None => "1".to_string(),
     };
-    let source = if query.contact_ids.is_empty() {
-        "interactions i".to_string()
+    let (source, joiner) = if query.contact_ids.is_empty() {
+        ("interactions i", "WHERE")
     } else {
-        "interactions i WHERE i.id IN (SELECT ic.interaction_id FROM interaction_contacts ic \
-         WHERE ic.contact_id IN (SELECT value FROM json_each(?6)))"
-            .to_string()
+        (
+            "interactions i WHERE i.id IN (SELECT ic.interaction_id FROM interaction_contacts ic \
+             WHERE ic.contact_id IN (SELECT value FROM json_each(?6)))",
+            "AND",
+        )
     };
-    let joiner = if query.contact_ids.is_empty() {
-        "WHERE"
-    } else {
-        "AND"
-    };
-    let sql = format!(
+    format!(
         "SELECT {COLUMNS} FROM {source} {joiner}
              (?1 IS NULL OR i.at >= ?1) AND (?2 IS NULL OR i.at < ?2)
              AND (?3 IS NULL OR i.channel = ?3) AND {trait_filter}
@@ -191,7 +188,12 @@ pub fn timeline(conn: &Connection, query: &TimelineQuery) -> Result<Vec<Interact
                   JOIN contact_tags t ON t.contact_id = ic2.contact_id
                   WHERE ic2.interaction_id = i.id AND t.tag = ?4))
          ORDER BY i.at DESC, i.id DESC LIMIT ?5"
-    );
+    )
+}
+
+/// Interactions newest first.
+pub fn timeline(conn: &Connection, query: &TimelineQuery) -> Result<Vec<Interaction>> {
+    let sql = timeline_sql(query);
     let ids = serde_json::to_string(&query.contact_ids)?;
     let limit = query.limit.map_or(-1, |n| n as i64);
     let mut stmt = conn.prepare(&sql)?;

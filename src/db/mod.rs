@@ -7,6 +7,7 @@ pub mod migrations;
 pub mod contacts;
 pub mod due;
 pub mod followups;
+pub mod generate;
 pub mod interactions;
 pub mod search;
 pub mod settings;
@@ -59,12 +60,23 @@ impl Db {
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
         // The version is read before anything that could write (even the WAL switch), so a
-        // database from a newer rel is left exactly as it was.
-        let version = db.user_version().map_err(|err| open_error(path, err))?;
-        migrations::refuse_newer(version)?;
-        db.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        // database from a newer rel is left exactly as it was. One read answers both questions
+        // every start asks; WAL is persistent, so it is only switched on a new or non-WAL file.
+        let (version, journal_mode): (i64, String) = db
+            .conn
+            .query_row(
+                "SELECT user_version, journal_mode FROM pragma_user_version, pragma_journal_mode",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .map_err(|err| open_error(path, err))?;
+        migrations::refuse_newer(version)?;
+        if !journal_mode.eq_ignore_ascii_case("wal") {
+            db.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(|err| open_error(path, err))?;
+        }
+        // Per-connection settings: no file access, so they cost next to nothing.
         db.conn.execute_batch(
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )?;
@@ -99,6 +111,13 @@ impl Db {
     fn user_version(&self) -> rusqlite::Result<i64> {
         self.conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))
+    }
+
+    /// A read transaction for a command that runs many small queries (`rel due` reads one note
+    /// per row): the shared lock is taken once instead of once per statement, and every query
+    /// sees the same state. Dropping it ends it; it writes nothing.
+    pub fn snapshot(&self) -> Result<Transaction<'_>> {
+        Ok(self.conn.unchecked_transaction()?)
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction: all of it is written, or none of it.

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The benchmark harness (issue 7): generates the S and L databases, times rel against the
+# sqlite3 shell doing the same work on the same file (the floor), and writes bench/RESULTS.md.
+#   bench/run.sh            # S and L (about 5-8 minutes on 2 cores)
+#   SCALES=S bench/run.sh   # only S
+# Not part of `cargo test`; no timing is asserted anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/out
+SQL=$ROOT/bench/sql
+SCALES=${SCALES:-"S L"}
+WORD=${WORD:-grant}
+mkdir -p "$OUT/json"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+install() {
+    if ! need apt-get; then echo "bench: install $* first" >&2; exit 1; fi
+    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+need hyperfine || install hyperfine
+need sqlite3 || install sqlite3
+[ -x /usr/bin/time ] || install time
+
+cargo build --release --quiet --bin rel --bin rel-bench
+REL=$ROOT/target/release/rel
+GEN=$ROOT/target/release/rel-bench
+# The generator's fixed "now"; every command sees the same data on every run.
+export REL_NOW=2026-11-27T12:00:00Z TZ=UTC
+unset REL_FORMAT REL_DB
+RUNS=${RUNS:-10}
+
+# bench NAME WARMUPS RUNS REL_CMD FLOOR_CMD: one pair, exported as JSON.
+bench() {
+    local name=$1 warmup=$2 runs=$3 rel_cmd=$4 floor_cmd=$5
+    echo "== $name"
+    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
+        --export-json "$OUT/json/$name.json" -n rel "$rel_cmd" -n floor "$floor_cmd" \
+        >"$OUT/hyperfine.log" 2>&1 || { cat "$OUT/hyperfine.log"; exit 1; }
+    grep -E "Time \(|faster" "$OUT/hyperfine.log" || true
+}
+
+: >"$OUT/notes.txt"
+for scale in $SCALES; do
+    db=$OUT/$scale.db
+    if [ ! -f "$db" ]; then
+        rm -f "$db-wal" "$db-shm"
+        "$GEN" gen --scale "$scale" --db "$db"
+    fi
+    rm -f "$OUT/json/$scale-"*.json
+    # A contact with history, by exact handle (the usual way a WHO is typed after completion).
+    who=$(sqlite3 "$db" "SELECT handle FROM contacts WHERE archived_at IS NULL AND last_touch IS NOT NULL ORDER BY id LIMIT 1")
+    sed "s/@WHO@/$who/g" "$SQL/show.sql" >"$OUT/show-$scale.sql"
+    sed "s/@WHO@/$who/g" "$SQL/log.sql" >"$OUT/log-$scale.sql"
+
+    bench "$scale-due" 2 "$RUNS" "$REL --db $db due" "sqlite3 -batch $db '.read $SQL/due.sql'"
+    bench "$scale-due-json" 2 "$RUNS" "$REL --db $db due --format json" "sqlite3 -batch -json $db '.read $SQL/due.sql'"
+    bench "$scale-show" 2 "$RUNS" "$REL --db $db show $who" "sqlite3 -batch $db '.read $OUT/show-$scale.sql'"
+    bench "$scale-timeline" 2 "$RUNS" "$REL --db $db timeline --limit 50" "sqlite3 -batch $db '.read $SQL/timeline.sql'"
+    bench "$scale-list" 2 "$RUNS" "$REL --db $db list" "sqlite3 -batch $db '.read $SQL/list.sql'"
+    fts=$(sqlite3 "$db" "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%' LIMIT 1")
+    if [ -n "$fts" ] && "$REL" --db "$db" search "$WORD" --limit 1 >/dev/null 2>&1; then
+        sed -e "s/@FTS@/$fts/g" -e "s/@WORD@/$WORD/g" "$SQL/search.sql" >"$OUT/search.sql"
+        bench "$scale-search" 2 "$RUNS" "$REL --db $db search $WORD --limit 50" "sqlite3 -batch $db '.read $OUT/search.sql'"
+    else
+        echo "$scale: search skipped: the database has no FTS5 table or rel has no working 'search' yet" >>"$OUT/notes.txt"
+    fi
+    # Writes go to a copy, which grows by one interaction per run (a few hundred rows on
+    # 100k/1M: no measurable effect); the floor writes the same rows to the same copy.
+    copy=$OUT/$scale-write.db
+    rm -f "$copy" "$copy-wal" "$copy-shm"
+    cp "$db" "$copy"
+    bench "$scale-log" 3 $((RUNS * 2)) "$REL --db $copy log $who benchmark call about the renewal -c call" \
+        "sqlite3 -batch $copy '.read $OUT/log-$scale.sql'"
+    rm -f "$copy" "$copy-wal" "$copy-shm"
+    bench "$scale-version" 5 $((RUNS * 3)) "$REL --version" "sqlite3 --version"
+
+    rss=$( { /usr/bin/time -v "$REL" --db "$db" due >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
+    floor_rss=$( { /usr/bin/time -v sqlite3 -batch "$db" ".read $SQL/due.sql" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
+    echo "$scale rss_kb=$rss floor_rss_kb=$floor_rss db_bytes=$(stat -c %s "$db") who=$who" \
+        "contacts=$(sqlite3 "$db" 'SELECT count(*) FROM contacts')" \
+        "interactions=$(sqlite3 "$db" 'SELECT count(*) FROM interactions')" \
+        "due_rows=$("$REL" --db "$db" due | tail -n +2 | wc -l)" >>"$OUT/notes.txt"
+done
+
+# --version and completions must not open (or create) a database.
+probe=$OUT/never/created.db
+rm -rf "$OUT/never"
+REL_DB=$probe "$REL" --version >/dev/null
+REL_DB=$probe "$REL" completions bash >/dev/null || true
+if [ -e "$probe" ] || [ -d "$OUT/never" ]; then
+    echo "no-db: FAILED (--version or completions created $probe)" >>"$OUT/notes.txt"
+else
+    echo "no-db: ok (--version and completions bash left $probe uncreated)" >>"$OUT/notes.txt"
+fi
+
+python3 "$ROOT/bench/report.py" "$OUT" >"$ROOT/bench/RESULTS.md.new"
+mv "$ROOT/bench/RESULTS.md.new" "$ROOT/bench/RESULTS.md"
+echo "wrote bench/RESULTS.md"

@@ -1,0 +1,173 @@
+//! The generator's bulk maintained columns must equal what `upkeep::refresh` computes, and the
+//! same seed must give the same database.
+
+use super::{Spec, generate};
+use crate::db::{Db, upkeep};
+use rusqlite::Connection;
+
+const NOW: i64 = 1_795_780_800; // 2026-11-27T12:00:00Z
+
+fn generated(seed: u64) -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut db = Db::open(&dir.path().join("gen.db")).expect("open");
+    let spec = Spec {
+        contacts: 120,
+        interactions: 1500,
+        seed,
+        now: NOW,
+    };
+    let summary = generate(&mut db, &spec).expect("generate");
+    assert_eq!(summary.contacts, 120);
+    assert!(summary.followups > 0, "some follow-ups are generated");
+    (dir, db)
+}
+
+type Maintained = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    [i64; 5],
+);
+
+fn maintained(conn: &Connection) -> Vec<Maintained> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, last_touch, last_interaction_id, due_every, due_at, reith_respect,
+                    reith_empathy, reith_integrity, reith_trust, reith_honesty
+             FROM contacts ORDER BY id",
+        )
+        .expect("prepare");
+    stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?],
+        ))
+    })
+    .expect("query")
+    .collect::<rusqlite::Result<_>>()
+    .expect("rows")
+}
+
+#[test]
+fn bulk_maintained_columns_equal_per_contact_refresh() {
+    let (_dir, mut db) = generated(7);
+    let bulk = maintained(db.conn());
+    // The data must exercise every kind of value, or the comparison proves little.
+    assert!(bulk.iter().any(|c| c.1.is_none()), "some never contacted");
+    assert!(bulk.iter().any(|c| c.1.is_some()), "some contacted");
+    assert!(bulk.iter().any(|c| c.4.is_some()), "some with a due date");
+    assert!(bulk.iter().any(|c| c.3.is_none()), "some without a cadence");
+    assert!(
+        bulk.iter().any(|c| c.3.as_deref() == Some("2w")),
+        "a cadence"
+    );
+    assert!(
+        bulk.iter().any(|c| c.5.iter().any(|s| *s < 0)),
+        "a strained sum"
+    );
+    assert!(
+        bulk.iter().any(|c| c.5.iter().any(|s| *s > 0)),
+        "a shown sum"
+    );
+    // Wipe the maintained columns so refresh has to recompute every one of them.
+    db.conn()
+        .execute_batch(
+            "UPDATE contacts SET last_touch = NULL, last_interaction_id = NULL, due_every = NULL,
+                due_at = NULL, reith_respect = 0, reith_empathy = 0, reith_integrity = 0,
+                reith_trust = 0, reith_honesty = 0",
+        )
+        .expect("wipe");
+    db.write(|tx| {
+        let rules = upkeep::CadenceRules::load(tx)?;
+        for contact in &bulk {
+            upkeep::refresh(tx, contact.0, &rules)?;
+        }
+        Ok(())
+    })
+    .expect("refresh");
+    assert_eq!(maintained(db.conn()), bulk);
+}
+
+fn fingerprint(conn: &Connection) -> String {
+    conn.query_row(
+        "SELECT (SELECT group_concat(uid || handle || coalesce(every, '') || created_at, ',') FROM contacts)
+             || (SELECT group_concat(uid || at || channel || note || trust, ',') FROM interactions)
+             || (SELECT group_concat(uid || due_at || text, ',') FROM followups)",
+        [],
+        |r| r.get(0),
+    )
+    .expect("fingerprint")
+}
+
+#[test]
+fn same_seed_same_database_other_seed_other_database() {
+    let (_a, first) = generated(42);
+    let (_b, again) = generated(42);
+    let (_c, other) = generated(43);
+    assert_eq!(fingerprint(first.conn()), fingerprint(again.conn()));
+    assert_ne!(fingerprint(first.conn()), fingerprint(other.conn()));
+}
+
+#[test]
+fn inserting_interactions_keeps_maintained_columns_equal_to_refresh() {
+    use crate::db::interactions::{NewInteraction, insert};
+    use crate::model::Reith;
+    let (_dir, mut db) = generated(11);
+    let contacts = maintained(db.conn());
+    let touched = contacts
+        .iter()
+        .find(|c| c.1.is_some() && c.4.is_some())
+        .expect("a contacted contact with a cadence")
+        .clone();
+    let never = contacts
+        .iter()
+        .find(|c| c.1.is_none() && c.3.is_some())
+        .expect("a never contacted contact with a cadence")
+        .0;
+    let last_touch = touched.1.expect("contacted");
+    let strained = Reith {
+        trust: -1,
+        respect: 1,
+        ..Reith::default()
+    };
+    // Older than the latest (changes only the sums), at the very same second as the latest
+    // (wins by id), newer (becomes the latest), a first touch, and a repeated participant.
+    let cases: [(i64, Vec<i64>); 4] = [
+        (last_touch - 86_400, vec![touched.0]),
+        (last_touch, vec![touched.0, never]),
+        (NOW - 60, vec![touched.0, touched.0]),
+        (NOW - 3_600, vec![never]),
+    ];
+    db.write(|tx| {
+        for (at, contact_ids) in &cases {
+            let new = NewInteraction {
+                uid: None,
+                at: *at,
+                channel: "call".into(),
+                note: "benchmark".into(),
+                marks: strained,
+                contact_ids: contact_ids.clone(),
+            };
+            insert(tx, &new, NOW)?;
+        }
+        Ok(())
+    })
+    .expect("insert");
+    let incremental = maintained(db.conn());
+    assert_ne!(incremental, contacts, "the inserts changed something");
+    db.write(|tx| {
+        let rules = upkeep::CadenceRules::load(tx)?;
+        for contact in &contacts {
+            upkeep::refresh(tx, contact.0, &rules)?;
+        }
+        Ok(())
+    })
+    .expect("refresh");
+    assert_eq!(maintained(db.conn()), incremental);
+}
