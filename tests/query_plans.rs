@@ -2,8 +2,6 @@
 //! the timeline, on a database with the real schema and enough rows that the planner has a
 //! choice. A later change that makes them walk the interactions table fails here, not in
 //! someone's morning `rel due` after ten years of history. (No timing is asserted.)
-//!
-//! `rel search` is built on another branch; when its query is merged, add it here the same way.
 
 #[allow(unused)]
 mod common;
@@ -11,7 +9,7 @@ mod common;
 use rel::db::Db;
 use rel::db::generate::{Spec, generate};
 use rel::db::interactions::{TimelineQuery, timeline_sql};
-use rel::db::{due, followups};
+use rel::db::{due, followups, search};
 use rel::model::Trait;
 
 /// A small generated database: the schema and indexes as `rel` creates them, with data.
@@ -78,8 +76,12 @@ fn assert_no_scan(plan: &[String]) {
             "full scan '{line}' in plan:\n{}",
             plan.join("\n")
         );
+        // (An FTS5 virtual table "scan" with a MATCH index is the index lookup itself.)
+        let scans_contacts = ["SCAN c", "SCAN contacts"]
+            .iter()
+            .any(|scan| line == *scan || line.starts_with(&format!("{scan} ")));
         assert!(
-            !line.starts_with("SCAN c"),
+            !scans_contacts,
             "scan of contacts '{line}' in:\n{}",
             plan.join("\n")
         );
@@ -144,6 +146,20 @@ fn check_all(db: &Db) {
             !scans_interactions(line) || line.contains("USING INDEX interactions_at"),
             "unexpected scan '{line}'"
         );
+    }
+
+    // `rel search`: FTS5 finds the matching rows through its index (the `M` in the virtual
+    // table's plan is the MATCH constraint); the interactions and contacts they name are then
+    // fetched by primary key, never walked.
+    for sql in [search::INTERACTION_SQL, search::CONTACT_SQL] {
+        let found = plan(db, sql);
+        assert_uses(&found, "VIRTUAL TABLE INDEX");
+        assert!(
+            found.iter().any(|l| l.contains(":M")),
+            "no MATCH in:\n{}",
+            found.join("\n")
+        );
+        assert_no_scan(&found);
     }
 }
 

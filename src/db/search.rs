@@ -34,7 +34,7 @@ pub struct Hit {
 
 /// `ORDER BY rank LIMIT` inside the FTS query lets FTS5 keep only the best rows, and the joins
 /// and snippets run for those rows only.
-const INTERACTION_SQL: &str = "
+pub const INTERACTION_SQL: &str = "
     SELECT f.id, i.at, f.snippet, f.score,
            (SELECT json_group_array(handle) FROM (SELECT c.handle FROM interaction_contacts ic
               JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = f.id ORDER BY ic.position))
@@ -44,7 +44,7 @@ const INTERACTION_SQL: &str = "
     JOIN interactions i ON i.id = f.id
     ORDER BY f.score, f.id";
 
-const CONTACT_SQL: &str = "
+pub const CONTACT_SQL: &str = "
     SELECT f.id, c.last_touch, f.snippet, f.score, c.handle, c.name
     FROM (SELECT rowid AS id, rank AS score,
                  snippet(contacts_fts, -1, ?3, ?4, '…', 12) AS snippet
