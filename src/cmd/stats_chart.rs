@@ -149,10 +149,11 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
             lines.push("  no contact has a cadence (rel edit WHO --every 2w)".to_string());
         }
         let handle_width = column_width(report.going_cold.iter().map(|c| &c.handle));
+        let every_width = column_width(report.going_cold.iter().map(|c| &c.every));
         for cold in &report.going_cold {
             let last = cold.last_touch.map_or("never".to_string(), local_datetime);
             lines.push(format!(
-                "  {:<handle_width$} {:>5}d  every {:<4} last {last}  {}",
+                "  {:<handle_width$} {:>5}d  every {:<every_width$}  last {last}  {}",
                 escape_visible(&cold.handle),
                 cold.days_since,
                 escape_visible(&cold.every),
@@ -167,11 +168,16 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
             lines.push("  none".to_string());
         }
         let handle_width = column_width(report.strained.iter().map(|s| &s.handle));
-        for strained in &report.strained {
+        let standings: Vec<String> = report
+            .strained
+            .iter()
+            .map(|s| s.reith.compact_nonzero())
+            .collect();
+        let standing_width = column_width(standings.iter());
+        for (strained, standing) in report.strained.iter().zip(&standings) {
             lines.push(format!(
-                "  {:<handle_width$} {}  {}",
+                "  {:<handle_width$} {standing:<standing_width$}  {}",
                 escape_visible(&strained.handle),
-                strained.reith.compact(),
                 escape_visible(&strained.name),
             ));
         }
