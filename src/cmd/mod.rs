@@ -3,10 +3,13 @@
 mod add;
 mod amend;
 mod archive;
+mod backup;
 mod config;
 mod due;
 mod edit;
+mod export;
 mod followups;
+mod import;
 mod list;
 mod log;
 mod note_input;
@@ -91,13 +94,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unarchive(args) => archive::archive(&ctx, args, false),
         Command::Rm(args) => rm::run(&ctx, args),
         Command::Config(args) => config::run(&ctx, args),
-        Command::Search(_)
-        | Command::Stats(_)
-        | Command::Import(_)
-        | Command::Export(_)
-        | Command::Backup(_)
-        | Command::Man
-        | Command::Completions(_) => Err(Error::runtime("this command is not built yet")),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Backup(args) => backup::run(&ctx, args),
+        Command::Search(_) | Command::Stats(_) | Command::Man | Command::Completions(_) => {
+            Err(Error::runtime("this command is not built yet"))
+        }
     }
 }
 

@@ -3,9 +3,12 @@
 
 pub mod migrations;
 
+pub mod backup;
 pub mod contacts;
 pub mod due;
+pub mod export;
 pub mod followups;
+pub mod import;
 pub mod interactions;
 pub mod settings;
 pub mod upkeep;

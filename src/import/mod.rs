@@ -11,3 +11,6 @@ pub mod vcard;
 pub use csv_in::read_csv;
 pub use draft::{ContactDraft, RecordError};
 pub use vcard::parse_vcards;
+
+pub mod apply;
+pub mod json;
