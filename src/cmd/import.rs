@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     let result = in_transaction(&mut db, !args.dry_run, |tx| {
-        let mut apply = Apply::new(tx, now, args.skip_invalid);
+        let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {
                 let mut bytes = Vec::new();

@@ -155,3 +155,75 @@ pub fn refresh_all_due(conn: &Connection) -> Result<()> {
     }
     Ok(())
 }
+
+/// Recomputes every contact's maintained columns in two streaming passes (all participations
+/// in contact order, then all contacts) instead of three queries per contact: what a large
+/// import calls once at its end.
+pub fn refresh_all(conn: &Connection) -> Result<()> {
+    #[derive(Default)]
+    struct Touches {
+        last: Option<(i64, i64)>,
+        sums: [i64; 5],
+    }
+    let rules = CadenceRules::load(conn)?;
+    let mut touches: HashMap<i64, Touches> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT ic.contact_id, i.at, i.id, i.respect, i.empathy, i.integrity, i.trust, i.honesty
+             FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let entry = touches.entry(row.get(0)?).or_default();
+            let at_id: (i64, i64) = (row.get(1)?, row.get(2)?);
+            // The latest touch, ties broken by the higher id, as `refresh` orders them.
+            if entry.last.is_none_or(|last| at_id > last) {
+                entry.last = Some(at_id);
+            }
+            for (index, sum) in entry.sums.iter_mut().enumerate() {
+                *sum += row.get::<_, i64>(3 + index)?;
+            }
+        }
+    }
+    let mut update = conn.prepare(
+        "UPDATE contacts SET last_touch = ?2, last_interaction_id = ?3, due_every = ?4, due_at = ?5,
+            reith_respect = ?6, reith_empathy = ?7, reith_integrity = ?8, reith_trust = ?9, reith_honesty = ?10
+         WHERE id = ?1",
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT id, every, (SELECT json_group_array(tag) FROM contact_tags WHERE contact_id = c.id),
+                created_at, snoozed_until
+         FROM contacts c",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let every: Option<String> = row.get(1)?;
+        let tags: Vec<String> = serde_json::from_str(&row.get::<_, String>(2)?).unwrap_or_default();
+        let created_at: i64 = row.get(3)?;
+        let snoozed: Option<i64> = row.get(4)?;
+        let seen = touches.remove(&id).unwrap_or_default();
+        let last_touch = seen.last.map(|(at, _)| at);
+        let (due_every, due_at) = match rules.effective(every.as_deref(), &tags) {
+            Some((text, span)) => (
+                Some(text),
+                compute_due(span, last_touch, created_at, snoozed),
+            ),
+            None => (None, None),
+        };
+        let s = seen.sums;
+        update.execute(params![
+            id,
+            last_touch,
+            seen.last.map(|(_, id)| id),
+            due_every,
+            due_at,
+            s[0],
+            s[1],
+            s[2],
+            s[3],
+            s[4]
+        ])?;
+    }
+    Ok(())
+}

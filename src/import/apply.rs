@@ -92,15 +92,15 @@ struct PendingVia {
 }
 
 impl<'c> Apply<'c> {
-    pub fn new(conn: &'c Connection, now: i64, skip_invalid: bool) -> Apply<'c> {
-        Apply {
+    pub fn new(conn: &'c Connection, now: i64, skip_invalid: bool) -> Result<Apply<'c>> {
+        Ok(Apply {
             conn,
-            importer: Importer::new(conn, now),
+            importer: Importer::new(conn, now)?,
             skip_invalid,
             summary: Summary::default(),
             contact_ids: HashMap::new(),
             pending_via: Vec::new(),
-        }
+        })
     }
 
     /// Refreshes maintained columns and returns the summary.
