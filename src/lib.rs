@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod output;
 pub mod paths;

@@ -3,11 +3,14 @@
 mod add;
 mod amend;
 mod archive;
+mod backup;
 pub mod completions;
 mod config;
 mod due;
 mod edit;
+mod export;
 mod followups;
+mod import;
 mod list;
 mod log;
 mod man;
@@ -99,14 +102,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unarchive(args) => archive::archive(&ctx, args, false),
         Command::Rm(args) => rm::run(&ctx, args),
         Command::Config(args) => config::run(&ctx, args),
-        // Answered above, before the clock and the database path are looked at.
-        Command::Completions(args) => completions::run(args.shell),
-        Command::Man => man::run(),
         Command::Search(args) => search::run(&ctx, args),
         Command::Stats(args) => stats::run(&ctx, args),
-        Command::Import(_) | Command::Export(_) | Command::Backup(_) => {
-            Err(Error::runtime("this command is not built yet"))
-        }
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Backup(args) => backup::run(&ctx, args),
+        // Answered before the clock and the database path are looked at.
+        Command::Completions(_) | Command::Man => unreachable!("handled before the match"),
     }
 }
 

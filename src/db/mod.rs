@@ -4,10 +4,13 @@
 mod migration_backup;
 pub mod migrations;
 
+pub mod backup;
 pub mod contacts;
 pub mod due;
+pub mod export;
 pub mod followups;
 pub mod generate;
+pub mod import;
 pub mod interactions;
 pub mod search;
 pub mod settings;

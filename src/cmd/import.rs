@@ -1,0 +1,176 @@
+//! `rel import FILE`: vCard, CSV or a rel JSON export, in one all-or-nothing transaction.
+//! The file streams through (CSV and JSON record by record); a progress bar shows on a
+//! terminal, never when stderr is piped.
+
+use super::Ctx;
+use crate::cli::{ImportArgs, ImportFormat};
+use crate::db::import::in_transaction;
+use crate::error::{Error, Result};
+use crate::import::apply::{Apply, Summary, Tally};
+use crate::import::json::{self, ReadError};
+use crate::import::{parse_vcards, read_csv};
+use crate::output::Format;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::Path;
+
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let shown = args.file.display().to_string();
+    let (raw, size) = open(&args.file)?;
+    let bar = progress_bar(size);
+    let mut input = BufReader::with_capacity(1 << 18, bar.wrap_read(raw));
+    // Reading the first bytes now turns an unreadable file (a folder, a dead pipe) into
+    // exit 1 before the database is touched.
+    let head = input
+        .fill_buf()
+        .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?
+        .to_vec();
+    let format = args.from.unwrap_or_else(|| guess(&args.file, &head));
+    let mut db = ctx.open()?;
+    let now = ctx.now_unix();
+    let result = in_transaction(&mut db, !args.dry_run, |tx| {
+        let mut apply = Apply::new(tx, now, args.skip_invalid)?;
+        match format {
+            ImportFormat::Vcard => {
+                let mut bytes = Vec::new();
+                input
+                    .read_to_end(&mut bytes)
+                    .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::usage(format!("{shown} is not UTF-8 text"))
+                        .with_hint("save the vCard file as UTF-8 and import it again")
+                })?;
+                for (index, card) in parse_vcards(&text).into_iter().enumerate() {
+                    apply.draft(index + 1, card)?;
+                }
+            }
+            ImportFormat::Csv => {
+                for (index, row) in read_csv(&mut input).enumerate() {
+                    apply.draft(index + 1, row)?;
+                }
+            }
+            ImportFormat::Json => json::read(&mut input, &mut apply).map_err(|err| match err {
+                ReadError::Sink(err) => err,
+                ReadError::Syntax(err) if err.is_io() => {
+                    Error::runtime(format!("cannot read {shown}: {err}"))
+                }
+                ReadError::Syntax(err) => {
+                    Error::usage(format!("{shown} is not a valid rel export: {err}"))
+                        .with_hint("nothing was imported")
+                }
+            })?,
+        }
+        bar.set_message("updating due dates");
+        apply.finish()
+    });
+    bar.finish_and_clear();
+    report(ctx, &result?, args.dry_run)
+}
+
+/// The file, or stdin for `-`, and its size when known (for the progress bar).
+fn open(path: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
+    if path.as_os_str() == "-" {
+        return Ok((Box::new(std::io::stdin().lock()), None));
+    }
+    let file = File::open(path)
+        .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((Box::new(file), size))
+}
+
+/// The extension decides; otherwise the first bytes: `{` is JSON, `BEGIN:VCARD` is vCard,
+/// anything else is read as CSV.
+fn guess(path: &Path, head: &[u8]) -> ImportFormat {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("vcf" | "vcard") => return ImportFormat::Vcard,
+        Some("csv") => return ImportFormat::Csv,
+        Some("json") => return ImportFormat::Json,
+        _ => {}
+    }
+    let text = String::from_utf8_lossy(head);
+    let start = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if start.starts_with('{') {
+        ImportFormat::Json
+    } else if start
+        .get(..11)
+        .is_some_and(|s| s.eq_ignore_ascii_case("BEGIN:VCARD"))
+    {
+        ImportFormat::Vcard
+    } else {
+        ImportFormat::Csv
+    }
+}
+
+/// A bar over the bytes read when a person watches (stderr and stdout are terminals);
+/// hidden, drawing nothing, when either is piped.
+fn progress_bar(size: Option<u64>) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || !std::io::stdout().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    match size {
+        Some(size) => {
+            let bar = ProgressBar::new(size);
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {eta} {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        }
+        None => ProgressBar::new_spinner(),
+    }
+}
+
+/// One summary line on stdout (the JSON summary object with `--format json`), then one
+/// indented line per skipped record.
+fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
+    if ctx.out.quiet {
+        return Ok(());
+    }
+    if matches!(ctx.out.format, Format::Json | Format::Jsonl) {
+        let record = json!({
+            "dry_run": dry_run,
+            "contacts": summary.contacts,
+            "interactions": summary.interactions,
+            "followups": summary.followups,
+            "settings": summary.settings,
+            "skipped": summary.skipped.len(),
+            "skipped_records": summary.skipped,
+        });
+        ctx.out.json_record(&record)?;
+        return Ok(());
+    }
+    let mut parts = vec![tally("contacts", &summary.contacts)];
+    for (name, counts) in [
+        ("interactions", &summary.interactions),
+        ("follow-ups", &summary.followups),
+        ("settings", &summary.settings),
+    ] {
+        if !counts.is_empty() {
+            parts.push(tally(name, counts));
+        }
+    }
+    parts.push(format!("{} skipped", summary.skipped.len()));
+    let mut line = parts.join("; ");
+    if dry_run {
+        line.push_str(" (dry run: nothing written)");
+    }
+    ctx.out.note(&line)?;
+    for skipped in &summary.skipped {
+        ctx.out.note(&format!("  skipped {}", skipped.describe()))?;
+    }
+    Ok(())
+}
+
+fn tally(name: &str, t: &Tally) -> String {
+    format!(
+        "{name}: {} created, {} updated, {} unchanged",
+        t.created, t.updated, t.unchanged
+    )
+}

@@ -1,0 +1,16 @@
+//! Parsers that turn vCard and CSV contact exports into [`ContactDraft`]s.
+//! They never touch the database and never panic on bad input: every
+//! refused record comes back as a [`RecordError`]. Matching drafts against the
+//! database and writing them is `db::import`'s work; `cmd::import` drives both.
+
+pub mod csv_in;
+pub mod draft;
+mod normalize;
+pub mod vcard;
+
+pub use csv_in::read_csv;
+pub use draft::{ContactDraft, RecordError};
+pub use vcard::parse_vcards;
+
+pub mod apply;
+pub mod json;
