@@ -108,6 +108,71 @@ fn json_round_trip_is_byte_identical() {
     assert_eq!(target.ok(&["export"]), first);
 }
 
+/// A restore into an empty database sets the search triggers and indexes aside and rebuilds
+/// them at the end: afterwards search finds the imported notes and contacts, and keeps up with
+/// new writes, and the schema is exactly what a fresh database has.
+#[test]
+fn restore_rebuilds_search_and_puts_the_schema_back() {
+    let source = populated();
+    let file = source.dir.path().join("everything.json");
+    std::fs::write(&file, source.ok(&["export"])).unwrap();
+    let target = TestEnv::new();
+    target.ok(&["config", "default-channel", "call"]); // creates the empty database
+    let schema = "SELECT count(*) || ':' || group_concat(name) FROM (SELECT name FROM sqlite_schema \
+                  WHERE type IN ('index', 'trigger') ORDER BY name)";
+    let objects = |env: &TestEnv| -> String {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.query_row(schema, [], |row| row.get(0)).unwrap()
+    };
+    let before = objects(&target);
+    target.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(objects(&target), before, "every index and trigger is back");
+
+    let hits = target.json(&["search", "photos OR farewell OR Acme"]);
+    let kinds: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"interaction") && kinds.contains(&"contact"),
+        "{hits}"
+    );
+    assert_eq!(
+        target
+            .json(&["search", "farewell"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The triggers work again: a new note is found at once, an edited org too.
+    target.ok(&["log", "bo-lind", "zanzibar trip plans"]);
+    target.ok(&["edit", "ana-silva", "--org", "Quokka Ltd"]);
+    assert_eq!(
+        target
+            .json(&["search", "zanzibar"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        target.json(&["search", "quokka"]).as_array().unwrap().len(),
+        1
+    );
+    let conn = rusqlite::Connection::open(&target.db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    conn.execute_batch(
+        "INSERT INTO interactions_fts (interactions_fts) VALUES ('integrity-check')",
+    )
+    .expect("the notes index matches its content");
+}
+
 #[test]
 fn json_keeps_every_field() {
     let env = populated();

@@ -7,7 +7,8 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::in_transaction;
 use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
-use crate::import::json::{self, ReadError};
+use crate::import::json::ReadError;
+use crate::import::json_pipe;
 use crate::import::{parse_vcards, read_csv};
 use crate::output::Format;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,16 +52,18 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                     apply.draft(index + 1, row)?;
                 }
             }
-            ImportFormat::Json => json::read(&mut input, &mut apply).map_err(|err| match err {
-                ReadError::Sink(err) => err,
-                ReadError::Syntax(err) if err.is_io() => {
-                    Error::runtime(format!("cannot read {shown}: {err}"))
-                }
-                ReadError::Syntax(err) => {
-                    Error::usage(format!("{shown} is not a valid rel export: {err}"))
-                        .with_hint("nothing was imported")
-                }
-            })?,
+            ImportFormat::Json => {
+                json_pipe::read(&mut input, &mut apply).map_err(|err| match err {
+                    ReadError::Sink(err) => err,
+                    ReadError::Syntax(err) if err.is_io() => {
+                        Error::runtime(format!("cannot read {shown}: {err}"))
+                    }
+                    ReadError::Syntax(err) => {
+                        Error::usage(format!("{shown} is not a valid rel export: {err}"))
+                            .with_hint("nothing was imported")
+                    }
+                })?
+            }
         }
         bar.set_message("updating due dates");
         apply.finish()
@@ -70,9 +73,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
 }
 
 /// The file, or stdin for `-`, and its size when known (for the progress bar).
-fn open(path: &Path) -> Result<(Box<dyn Read>, Option<u64>)> {
+fn open(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
     if path.as_os_str() == "-" {
-        return Ok((Box::new(std::io::stdin().lock()), None));
+        return Ok((Box::new(std::io::stdin()), None));
     }
     let file = File::open(path)
         .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?;

@@ -5,6 +5,7 @@ mod migration_backup;
 pub mod migrations;
 
 pub mod backup;
+pub mod bulk;
 pub mod contacts;
 pub mod due;
 pub mod export;

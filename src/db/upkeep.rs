@@ -4,7 +4,7 @@
 
 use super::settings;
 use crate::error::Result;
-use crate::model::Reith;
+use crate::model::{Reith, Trait};
 use crate::when::{Cadence, Span};
 use chrono::DateTime;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -210,35 +210,55 @@ pub fn refresh_all_due(conn: &Connection) -> Result<()> {
 
 /// What one contact's interactions sum up to: the latest (at, id) and the REITH sums.
 #[derive(Debug, Default, Clone, Copy)]
-struct History {
+pub struct History {
     latest: Option<(i64, i64)>,
     sums: [i64; 5],
+}
+
+impl History {
+    /// Counts one more interaction of the contact.
+    pub fn add(&mut self, at: i64, id: i64, marks: &Reith) {
+        // Latest by time, then by id, as `refresh` orders them.
+        if self.latest.is_none_or(|latest| (at, id) > latest) {
+            self.latest = Some((at, id));
+        }
+        for (slot, t) in self.sums.iter_mut().zip(Trait::ALL) {
+            *slot += marks.get(t);
+        }
+    }
 }
 
 /// Recomputes every contact's maintained columns in one pass over the participants (bulk
 /// loads such as the benchmark generator): the same values `refresh` gives each contact, at
 /// a fraction of the cost of calling it per contact.
 pub fn refresh_all(conn: &Connection) -> Result<()> {
-    let rules = CadenceRules::load(conn)?;
     let mut history: HashMap<i64, History> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT ic.contact_id, i.at, i.id, i.respect, i.empathy, i.integrity, i.trust, i.honesty
-             FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let entry = history.entry(row.get(0)?).or_default();
-            // Latest by time, then by id, as `refresh` orders them.
-            let touch: (i64, i64) = (row.get(1)?, row.get(2)?);
-            if entry.latest.is_none_or(|latest| touch > latest) {
-                entry.latest = Some(touch);
-            }
-            for (slot, column) in entry.sums.iter_mut().zip(3..) {
-                *slot += row.get::<_, i64>(column)?;
-            }
-        }
+    let mut stmt = conn.prepare(
+        "SELECT ic.contact_id, i.at, i.id, i.respect, i.empathy, i.integrity, i.trust, i.honesty
+         FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let marks = Reith {
+            respect: row.get(3)?,
+            empathy: row.get(4)?,
+            integrity: row.get(5)?,
+            trust: row.get(6)?,
+            honesty: row.get(7)?,
+        };
+        history
+            .entry(row.get(0)?)
+            .or_default()
+            .add(row.get(1)?, row.get(2)?, &marks);
     }
+    refresh_all_from(conn, &history)
+}
+
+/// Writes every contact's maintained columns from histories already known: a load into an
+/// empty interactions table has seen every interaction go in and need not read them back.
+/// A contact missing from `history` has no interactions.
+pub fn refresh_all_from(conn: &Connection, history: &HashMap<i64, History>) -> Result<()> {
+    let rules = CadenceRules::load(conn)?;
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     {
         let mut stmt = conn.prepare("SELECT contact_id, tag FROM contact_tags")?;

@@ -14,3 +14,4 @@ pub use vcard::parse_vcards;
 
 pub mod apply;
 pub mod json;
+pub mod json_pipe;
