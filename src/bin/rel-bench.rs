@@ -16,6 +16,9 @@ const USAGE: &str =
     "usage: rel-bench gen [--scale S|L] [--contacts N] [--interactions M] [--seed S] --db PATH";
 
 fn main() -> ExitCode {
+    // Generated journals are private like real ones (rel itself sets the same mask).
+    // SAFETY: umask only changes this process's file-creation mask.
+    unsafe { libc::umask(0o077) };
     match run(std::env::args().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
