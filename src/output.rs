@@ -77,6 +77,29 @@ pub fn listing_limit(format: Format, flag: Option<usize>) -> Option<usize> {
     }
 }
 
+/// A listing's cap, and the query limit one row above it: the extra row tells a capped table
+/// that rows were left out.
+#[derive(Debug, Clone, Copy)]
+pub struct Cap(Option<usize>);
+
+impl Cap {
+    pub fn new(format: Format, flag: Option<usize>) -> Cap {
+        Cap(listing_limit(format, flag))
+    }
+
+    /// The LIMIT to ask the database for.
+    pub fn query_limit(self) -> Option<usize> {
+        self.0.map(|n| n + 1)
+    }
+
+    /// Cuts `rows` to the cap; true when rows were left out.
+    pub fn apply<T>(self, rows: &mut Vec<T>) -> bool {
+        let more = self.0.is_some_and(|n| rows.len() > n);
+        rows.truncate(self.0.unwrap_or(usize::MAX));
+        more
+    }
+}
+
 impl Output {
     pub fn new(format: Option<Format>, color: crate::cli::ColorChoice, quiet: bool) -> Output {
         let stdout_is_tty = std::io::stdout().is_terminal();

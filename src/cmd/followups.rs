@@ -5,7 +5,7 @@ use super::{Ctx, parse_id};
 use crate::cli::{DoneArgs, FollowupsArgs, RemindArgs};
 use crate::db::{followups, who};
 use crate::error::{Error, Result};
-use crate::output::{Listing, listing_limit};
+use crate::output::{Cap, Listing};
 use crate::when::Dir;
 
 pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
@@ -34,10 +34,9 @@ pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
 
 pub fn list(ctx: &Ctx, args: FollowupsArgs) -> Result<()> {
     let db = ctx.open()?;
-    let limit = listing_limit(ctx.out.format, args.limit);
-    let mut found = followups::list(db.conn(), args.all, None, limit.map(|n| n + 1))?;
-    let more = limit.is_some_and(|n| found.len() > n);
-    found.truncate(limit.unwrap_or(usize::MAX));
+    let cap = Cap::new(ctx.out.format, args.limit);
+    let mut found = followups::list(db.conn(), args.all, None, cap.query_limit())?;
+    let more = cap.apply(&mut found);
     let now = ctx.now_unix();
     let mut listing = Listing::new(
         &FOLLOWUP_HEADERS,

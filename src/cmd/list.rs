@@ -5,11 +5,11 @@ use super::records::{CONTACT_HEADERS, contact_row};
 use crate::cli::{ListArgs, SortKey};
 use crate::db::contacts::{self, ListQuery, ListSort};
 use crate::error::Result;
-use crate::output::{Listing, listing_limit};
+use crate::output::{Cap, Listing};
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let db = ctx.open()?;
-    let limit = listing_limit(ctx.out.format, args.limit);
+    let cap = Cap::new(ctx.out.format, args.limit);
     let query = ListQuery {
         tag: args.tag.map(|t| t.trim().to_lowercase()),
         org: args.org,
@@ -20,11 +20,10 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             SortKey::Due => ListSort::Due,
         },
         // One extra row tells whether the cap hid anything.
-        limit: limit.map(|n| n + 1),
+        limit: cap.query_limit(),
     };
     let mut found = contacts::list(db.conn(), &query)?;
-    let more = limit.is_some_and(|n| found.len() > n);
-    found.truncate(limit.unwrap_or(usize::MAX));
+    let more = cap.apply(&mut found);
     let now = ctx.now_unix();
     let mut listing = Listing::new(
         &CONTACT_HEADERS,

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::cli::SearchArgs;
 use crate::db::search::{self, Hit, HitKind, MATCH_END, MATCH_START};
 use crate::error::Result;
-use crate::output::{ListRow, Listing, Tone, join, listing_limit, relative, rfc3339, rfc3339_opt};
+use crate::output::{Cap, ListRow, Listing, Tone, join, relative, rfc3339, rfc3339_opt};
 use serde_json::json;
 
 const HEADERS: [&str; 6] = ["kind", "id", "handle", "at", "snippet", "score"];
@@ -12,10 +12,9 @@ const HEADERS: [&str; 6] = ["kind", "id", "handle", "at", "snippet", "score"];
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<()> {
     let query = args.query.join(" ");
     let db = ctx.open()?;
-    let limit = listing_limit(ctx.out.format, args.limit);
-    let mut hits = search::search(db.conn(), &query, limit.map(|n| n + 1))?;
-    let more = limit.is_some_and(|n| hits.len() > n);
-    hits.truncate(limit.unwrap_or(usize::MAX));
+    let cap = Cap::new(ctx.out.format, args.limit);
+    let mut hits = search::search(db.conn(), &query, cap.query_limit())?;
+    let more = cap.apply(&mut hits);
     let now = ctx.now_unix();
     let mut listing = Listing::new(&HEADERS, hits.iter().map(|h| hit_row(h, now)).collect());
     listing.table_headers = vec!["kind", "id", "who", "when", "match"];

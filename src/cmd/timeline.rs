@@ -7,7 +7,7 @@ use crate::db::interactions::{self, TimelineQuery};
 use crate::db::who;
 use crate::error::Result;
 use crate::model::{Trait, parse_channel};
-use crate::output::{Listing, listing_limit};
+use crate::output::{Cap, Listing};
 use crate::when::Dir;
 
 pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
     {
         contact_ids.push(who::resolve(db.conn(), name)?.id);
     }
-    let limit = listing_limit(ctx.out.format, args.limit);
+    let cap = Cap::new(ctx.out.format, args.limit);
     let query = TimelineQuery {
         contact_ids,
         since: since.map(|s| s.at.timestamp()),
@@ -42,11 +42,10 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
         traits,
         channel: channel.map(str::to_string),
         tag: args.tag.map(|t| t.trim().to_lowercase()),
-        limit: limit.map(|n| n + 1),
+        limit: cap.query_limit(),
     };
     let mut found = interactions::timeline(db.conn(), &query)?;
-    let more = limit.is_some_and(|n| found.len() > n);
-    found.truncate(limit.unwrap_or(usize::MAX));
+    let more = cap.apply(&mut found);
     let now = ctx.now_unix();
     let mut listing = Listing::new(
         &INTERACTION_HEADERS,

@@ -69,13 +69,7 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Contact> {
         last_interaction_id: row.get(17)?,
         due_every: row.get(18)?,
         due_at: row.get(19)?,
-        reith: Reith {
-            respect: row.get(20)?,
-            empathy: row.get(21)?,
-            integrity: row.get(22)?,
-            trust: row.get(23)?,
-            honesty: row.get(24)?,
-        },
+        reith: super::reith_at(row, 20)?,
     })
 }
 

@@ -30,13 +30,7 @@ fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
         due_at: row.get(3)?,
         last_touch: row.get(4)?,
         every: row.get(5)?,
-        reith: Reith {
-            respect: row.get(6)?,
-            empathy: row.get(7)?,
-            integrity: row.get(8)?,
-            trust: row.get(9)?,
-            honesty: row.get(10)?,
-        },
+        reith: super::reith_at(row, 6)?,
         text: row.get(11)?,
         note_of: row.get(12)?,
     })

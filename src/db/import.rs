@@ -412,13 +412,7 @@ impl<'c> Importer<'c> {
                         at: row.get(1)?,
                         channel: row.get(2)?,
                         note: row.get(3)?,
-                        marks: Reith {
-                            respect: row.get(4)?,
-                            empathy: row.get(5)?,
-                            integrity: row.get(6)?,
-                            trust: row.get(7)?,
-                            honesty: row.get(8)?,
-                        },
+                        marks: super::reith_at(row, 4)?,
                         created_at: row.get(9)?,
                     },
                 ))

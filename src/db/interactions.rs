@@ -30,13 +30,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Interaction> {
         at: row.get(2)?,
         channel: row.get(3)?,
         note: row.get(4)?,
-        marks: Reith {
-            respect: row.get(5)?,
-            empathy: row.get(6)?,
-            integrity: row.get(7)?,
-            trust: row.get(8)?,
-            honesty: row.get(9)?,
-        },
+        marks: super::reith_at(row, 5)?,
         contacts: serde_json::from_str(&handles).unwrap_or_default(),
     })
 }

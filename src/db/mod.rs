@@ -152,6 +152,18 @@ fn header_user_version(path: &Path) -> Option<i64> {
     Some(i64::from(u32::from_be_bytes(bytes)))
 }
 
+/// The five REITH columns of a row, starting at column `first`, in the contract's order
+/// (respect, empathy, integrity, trust, honesty): every query selects them that way.
+pub(crate) fn reith_at(row: &rusqlite::Row, first: usize) -> rusqlite::Result<crate::model::Reith> {
+    Ok(crate::model::Reith {
+        respect: row.get(first)?,
+        empathy: row.get(first + 1)?,
+        integrity: row.get(first + 2)?,
+        trust: row.get(first + 3)?,
+        honesty: row.get(first + 4)?,
+    })
+}
+
 fn open_error(path: &Path, err: rusqlite::Error) -> Error {
     let base = Error::from(err);
     if base.message.starts_with("database error") || base.message.starts_with("cannot open") {

@@ -142,13 +142,7 @@ pub fn strained(conn: &Connection, contact_id: Option<i64>) -> Result<Vec<Strain
         Ok(Strained {
             handle: row.get(0)?,
             name: row.get(1)?,
-            reith: Reith {
-                respect: row.get(2)?,
-                empathy: row.get(3)?,
-                integrity: row.get(4)?,
-                trust: row.get(5)?,
-                honesty: row.get(6)?,
-            },
+            reith: super::reith_at(row, 2)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

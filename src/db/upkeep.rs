@@ -239,13 +239,7 @@ pub fn refresh_all(conn: &Connection) -> Result<()> {
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let marks = Reith {
-            respect: row.get(3)?,
-            empathy: row.get(4)?,
-            integrity: row.get(5)?,
-            trust: row.get(6)?,
-            honesty: row.get(7)?,
-        };
+        let marks = super::reith_at(row, 3)?;
         history
             .entry(row.get(0)?)
             .or_default()
