@@ -4,7 +4,8 @@
 
 use super::Ctx;
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::db::export::{self, ContactRow, FollowUpRow, InteractionRow};
+use crate::db::contacts::Contact;
+use crate::db::export::{self, FollowUpRow, InteractionRow};
 use crate::db::settings;
 use crate::error::{Error, Result};
 use crate::import::json::{FORMAT_VERSION, JsonContact, JsonFollowUp, JsonInteraction};
@@ -69,7 +70,9 @@ fn write_json(conn: &Connection, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "\"rel_export\": {FORMAT_VERSION},")?;
     writeln!(out, "\"settings\": {},", serde_json::to_string(&settings)?)?;
     let mut section = Section::open(out, "contacts")?;
-    export::each_contact(conn, |row| section.record(&json_contact(row)))?;
+    export::each_contact(conn, |contact, via_uid| {
+        section.record(&json_contact(contact, via_uid))
+    })?;
     section.close(true)?;
     let mut section = Section::open(out, "interactions")?;
     export::each_interaction(conn, |row| section.record(&json_interaction(row)))?;
@@ -110,7 +113,7 @@ fn time_opt(unix: Option<i64>) -> Option<String> {
     unix.map(rfc3339)
 }
 
-fn json_contact(row: ContactRow) -> JsonContact {
+fn json_contact(row: Contact, via_uid: Option<String>) -> JsonContact {
     JsonContact {
         id: Some(row.id),
         uid: row.uid,
@@ -123,7 +126,7 @@ fn json_contact(row: ContactRow) -> JsonContact {
         tags: row.tags,
         every: row.every,
         birthday: row.birthday,
-        via: row.via_uid,
+        via: via_uid,
         note: row.note,
         created_at: Some(rfc3339(row.created_at)),
         archived_at: time_opt(row.archived_at),
@@ -205,7 +208,7 @@ fn write_ics(conn: &Connection, now: DateTime<Utc>, out: &mut dyn Write) -> Resu
         out.write_all(text.as_bytes())?;
         Ok(())
     };
-    export::each_contact(conn, |row| {
+    export::each_contact(conn, |row, _| {
         let (Some(due), None) = (row.due_at, row.archived_at) else {
             return Ok(());
         };

@@ -46,6 +46,9 @@ fn json_list(text: String) -> Vec<String> {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
+/// How many columns `CONTACT_COLUMNS` selects (a query may add its own after them).
+pub const CONTACT_COLUMN_COUNT: usize = 25;
+
 /// Maps a row selected with `CONTACT_COLUMNS`.
 pub fn from_row(row: &Row) -> rusqlite::Result<Contact> {
     Ok(Contact {

@@ -2,80 +2,28 @@
 //! million interactions never holds them all in memory and two exports of the same data are
 //! identical.
 
+use super::contacts::{self, CONTACT_COLUMN_COUNT, CONTACT_COLUMNS, Contact};
 use crate::error::Result;
 use crate::model::Reith;
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 
-/// A contact with every stored (not maintained) field; `via_uid` names the introducer.
-#[derive(Debug, Clone)]
-pub struct ContactRow {
-    pub id: i64,
-    pub uid: String,
-    pub handle: String,
-    pub name: String,
-    pub org: Option<String>,
-    pub role: Option<String>,
-    pub emails: Vec<String>,
-    pub phones: Vec<String>,
-    pub tags: Vec<String>,
-    pub every: Option<String>,
-    pub birthday: Option<String>,
-    pub via_uid: Option<String>,
-    pub note: Option<String>,
-    pub created_at: i64,
-    pub archived_at: Option<i64>,
-    pub snoozed_until: Option<i64>,
-    /// Maintained: the cadence in force and when it runs out (for the calendar export).
-    pub due_every: Option<String>,
-    pub due_at: Option<i64>,
-}
-
-fn json_list(text: String) -> Vec<String> {
-    serde_json::from_str(&text).unwrap_or_default()
-}
-
-/// Calls `each` for every contact, archived ones included, by id.
+/// Calls `each` for every contact, archived ones included, by id, with the uid of the
+/// contact who introduced them (records refer to each other by uid in an export).
 pub fn each_contact(
     conn: &Connection,
-    mut each: impl FnMut(ContactRow) -> Result<()>,
+    mut each: impl FnMut(Contact, Option<String>) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT c.id, c.uid, c.handle, c.name, c.org, c.role,
-            (SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY rowid)),
-            (SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY rowid)),
-            (SELECT json_group_array(tag) FROM (SELECT tag FROM contact_tags WHERE contact_id = c.id ORDER BY tag)),
-            c.every, c.birthday, (SELECT v.uid FROM contacts v WHERE v.id = c.via_id), c.note,
-            c.created_at, c.archived_at, c.snoozed_until, c.due_every, c.due_at
-         FROM contacts c ORDER BY c.id",
-    )?;
+    let sql = format!(
+        "SELECT {CONTACT_COLUMNS}, (SELECT v.uid FROM contacts v WHERE v.id = c.via_id)
+         FROM contacts c ORDER BY c.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        each(contact_row(row)?)?;
+        let via_uid = row.get(CONTACT_COLUMN_COUNT)?;
+        each(contacts::from_row(row)?, via_uid)?;
     }
     Ok(())
-}
-
-fn contact_row(row: &Row) -> rusqlite::Result<ContactRow> {
-    Ok(ContactRow {
-        id: row.get(0)?,
-        uid: row.get(1)?,
-        handle: row.get(2)?,
-        name: row.get(3)?,
-        org: row.get(4)?,
-        role: row.get(5)?,
-        emails: json_list(row.get(6)?),
-        phones: json_list(row.get(7)?),
-        tags: json_list(row.get(8)?),
-        every: row.get(9)?,
-        birthday: row.get(10)?,
-        via_uid: row.get(11)?,
-        note: row.get(12)?,
-        created_at: row.get(13)?,
-        archived_at: row.get(14)?,
-        snoozed_until: row.get(15)?,
-        due_every: row.get(16)?,
-        due_at: row.get(17)?,
-    })
 }
 
 /// An interaction with its participants (uids and handles, in the order they were named).
