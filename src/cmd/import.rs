@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use crate::cli::{ImportArgs, ImportFormat};
-use crate::db::import::in_transaction;
+use crate::db::import::prepare_for_bulk;
 use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
 use crate::import::json::ReadError;
@@ -31,7 +31,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let format = args.from.unwrap_or_else(|| guess(&args.file, &head));
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
-    let result = in_transaction(&mut db, !args.dry_run, |tx| {
+    prepare_for_bulk(&db)?;
+    let result = db.write_or_rehearse(!args.dry_run, |tx| {
         let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {

@@ -126,11 +126,25 @@ impl Db {
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction: all of it is written, or none of it.
     pub fn write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.write_or_rehearse(true, work)
+    }
+
+    /// Like [`Db::write`], but with `commit` false the transaction is rolled back at the end:
+    /// a dry run does every read and write of the real thing and keeps none of them.
+    pub fn write_or_rehearse<T>(
+        &mut self,
+        commit: bool,
+        work: impl FnOnce(&Transaction) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&tx)?;
-        tx.commit()?;
+        if commit {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
         Ok(value)
     }
 }
