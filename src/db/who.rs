@@ -75,10 +75,15 @@ fn active_names(conn: &Connection) -> Result<Vec<Person>> {
 }
 
 fn ambiguous(who: &str, matches: &[&Person]) -> Error {
-    let mut details: Vec<String> = matches
+    let shown = &matches[..matches.len().min(MAX_CANDIDATES)];
+    let width = shown
         .iter()
-        .take(MAX_CANDIDATES)
-        .map(|(_, handle, name)| format!("{handle}  {name}"))
+        .map(|(_, handle, _)| handle.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut details: Vec<String> = shown
+        .iter()
+        .map(|(_, handle, name)| format!("{handle:<width$}  {name}"))
         .collect();
     if matches.len() > MAX_CANDIDATES {
         details.push(format!("… and {} more", matches.len() - MAX_CANDIDATES));
