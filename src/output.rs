@@ -38,6 +38,29 @@ pub struct ListRow {
     pub pretty: Vec<(String, Tone)>,
 }
 
+impl ListRow {
+    /// A row in the one shape `format` prints; the other two stay empty (building all three
+    /// for every row of a long listing tripled its cost).
+    pub fn build(
+        format: Format,
+        json: impl FnOnce() -> Value,
+        plain: impl FnOnce() -> Vec<String>,
+        pretty: impl FnOnce() -> Vec<(String, Tone)>,
+    ) -> ListRow {
+        let mut row = ListRow {
+            json: Value::Null,
+            plain: Vec::new(),
+            pretty: Vec::new(),
+        };
+        match format {
+            Format::Json | Format::Jsonl => row.json = json(),
+            Format::Csv | Format::Tsv => row.plain = plain(),
+            Format::Table => row.pretty = pretty(),
+        }
+        row
+    }
+}
+
 /// A listing: header names for csv/tsv, for the table (often fewer), and rows.
 pub struct Listing {
     pub headers: Vec<&'static str>,

@@ -107,8 +107,7 @@ const TABLE_HEADERS: [&str; 8] = [
     "what",
 ];
 
-/// One due row, in the one shape `format` prints (the others stay empty: building all three
-/// for every row tripled the cost of a long listing).
+/// One due row, in the one shape `format` prints.
 fn due_row(item: &DueItem, text: String, now: i64, format: Format) -> ListRow {
     let kind = if item.followup_id.is_some() {
         "follow-up"
@@ -117,17 +116,12 @@ fn due_row(item: &DueItem, text: String, now: i64, format: Format) -> ListRow {
     };
     let overdue = overdue_days(item.due_at, now);
     let focus = item.reith.focus().map(|t| t.name());
-    let mut row = ListRow {
-        json: serde_json::Value::Null,
-        plain: Vec::new(),
-        pretty: Vec::new(),
-    };
-    match format {
-        Format::Json | Format::Jsonl => row.json = due_json(item, kind, overdue, focus, &text),
-        Format::Csv | Format::Tsv => row.plain = due_plain(item, kind, overdue, focus, text),
-        Format::Table => row.pretty = due_pretty(item, focus, text, now),
-    }
-    row
+    ListRow::build(
+        format,
+        || due_json(item, kind, overdue, focus, &text),
+        || due_plain(item, kind, overdue, focus, text.clone()),
+        || due_pretty(item, focus, text.clone(), now),
+    )
 }
 
 fn due_json(

@@ -40,7 +40,10 @@ pub fn list(ctx: &Ctx, args: FollowupsArgs) -> Result<()> {
     let now = ctx.now_unix();
     let mut listing = Listing::new(
         &FOLLOWUP_HEADERS,
-        found.iter().map(|f| followup_row(f, now)).collect(),
+        found
+            .iter()
+            .map(|f| followup_row(f, now, ctx.out.format))
+            .collect(),
     );
     listing.more = more;
     ctx.out.list(

@@ -27,7 +27,10 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let now = ctx.now_unix();
     let mut listing = Listing::new(
         &CONTACT_HEADERS,
-        found.iter().map(|c| contact_row(c, now)).collect(),
+        found
+            .iter()
+            .map(|c| contact_row(c, now, ctx.out.format))
+            .collect(),
     );
     listing.more = more;
     let hint = if args.archived {

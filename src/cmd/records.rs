@@ -3,7 +3,9 @@
 use crate::db::contacts::Contact;
 use crate::db::followups::FollowUp;
 use crate::db::interactions::Interaction;
-use crate::output::{self, ListRow, Tone, first_line, join, relative, rfc3339, rfc3339_opt};
+use crate::output::{
+    self, Format, ListRow, Tone, first_line, join, relative, rfc3339, rfc3339_opt,
+};
 use serde_json::{Value, json};
 
 pub fn contact_json(c: &Contact) -> Value {
@@ -73,7 +75,7 @@ pub const CONTACT_HEADERS: [&str; 7] = [
     "next_due",
 ];
 
-pub fn contact_row(c: &Contact, now: i64) -> ListRow {
+pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
     let every = c
         .every
         .clone()
@@ -83,33 +85,38 @@ pub fn contact_row(c: &Contact, now: i64) -> ListRow {
         Some(due) if due <= now => Tone::Alert,
         _ => Tone::Plain,
     };
-    ListRow {
-        json: contact_json(c),
-        plain: vec![
-            c.handle.clone(),
-            c.name.clone(),
-            c.org.clone().unwrap_or_default(),
-            join(&c.tags),
-            every.clone(),
-            c.last_touch.map(rfc3339).unwrap_or_default(),
-            c.due_at.map(rfc3339).unwrap_or_default(),
-        ],
-        pretty: vec![
-            (c.handle.clone(), Tone::Plain),
-            (c.name.clone(), Tone::Plain),
-            (c.org.clone().unwrap_or_default(), Tone::Plain),
-            (join(&c.tags), Tone::Dim),
-            (every, Tone::Plain),
-            (
-                c.last_touch.map_or("never".into(), |t| relative(t, now)),
-                Tone::Plain,
-            ),
-            (
-                c.due_at.map_or(String::new(), |t| due_phrase(t, now)),
-                due_tone,
-            ),
-        ],
-    }
+    ListRow::build(
+        format,
+        || contact_json(c),
+        || {
+            vec![
+                c.handle.clone(),
+                c.name.clone(),
+                c.org.clone().unwrap_or_default(),
+                join(&c.tags),
+                every.clone(),
+                c.last_touch.map(rfc3339).unwrap_or_default(),
+                c.due_at.map(rfc3339).unwrap_or_default(),
+            ]
+        },
+        || {
+            vec![
+                (c.handle.clone(), Tone::Plain),
+                (c.name.clone(), Tone::Plain),
+                (c.org.clone().unwrap_or_default(), Tone::Plain),
+                (join(&c.tags), Tone::Dim),
+                (every.clone(), Tone::Plain),
+                (
+                    c.last_touch.map_or("never".into(), |t| relative(t, now)),
+                    Tone::Plain,
+                ),
+                (
+                    c.due_at.map_or(String::new(), |t| due_phrase(t, now)),
+                    due_tone,
+                ),
+            ]
+        },
+    )
 }
 
 /// `12d overdue`, `due now`, `in 3d`.
@@ -126,38 +133,43 @@ pub fn due_phrase(due_at: i64, now: i64) -> String {
 
 pub const INTERACTION_HEADERS: [&str; 6] = ["id", "at", "contacts", "channel", "traits", "note"];
 
-pub fn interaction_row(i: &Interaction, now: i64) -> ListRow {
-    ListRow {
-        json: interaction_json(i),
-        plain: vec![
-            i.id.to_string(),
-            rfc3339(i.at),
-            join(&i.contacts),
-            i.channel.clone(),
-            marks_text(i),
-            i.note.clone(),
-        ],
-        pretty: vec![
-            (i.id.to_string(), Tone::Dim),
-            (relative(i.at, now), Tone::Plain),
-            (join(&i.contacts), Tone::Plain),
-            (i.channel.clone(), Tone::Plain),
-            (
+pub fn interaction_row(i: &Interaction, now: i64, format: Format) -> ListRow {
+    ListRow::build(
+        format,
+        || interaction_json(i),
+        || {
+            vec![
+                i.id.to_string(),
+                rfc3339(i.at),
+                join(&i.contacts),
+                i.channel.clone(),
                 marks_text(i),
-                if i.marks.focus().is_some() {
-                    Tone::Warn
-                } else {
-                    Tone::Good
-                },
-            ),
-            (first_line(&i.note), Tone::Plain),
-        ],
-    }
+                i.note.clone(),
+            ]
+        },
+        || {
+            vec![
+                (i.id.to_string(), Tone::Dim),
+                (relative(i.at, now), Tone::Plain),
+                (join(&i.contacts), Tone::Plain),
+                (i.channel.clone(), Tone::Plain),
+                (
+                    marks_text(i),
+                    if i.marks.focus().is_some() {
+                        Tone::Warn
+                    } else {
+                        Tone::Good
+                    },
+                ),
+                (first_line(&i.note), Tone::Plain),
+            ]
+        },
+    )
 }
 
 pub const FOLLOWUP_HEADERS: [&str; 5] = ["id", "handle", "due_at", "text", "done_at"];
 
-pub fn followup_row(f: &FollowUp, now: i64) -> ListRow {
+pub fn followup_row(f: &FollowUp, now: i64, format: Format) -> ListRow {
     let tone = if f.done_at.is_some() {
         Tone::Dim
     } else if f.due_at <= now {
@@ -165,24 +177,29 @@ pub fn followup_row(f: &FollowUp, now: i64) -> ListRow {
     } else {
         Tone::Plain
     };
-    ListRow {
-        json: followup_json(f),
-        plain: vec![
-            f.id.to_string(),
-            f.handle.clone(),
-            rfc3339(f.due_at),
-            f.text.clone(),
-            f.done_at.map(rfc3339).unwrap_or_default(),
-        ],
-        pretty: vec![
-            (f.id.to_string(), Tone::Dim),
-            (f.handle.clone(), Tone::Plain),
-            (due_phrase(f.due_at, now), tone),
-            (first_line(&f.text), Tone::Plain),
-            (
-                f.done_at.map_or(String::new(), |t| relative(t, now)),
-                Tone::Dim,
-            ),
-        ],
-    }
+    ListRow::build(
+        format,
+        || followup_json(f),
+        || {
+            vec![
+                f.id.to_string(),
+                f.handle.clone(),
+                rfc3339(f.due_at),
+                f.text.clone(),
+                f.done_at.map(rfc3339).unwrap_or_default(),
+            ]
+        },
+        || {
+            vec![
+                (f.id.to_string(), Tone::Dim),
+                (f.handle.clone(), Tone::Plain),
+                (due_phrase(f.due_at, now), tone),
+                (first_line(&f.text), Tone::Plain),
+                (
+                    f.done_at.map_or(String::new(), |t| relative(t, now)),
+                    Tone::Dim,
+                ),
+            ]
+        },
+    )
 }

@@ -139,7 +139,7 @@ fn print_card(
         let listing = Listing::new(
             &FOLLOWUP_HEADERS[..4],
             open.iter()
-                .map(|f| trimmed(followup_row(f, now), 4))
+                .map(|f| trimmed(followup_row(f, now, out.format), 4))
                 .collect(),
         );
         drop(stdout);
@@ -150,7 +150,10 @@ fn print_card(
     drop(stdout);
     let listing = Listing::new(
         &INTERACTION_HEADERS,
-        recent.iter().map(|i| interaction_row(i, now)).collect(),
+        recent
+            .iter()
+            .map(|i| interaction_row(i, now, out.format))
+            .collect(),
     );
     if recent.is_empty() {
         writeln!(

@@ -49,7 +49,10 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
     let now = ctx.now_unix();
     let mut listing = Listing::new(
         &INTERACTION_HEADERS,
-        found.iter().map(|i| interaction_row(i, now)).collect(),
+        found
+            .iter()
+            .map(|i| interaction_row(i, now, ctx.out.format))
+            .collect(),
     );
     listing.more = more;
     ctx.out.list(
