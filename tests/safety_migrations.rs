@@ -103,41 +103,14 @@ fn every_older_schema_is_migrated_and_works() {
     }
 }
 
-#[test]
-fn processes_racing_to_open_an_old_database_migrate_it_once() {
-    const RACERS: usize = 6;
-    for version in 0..MIGRATIONS.len() {
-        let env = TestEnv::new();
-        old_database(&env.db, version);
-        // All started before any is waited for, so they really race for the write lock.
-        let racers: Vec<_> = (0..RACERS)
-            .map(|_| {
-                rel(&env, &["due"])
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .expect("spawn")
-            })
-            .collect();
-        for racer in racers {
-            let output = racer.wait_with_output().expect("wait");
-            assert!(
-                output.status.success(),
-                "from schema {version}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        assert_eq!(user_version(&env.db), LATEST_VERSION);
-        assert_eq!(backups_of(&env.db).len(), expected_backups(version));
-    }
-}
-
-#[test]
-fn racing_first_use_of_a_missing_database_creates_it_once() {
-    let env = TestEnv::new();
-    let racers: Vec<_> = (0..6)
+/// Starts `count` rel processes (racer n runs `args(n)`) before waiting for any, so they really
+/// race for the write lock; every one must succeed.
+fn race(env: &TestEnv, count: usize, args: impl Fn(usize) -> Vec<String>, what: &str) {
+    let racers: Vec<_> = (0..count)
         .map(|n| {
-            rel(&env, &["add", &format!("Person {n}")])
+            let args = args(n);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            rel(env, &args)
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -148,10 +121,38 @@ fn racing_first_use_of_a_missing_database_creates_it_once() {
         let output = racer.wait_with_output().expect("wait");
         assert!(
             output.status.success(),
-            "{}",
+            "{what}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+#[test]
+fn processes_racing_to_open_an_old_database_migrate_it_once() {
+    const RACERS: usize = 6;
+    for version in 0..MIGRATIONS.len() {
+        let env = TestEnv::new();
+        old_database(&env.db, version);
+        race(
+            &env,
+            RACERS,
+            |_| vec!["due".into()],
+            &format!("from schema {version}"),
+        );
+        assert_eq!(user_version(&env.db), LATEST_VERSION);
+        assert_eq!(backups_of(&env.db).len(), expected_backups(version));
+    }
+}
+
+#[test]
+fn racing_first_use_of_a_missing_database_creates_it_once() {
+    let env = TestEnv::new();
+    race(
+        &env,
+        6,
+        |n| vec!["add".into(), format!("Person {n}")],
+        "first use",
+    );
     assert_eq!(env.sql_i64("SELECT count(*) FROM contacts"), 6);
     assert_eq!(user_version(&env.db), LATEST_VERSION);
 }

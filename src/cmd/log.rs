@@ -33,7 +33,9 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
         .transpose()?;
     let mut db = ctx.open()?;
     // Unknown or ambiguous names fail before the editor opens, not after the note is typed.
-    for name in &names {
+    // (With the note on the command line the transaction below resolves them once.)
+    let editor_may_open = args.touch.edit || args.note.is_empty();
+    for name in names.iter().filter(|_| editor_may_open) {
         if let Lookup::Missing = who::lookup(db.conn(), name)?
             && !args.add
         {
@@ -48,11 +50,6 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             Some(c) => c.to_string(),
             None => default_channel(tx)?,
         };
-        // A touch logged after a snooze ends it: the cadence counts from this touch again,
-        // even when the snooze date lies further out. (`insert` refreshes the due dates.)
-        for id in &contact_ids {
-            contacts::set_snooze(tx, *id, None)?;
-        }
         let new = NewInteraction {
             uid: None,
             at,

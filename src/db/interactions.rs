@@ -56,16 +56,12 @@ pub fn insert(conn: &Connection, new: &NewInteraction, now: i64) -> Result<i64> 
     )?
     .execute(params![uid, new.at, new.channel, new.note, m.respect, m.empathy, m.integrity, m.trust, m.honesty, now])?;
     let id = conn.last_insert_rowid();
-    set_participants(conn, id, &new.contact_ids)?;
+    add_participants(conn, id, &new.contact_ids)?;
     upkeep::add_touch(conn, &new.contact_ids, id, new.at, &new.marks)?;
     Ok(id)
 }
 
-fn set_participants(conn: &Connection, id: i64, contact_ids: &[i64]) -> Result<()> {
-    conn.execute(
-        "DELETE FROM interaction_contacts WHERE interaction_id = ?1",
-        [id],
-    )?;
+fn add_participants(conn: &Connection, id: i64, contact_ids: &[i64]) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position) VALUES (?1, ?2, ?3)",
     )?;
@@ -123,7 +119,11 @@ pub fn amend(conn: &Connection, id: i64, change: &Amendment) -> Result<()> {
     )?;
     let mut touched = before;
     if let Some(ids) = &change.contact_ids {
-        set_participants(conn, id, ids)?;
+        conn.execute(
+            "DELETE FROM interaction_contacts WHERE interaction_id = ?1",
+            [id],
+        )?;
+        add_participants(conn, id, ids)?;
         touched.extend(ids);
     }
     touched.sort_unstable();

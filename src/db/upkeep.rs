@@ -135,7 +135,8 @@ fn due_columns(
 /// maintained columns forward without re-reading their history: a new interaction can only
 /// become the latest touch or add to the REITH sums. `refresh` reads every interaction of the
 /// contact; this reads one contact row, so `rel log` costs the same after ten years as on day
-/// one. Gives exactly what `refresh` would (tested against it).
+/// one. Gives exactly what `refresh` would (tested against it). A new touch also ends a
+/// snooze: the cadence counts from this touch again, even when the snooze date lies further out.
 pub fn add_touch(
     conn: &Connection,
     contact_ids: &[i64],
@@ -159,7 +160,8 @@ pub fn add_touch(
                         OR (?2 = last_touch AND ?3 > last_interaction_id) THEN ?3 ELSE last_interaction_id END,
                     reith_respect = reith_respect + ?4, reith_empathy = reith_empathy + ?5,
                     reith_integrity = reith_integrity + ?6, reith_trust = reith_trust + ?7,
-                    reith_honesty = reith_honesty + ?8
+                    reith_honesty = reith_honesty + ?8,
+                    snoozed_until = NULL
                  WHERE id = ?1 RETURNING last_touch",
             )?
             .query_row(
