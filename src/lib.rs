@@ -12,6 +12,7 @@ pub mod import;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod sync;
 pub mod when;
 
 use clap::Parser;
