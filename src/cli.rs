@@ -17,14 +17,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Output format (default: table on a terminal, tsv otherwise)
-    #[arg(
-        long,
-        global = true,
-        env = "REL_FORMAT",
-        value_enum,
-        hide_env_values = true
-    )]
+    /// Output format (default: table on a terminal, tsv otherwise) [env: REL_FORMAT]
+    // REL_FORMAT is read by `cmd::run`, not by clap: clap blamed a bad REL_FORMAT on
+    // `--format`, and refused it even when `--format` was given.
+    #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
     /// When to use colour (NO_COLOR is honoured)

@@ -82,7 +82,7 @@ impl Error {
 
 /// Errors must stay one line and must never replay terminal escapes from user data.
 fn one_line(text: &str) -> String {
-    crate::output::escape_visible(text)
+    crate::escape::escape_visible(text)
 }
 
 impl fmt::Display for Error {

@@ -4,10 +4,12 @@
 //! that the benchmark data generator (`src/bin/rel-bench.rs`) writes through the same schema
 //! and database layer as the CLI.
 
+pub mod checks;
 pub mod cli;
 pub mod cmd;
 pub mod db;
 pub mod error;
+pub mod escape;
 pub mod import;
 pub mod model;
 pub mod output;

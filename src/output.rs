@@ -1,6 +1,7 @@
 //! All printing: the five formats, colour, terminal detection, escaping and relative times.
 
 use crate::error::Result;
+pub use crate::escape::{escape_tsv, escape_visible};
 use chrono::{DateTime, Local, SecondsFormat};
 use comfy_table::{
     Cell, CellAlignment, Color, ContentArrangement, LineStyle, Row, Table, TableStyle,
@@ -244,7 +245,13 @@ impl Output {
                 let mut writer = csv::Writer::from_writer(&mut out);
                 writer.write_record(headers)?;
                 for row in rows {
-                    writer.write_record(&row?.borrow().plain)?;
+                    let row = row?;
+                    let cells = row
+                        .borrow()
+                        .plain
+                        .iter()
+                        .map(|c| crate::escape::csv_cell(c));
+                    writer.write_record(cells.map(|c| c.into_owned()))?;
                 }
                 writer.flush()?;
             }
@@ -256,8 +263,15 @@ impl Output {
     fn table(&self, listing: &Listing) -> Table {
         let mut table = new_table(self.color);
         table.set_header(listing.table_headers.iter().map(|h| self.header_cell(h)));
+        // No cell shows more than the table is wide, and comfy-table's truncation is quadratic
+        // in a cell's length (a 100,000-character name took 20 s at 20 columns): cut first,
+        // one character past the width, so the table still draws its "…".
+        let longest = table.width().map(|w| usize::from(w) + 1);
         for row in &listing.rows {
-            let cells = row.pretty.iter().map(|(text, tone)| self.cell(text, *tone));
+            let cells = row.pretty.iter().map(|(text, tone)| match longest {
+                Some(limit) => self.cell(cut_chars(text, limit), *tone),
+                None => self.cell(text, *tone),
+            });
             let mut table_row = Row::from(cells);
             // One line per record: long notes end in an ellipsis instead of wrapping.
             table_row.max_height(1);
@@ -348,47 +362,19 @@ pub fn new_table(color: bool) -> Table {
     table
 }
 
+/// The first `limit` characters of `text`.
+fn cut_chars(text: &str, limit: usize) -> &str {
+    match text.char_indices().nth(limit) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 /// Right-aligns a column of numbers.
 pub fn align_right(table: &mut Table, index: usize) {
     if let Some(column) = table.column_mut(index) {
         column.set_cell_alignment(CellAlignment::Right);
     }
-}
-
-fn escape_controls(text: &str, escape_backslash: bool) -> String {
-    // Most text is plain printable ASCII: copy it whole instead of char by char.
-    if text
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && !(escape_backslash && b == b'\\'))
-    {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' if escape_backslash => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            // Bidirectional overrides can make a line read differently from what it is.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// User text made safe for a terminal: control characters shown as `\n`, `\t`, `\x1b`….
-pub fn escape_visible(text: &str) -> String {
-    escape_controls(text, false)
-}
-
-/// One tsv field: `\t`, `\n`, `\\` and other control characters escaped, so one record is one row.
-pub fn escape_tsv(text: &str) -> String {
-    escape_controls(text, true)
 }
 
 /// An instant as RFC 3339 in local time with its offset (the JSON and csv/tsv form).

@@ -215,3 +215,44 @@ fn writers_killed_at_random_moments_lose_nothing_acknowledged() {
     env.ok(&["log", "alice", "after the storm"]);
     assert_eq!(integrity(&env.db), "ok");
 }
+
+#[test]
+fn exports_taken_while_log_add_creates_contacts_always_reimport() {
+    const NEW_CONTACTS: usize = 40;
+    let env = env_with_contacts(1);
+    let writing = AtomicBool::new(true);
+    let exports: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let exporter = scope.spawn(|| {
+            let mut taken = Vec::new();
+            while writing.load(Ordering::Relaxed) || taken.len() < 3 {
+                let output = rel(&env, &["export"]).output().expect("spawn exporter");
+                assert!(output.status.success(), "export: {}", describe(&output));
+                taken.push(output.stdout);
+            }
+            taken
+        });
+        for n in 0..NEW_CONTACTS {
+            let who = format!("alice,newcomer{n}");
+            let output = rel(&env, &["log", &who, "met", "--add"])
+                .output()
+                .expect("spawn writer");
+            assert!(output.status.success(), "log --add: {}", describe(&output));
+        }
+        writing.store(false, Ordering::Relaxed);
+        exporter.join().expect("exporter thread")
+    });
+    assert!(exports.len() >= 3, "only {} exports ran", exports.len());
+    for (index, export) in exports.iter().enumerate() {
+        let target = TestEnv::new();
+        let file = target.dir.path().join("export.json");
+        std::fs::write(&file, export).expect("write export");
+        let run = target.run(&["import", file.to_str().expect("path")]);
+        assert_eq!(
+            run.code,
+            0,
+            "export {index} of {} does not re-import: {}",
+            exports.len(),
+            run.stderr
+        );
+    }
+}

@@ -2,23 +2,37 @@
 
 use super::Ctx;
 use super::records::contact_json;
+use crate::checks;
 use crate::cli::{AddArgs, ContactFields};
 use crate::db::{contacts, upkeep, who};
 use crate::error::{Error, Result};
-use crate::when::Cadence;
-use chrono::NaiveDate;
 use rusqlite::Connection;
 
 pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
-    let name = clean_name(&args.name)?;
+    let name = checks::name(&args.name)?;
     let fields = &args.fields;
-    let every = fields.every.as_deref().map(clean_cadence).transpose()?;
-    if every.as_deref() == Some("inherit") {
+    if let Some(handle) = &args.handle {
+        checks::handle(handle)?;
+    }
+    if fields
+        .every
+        .as_deref()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("inherit"))
+    {
         return Err(Error::usage(
             "'--every inherit' only makes sense with 'rel edit'",
         ));
     }
-    let birthday = fields.birthday.as_deref().map(clean_birthday).transpose()?;
+    let every = fields.every.as_deref().map(checks::cadence).transpose()?;
+    let birthday = fields
+        .birthday
+        .as_deref()
+        .map(checks::birthday)
+        .transpose()?;
+    let note = checks::optional(&fields.note);
+    if let Some(note) = &note {
+        checks::note(note)?;
+    }
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     let contact = db.write(|tx| {
@@ -26,15 +40,15 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
             uid: None,
             name,
             handle: args.handle.clone(),
-            org: clean_opt(&fields.org),
-            role: clean_opt(&fields.role),
-            emails: clean_list(&fields.emails),
-            phones: clean_list(&fields.phones),
-            tags: clean_tags(&fields.tags),
+            org: checks::optional(&fields.org),
+            role: checks::optional(&fields.role),
+            emails: checks::list(&fields.emails),
+            phones: checks::list(&fields.phones),
+            tags: checks::tags(&fields.tags),
             every,
             birthday,
             via_id: resolve_via(tx, fields)?,
-            note: clean_opt(&fields.note),
+            note: note.clone(),
         };
         let id = contacts::insert(tx, &new, now)?;
         upkeep::refresh_many(tx, &[id])?;
@@ -48,69 +62,4 @@ pub fn resolve_via(conn: &Connection, fields: &ContactFields) -> Result<Option<i
         Some(text) => Ok(Some(who::resolve(conn, text)?.id)),
         None => Ok(None),
     }
-}
-
-pub fn clean_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::usage("a contact needs a name"));
-    }
-    Ok(name.to_string())
-}
-
-/// Empty strings mean "none" (so `--org ''` clears in edit).
-pub fn clean_opt(value: &Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-}
-
-pub fn clean_list(values: &[String]) -> Vec<String> {
-    values
-        .iter()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// Tags are lower-case; `--tag a,b` gives two tags.
-pub fn clean_tags(values: &[String]) -> Vec<String> {
-    values
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-/// Validates a cadence and returns it as the user wrote it (trimmed, lower-case).
-pub fn clean_cadence(text: &str) -> Result<String> {
-    let text = text.trim().to_lowercase();
-    if text != "inherit" {
-        Cadence::parse(&text)?;
-    }
-    Ok(text)
-}
-
-/// `YYYY-MM-DD`, or `--MM-DD` / `MM-DD` when the year is unknown.
-pub fn clean_birthday(text: &str) -> Result<String> {
-    let text = text.trim();
-    let bad = || {
-        Error::usage(format!("invalid birthday '{text}'"))
-            .with_hint("use YYYY-MM-DD, or --MM-DD without a year")
-    };
-    if text.len() == 10 && NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() {
-        return Ok(text.to_string());
-    }
-    let month_day = text.strip_prefix("--").unwrap_or(text);
-    // Any leap year accepts every real month-day, 29 February included.
-    if month_day.len() == 5
-        && NaiveDate::parse_from_str(&format!("2000-{month_day}"), "%Y-%m-%d").is_ok()
-    {
-        return Ok(format!("--{month_day}"));
-    }
-    Err(bad())
 }

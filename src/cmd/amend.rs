@@ -1,7 +1,7 @@
 //! `rel amend` and `rel unlog`: mistakes happen.
 
 use super::log::{parse_at, parse_marks, resolve_or_add, split_whos};
-use super::note_input::{Note, edit_note, read_stdin};
+use super::note_input::{Note, edit_note, from_words, read_stdin};
 use super::records::interaction_json;
 use super::{Ctx, confirm, parse_id};
 use crate::cli::{AmendArgs, UnlogArgs};
@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<()> {
     } else if args.note.len() == 1 && args.note[0] == "-" {
         Some(Note::from_text(read_stdin()?))
     } else if !args.note.is_empty() {
-        Some(Note::from_text(args.note.join(" ")))
+        Some(from_words(&args.note)?)
     } else {
         None
     };

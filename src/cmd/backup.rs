@@ -1,11 +1,11 @@
 //! `rel backup PATH [--force]`: a consistent copy of the database, readable by its owner only.
 
 use super::Ctx;
+use super::temp_file::TempBeside;
 use crate::cli::BackupArgs;
-use crate::db;
+use crate::db::{self, file};
 use crate::error::{Error, Result};
 use serde_json::json;
-use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let target = args.path.as_path();
@@ -14,48 +14,21 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
         return Err(Error::usage(format!("{shown} is a folder"))
             .with_hint("give the backup a file name, e.g. rel-backup.db"));
     }
+    // First, whatever the flags say: with --force, `rel.db-wal` would be replaced.
+    if file::is_database_or_companion(target, &ctx.db_path) {
+        return Err(super::export::refuse_database(target));
+    }
     if target.exists() && !args.force {
         return Err(
             Error::usage(format!("{shown} already exists")).with_hint("pass --force to replace it")
         );
     }
-    if same_file(target, &ctx.db_path) {
-        return Err(Error::usage(
-            "the backup cannot replace the database itself",
-        ));
-    }
     let database = ctx.open()?;
-    let cannot = |err: std::io::Error| Error::runtime(format!("cannot write {shown}: {err}"));
-    let folder = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
     // Built beside the target (created 0600) and renamed into place when complete, so a
-    // failed or interrupted backup never leaves half a file under the target's name.
-    let temp = tempfile::Builder::new()
-        .prefix(".rel-backup-")
-        .tempfile_in(folder)
-        .map_err(cannot)?;
+    // failed or interrupted backup never leaves half a file under the target's name, nor a
+    // temp file anywhere.
+    let temp = TempBeside::new(target, ".rel-backup-")?;
     db::backup::copy_to(&database, temp.path())?;
-    temp.as_file().sync_all().map_err(cannot)?;
-    if args.force {
-        temp.persist(target).map_err(|err| cannot(err.error))?;
-    } else {
-        temp.persist_noclobber(target).map_err(|err| {
-            if err.error.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::usage(format!("{shown} already exists"))
-                    .with_hint("pass --force to replace it")
-            } else {
-                cannot(err.error)
-            }
-        })?;
-    }
+    temp.persist(target, args.force)?;
     ctx.out.created(&shown, &json!({ "path": shown }))
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }

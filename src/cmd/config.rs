@@ -1,62 +1,37 @@
 //! `rel config`: settings kept in the database.
 
 use super::Ctx;
+use crate::checks;
 use crate::cli::ConfigArgs;
 use crate::db::{settings, upkeep};
 use crate::error::{Error, Result};
-use crate::model::parse_channel;
 use crate::output::{ListRow, Listing, Tone, escape_tsv};
-use crate::when::Cadence;
 use std::io::Write;
 
-/// Checks a key and value; returns the value as stored.
-fn validate(key: &str, value: &str) -> Result<String> {
-    let value = value.trim();
-    match key {
-        "default-every" => {
-            Cadence::parse(value)?;
-            Ok(value.to_lowercase())
-        }
-        "default-channel" => Ok(parse_channel(value)?.to_string()),
-        _ if is_tag_cadence(key) => {
-            Cadence::parse(value)?;
-            Ok(value.to_lowercase())
-        }
-        _ => Err(unknown_key(key)),
-    }
-}
-
-fn is_tag_cadence(key: &str) -> bool {
-    key.strip_prefix("every.")
-        .is_some_and(|tag| !tag.is_empty())
-}
-
-fn unknown_key(key: &str) -> Error {
-    Error::usage(format!("unknown setting '{key}'"))
-        .with_hint("settings are default-every, default-channel and every.TAG")
-}
-
-/// Tags are stored lower-case, so their cadence keys are too.
+/// `rel config` lists keys as stored; the user may type them in any case.
 fn normalise_key(key: &str) -> String {
-    match key.strip_prefix("every.") {
-        Some(tag) => format!("every.{}", tag.trim().to_lowercase()),
-        None => key.trim().to_string(),
-    }
+    checks::setting_key(key)
 }
 
 fn affects_cadence(key: &str) -> bool {
-    key == "default-every" || is_tag_cadence(key)
+    checks::is_cadence_setting(key)
+}
+
+fn unknown_key(key: &str) -> Error {
+    checks::unknown_setting(key)
 }
 
 pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<()> {
     if let Some(key) = &args.unset {
         let key = normalise_key(key);
-        if !(affects_cadence(&key) || key == "default-channel") {
-            return Err(unknown_key(&key));
-        }
         let mut db = ctx.open()?;
+        // Any key `rel config` lists can be removed, even one rel no longer knows (an old
+        // import may have stored it); an unknown key that is not stored is a typo.
         db.write(|tx| {
-            settings::unset(tx, &key)?;
+            let removed = settings::unset(tx, &key)?;
+            if !removed && !checks::is_known_setting(&key) {
+                return Err(unknown_key(&key));
+            }
             if affects_cadence(&key) {
                 upkeep::refresh_all_due(tx)?;
             }
@@ -71,13 +46,12 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<()> {
             let db = ctx.open()?;
             match settings::get(db.conn(), &key)? {
                 Some(value) => ctx.out.note(&value),
-                None if affects_cadence(&key) || key == "default-channel" => Ok(()),
+                None if checks::is_known_setting(&key) => Ok(()),
                 None => Err(unknown_key(&key)),
             }
         }
         (Some(key), Some(value)) => {
-            let key = normalise_key(key);
-            let value = validate(&key, value)?;
+            let (key, value) = checks::setting(key, value)?;
             let mut db = ctx.open()?;
             db.write(|tx| {
                 settings::set(tx, &key, &value)?;

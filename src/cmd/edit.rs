@@ -1,7 +1,8 @@
 //! `rel edit`: change a contact's fields.
 
 use super::Ctx;
-use super::add::{clean_birthday, clean_cadence, clean_list, clean_name, clean_tags, resolve_via};
+use super::add::resolve_via;
+use crate::checks;
 use crate::cli::EditArgs;
 use crate::db::contacts::{self, List};
 use crate::db::{upkeep, who};
@@ -9,12 +10,23 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, params};
 
 pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
-    let name = args.name.as_deref().map(clean_name).transpose()?;
+    let name = args.name.as_deref().map(checks::name).transpose()?;
     let fields = &args.fields;
-    let every = fields.every.as_deref().map(clean_cadence).transpose()?;
+    // `inherit` drops the contact's own cadence; anything else must be one.
+    let every = fields
+        .every
+        .as_deref()
+        .map(|text| match text.trim().to_lowercase().as_str() {
+            "inherit" => Ok("inherit".to_string()),
+            _ => checks::cadence(text),
+        })
+        .transpose()?;
+    if let Some(note) = &fields.note {
+        checks::note(note)?;
+    }
     let birthday = match fields.birthday.as_deref().map(str::trim) {
         Some("") => Some(None),
-        Some(text) => Some(Some(clean_birthday(text)?)),
+        Some(text) => Some(Some(checks::birthday(text)?)),
         None => None,
     };
     let mut db = ctx.open()?;
@@ -59,12 +71,12 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
                 params![id, via],
             )?;
         }
-        contacts::add_list_items(tx, id, List::Emails, &clean_list(&fields.emails))?;
-        contacts::add_list_items(tx, id, List::Phones, &clean_list(&fields.phones))?;
-        contacts::add_list_items(tx, id, List::Tags, &clean_tags(&fields.tags))?;
-        contacts::remove_list_items(tx, id, List::Emails, &clean_list(&args.drop_email))?;
-        contacts::remove_list_items(tx, id, List::Phones, &clean_list(&args.drop_phone))?;
-        contacts::remove_list_items(tx, id, List::Tags, &clean_tags(&args.untag))?;
+        contacts::add_list_items(tx, id, List::Emails, &checks::list(&fields.emails))?;
+        contacts::add_list_items(tx, id, List::Phones, &checks::list(&fields.phones))?;
+        contacts::add_list_items(tx, id, List::Tags, &checks::tags(&fields.tags))?;
+        contacts::remove_list_items(tx, id, List::Emails, &checks::list(&args.drop_email))?;
+        contacts::remove_list_items(tx, id, List::Phones, &checks::list(&args.drop_phone))?;
+        contacts::remove_list_items(tx, id, List::Tags, &checks::tags(&args.untag))?;
         upkeep::refresh_many(tx, &[id])?;
         contacts::get(tx, id)
     })?;

@@ -3,11 +3,14 @@
 //! writer; `-o` writes a temp file beside the target and renames it into place.
 
 use super::Ctx;
+use super::temp_file::TempBeside;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::db::contacts::Contact;
 use crate::db::export::{self, FollowUpRow, InteractionRow};
+use crate::db::file;
 use crate::db::settings;
 use crate::error::{Error, Result};
+use crate::escape::{csv_cell, ics_text};
 use crate::import::json::{FORMAT_VERSION, JsonContact, JsonFollowUp, JsonInteraction};
 use crate::output::rfc3339;
 use crate::when::local_date;
@@ -19,17 +22,34 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    if let Some(path) = &args.output
+        && file::is_database_or_companion(path, &ctx.db_path)
+    {
+        return Err(refuse_database(path));
+    }
     let db = ctx.open()?;
     let conn = db.conn();
-    match &args.output {
+    // One read transaction: every section sees the same state, so an export taken while
+    // others write names no contact its own contacts section lacks.
+    let snapshot = db.snapshot()?;
+    let written = match &args.output {
         Some(path) => write_atomically(path, |out| write(ctx, conn, args.to, out)),
         None => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            write(ctx, conn, args.to, &mut out)?;
-            out.flush()?;
-            Ok(())
+            write(ctx, conn, args.to, &mut out).and_then(|()| Ok(out.flush()?))
         }
-    }
+    };
+    drop(snapshot);
+    written
+}
+
+/// `-o` and `rel backup` never replace the journal they read (or its -wal/-shm).
+pub fn refuse_database(path: &Path) -> Error {
+    Error::usage(format!(
+        "{} is the database (or its -wal/-shm); refusing to overwrite it",
+        path.display()
+    ))
+    .with_hint("choose another file name")
 }
 
 fn write(ctx: &Ctx, conn: &Connection, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
@@ -41,26 +61,20 @@ fn write(ctx: &Ctx, conn: &Connection, format: ExportFormat, out: &mut dyn Write
 }
 
 /// A temp file in the target's folder (created 0600), renamed over the target once complete,
-/// so a reader never sees half an export and a failure leaves the old file alone.
+/// so a reader never sees half an export, and a failure or an interruption leaves the old
+/// file alone and no temp file behind.
 fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let cannot =
-        |err: std::io::Error| Error::runtime(format!("cannot write {}: {err}", path.display()));
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".rel-export-")
-        .tempfile_in(folder)
-        .map_err(cannot)?;
+    let mut temp = TempBeside::new(path, ".rel-export-")?;
     {
-        let mut out = BufWriter::new(temp.as_file_mut());
+        let Some(file) = temp.as_file_mut() else {
+            return Err(Error::runtime("the temp file went away"));
+        };
+        let mut out = BufWriter::new(file);
         fill(&mut out)?;
-        out.flush().map_err(cannot)?;
+        out.flush()
+            .map_err(|err| Error::runtime(format!("cannot write {}: {err}", path.display())))?;
     }
-    temp.as_file().sync_all().map_err(cannot)?;
-    temp.persist(path).map_err(|err| cannot(err.error))?;
-    Ok(())
+    temp.persist(path, true)
 }
 
 /// The JSON document of `import::json`, one record per line.
@@ -184,7 +198,8 @@ fn write_csv(conn: &Connection, out: &mut dyn Write) -> Result<()> {
             row.channel,
             row.contact_handles.join(","),
             traits.join(" "),
-            row.note,
+            // Only the note is free text; the other cells are rel's own words and numbers.
+            csv_cell(&row.note).into_owned(),
         ])?;
         Ok(())
     })?;
@@ -221,8 +236,11 @@ fn write_ics(conn: &Connection, now: DateTime<Utc>, out: &mut dyn Write) -> Resu
             &Event::new()
                 .uid(&format!("contact-{}@rel", row.uid))
                 .timestamp(now)
-                .summary(&format!("Get in touch with {}", row.name))
-                .description(&format!("Due every {every}. rel show {}", row.handle))
+                .summary(&ics_text(&format!("Get in touch with {}", row.name)))
+                .description(&ics_text(&format!(
+                    "Due every {every}. rel show {}",
+                    row.handle
+                )))
                 // An all-day event ends (exclusively) the next day.
                 .starts(day)
                 .ends(day.succ_opt().unwrap_or(day))
@@ -233,13 +251,14 @@ fn write_ics(conn: &Connection, now: DateTime<Utc>, out: &mut dyn Write) -> Resu
         let Some(due) = DateTime::from_timestamp(row.due_at, 0) else {
             return Ok(());
         };
-        let first_line = row.text.lines().next().unwrap_or_default();
+        let text = ics_text(&row.text);
+        let first_line = text.lines().next().unwrap_or_default();
         emit(
             &Event::new()
                 .uid(&format!("followup-{}@rel", row.uid))
                 .timestamp(now)
-                .summary(&format!("{}: {first_line}", row.contact_name))
-                .description(&row.text)
+                .summary(&ics_text(&format!("{}: {first_line}", row.contact_name)))
+                .description(&text)
                 .starts(due)
                 .ends(due + Duration::minutes(30))
                 .done(),

@@ -14,6 +14,7 @@ pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
     if text.is_empty() {
         return Err(Error::usage("a follow-up needs a text"));
     }
+    crate::checks::note(&text)?;
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     let followup = db.write(|tx| {

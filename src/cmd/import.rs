@@ -7,9 +7,11 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
 use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
+use crate::import::cards::each_card;
 use crate::import::json::ReadError;
 use crate::import::json_pipe;
-use crate::import::{parse_vcards, read_csv};
+use crate::import::limit::RecordBudget;
+use crate::import::read_csv;
 use crate::output::Format;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -21,7 +23,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let shown = args.file.display().to_string();
     let (raw, size) = open(&args.file)?;
     let bar = progress_bar(size);
-    let mut input = BufReader::with_capacity(1 << 18, bar.wrap_read(raw));
+    let budget = RecordBudget::new();
+    let mut input = BufReader::with_capacity(1 << 18, budget.reader(bar.wrap_read(raw)));
     // Reading the first bytes now turns an unreadable file (a folder, a dead pipe) into
     // exit 1 before the database is touched.
     let head = input
@@ -30,31 +33,29 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         .to_vec();
     let format = args.from.unwrap_or_else(|| guess(&args.file, &head));
     let mut db = ctx.open()?;
+    db.become_writer()?;
     let now = ctx.now_unix();
     prepare_for_bulk(&db)?;
     let result = db.write_or_rehearse(!args.dry_run, |tx| {
         let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {
-                let mut bytes = Vec::new();
-                input
-                    .read_to_end(&mut bytes)
-                    .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    Error::usage(format!("{shown} is not UTF-8 text"))
-                        .with_hint("save the vCard file as UTF-8 and import it again")
+                each_card(&mut input, &budget, &shown, |index, card| {
+                    apply.draft(index, card)
                 })?;
-                for (index, card) in parse_vcards(&text).into_iter().enumerate() {
-                    apply.draft(index + 1, card)?;
-                }
             }
             ImportFormat::Csv => {
                 for (index, row) in read_csv(&mut input).enumerate() {
+                    if budget.exceeded() {
+                        return Err(RecordBudget::error(&shown));
+                    }
+                    budget.record_done();
                     apply.draft(index + 1, row)?;
                 }
             }
             ImportFormat::Json => {
-                json_pipe::read(&mut input, &mut apply).map_err(|err| match err {
+                json_pipe::read(&mut input, &mut apply, &budget).map_err(|err| match err {
+                    _ if budget.exceeded() => RecordBudget::error(&shown),
                     ReadError::Sink(err) => err,
                     ReadError::Syntax(err) if err.is_io() => {
                         Error::runtime(format!("cannot read {shown}: {err}"))
@@ -65,6 +66,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                     }
                 })?
             }
+        }
+        // A reader that stopped at an oversized record may have reported it as the end.
+        if budget.exceeded() {
+            return Err(RecordBudget::error(&shown));
         }
         bar.set_message("updating due dates");
         apply.finish()

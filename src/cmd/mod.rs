@@ -22,12 +22,13 @@ mod show;
 mod snooze;
 mod stats;
 mod stats_chart;
+mod temp_file;
 mod timeline;
 
 use crate::cli::{Cli, Command};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::output::Output;
+use crate::output::{Format, Output};
 use crate::paths;
 use crate::when;
 use chrono::{DateTime, Utc};
@@ -71,14 +72,31 @@ fn resolve_now() -> Result<DateTime<Utc>> {
     }
 }
 
+/// `--format`, else `REL_FORMAT` (a bad value blamed on the variable), else None.
+fn chosen_format(flag: Option<Format>) -> Result<Option<Format>> {
+    if flag.is_some() {
+        return Ok(flag);
+    }
+    match std::env::var("REL_FORMAT") {
+        Ok(text) if !text.trim().is_empty() => {
+            use clap::ValueEnum;
+            Format::from_str(text.trim(), true).map(Some).map_err(|_| {
+                Error::usage(format!("invalid REL_FORMAT '{text}'"))
+                    .with_hint("formats are table, json, jsonl, csv, tsv")
+            })
+        }
+        _ => Ok(None),
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
-    let out = Output::new(cli.format, cli.color, cli.quiet);
     // Neither needs a database or a clock.
     match &cli.command {
         Command::Completions(args) => return completions::run(args.shell),
         Command::Man => return man::run(),
         _ => {}
     }
+    let out = Output::new(chosen_format(cli.format)?, cli.color, cli.quiet);
     let ctx = Ctx {
         out,
         now: resolve_now()?,

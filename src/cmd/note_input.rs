@@ -6,8 +6,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Notes longer than this are refused: a relationship note is not a file store.
-pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
+pub use crate::checks::MAX_NOTE_BYTES;
 
 /// A note and, when it was written in the editor, the private file it lives in until saved.
 pub struct Note {
@@ -27,20 +26,23 @@ impl Note {
     /// After a failed save, keep the editor's file and say where it is, so no writing is lost.
     pub fn keep_on_failure<T>(self, result: Result<T>) -> Result<T> {
         match (result, self.editor_file) {
-            (Err(err), Some((dir, path))) => {
-                let _ = dir.keep();
-                let hint = format!("your note is kept in {}", path.display());
-                let hint = match err.hint {
-                    Some(old) => format!("{old}; {hint}"),
-                    None => hint,
-                };
-                Err(Error {
-                    hint: Some(hint),
-                    ..err
-                })
-            }
+            (Err(err), Some((dir, path))) => Err(keep_editor_file(err, dir, &path)),
             (result, _) => result,
         }
+    }
+}
+
+/// Keeps the editor's folder past this process and adds its path to the error's hint.
+fn keep_editor_file(err: Error, dir: tempfile::TempDir, path: &std::path::Path) -> Error {
+    let _ = dir.keep();
+    let hint = format!("your note is kept in {}", path.display());
+    let hint = match err.hint {
+        Some(old) => format!("{old}; {hint}"),
+        None => hint,
+    };
+    Error {
+        hint: Some(hint),
+        ..err
     }
 }
 
@@ -64,14 +66,13 @@ pub fn read_note(words: &[String], edit: bool) -> Result<Note> {
 }
 
 fn check_size(text: String) -> Result<String> {
-    if text.len() > MAX_NOTE_BYTES {
-        return Err(Error::usage(format!(
-            "note is too long ({} bytes; the limit is {} bytes)",
-            text.len(),
-            MAX_NOTE_BYTES
-        )));
-    }
+    crate::checks::note(&text)?;
     Ok(text)
+}
+
+/// The note given as words on the command line, checked as every other way in is.
+pub fn from_words(words: &[String]) -> Result<Note> {
+    check_size(words.join(" ")).map(Note::from_text)
 }
 
 /// Reads a note from stdin: UTF-8, no NUL bytes, at most `MAX_NOTE_BYTES`; one trailing
@@ -125,12 +126,25 @@ pub fn edit_note(initial: &str) -> Result<Note> {
         .arg(&path)
         .status()
         .map_err(|err| Error::runtime(format!("cannot start editor '{editor}': {err}")))?;
-    if !status.success() {
-        return Err(Error::runtime(format!(
+    // From here on the file may hold the user's writing: any failure keeps it.
+    let written = std::fs::read(&path);
+    let typed_something = written
+        .as_ref()
+        .map_or(true, |bytes| bytes.as_slice() != initial.as_bytes());
+    let checked = if !status.success() {
+        Err(Error::runtime(format!(
             "editor '{editor}' failed; nothing written"
-        )));
-    }
-    let text = decode_note(std::fs::read(&path)?, "the editor")?;
+        )))
+    } else {
+        written
+            .map_err(|err| Error::runtime(format!("cannot read the note: {err}")))
+            .and_then(|bytes| decode_note(bytes, "the editor"))
+    };
+    let text = match checked {
+        Ok(text) => text,
+        Err(err) if typed_something => return Err(keep_editor_file(err, dir, &path)),
+        Err(err) => return Err(err),
+    };
     if text.trim().is_empty() {
         return Err(Error::runtime("empty note; nothing written"));
     }

@@ -130,7 +130,10 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
         let max = pairs.iter().map(|(_, c)| *c).max().unwrap_or(0);
         for (key, count) in pairs {
             let drawn = paint(out, &bar(*count, max, single), blue);
-            lines.push(format!("  {key:<LABEL$} {count:>5} {drawn}"));
+            // Keys are channels and months: a channel an older rel stored unchecked may hold
+            // anything.
+            let key = pad_to(&escape_visible(key), LABEL);
+            lines.push(format!("  {key} {count:>5} {drawn}"));
         }
     };
     counts_section("Touches per channel".into(), &report.channels, "none yet");
@@ -148,15 +151,25 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
         if report.going_cold.is_empty() {
             lines.push("  no contact has a cadence (rel edit WHO --every 2w)".to_string());
         }
-        let handle_width = column_width(report.going_cold.iter().map(|c| &c.handle));
-        let every_width = column_width(report.going_cold.iter().map(|c| &c.every));
-        for cold in &report.going_cold {
+        let handles: Vec<String> = report
+            .going_cold
+            .iter()
+            .map(|c| escape_visible(&c.handle))
+            .collect();
+        let everys: Vec<String> = report
+            .going_cold
+            .iter()
+            .map(|c| escape_visible(&c.every))
+            .collect();
+        let handle_width = column_width(handles.iter());
+        let every_width = column_width(everys.iter());
+        for ((cold, handle), every) in report.going_cold.iter().zip(&handles).zip(&everys) {
             let last = cold.last_touch.map_or("never".to_string(), local_datetime);
             lines.push(format!(
-                "  {:<handle_width$} {:>5}d  every {:<every_width$}  last {last}  {}",
-                escape_visible(&cold.handle),
+                "  {} {:>5}d  every {}  last {last}  {}",
+                pad_to(handle, handle_width),
                 cold.days_since,
-                escape_visible(&cold.every),
+                pad_to(every, every_width),
                 escape_visible(&cold.name),
             ));
         }
@@ -167,17 +180,23 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
         if report.strained.is_empty() {
             lines.push("  none".to_string());
         }
-        let handle_width = column_width(report.strained.iter().map(|s| &s.handle));
+        let handles: Vec<String> = report
+            .strained
+            .iter()
+            .map(|s| escape_visible(&s.handle))
+            .collect();
+        let handle_width = column_width(handles.iter());
         let standings: Vec<String> = report
             .strained
             .iter()
             .map(|s| s.reith.compact_nonzero())
             .collect();
         let standing_width = column_width(standings.iter());
-        for (strained, standing) in report.strained.iter().zip(&standings) {
+        for ((strained, standing), handle) in report.strained.iter().zip(&standings).zip(&handles) {
             lines.push(format!(
-                "  {:<handle_width$} {standing:<standing_width$}  {}",
-                escape_visible(&strained.handle),
+                "  {} {}  {}",
+                pad_to(handle, handle_width),
+                pad_to(standing, standing_width),
                 escape_visible(&strained.name),
             ));
         }
@@ -197,6 +216,13 @@ fn signed(value: i64) -> String {
     } else {
         format!("{value:+}")
     }
+}
+
+/// `text` padded with spaces to `width` characters. Not `{:<width$}`: a width past 65,535
+/// (a 65,536-character handle) makes `format!` panic.
+fn pad_to(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(len)))
 }
 
 fn column_width<'a>(values: impl Iterator<Item = &'a String>) -> usize {

@@ -10,7 +10,7 @@ use super::contacts::{self, Contact, List};
 use super::{Db, settings, upkeep};
 use crate::error::Result;
 use crate::model::Reith;
-pub use records::interaction_by_uid;
+pub use records::{followup_by_uid, interaction_by_uid};
 use records::{free_id, set_time_column};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{HashMap, HashSet};

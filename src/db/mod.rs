@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod contacts;
 pub mod due;
 pub mod export;
+pub mod file;
 pub mod followups;
 pub mod generate;
 pub mod import;
@@ -34,16 +35,56 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Db {
     conn: Connection,
     path: PathBuf,
+    /// Opened by [`Db::open_writer`]: file checks passed, WAL on, ready for `BEGIN IMMEDIATE`.
+    /// A connection opened for reading is replaced by a writer at the first write.
+    writer: bool,
 }
 
 impl Db {
-    /// Opens (creating it and its folders if needed) and migrates the database at `path`.
+    /// Opens the database at `path` for a command: an existing, current database is opened
+    /// for reading only (no WAL switch, no migration, no -wal/-shm on a file this process may
+    /// not write), so that reading never changes the file and a journal on read-only media
+    /// still answers; the first [`Db::write`] reopens it as a writer. A missing database is
+    /// created, an older one migrated, as [`Db::open_writer`] does.
     pub fn open(path: &Path) -> Result<Db> {
-        if path.is_dir() {
-            return Err(
-                Error::runtime(format!("database path {} is a directory", path.display()))
-                    .with_hint("pass a file path with --db or REL_DB"),
-            );
+        let Some(meta) = file::existing(path)? else {
+            return Db::open_writer(path);
+        };
+        file::repair_companions(path, &meta);
+        match header_user_version(path) {
+            Some(version) => {
+                migrations::refuse_newer(version)?;
+                if version < LATEST_VERSION {
+                    return Db::open_writer(path);
+                }
+            }
+            // Empty (just created by someone) or not SQLite: the writer says which.
+            None => return Db::open_writer(path),
+        }
+        let conn = open_reader(path).map_err(|err| open_error(path, err))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(|err| open_error(path, err))?;
+        // The -wal may hold a newer version than the header.
+        migrations::refuse_newer(version)?;
+        if version < LATEST_VERSION {
+            drop(conn);
+            return Db::open_writer(path);
+        }
+        conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")?;
+        Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+            writer: false,
+        })
+    }
+
+    /// Opens (creating it and its folders if needed) and migrates the database at `path`,
+    /// ready to write: a FIFO or device, or a file with several hard links, is refused.
+    pub fn open_writer(path: &Path) -> Result<Db> {
+        if let Some(meta) = file::existing(path)? {
+            file::refuse_hard_links(path, &meta)?;
+            file::repair_companions(path, &meta);
         }
         // A newer rel's database is refused before SQLite opens it: even a read would leave
         // -wal/-shm files behind, and the user asked us not to touch it.
@@ -61,6 +102,7 @@ impl Db {
         let mut db = Db {
             conn,
             path: path.to_path_buf(),
+            writer: true,
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
         // The version is read before anything that could write (even the WAL switch), so a
@@ -100,8 +142,19 @@ impl Db {
         let db = Db {
             conn,
             path: path.to_path_buf(),
+            writer: false,
         };
         (db.user_version().ok()? == LATEST_VERSION).then_some(db)
+    }
+
+    /// Replaces a reading connection with a writer (file checks, WAL, migrations); a no-op
+    /// for a writer. [`Db::write`] calls it; a command that sets connection pragmas for its
+    /// write (a bulk import's cache) calls it first, so they apply to the writer.
+    pub fn become_writer(&mut self) -> Result<()> {
+        if !self.writer {
+            *self = Db::open_writer(&self.path)?;
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -136,6 +189,7 @@ impl Db {
         commit: bool,
         work: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
+        self.become_writer()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -147,6 +201,77 @@ impl Db {
         }
         Ok(value)
     }
+}
+
+/// Whether a failed open is explained by the open-file limit: SQLite needs the database, its
+/// -wal and -shm and a temp file or two at once, on top of stdin, stdout and stderr.
+fn out_of_file_descriptors() -> bool {
+    const NEEDED: u64 = 8;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given and nothing else.
+    let known = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    if known && limit.rlim_cur < NEEDED {
+        return true;
+    }
+    // A higher limit may still be used up (by descriptors this process inherited).
+    let probes = [
+        std::fs::File::open("/dev/null"),
+        std::fs::File::open("/dev/null"),
+    ];
+    probes
+        .iter()
+        .any(|p| matches!(p, Err(e) if e.raw_os_error() == Some(libc::EMFILE)))
+}
+
+/// A connection that only reads. When this process may write the file and its folder it is
+/// read-write, so WAL readers share the -shm as usual. Otherwise nothing may be created
+/// beside the file: with no -wal content to read, it is opened `immutable` (no locks, no
+/// -shm); with some (a writer is at work, or crashed), read-only, using the -wal and -shm
+/// there; and when even that fails, `immutable` after all.
+fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let writable = file::writable(path);
+    let immutable = || {
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        Connection::open_with_flags(
+            uri,
+            flags | OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+    };
+    if !writable && !file::has_wal_content(path) {
+        return immutable();
+    }
+    let mode = if writable {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    let first = Connection::open_with_flags(path, flags | mode).and_then(|conn| {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+        Ok(conn)
+    });
+    match first {
+        Err(_) if !writable => immutable(),
+        other => other,
+    }
+}
+
+/// A path as the path part of a `file:` URI: `%`, `?` and `#` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The `user_version` stored in the file header (bytes 60..64, big-endian), if `path` is a
@@ -179,6 +304,15 @@ pub(crate) fn reith_at(row: &rusqlite::Row, first: usize) -> rusqlite::Result<cr
 }
 
 fn open_error(path: &Path, err: rusqlite::Error) -> Error {
+    // SQLite says "unable to open" whatever the cause; out of file descriptors (`ulimit -n`)
+    // is not a permission problem, so look before blaming the file.
+    if out_of_file_descriptors() {
+        return Error::runtime(format!(
+            "cannot open database {}: too many open files",
+            path.display()
+        ))
+        .with_hint("raise the limit on open files, e.g. ulimit -n 64");
+    }
     let base = Error::from(err);
     if base.message.starts_with("database error") || base.message.starts_with("cannot open") {
         Error::runtime(format!("cannot open database {}", path.display()))

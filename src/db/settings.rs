@@ -26,9 +26,10 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Returns whether the key existed.
+/// Removes `key` (`key` is lower-case; stored keys compare lower-cased, so a key an old
+/// import stored in capitals goes too). Returns whether one existed.
 pub fn unset(conn: &Connection, key: &str) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM settings WHERE key = ?1", [key])? > 0)
+    Ok(conn.execute("DELETE FROM settings WHERE lower(key) = ?1", [key])? > 0)
 }
 
 /// Tag cadences (`every.TAG`) and `default-every`, read once per write.

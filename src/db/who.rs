@@ -80,7 +80,9 @@ fn ambiguous(who: &str, matches: &[&Person]) -> Error {
         .iter()
         .map(|(_, handle, _)| handle.chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        // Past this, alignment helps no one, and past 65,535 `format!` would panic.
+        .min(64);
     let mut details: Vec<String> = shown
         .iter()
         .map(|(_, handle, name)| format!("{handle:<width$}  {name}"))

@@ -4,17 +4,17 @@
 
 use super::draft::{ContactDraft, RecordError};
 use super::json::{self, JsonContact, JsonFollowUp, JsonInteraction};
+use crate::checks;
 use crate::db::import::{
     self as store, Importer, IncomingContact, IncomingFollowUp, IncomingInteraction, MatchRule,
     Outcome,
 };
 use crate::error::{Error, Result};
-use crate::model::{Reith, Trait, parse_channel};
-use crate::when::Cadence;
+use crate::model::{Reith, Trait};
 use chrono::DateTime;
 use rusqlite::Connection;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many records of one kind were created, updated or left as they were.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -82,6 +82,45 @@ pub struct Apply<'c> {
     contact_ids: HashMap<String, i64>,
     /// Introducers to link once every contact of the file exists.
     pending_via: Vec<PendingVia>,
+    /// What the file has said so far, to catch an id or uid it repeats.
+    seen: Seen,
+}
+
+/// The ids (per section) and the interaction and follow-up uids a file has used. Uids are
+/// kept as 64-bit hashes (a million interactions in 16 MB, not 100); a hash seen before is
+/// confirmed against the database, where the first record with that uid was just written.
+#[derive(Default)]
+struct Seen {
+    ids: [HashSet<i64>; 3],
+    uid_hashes: [HashSet<u64>; 2],
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Contact = 0,
+    Interaction = 1,
+    FollowUp = 2,
+}
+
+impl Kind {
+    fn section(self) -> &'static str {
+        ["contacts", "interactions", "followups"][self as usize]
+    }
+}
+
+fn uid_hash(uid: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(uid)
+}
+
+/// A record repeating an id or uid is not a record to skip: the file is not one export, and
+/// which of the two is meant cannot be told. Exit 2 naming it, with or without --skip-invalid.
+fn repeated(kind: Kind, index: usize, what: &str) -> Error {
+    Error::usage(format!(
+        "{} record {index} repeats {what} from an earlier record",
+        kind.section()
+    ))
+    .with_hint("nothing was imported; each record of a file needs its own id and uid")
 }
 
 struct PendingVia {
@@ -100,6 +139,7 @@ impl<'c> Apply<'c> {
             summary: Summary::default(),
             contact_ids: HashMap::new(),
             pending_via: Vec::new(),
+            seen: Seen::default(),
         })
     }
 
@@ -136,8 +176,21 @@ impl<'c> Apply<'c> {
                 });
             }
         };
-        let every = match draft.every.as_deref().map(clean_cadence).transpose() {
-            Ok(every) => every,
+        let incoming = IncomingContact {
+            uid: draft.uid,
+            name: draft.name,
+            org: draft.org,
+            role: draft.role,
+            emails: draft.emails,
+            phones: draft.phones,
+            tags: draft.tags,
+            every: draft.every,
+            birthday: draft.birthday,
+            note: draft.note,
+            ..Default::default()
+        };
+        let incoming = match checked_contact(incoming) {
+            Ok(incoming) => incoming,
             Err(reason) => {
                 return self.refuse(Skipped {
                     section: "record",
@@ -147,22 +200,46 @@ impl<'c> Apply<'c> {
                 });
             }
         };
-        let incoming = IncomingContact {
-            uid: draft.uid,
-            name: draft.name,
-            org: draft.org,
-            role: draft.role,
-            emails: draft.emails,
-            phones: draft.phones,
-            tags: draft.tags,
-            every,
-            birthday: draft.birthday,
-            note: draft.note,
-            ..Default::default()
-        };
         let (_, outcome) = self.importer.contact(&incoming, MatchRule::UidEmailName)?;
         self.summary.contacts.count(outcome);
         Ok(())
+    }
+
+    /// Fails when the file already used this record's id (in the same section).
+    fn check_id(&mut self, kind: Kind, index: usize, id: Option<i64>) -> Result<()> {
+        if let Some(id) = id
+            && !self.seen.ids[kind as usize].insert(id)
+        {
+            return Err(repeated(kind, index, &format!("id {id}")));
+        }
+        Ok(())
+    }
+
+    /// Fails when an earlier interaction or follow-up of the file had this uid.
+    fn check_uid(&mut self, kind: Kind, index: usize, uid: &str) -> Result<()> {
+        let hash = uid_hash(uid);
+        let slot = match kind {
+            Kind::Interaction => 0,
+            _ => 1,
+        };
+        if self.seen.uid_hashes[slot].contains(&hash) {
+            let stored = match kind {
+                Kind::Interaction => store::interaction_by_uid(self.conn, uid)?,
+                _ => store::followup_by_uid(self.conn, uid)?,
+            };
+            if stored.is_some() {
+                return Err(repeated(kind, index, &format!("uid '{uid}'")));
+            }
+        }
+        Ok(())
+    }
+
+    fn remember_uid(&mut self, kind: Kind, uid: &str) {
+        let slot = match kind {
+            Kind::Interaction => 0,
+            _ => 1,
+        };
+        self.seen.uid_hashes[slot].insert(uid_hash(uid));
     }
 
     fn contact_id(&self, uid: &str) -> Result<Option<i64>> {
@@ -176,21 +253,20 @@ impl<'c> Apply<'c> {
         &mut self,
         record: JsonContact,
     ) -> std::result::Result<IncomingContact, String> {
-        let name = record.name.trim().to_string();
-        if name.is_empty() {
-            return Err("a contact needs a name".into());
+        if let Some(handle) = &record.handle {
+            checks::handle(handle).map_err(|e| e.message)?;
         }
-        Ok(IncomingContact {
+        checked_contact(IncomingContact {
             id: record.id,
             uid: Some(record.uid),
             handle: record.handle,
-            name,
+            name: record.name,
             org: record.org,
             role: record.role,
             emails: record.emails,
             phones: record.phones,
             tags: record.tags,
-            every: record.every.as_deref().map(clean_cadence).transpose()?,
+            every: record.every,
             birthday: record.birthday,
             note: record.note,
             created_at: time_opt("created_at", &record.created_at)?,
@@ -205,7 +281,8 @@ impl<'c> Apply<'c> {
     ) -> Result<std::result::Result<IncomingInteraction, String>> {
         let checked = (|| {
             let at = time("at", &record.at)?;
-            let channel = parse_channel(&record.channel).map_err(|e| e.message)?;
+            let channel = checks::channel(&record.channel).map_err(|e| e.message)?;
+            checks::note(&record.note).map_err(|e| e.message)?;
             let mut marks = Reith::default();
             for (name, value) in &record.traits {
                 let t = Trait::parse(name).map_err(|e| e.message)?;
@@ -260,6 +337,10 @@ impl<'c> Apply<'c> {
         };
         let checked = (|| {
             let due_at = time("due_at", &record.due_at)?;
+            checks::note(&record.text).map_err(|e| e.message)?;
+            if record.text.trim().is_empty() {
+                return Err("a follow-up needs a text".to_string());
+            }
             let done_at = time_opt("done_at", &record.done_at)?;
             let created_at = time_opt("created_at", &record.created_at)?.unwrap_or(due_at);
             Ok::<_, String>((due_at, done_at, created_at))
@@ -294,24 +375,33 @@ impl json::Sink for Apply<'_> {
     }
 
     fn settings(&mut self, settings: BTreeMap<String, String>) -> Result<()> {
+        // Only what `rel config KEY VALUE` would store: a known key, a valid value.
         for (index, (key, value)) in settings.into_iter().enumerate() {
-            let is_cadence = key == "default-every" || key.starts_with("every.");
-            if is_cadence && let Err(reason) = clean_cadence(&value) {
-                self.refuse(Skipped {
+            match checks::setting(&key, &value) {
+                Ok((key, value)) => {
+                    let outcome = self.importer.setting(&key, &value)?;
+                    self.summary.settings.count(outcome);
+                }
+                Err(err) => self.refuse(Skipped {
                     section: "settings",
                     record: index + 1,
                     line: None,
-                    reason: format!("{key}: {reason}"),
-                })?;
-                continue;
+                    reason: format!("{key}: {}", err.message),
+                })?,
             }
-            let outcome = self.importer.setting(&key, &value)?;
-            self.summary.settings.count(outcome);
         }
         Ok(())
     }
 
     fn contact(&mut self, index: usize, record: JsonContact) -> Result<()> {
+        self.check_id(Kind::Contact, index, record.id)?;
+        if self.contact_ids.contains_key(&record.uid) {
+            return Err(repeated(
+                Kind::Contact,
+                index,
+                &format!("uid '{}'", record.uid),
+            ));
+        }
         let file_uid = record.uid.clone();
         let via = record.via.clone();
         let incoming = match self.json_contact(record) {
@@ -360,9 +450,12 @@ impl json::Sink for Apply<'_> {
     }
 
     fn interaction(&mut self, index: usize, record: JsonInteraction) -> Result<()> {
+        self.check_id(Kind::Interaction, index, record.id)?;
+        self.check_uid(Kind::Interaction, index, &record.uid)?;
         match self.json_interaction(record)? {
             Ok(incoming) => {
                 let (_, outcome) = self.importer.interaction(&incoming)?;
+                self.remember_uid(Kind::Interaction, &incoming.uid);
                 self.summary.interactions.count(outcome);
                 Ok(())
             }
@@ -376,9 +469,12 @@ impl json::Sink for Apply<'_> {
     }
 
     fn followup(&mut self, index: usize, record: JsonFollowUp) -> Result<()> {
+        self.check_id(Kind::FollowUp, index, record.id)?;
+        self.check_uid(Kind::FollowUp, index, &record.uid)?;
         match self.json_followup(record)? {
             Ok(incoming) => {
                 let outcome = self.importer.followup(&incoming)?;
+                self.remember_uid(Kind::FollowUp, &incoming.uid);
                 self.summary.followups.count(outcome);
                 Ok(())
             }
@@ -392,17 +488,42 @@ impl json::Sink for Apply<'_> {
     }
 }
 
-/// A cadence as rel stores it (trimmed, lower-case), or why it is not one.
-fn clean_cadence(text: &str) -> std::result::Result<String, String> {
-    let text = text.trim().to_lowercase();
-    Cadence::parse(&text).map_err(|e| e.message)?;
-    Ok(text)
+/// A contact as `rel add` would store it, or why `rel add` would refuse it.
+fn checked_contact(contact: IncomingContact) -> std::result::Result<IncomingContact, String> {
+    let reason = |err: Error| err.message;
+    let note = checks::optional(&contact.note);
+    if let Some(note) = &note {
+        checks::note(note).map_err(reason)?;
+    }
+    Ok(IncomingContact {
+        name: checks::name(&contact.name).map_err(reason)?,
+        org: checks::optional(&contact.org),
+        role: checks::optional(&contact.role),
+        emails: checks::list(&contact.emails),
+        phones: checks::list(&contact.phones),
+        tags: checks::tags(&contact.tags),
+        every: contact
+            .every
+            .as_deref()
+            .map(checks::cadence)
+            .transpose()
+            .map_err(reason)?,
+        birthday: contact
+            .birthday
+            .as_deref()
+            .map(checks::birthday)
+            .transpose()
+            .map_err(reason)?,
+        note,
+        ..contact
+    })
 }
 
 fn time(field: &str, text: &str) -> std::result::Result<i64, String> {
-    DateTime::parse_from_rfc3339(text)
+    let unix = DateTime::parse_from_rfc3339(text)
         .map(|t| t.timestamp())
-        .map_err(|_| format!("{field} '{text}' is not an RFC 3339 time"))
+        .map_err(|_| format!("{field} '{text}' is not an RFC 3339 time"))?;
+    checks::instant(&format!("{field} '{text}'"), unix).map_err(|e| e.message)
 }
 
 fn time_opt(field: &str, text: &Option<String>) -> std::result::Result<Option<i64>, String> {

@@ -4,8 +4,10 @@
 //! reading in one thread.
 
 use super::json::{self, JsonContact, JsonFollowUp, JsonInteraction, ReadError, Sink};
+use super::limit::RecordBudget;
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Records parsed ahead of the writer at most: enough to keep both cores busy, small enough
@@ -22,19 +24,60 @@ enum Event {
     FollowUp(usize, JsonFollowUp),
 }
 
-/// The reader thread's sink: forwards every call; fails once the writer has stopped listening.
-struct Forward(SyncSender<Event>);
+/// Bytes of parsed records waiting for the writer at most: READ_AHEAD alone would let 4096
+/// records of many megabytes each pile up.
+const MAX_IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
-impl Forward {
+/// The reader thread's sink: forwards every call; fails once the writer has stopped listening.
+/// Each record read renews the input's per-record budget.
+struct Forward<'a> {
+    sender: SyncSender<(Event, usize)>,
+    budget: &'a RecordBudget,
+    in_flight: &'a AtomicUsize,
+}
+
+impl Forward<'_> {
     fn send(&mut self, event: Event) -> Result<(), Stopped> {
-        self.0.send(event).map_err(|_| Stopped)
+        self.budget.record_done();
+        let weight = event.weight();
+        // Wait while big records fill the queue (small ones never wait: the channel bounds them).
+        while self.in_flight.load(Ordering::Acquire) > MAX_IN_FLIGHT_BYTES {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self.in_flight.fetch_add(weight, Ordering::AcqRel);
+        self.sender.send((event, weight)).map_err(|_| Stopped)
+    }
+}
+
+impl Event {
+    /// About how much memory the record holds, for the in-flight bound.
+    fn weight(&self) -> usize {
+        let texts = |items: &[String]| items.iter().map(|t| t.len() + 24).sum::<usize>();
+        let optional = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+        128 + match self {
+            Event::Version(_) | Event::ContactsDone => 0,
+            Event::Settings(map) => map.iter().map(|(k, v)| k.len() + v.len() + 48).sum(),
+            Event::Contact(_, c) => {
+                c.uid.len()
+                    + c.name.len()
+                    + optional(&c.handle)
+                    + optional(&c.org)
+                    + optional(&c.role)
+                    + optional(&c.note)
+                    + texts(&c.emails)
+                    + texts(&c.phones)
+                    + texts(&c.tags)
+            }
+            Event::Interaction(_, i) => i.uid.len() + i.note.len() + texts(&i.contacts),
+            Event::FollowUp(_, f) => f.uid.len() + f.text.len() + f.contact.len(),
+        }
     }
 }
 
 /// The writer stopped (its own error is the one reported).
 struct Stopped;
 
-impl Sink for Forward {
+impl Sink for Forward<'_> {
     type Error = Stopped;
     fn version(&mut self, version: i64) -> Result<(), Stopped> {
         self.send(Event::Version(version))
@@ -68,19 +111,37 @@ fn deliver<S: Sink>(sink: &mut S, event: Event) -> Result<(), S::Error> {
 }
 
 /// Like [`json::read`], with the parsing on a second thread.
-pub fn read<R: Read + Send, S: Sink>(reader: R, sink: &mut S) -> Result<(), ReadError<S::Error>> {
+/// `budget` is renewed at each record, so no single one may exceed it.
+pub fn read<R: Read + Send, S: Sink>(
+    reader: R,
+    sink: &mut S,
+    budget: &RecordBudget,
+) -> Result<(), ReadError<S::Error>> {
+    let in_flight = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let (sender, receiver) = sync_channel(READ_AHEAD);
-        let parser = scope.spawn(move || json::read(reader, &mut Forward(sender)));
+        let in_flight = &in_flight;
+        let parser = scope.spawn(move || {
+            let mut forward = Forward {
+                sender,
+                budget,
+                in_flight,
+            };
+            json::read(reader, &mut forward)
+        });
         let mut written = Ok(());
-        for event in receiver.iter() {
-            if let Err(err) = deliver(sink, event) {
+        for (event, weight) in receiver.iter() {
+            let delivered = deliver(sink, event);
+            in_flight.fetch_sub(weight, Ordering::AcqRel);
+            if let Err(err) = delivered {
                 written = Err(err);
                 break;
             }
         }
         // Dropping the receiver makes the parser's next send fail, so it stops reading.
         drop(receiver);
+        // A parser waiting for room would wait forever: let it on, to find the channel closed.
+        in_flight.store(0, Ordering::Release);
         let parsed = parser.join();
         written.map_err(ReadError::Sink)?;
         match parsed {

@@ -13,5 +13,7 @@ pub use draft::{ContactDraft, RecordError};
 pub use vcard::parse_vcards;
 
 pub mod apply;
+pub mod cards;
 pub mod json;
 pub mod json_pipe;
+pub mod limit;

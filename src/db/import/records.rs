@@ -211,6 +211,13 @@ pub fn interaction_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
+pub fn followup_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM followups WHERE uid = ?1")?
+        .query_row([uid], |row| row.get(0))
+        .optional()?)
+}
+
 fn participant_ids(conn: &Connection, id: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1 ORDER BY position",

@@ -1,0 +1,206 @@
+//! One set of checks for every way a record gets in: the commands (`add`, `edit`, `log`,
+//! `amend`, `remind`, `config`) and `rel import` call the same functions, so a record that
+//! arrives from a file passes exactly what the command that would create it passes.
+
+use crate::db::contacts::slug;
+use crate::error::{Error, Result};
+use crate::when::Cadence;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+pub use crate::model::parse_channel as channel;
+
+/// Notes longer than this are refused: a relationship note is not a file store.
+pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
+
+/// The years every date rel accepts or stores lies in (the contract's range).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// A display name: trimmed, not empty.
+pub fn name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::usage("a contact needs a name"));
+    }
+    Ok(name.to_string())
+}
+
+/// A handle given by the user or a file: already in handle form (the slug of itself).
+pub fn handle(handle: &str) -> Result<()> {
+    let wanted = slug(handle);
+    if wanted != handle || handle.is_empty() {
+        return Err(
+            Error::usage(format!("invalid handle '{handle}'")).with_hint(format!(
+                "handles are lower-case letters, digits and '-', e.g. '{wanted}'"
+            )),
+        );
+    }
+    Ok(())
+}
+
+/// Empty strings mean "none" (so `--org ''` clears in edit).
+pub fn optional(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Emails and phones: trimmed, empty ones dropped.
+pub fn list(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Tags are lower-case; `--tag a,b` gives two tags.
+pub fn tags(values: &[String]) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+    {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// A cadence as stored (trimmed, lower-case). `inherit` is `rel edit`'s word, not a cadence.
+pub fn cadence(text: &str) -> Result<String> {
+    let text = text.trim().to_lowercase();
+    Cadence::parse(&text)?;
+    Ok(text)
+}
+
+/// `YYYY-MM-DD` (years 1900–9999), or `--MM-DD` / `MM-DD` when the year is unknown.
+pub fn birthday(text: &str) -> Result<String> {
+    let text = text.trim();
+    let bad = || {
+        Error::usage(format!("invalid birthday '{text}'"))
+            .with_hint("use YYYY-MM-DD, or --MM-DD without a year")
+    };
+    if text.len() == 10
+        && let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    {
+        if !YEARS.contains(&day.year()) {
+            return Err(out_of_range(text));
+        }
+        return Ok(text.to_string());
+    }
+    let month_day = text.strip_prefix("--").unwrap_or(text);
+    // Any leap year accepts every real month-day, 29 February included.
+    if month_day.len() == 5
+        && NaiveDate::parse_from_str(&format!("2000-{month_day}"), "%Y-%m-%d").is_ok()
+    {
+        return Ok(format!("--{month_day}"));
+    }
+    Err(bad())
+}
+
+/// A note (of an interaction or a contact) or a follow-up's text: at most `MAX_NOTE_BYTES`,
+/// no NUL (SQLite and every terminal would cut the text there).
+pub fn note(text: &str) -> Result<()> {
+    if text.len() > MAX_NOTE_BYTES {
+        return Err(Error::usage(format!(
+            "note is too long ({} bytes; the limit is {MAX_NOTE_BYTES} bytes)",
+            text.len()
+        )));
+    }
+    if text.contains('\0') {
+        return Err(Error::usage("note contains NUL bytes"));
+    }
+    Ok(())
+}
+
+/// An instant rel stores: its year (UTC) within 1900–9999.
+pub fn instant(field: &str, unix: i64) -> Result<i64> {
+    match DateTime::<Utc>::from_timestamp(unix, 0) {
+        Some(t) if YEARS.contains(&t.year()) => Ok(unix),
+        _ => Err(Error::usage(format!("{field} is out of range"))
+            .with_hint("dates must lie in the years 1900-9999")),
+    }
+}
+
+fn out_of_range(text: &str) -> Error {
+    Error::usage(format!("date '{text}' is out of range"))
+        .with_hint("dates must lie in the years 1900-9999")
+}
+
+/// Setting keys compare lower-cased; `every.TAG` keys name a tag, which is lower-case too.
+pub fn setting_key(key: &str) -> String {
+    key.trim().to_lowercase()
+}
+
+/// Whether a setting moves due dates when it changes.
+pub fn is_cadence_setting(key: &str) -> bool {
+    key == "default-every" || is_tag_cadence(key)
+}
+
+fn is_tag_cadence(key: &str) -> bool {
+    key.strip_prefix("every.").is_some_and(|tag| {
+        !tag.is_empty() && tags(&[tag.to_string()]).first().map(String::as_str) == Some(tag)
+    })
+}
+
+/// Whether rel knows the (normalised) setting key.
+pub fn is_known_setting(key: &str) -> bool {
+    key == "default-channel" || is_cadence_setting(key)
+}
+
+/// A setting as `rel config KEY VALUE` stores it: a known key and a valid value; returns the
+/// normalised key and value.
+pub fn setting(key: &str, value: &str) -> Result<(String, String)> {
+    let key = setting_key(key);
+    let value = value.trim();
+    let value = match key.as_str() {
+        "default-channel" => channel(value)?.to_string(),
+        _ if is_cadence_setting(&key) => cadence(value)?,
+        _ => return Err(unknown_setting(&key)),
+    };
+    Ok((key, value))
+}
+
+pub fn unknown_setting(key: &str) -> Error {
+    Error::usage(format!("unknown setting '{key}'"))
+        .with_hint("settings are default-every, default-channel and every.TAG")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_take_known_keys_and_valid_values_only() {
+        assert_eq!(
+            setting("Every.VIP", " 2W ").unwrap(),
+            ("every.vip".into(), "2w".into())
+        );
+        assert!(setting("default-channel", "\u{1b}[31mcall").is_err());
+        assert!(setting("colour", "red").is_err());
+        assert!(setting("every.a,b", "2w").is_err());
+        assert!(setting("every.", "2w").is_err());
+    }
+
+    #[test]
+    fn birthdays_and_instants_stay_in_range() {
+        assert!(birthday("1899-12-31").is_err());
+        assert!(birthday("not-a-date").is_err());
+        assert_eq!(birthday("02-29").unwrap(), "--02-29");
+        assert!(instant("at", -2_300_000_000).is_err());
+        assert!(instant("at", 0).is_ok());
+    }
+
+    #[test]
+    fn notes_are_bounded_and_free_of_nul() {
+        assert!(note("a\0b").is_err());
+        assert!(note(&"x".repeat(MAX_NOTE_BYTES + 1)).is_err());
+        assert!(note(&"x".repeat(MAX_NOTE_BYTES)).is_ok());
+    }
+}

@@ -1,0 +1,123 @@
+//! Escaping of user text for each place it ends up: a terminal (tables, charts, messages), a
+//! tsv field, a csv cell a spreadsheet may open, and iCalendar text. Kept apart from `output`
+//! so that `error` (which renders messages) and `output` both depend on it, not on each other.
+
+/// Bidirectional controls and line/paragraph separators: they make a line read differently
+/// from what it holds (a handle that looks reversed, a row that seems to end early).
+fn is_bidi_or_separator(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+fn escape_controls(text: &str, escape_backslash: bool) -> String {
+    // Most text is plain printable ASCII: copy it whole instead of char by char.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !(escape_backslash && b == b'\\'))
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' if escape_backslash => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_bidi_or_separator(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// User text made safe for a terminal: control characters shown as `\n`, `\t`, `\x1b`…, bidi
+/// controls and line separators as `\u{202e}`.
+pub fn escape_visible(text: &str) -> String {
+    escape_controls(text, false)
+}
+
+/// One tsv field: `\t`, `\n`, `\\` and other control characters escaped, so one record is one
+/// row. Bidi controls are escaped too; tsv is read by people in terminals as often as by tools.
+pub fn escape_tsv(text: &str) -> String {
+    escape_controls(text, true)
+}
+
+/// A csv cell a spreadsheet may open: text starting with `=`, `+`, `-`, `@`, TAB or CR would
+/// run as a formula, so it gets a leading `'` (OWASP's advice). Numbers (`-3`, `+1.5`) are
+/// left alone: they are data a script reads back, and a spreadsheet reads them as numbers.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && text.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// User text bound for an iCalendar TEXT value. The writer (`icalendar`) escapes `\\`, `;`,
+/// `,` and LF and folds lines at 75 octets, but passes a bare CR through, which lets a note end
+/// a content line for any reader that splits on CR: so every line break (CRLF, CR) becomes LF,
+/// written as `\n`, and other control characters, which TEXT may not hold, are dropped.
+pub fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bidi_and_separators_are_shown_not_obeyed() {
+        for c in [
+            '\u{200e}', '\u{200f}', '\u{2028}', '\u{2029}', '\u{202a}', '\u{202e}', '\u{2066}',
+            '\u{2069}',
+        ] {
+            let shown = escape_visible(&format!("a{c}b"));
+            assert!(!shown.contains(c), "{c:?} passed through");
+            assert!(shown.starts_with("a\\u{"), "{shown}");
+        }
+        assert_eq!(escape_visible("\u{1b}[31m"), "\\x1b[31m");
+        assert_eq!(escape_visible("María"), "María");
+    }
+
+    #[test]
+    fn csv_cells_that_would_run_as_formulas_are_quoted() {
+        assert_eq!(csv_cell("=1+1"), "'=1+1");
+        assert_eq!(csv_cell("+cmd"), "'+cmd");
+        assert_eq!(csv_cell("-x"), "'-x");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("\rx"), "'\rx");
+        assert_eq!(csv_cell("-3"), "-3");
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn ics_text_turns_every_line_break_into_lf() {
+        assert_eq!(ics_text("a\rb\r\nc\nd\u{1b}"), "a\nb\nc\nd");
+    }
+}
