@@ -67,14 +67,21 @@ fn an_older_database_is_rebuilt_keeping_every_row_reference_and_search_entry() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("saved a copy"), "{}", run.stderr);
     assert!(run.stdout.contains("interaction\t1\tann"), "{}", run.stdout);
-    assert_eq!(env.ok(&["search", "family"]).lines().count(), 2, "header + ann");
+    assert_eq!(
+        env.ok(&["search", "family"]).lines().count(),
+        2,
+        "header + ann"
+    );
 
     // Ids and references kept: the follow-up still points at touch 2 and contact bob.
     let bob = env.json(&["show", "bob"]);
     assert_eq!(bob["id"], 2);
     assert_eq!(bob["followups"][0]["id"], 1);
     assert_eq!(bob["followups"][0]["interaction_id"], 2);
-    assert_eq!(bob["interactions"][0]["contacts"], serde_json::json!(["ann", "bob"]));
+    assert_eq!(
+        bob["interactions"][0]["contacts"],
+        serde_json::json!(["ann", "bob"])
+    );
 
     // Unlogging the latest touch and logging again no longer hands its id out a second time.
     env.ok(&["unlog", "2", "--yes"]);

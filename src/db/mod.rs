@@ -13,6 +13,7 @@ pub mod followups;
 pub mod generate;
 pub mod import;
 pub mod interactions;
+pub mod same_name;
 pub mod search;
 pub mod settings;
 pub mod stats;
