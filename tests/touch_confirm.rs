@@ -12,7 +12,10 @@ fn add_with_an_existing_name_still_creates_it_and_warns() {
     let run = env.run(&["add", "mum"]);
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout, "mum-2\n", "the bare handle, as always");
-    assert_eq!(run.stderr, "note: 'mum' already exists as mum; created mum-2\n");
+    assert_eq!(
+        run.stderr,
+        "note: 'mum' already exists as mum; created mum-2\n"
+    );
 
     env.ok(&["add", "María López"]);
     let run = env.run(&["add", "MARIA  LOPEZ", "--handle", "maria-work"]);
@@ -33,7 +36,10 @@ fn add_ignores_archived_namesakes_and_different_names() {
     assert_eq!(env.ok(&["add", "Carter Sam"]), "carter-sam\n");
     env.ok(&["add", "!!"]);
     let run = env.run(&["add", "!!"]);
-    assert_eq!(run.stderr, "note: '!!' already exists as contact; created contact-2\n");
+    assert_eq!(
+        run.stderr,
+        "note: '!!' already exists as contact; created contact-2\n"
+    );
 }
 
 #[test]
@@ -56,12 +62,21 @@ fn snooze_only_moves_the_due_date_later() {
         err.starts_with("rel: mum is already due Fri 11 Dec 12:00; a snooze must be later"),
         "{err}"
     );
-    assert!(err.contains("pick a date after Fri 11 Dec 12:00: e.g. 2026-12-18 or 2026-12-25"), "{err}");
+    assert!(
+        err.contains("pick a date after Fri 11 Dec 12:00: e.g. 2026-12-18 or 2026-12-25"),
+        "{err}"
+    );
     env.fails(&["snooze", "mum", "2026-12-11 12:00"], 2);
-    assert_eq!(env.sql_i64("SELECT count(*) FROM contacts WHERE snoozed_until IS NOT NULL"), 0);
+    assert_eq!(
+        env.sql_i64("SELECT count(*) FROM contacts WHERE snoozed_until IS NOT NULL"),
+        0
+    );
 
     let out = env.ok(&["snooze", "mum", "3w"]);
-    assert_eq!(out, "mum snoozed; next due 2026-12-18 12:00 (was 2026-12-11 12:00)\n");
+    assert_eq!(
+        out,
+        "mum snoozed; next due 2026-12-18 12:00 (was 2026-12-11 12:00)\n"
+    );
     let err = env.fails(&["snooze", "mum", "2w"], 2);
     assert!(err.contains("already due Fri 18 Dec 12:00"), "{err}");
 }

@@ -9,20 +9,37 @@ fn with_two_followups() -> TestEnv {
     let env = TestEnv::new();
     env.ok(&["add", "Maria Lopez"]);
     env.ok(&["add", "Tom Baker"]);
-    assert_eq!(env.ok(&["remind", "maria", "2026-12-04", "send the proposal"]), "1\n");
-    assert_eq!(env.ok(&["remind", "tom", "2026-12-05", "return the book"]), "2\n");
+    assert_eq!(
+        env.ok(&["remind", "maria", "2026-12-04", "send the proposal"]),
+        "1\n"
+    );
+    assert_eq!(
+        env.ok(&["remind", "tom", "2026-12-05", "return the book"]),
+        "2\n"
+    );
     env
 }
 
 #[test]
 fn log_done_closes_the_follow_ups_it_answers_in_the_same_write() {
     let env = with_two_followups();
-    let id = env.ok(&["log", "maria", "sent the proposal", "--at", "2h ago", "--done", "1"]);
+    let id = env.ok(&[
+        "log",
+        "maria",
+        "sent the proposal",
+        "--at",
+        "2h ago",
+        "--done",
+        "1",
+    ]);
     assert_eq!(id, "1\n");
     let all = env.json(&["followups", "--all"]);
     assert_eq!(all[0]["id"], 2, "the open one first");
     assert_eq!(all[1]["id"], 1);
-    assert_eq!(all[1]["done_at"], "2026-11-27T10:00:00+00:00", "closed at the touch's time");
+    assert_eq!(
+        all[1]["done_at"], "2026-11-27T10:00:00+00:00",
+        "closed at the touch's time"
+    );
     assert_eq!(env.json(&["followups"]).as_array().map(Vec::len), Some(1));
 }
 
@@ -46,7 +63,10 @@ fn log_done_with_an_unknown_or_foreign_follow_up_writes_nothing() {
     let err = env.fails(&["log", "maria", "sent it", "--done", "x"], 2);
     assert!(err.contains("invalid follow-up id 'x'"), "{err}");
     assert_eq!(env.sql_i64("SELECT count(*) FROM interactions"), 0);
-    assert_eq!(env.sql_i64("SELECT count(*) FROM followups WHERE done_at IS NOT NULL"), 0);
+    assert_eq!(
+        env.sql_i64("SELECT count(*) FROM followups WHERE done_at IS NOT NULL"),
+        0
+    );
 }
 
 #[test]
@@ -70,7 +90,13 @@ fn followups_edit_changes_due_and_text() {
     let env = with_two_followups();
     let out = env.ok(&["followups", "edit", "1", "--due", "2026-12-10 09:00"]);
     assert_eq!(out, "updated follow-up 1: due Thu 10 Dec 09:00\n");
-    let edited = env.json(&["followups", "edit", "#1", "--text", "send the signed proposal"]);
+    let edited = env.json(&[
+        "followups",
+        "edit",
+        "#1",
+        "--text",
+        "send the signed proposal",
+    ]);
     assert_eq!(edited["due_at"], "2026-12-10T09:00:00+00:00");
     assert_eq!(edited["text"], "send the signed proposal");
     assert_eq!(edited["handle"], "maria-lopez");
@@ -97,7 +123,10 @@ fn followups_rm_needs_yes_off_a_terminal_and_knows_every_id() {
     assert!(err.contains("--yes"), "{err}");
     env.fails(&["followups", "rm", "1", "9", "--yes"], 3);
     assert_eq!(env.sql_i64("SELECT count(*) FROM followups"), 2);
-    assert_eq!(env.ok(&["followups", "rm", "1", "2", "--yes"]), "deleted 2 follow-ups\n");
+    assert_eq!(
+        env.ok(&["followups", "rm", "1", "2", "--yes"]),
+        "deleted 2 follow-ups\n"
+    );
     assert_eq!(env.sql_i64("SELECT count(*) FROM followups"), 0);
 }
 
@@ -115,6 +144,11 @@ fn the_listing_keeps_working_beside_its_subcommands() {
     let open = env.ok(&["followups"]);
     assert_eq!(open.lines().count(), 2, "{open}");
     assert_eq!(env.ok(&["followups", "--all"]).lines().count(), 3);
-    assert_eq!(env.ok(&["followups", "--all", "--limit", "1"]).lines().count(), 2);
+    assert_eq!(
+        env.ok(&["followups", "--all", "--limit", "1"])
+            .lines()
+            .count(),
+        2
+    );
     env.fails(&["followups", "--all", "rm", "1"], 2);
 }

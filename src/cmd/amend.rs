@@ -1,9 +1,9 @@
 //! `rel amend` and `rel unlog`: mistakes happen.
 
-use super::log::{parse_at, parse_marks, resolve_or_add, split_whos};
-use super::note_input::{Note, edit_note, read_stdin};
 use super::followups::count;
 use super::friendly::interaction_line;
+use super::log::{parse_at, parse_marks, resolve_or_add, split_whos};
+use super::note_input::{Note, edit_note, read_stdin};
 use super::records::interaction_json;
 use super::{Ctx, confirm, parse_id};
 use crate::cli::{AmendArgs, UnlogArgs};

@@ -10,8 +10,11 @@ use rusqlite::{Connection, params};
 
 pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
     if !asks_for_a_change(&args) {
-        return Err(Error::usage(format!("nothing to change for '{}'", args.who))
-            .with_hint("give the fields to change, e.g. --org ACME or --every 2w; see 'rel edit --help'"));
+        return Err(
+            Error::usage(format!("nothing to change for '{}'", args.who)).with_hint(
+                "give the fields to change, e.g. --org ACME or --every 2w; see 'rel edit --help'",
+            ),
+        );
     }
     let name = args.name.as_deref().map(clean_name).transpose()?;
     let fields = &args.fields;

@@ -31,18 +31,15 @@ pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
         let id = followups::insert(tx, &new, now)?;
         followups::get(tx, id)
     })?;
-    ctx.out.created_or_say(
-        &followup.id.to_string(),
-        &followup_json(&followup),
-        || {
+    ctx.out
+        .created_or_say(&followup.id.to_string(), &followup_json(&followup), || {
             format!(
                 "follow-up {} for {} due {}",
                 followup.id,
                 followup.handle,
                 friendly::day(followup.due_at, now)
             )
-        },
-    )
+        })
 }
 
 /// `rel followups` lists; its `edit` and `rm` subcommands fix a follow-up.
@@ -87,8 +84,9 @@ fn edit(ctx: &Ctx, args: FollowupEditArgs) -> Result<()> {
         return Err(Error::usage("a follow-up needs a text"));
     }
     if due.is_none() && text.is_none() {
-        return Err(Error::usage("nothing to change")
-            .with_hint(format!("give --due WHEN and/or --text TEXT: rel followups edit {id} --due friday")));
+        return Err(Error::usage("nothing to change").with_hint(format!(
+            "give --due WHEN and/or --text TEXT: rel followups edit {id} --due friday"
+        )));
     }
     let mut db = ctx.open()?;
     let followup = db.write(|tx| {
@@ -143,8 +141,10 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     let verb = if args.undo { "reopened" } else { "done" };
     if ctx.out.for_person() {
         for followup in &changed {
-            ctx.out
-                .note(&format!("{verb} {}", followup_line(followup, now).trim_start()))?;
+            ctx.out.note(&format!(
+                "{verb} {}",
+                followup_line(followup, now).trim_start()
+            ))?;
         }
         return Ok(());
     }

@@ -1,9 +1,9 @@
 //! `rel log`: record an interaction right after it happened.
 
 use super::friendly;
-use super::{Ctx, parse_id};
 use super::note_input::read_note;
 use super::records::interaction_json;
+use super::{Ctx, parse_id};
 use crate::cli::{LogArgs, TouchFields};
 use crate::db::interactions::{self, NewInteraction};
 use crate::db::who::{self, Lookup};
@@ -87,9 +87,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             .iter()
             .map(|id| contacts::get(tx, *id))
             .collect::<Result<Vec<_>>>()?;
-        let new_followup = new_followup
-            .map(|id| followups::get(tx, id))
-            .transpose()?;
+        let new_followup = new_followup.map(|id| followups::get(tx, id)).transpose()?;
         Ok((interactions::get(tx, id)?, created, new_followup))
     });
     let (interaction, created, new_followup) = note.keep_on_failure(result)?;

@@ -1,7 +1,7 @@
 //! `rel snooze`: push a contact's next due date without logging a touch.
 
-use super::{Ctx, friendly};
 use super::records::contact_json;
+use super::{Ctx, friendly};
 use crate::cli::SnoozeArgs;
 use crate::db::{contacts, upkeep, who};
 use crate::error::{Error, Result};
@@ -56,7 +56,11 @@ fn later_than(after: i64, now: i64) -> String {
     let base = after.max(now);
     let date = |days: i64| {
         chrono::DateTime::from_timestamp(base + days * 86_400, 0)
-            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d").to_string())
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d")
+                    .to_string()
+            })
             .unwrap_or_default()
     };
     format!(
