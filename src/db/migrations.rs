@@ -23,9 +23,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0002_search.sql"),
         changes_existing: false,
     },
+    // Adds the sync settings (remote, key, progress); nothing existing is touched.
+    Migration {
+        sql: include_str!("sql/0003_sync_remote.sql"),
+        changes_existing: false,
+    },
     // Rebuilds contacts, interactions and followups with AUTOINCREMENT (ids never reused).
     Migration {
-        sql: include_str!("sql/0003_ids_never_reused.sql"),
+        sql: include_str!("sql/0004_ids_never_reused.sql"),
         changes_existing: true,
     },
 ];

@@ -1,4 +1,4 @@
--- rel schema 3: ids are never reused. Without AUTOINCREMENT SQLite gives a new row
+-- rel schema 4: ids are never reused. Without AUTOINCREMENT SQLite gives a new row
 -- max(id) + 1, so after `rel unlog` of the latest touch the next one took its id and a script
 -- that kept it pointed at another record. AUTOINCREMENT keeps the highest id ever handed out
 -- (in sqlite_sequence) and never goes below it.
