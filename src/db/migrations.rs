@@ -23,6 +23,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0002_search.sql"),
         changes_existing: false,
     },
+    // Adds two indexes for `rel due` (per-cadence walks, birthdays by day); tables unchanged.
+    Migration {
+        sql: include_str!("sql/0003_due_walks.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.
