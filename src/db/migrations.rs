@@ -23,9 +23,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0002_search.sql"),
         changes_existing: false,
     },
+    // Adds the sync settings (remote, key, progress); nothing existing is touched.
+    Migration {
+        sql: include_str!("sql/0003_sync_remote.sql"),
+        changes_existing: false,
+    },
     // Adds two indexes for `rel due` (per-cadence walks, birthdays by day); tables unchanged.
     Migration {
-        sql: include_str!("sql/0003_due_walks.sql"),
+        sql: include_str!("sql/0004_due_walks.sql"),
         changes_existing: false,
     },
 ];

@@ -1,4 +1,4 @@
--- rel schema 3: indexes for the morning view at any size (issue 11 "Speed").
+-- rel schema 4: indexes for the morning view at any size (issue 11 "Speed").
 --
 -- `rel due --limit N` ranks contacts by how late they are relative to their cadence. Within one
 -- effective cadence that order is the order of the due date, so the top rows come from one short
