@@ -28,9 +28,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0003_sync_remote.sql"),
         changes_existing: false,
     },
+    // Adds two indexes for `rel due` (per-cadence walks, birthdays by day); tables unchanged.
+    Migration {
+        sql: include_str!("sql/0004_due_walks.sql"),
+        changes_existing: false,
+    },
     // Rebuilds contacts, interactions and followups with AUTOINCREMENT (ids never reused).
     Migration {
-        sql: include_str!("sql/0004_ids_never_reused.sql"),
+        sql: include_str!("sql/0005_ids_never_reused.sql"),
         changes_existing: true,
     },
 ];

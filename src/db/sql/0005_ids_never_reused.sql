@@ -1,4 +1,4 @@
--- rel schema 4: ids are never reused. Without AUTOINCREMENT SQLite gives a new row
+-- rel schema 5: ids are never reused. Without AUTOINCREMENT SQLite gives a new row
 -- max(id) + 1, so after `rel unlog` of the latest touch the next one took its id and a script
 -- that kept it pointed at another record. AUTOINCREMENT keeps the highest id ever handed out
 -- (in sqlite_sequence) and never goes below it.
@@ -9,7 +9,8 @@
 -- keys off around this step (a DROP TABLE would otherwise cascade into the tables that point
 -- at it) and checks them before committing. Rows keep their ids, so the references into these
 -- tables and the external-content search index over interactions (keyed by id) stay valid and
--- need no rebuild. Dropping a table drops its indexes and triggers: they are recreated below,
+-- need no rebuild. Dropping a table drops its indexes and triggers: they are recreated below
+-- (a test in db/migrations_tests.rs checks that none is lost),
 -- and the triggers on contact_tags, whose bodies read contacts, are set aside meanwhile
 -- because a rename refuses a schema whose triggers name a missing table.
 
@@ -55,6 +56,11 @@ DROP TABLE contacts;
 ALTER TABLE contacts_rebuilt RENAME TO contacts;
 CREATE INDEX contacts_due ON contacts(due_at) WHERE archived_at IS NULL AND due_at IS NOT NULL;
 CREATE INDEX contacts_via ON contacts(via_id) WHERE via_id IS NOT NULL;
+-- As schema 4 made them.
+CREATE INDEX contacts_due_by_cadence ON contacts(due_every, due_at)
+    WHERE archived_at IS NULL AND due_at IS NOT NULL;
+CREATE INDEX contacts_birthday_day ON contacts(substr(birthday, -5))
+    WHERE archived_at IS NULL AND birthday IS NOT NULL;
 
 CREATE TABLE interactions_rebuilt (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
