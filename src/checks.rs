@@ -5,15 +5,12 @@
 use crate::db::contacts::slug;
 use crate::error::{Error, Result};
 use crate::when::Cadence;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 pub use crate::model::parse_channel as channel;
 
 /// Notes longer than this are refused: a relationship note is not a file store.
 pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
-
-/// The years every date rel accepts or stores lies in (the contract's range).
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 /// A display name: trimmed, not empty.
 pub fn name(name: &str) -> Result<String> {
@@ -89,9 +86,12 @@ pub fn birthday(text: &str) -> Result<String> {
     if text.len() == 10
         && let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
     {
-        if !YEARS.contains(&day.year()) {
-            return Err(out_of_range(text));
-        }
+        crate::when::check_date_in_range(day).map_err(|err| {
+            Error::usage(format!("birthday '{text}' is out of range")).with_hint(
+                err.hint
+                    .unwrap_or_else(|| "use --MM-DD for a birthday without a year".into()),
+            )
+        })?;
         return Ok(text.to_string());
     }
     let month_day = text.strip_prefix("--").unwrap_or(text);
@@ -119,18 +119,12 @@ pub fn note(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// An instant rel stores: its year (UTC) within 1900–9999.
+/// An instant rel stores: within years 1900–9999 (the WHEN rules' one range check).
 pub fn instant(field: &str, unix: i64) -> Result<i64> {
-    match DateTime::<Utc>::from_timestamp(unix, 0) {
-        Some(t) if YEARS.contains(&t.year()) => Ok(unix),
-        _ => Err(Error::usage(format!("{field} is out of range"))
-            .with_hint("dates must lie in the years 1900-9999")),
-    }
-}
-
-fn out_of_range(text: &str) -> Error {
-    Error::usage(format!("date '{text}' is out of range"))
-        .with_hint("dates must lie in the years 1900-9999")
+    crate::when::check_unix_in_range(unix).map_err(|err| Error {
+        message: format!("{field} is out of range"),
+        ..err
+    })
 }
 
 /// Setting keys compare lower-cased; `every.TAG` keys name a tag, which is lower-case too.

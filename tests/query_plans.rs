@@ -7,23 +7,16 @@
 mod common;
 
 use rel::db::Db;
-use rel::db::generate::{Spec, generate};
 use rel::db::interactions::{TimelineQuery, timeline_sql};
 use rel::db::{due, followups, search};
 use rel::model::Trait;
 
-/// A small generated database: the schema and indexes as `rel` creates them, with data.
-fn database() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut db = Db::open(&dir.path().join("plans.db")).expect("open");
-    let spec = Spec {
-        contacts: 200,
-        interactions: 3000,
-        seed: 3,
-        now: 1_795_780_800,
-    };
-    generate(&mut db, &spec).expect("generate");
-    (dir, db)
+/// A small generated database (bench/generate.py through `rel import`): the schema and indexes
+/// as `rel` creates them, with data.
+fn database() -> (common::TestEnv, Db) {
+    let env = common::TestEnv::with_bench_data(200, 3000, 3);
+    let db = Db::open(&env.db).expect("open");
+    (env, db)
 }
 
 /// The plan's detail lines, e.g. "SEARCH c USING INDEX contacts_due (due_at>? AND due_at<?)".
@@ -101,6 +94,21 @@ fn check_all(db: &Db) {
     let shown = plan(db, &followups::list_sql(true));
     assert_uses(&shown, "USING INDEX followups_contact");
     assert!(!shown.iter().any(|l| l.starts_with("SCAN f")), "{shown:?}");
+
+    // `rel due --limit N`: the cadences by a loose index scan, then one bounded walk of
+    // (due_every, due_at) per cadence; birthdays by their day.
+    let cadences = plan(db, due::CADENCES_SQL);
+    assert_uses(&cadences, "contacts_due_by_cadence");
+    assert_no_scan(&cadences);
+    for sql in [due::nth_of_cadence_sql(), due::of_cadence_sql()] {
+        let walk = plan(db, &sql);
+        assert_uses(&walk, "USING INDEX contacts_due_by_cadence (due_every=?");
+        assert_no_scan(&walk);
+        let sorts = walk.iter().any(|l| l.contains("TEMP B-TREE"));
+        assert!(!sorts, "the per-cadence walk sorts:\n{}", walk.join("\n"));
+    }
+    let birthdays = plan(db, &due::birthdays_sql());
+    assert_uses(&birthdays, "USING INDEX contacts_birthday_day");
 
     let note = plan(db, due::NOTE_SQL);
     assert_uses(&note, "USING INTEGER PRIMARY KEY");
