@@ -9,6 +9,7 @@ mod config;
 mod due;
 mod edit;
 mod export;
+mod export_contacts;
 mod followups;
 mod import;
 mod list;
