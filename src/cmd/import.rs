@@ -85,8 +85,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     report(ctx, &summary, args.dry_run)
 }
 
-/// One line naming the columns rel did not read, so nothing is dropped unseen; columns that
-/// are empty in every row are only counted.
+/// One line naming the columns rel did not read that hold data, so nothing is dropped
+/// unseen; columns empty in every row lose nothing and are only counted on that line.
 fn warn_ignored(with_data: &[String], empty: usize) {
     let empty_note = match empty {
         0 => String::new(),
@@ -98,8 +98,6 @@ fn warn_ignored(with_data: &[String], empty: usize) {
             "rel: warning: columns not imported: {}{empty_note}",
             escape_visible(&with_data.join(", "))
         );
-    } else if empty > 0 {
-        eprintln!("rel: warning: {empty} empty column(s) not imported");
     }
 }
 
