@@ -88,7 +88,7 @@ pub enum Command {
     Rm(RmArgs),
     /// Bring contacts (and, from JSON, everything) in; idempotent
     Import(ImportArgs),
-    /// Write everything (json), interactions or contacts (csv), contacts (vcard) or due dates (ics)
+    /// Write everything (json), interactions or contacts (csv), vcard or ics
     Export(ExportArgs),
     /// Write a consistent copy of the database
     Backup(BackupArgs),
