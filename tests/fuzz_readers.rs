@@ -1,14 +1,12 @@
-//! A bounded fuzzer for the parsers that take files and free text: the vCard reader (whole and
-//! card by card, as `rel import` streams it), the CSV reader, and the WHEN/duration/cadence
+//! A bounded fuzzer for the parsers that take files and free text: the vCard reader (whole, and
+//! streaming as `rel import` reads it), the CSV reader, and the WHEN/duration/cadence
 //! parser. `cargo fuzz` needs nightly, so this runs on stable: random and mutated real inputs
 //! (tests/data, tests/fuzz) for a fixed time, each parse under `catch_unwind`. A panic saves
 //! the input under target/fuzz-findings/ and fails. Not part of CI (ignored); run it with
 //! `bench/fuzz.sh [SECONDS]`.
 
 use chrono::{TimeZone, Utc};
-use rel::import::cards::each_card;
-use rel::import::limit::RecordBudget;
-use rel::import::{parse_vcards, read_csv};
+use rel::import::{parse_vcards, read_csv, read_vcards};
 use rel::when::{Cadence, Dir, Span, parse_absolute, parse_when};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -176,8 +174,7 @@ fn fuzz_vcard_reader() {
         if let Ok(text) = std::str::from_utf8(input) {
             let _ = parse_vcards(text);
         }
-        let mut reader = std::io::BufReader::new(input);
-        let _ = each_card(&mut reader, &RecordBudget::new(), "fuzz", |_, _| Ok(()));
+        for _ in read_vcards(input, None) {}
     });
 }
 

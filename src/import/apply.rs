@@ -2,7 +2,6 @@
 //! `db::import`, checking each record first and counting what happened to it. A record that
 //! fails its checks stops the import (nothing is written) unless invalid records are skipped.
 
-use super::draft::{ContactDraft, RecordError};
 use super::json::{self, JsonContact, JsonFollowUp, JsonInteraction};
 use crate::checks;
 use crate::db::import::{
@@ -11,10 +10,19 @@ use crate::db::import::{
 };
 use crate::error::{Error, Result};
 use crate::model::{Reith, Trait};
-use chrono::DateTime;
 use rusqlite::Connection;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+mod drafts;
+mod record_checks;
+mod repeats;
+
+use record_checks::{checked_contact, time, time_opt};
+use repeats::{Kind, Seen, repeated};
+
+/// Without `--skip-invalid`, this many bad records are named before the import stops.
+const NAMED_AT_MOST: usize = 20;
 
 /// How many records of one kind were created, updated or left as they were.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -70,6 +78,10 @@ pub struct Summary {
     pub followups: Tally,
     pub settings: Tally,
     pub skipped: Vec<Skipped>,
+    /// Group cards read as tags on their members (never counted as contacts).
+    pub groups: u64,
+    /// What was read only in part (a birthday without a day…): the record was imported.
+    pub warnings: Vec<Skipped>,
 }
 
 /// Applies records to one open transaction.
@@ -84,43 +96,9 @@ pub struct Apply<'c> {
     pending_via: Vec<PendingVia>,
     /// What the file has said so far, to catch an id or uid it repeats.
     seen: Seen,
-}
-
-/// The ids (per section) and the interaction and follow-up uids a file has used. Uids are
-/// kept as 64-bit hashes (a million interactions in 16 MB, not 100); a hash seen before is
-/// confirmed against the database, where the first record with that uid was just written.
-#[derive(Default)]
-struct Seen {
-    ids: [HashSet<i64>; 3],
-    uid_hashes: [HashSet<u64>; 2],
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    Contact = 0,
-    Interaction = 1,
-    FollowUp = 2,
-}
-
-impl Kind {
-    fn section(self) -> &'static str {
-        ["contacts", "interactions", "followups"][self as usize]
-    }
-}
-
-fn uid_hash(uid: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(uid)
-}
-
-/// A record repeating an id or uid is not a record to skip: the file is not one export, and
-/// which of the two is meant cannot be told. Exit 2 naming it, with or without --skip-invalid.
-fn repeated(kind: Kind, index: usize, what: &str) -> Error {
-    Error::usage(format!(
-        "{} record {index} repeats {what} from an earlier record",
-        kind.section()
-    ))
-    .with_hint("nothing was imported; each record of a file needs its own id and uid")
+    /// Bad records seen so far when they are not skipped: all are named at the end.
+    refused: Vec<Skipped>,
+    drafts: drafts::DraftState,
 }
 
 struct PendingVia {
@@ -140,106 +118,55 @@ impl<'c> Apply<'c> {
             contact_ids: HashMap::new(),
             pending_via: Vec::new(),
             seen: Seen::default(),
+            refused: Vec::new(),
+            drafts: drafts::DraftState::default(),
         })
     }
 
-    /// Refreshes maintained columns and returns the summary.
-    pub fn finish(self) -> Result<Summary> {
+    /// Refreshes maintained columns and returns the summary; fails naming every bad record
+    /// when some were found and not skipped.
+    pub fn finish(mut self) -> Result<Summary> {
+        self.drafts_done()?;
+        if !self.refused.is_empty() {
+            return Err(self.refusal());
+        }
         self.importer.finish()?;
         Ok(self.summary)
     }
 
-    /// A malformed record: skipped and reported, or the end of the import.
+    /// A malformed record: skipped and reported, or remembered so that the import fails at
+    /// the end naming all of them (it stops early once there are `NAMED_AT_MOST`).
     fn refuse(&mut self, skipped: Skipped) -> Result<()> {
         if self.skip_invalid {
             self.summary.skipped.push(skipped);
             return Ok(());
         }
-        Err(Error::usage(skipped.describe())
-            .with_hint("nothing was imported; fix it, or pass --skip-invalid to import the rest"))
-    }
-
-    /// One vCard or CSV record; `record` is its 1-based number in the file.
-    pub fn draft(
-        &mut self,
-        record: usize,
-        parsed: std::result::Result<ContactDraft, RecordError>,
-    ) -> Result<()> {
-        let draft = match parsed {
-            Ok(draft) => draft,
-            Err(err) => {
-                return self.refuse(Skipped {
-                    section: "record",
-                    record: err.record,
-                    line: err.line,
-                    reason: err.message,
-                });
-            }
-        };
-        let incoming = IncomingContact {
-            uid: draft.uid,
-            name: draft.name,
-            org: draft.org,
-            role: draft.role,
-            emails: draft.emails,
-            phones: draft.phones,
-            tags: draft.tags,
-            every: draft.every,
-            birthday: draft.birthday,
-            note: draft.note,
-            ..Default::default()
-        };
-        let incoming = match checked_contact(incoming) {
-            Ok(incoming) => incoming,
-            Err(reason) => {
-                return self.refuse(Skipped {
-                    section: "record",
-                    record,
-                    line: None,
-                    reason,
-                });
-            }
-        };
-        let (_, outcome) = self.importer.contact(&incoming, MatchRule::UidEmailName)?;
-        self.summary.contacts.count(outcome);
-        Ok(())
-    }
-
-    /// Fails when the file already used this record's id (in the same section).
-    fn check_id(&mut self, kind: Kind, index: usize, id: Option<i64>) -> Result<()> {
-        if let Some(id) = id
-            && !self.seen.ids[kind as usize].insert(id)
-        {
-            return Err(repeated(kind, index, &format!("id {id}")));
+        self.refused.push(skipped);
+        if self.refused.len() >= NAMED_AT_MOST {
+            return Err(self.refusal());
         }
         Ok(())
     }
 
-    /// Fails when an earlier interaction or follow-up of the file had this uid.
-    fn check_uid(&mut self, kind: Kind, index: usize, uid: &str) -> Result<()> {
-        let hash = uid_hash(uid);
-        let slot = match kind {
-            Kind::Interaction => 0,
-            _ => 1,
-        };
-        if self.seen.uid_hashes[slot].contains(&hash) {
-            let stored = match kind {
-                Kind::Interaction => store::interaction_by_uid(self.conn, uid)?,
-                _ => store::followup_by_uid(self.conn, uid)?,
-            };
-            if stored.is_some() {
-                return Err(repeated(kind, index, &format!("uid '{uid}'")));
-            }
+    /// The error naming the refused records: one alone on the `rel:` line, several below it.
+    fn refusal(&mut self) -> Error {
+        let refused = std::mem::take(&mut self.refused);
+        if let [only] = refused.as_slice() {
+            return Error::usage(only.describe()).with_hint(
+                "nothing was imported; fix it, or pass --skip-invalid to import the rest",
+            );
         }
-        Ok(())
-    }
-
-    fn remember_uid(&mut self, kind: Kind, uid: &str) {
-        let slot = match kind {
-            Kind::Interaction => 0,
-            _ => 1,
+        let count = if refused.len() >= NAMED_AT_MOST {
+            format!(
+                "{} invalid records (stopped at the {NAMED_AT_MOST}th)",
+                refused.len()
+            )
+        } else {
+            format!("{} invalid records", refused.len())
         };
-        self.seen.uid_hashes[slot].insert(uid_hash(uid));
+        Error::usage(count)
+            .with_hint("nothing was imported; fix them, or pass --skip-invalid to import the rest")
+            .with_details(refused.iter().map(Skipped::describe).collect())
     }
 
     fn contact_id(&self, uid: &str) -> Result<Option<i64>> {
@@ -488,44 +415,7 @@ impl json::Sink for Apply<'_> {
     }
 }
 
-/// A contact as `rel add` would store it, or why `rel add` would refuse it.
-fn checked_contact(contact: IncomingContact) -> std::result::Result<IncomingContact, String> {
-    let reason = |err: Error| err.message;
-    let note = checks::optional(&contact.note);
-    if let Some(note) = &note {
-        checks::note(note).map_err(reason)?;
-    }
-    Ok(IncomingContact {
-        name: checks::name(&contact.name).map_err(reason)?,
-        org: checks::optional(&contact.org),
-        role: checks::optional(&contact.role),
-        emails: checks::list(&contact.emails),
-        phones: checks::list(&contact.phones),
-        tags: checks::tags(&contact.tags),
-        every: contact
-            .every
-            .as_deref()
-            .map(checks::cadence)
-            .transpose()
-            .map_err(reason)?,
-        birthday: contact
-            .birthday
-            .as_deref()
-            .map(checks::birthday)
-            .transpose()
-            .map_err(reason)?,
-        note,
-        ..contact
-    })
-}
-
-fn time(field: &str, text: &str) -> std::result::Result<i64, String> {
-    let unix = DateTime::parse_from_rfc3339(text)
-        .map(|t| t.timestamp())
-        .map_err(|_| format!("{field} '{text}' is not an RFC 3339 time"))?;
-    checks::instant(&format!("{field} '{text}'"), unix).map_err(|e| e.message)
-}
-
-fn time_opt(field: &str, text: &Option<String>) -> std::result::Result<Option<i64>, String> {
-    text.as_deref().map(|t| time(field, t)).transpose()
+/// A cadence as stored (trimmed, lower-case), or why it is not one.
+fn clean_cadence(text: &str) -> std::result::Result<String, String> {
+    checks::cadence(text).map_err(|e| e.message)
 }
