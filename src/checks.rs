@@ -21,7 +21,7 @@ pub fn name(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
-/// A handle given by the user or a file: already in handle form (the slug of itself).
+/// A handle given by the user (`--handle`): already in handle form (the slug of itself).
 pub fn handle(handle: &str) -> Result<()> {
     let wanted = slug(handle);
     if wanted != handle || handle.is_empty() {
@@ -32,6 +32,28 @@ pub fn handle(handle: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A handle from an import file: lower-case letters, digits and `-`. Accents and letters an
+/// older rel's slug kept (`yılmaz`) pass, and are folded as `rel add` would fold them when
+/// stored, so exports of any rel version import again; capitals, spaces, punctuation and
+/// control characters are refused as `--handle` refuses them.
+pub fn imported_handle(handle: &str) -> Result<()> {
+    let handle_form = !handle.is_empty()
+        && !handle.starts_with('-')
+        && !handle.ends_with('-')
+        && handle
+            .chars()
+            .all(|c| c == '-' || (c.is_alphanumeric() && !c.is_uppercase()));
+    if handle_form {
+        return Ok(());
+    }
+    Err(
+        Error::usage(format!("invalid handle '{handle}'")).with_hint(format!(
+            "handles are lower-case letters, digits and '-', e.g. '{}'",
+            slug(handle)
+        )),
+    )
 }
 
 /// Empty strings mean "none" (so `--org ''` clears in edit).

@@ -152,7 +152,11 @@ impl Db {
     /// write (a bulk import's cache) calls it first, so they apply to the writer.
     pub fn become_writer(&mut self) -> Result<()> {
         if !self.writer {
-            *self = Db::open_writer(&self.path)?;
+            // Only the connection is replaced: whatever else the Db carries stays. Anything
+            // bound to a connection (pragmas, temp triggers) must be set up after this.
+            let fresh = Db::open_writer(&self.path)?;
+            self.conn = fresh.conn;
+            self.writer = true;
         }
         Ok(())
     }

@@ -181,7 +181,7 @@ impl<'c> Apply<'c> {
         record: JsonContact,
     ) -> std::result::Result<IncomingContact, String> {
         if let Some(handle) = &record.handle {
-            checks::handle(handle).map_err(|e| e.message)?;
+            checks::imported_handle(handle).map_err(|e| e.message)?;
         }
         checked_contact(IncomingContact {
             id: record.id,
