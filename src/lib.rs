@@ -10,6 +10,7 @@ pub mod error;
 pub mod import;
 pub mod model;
 pub mod output;
+pub mod output_fit;
 pub mod paths;
 pub mod sync;
 pub mod when;
