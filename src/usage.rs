@@ -197,12 +197,11 @@ fn quoting_hint(argv: &[String], path: &[String], start: usize, word: &str) -> O
     line.extend(argv[1..start].iter().map(|w| shell_quote(w)));
     let mut index = start;
     while index < argv.len() {
-        let grouped = if index == at - 1 {
-            group(argv, index)
-        } else if index > at
+        // The stray word with the one before it, and any later option value split in words.
+        let later_value = index > at
             && takes_value(&root, command, &argv[index - 1])
-            && !argv[index - 1].contains('=')
-        {
+            && !argv[index - 1].contains('=');
+        let grouped = if index == at - 1 || later_value {
             group(argv, index)
         } else {
             1
