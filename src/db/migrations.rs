@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0003_sync_remote.sql"),
         changes_existing: false,
     },
+    // Adds two indexes for `rel due` (per-cadence walks, birthdays by day); tables unchanged.
+    Migration {
+        sql: include_str!("sql/0004_due_walks.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.
