@@ -266,6 +266,9 @@ pub struct LogArgs {
     /// Create contacts that do not exist yet
     #[arg(long)]
     pub add: bool,
+    /// Mark these follow-ups done by this touch (IDs separated by spaces or commas)
+    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+    pub done: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -360,8 +363,12 @@ pub struct RemindArgs {
     pub text: Vec<String>,
 }
 
+/// `rel followups` lists; `rel followups edit|rm` fix a follow-up.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Include done follow-ups
     #[arg(long)]
     pub all: bool,
@@ -370,11 +377,44 @@ pub struct FollowupsArgs {
     pub limit: Option<usize>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Change a follow-up's due time or text
+    Edit(FollowupEditArgs),
+    /// Delete follow-ups
+    Rm(FollowupRmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupEditArgs {
+    /// The follow-up id
+    pub id: String,
+    /// New due time (WHEN)
+    #[arg(long, value_name = "WHEN")]
+    pub due: Option<String>,
+    /// New text
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupRmArgs {
+    /// Follow-up ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Do not ask
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct DoneArgs {
     /// Follow-up ids
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+    /// Reopen them instead (they were marked done by mistake)
+    #[arg(long)]
+    pub undo: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod due_rows;
 mod edit;
 mod export;
 mod followups;
+mod friendly;
 mod import;
 mod list;
 mod log;
@@ -97,7 +98,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Snooze(args) => snooze::run(&ctx, args),
         Command::Timeline(args) => timeline::run(&ctx, args),
         Command::Remind(args) => followups::remind(&ctx, args),
-        Command::Followups(args) => followups::list(&ctx, args),
+        Command::Followups(args) => followups::run(&ctx, args),
         Command::Done(args) => followups::done(&ctx, args),
         Command::Archive(args) => archive::archive(&ctx, args, true),
         Command::Unarchive(args) => archive::archive(&ctx, args, false),
