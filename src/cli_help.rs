@@ -160,6 +160,8 @@ pub const IMPORT: &str = "Examples:
 pub const EXPORT: &str = "Examples:
   rel export -o rel.json            # everything, re-importable
   rel export --to csv -o touches.csv
+  rel export --to csv --contacts -o contacts.csv
+  rel export --to vcard -o contacts.vcf
   rel export --to ics -o rel.ics    # due dates and follow-ups for a calendar";
 
 pub const BACKUP: &str = "Examples:
