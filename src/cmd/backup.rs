@@ -6,6 +6,7 @@ use crate::cli::BackupArgs;
 use crate::db::{self, file};
 use crate::error::{Error, Result};
 use serde_json::json;
+use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let target = args.path.as_path();
@@ -22,6 +23,17 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
         return Err(
             Error::usage(format!("{shown} already exists")).with_hint("pass --force to replace it")
         );
+    }
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(Error::runtime(format!(
+            "cannot write {shown}: the folder {} does not exist",
+            folder.display()
+        ))
+        .with_hint("create it first, or choose another folder"));
     }
     let database = ctx.open()?;
     // Built beside the target (created 0600) and renamed into place when complete, so a

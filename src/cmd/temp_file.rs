@@ -155,6 +155,11 @@ fn free(path: *mut c_char) {
     }
 }
 
+/// The temp file's name is ours, not the user's: a failure names the target only.
 fn cannot(target: &Path, err: std::io::Error) -> Error {
-    Error::runtime(format!("cannot write {}: {err}", target.display()))
+    Error::runtime(format!(
+        "cannot write {}: {}",
+        target.display(),
+        std::io::Error::from(err.kind())
+    ))
 }
