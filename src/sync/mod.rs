@@ -4,3 +4,10 @@
 //! `sync::run` moves them.
 
 pub mod remote;
+
+pub mod pg_connect;
+pub mod pg_conninfo;
+mod pg_pass;
+pub mod pg_schema;
+mod pg_tls;
+pub mod postgres;
