@@ -94,7 +94,7 @@ pub enum Command {
     Backup(BackupArgs),
     /// Show or change settings kept in the database
     Config(ConfigArgs),
-    /// A shared journal for a business on PostgreSQL: set up the database, add members
+    /// A journal shared by a team on PostgreSQL: set up a database, add members
     Team(TeamArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
@@ -459,8 +459,10 @@ pub struct TeamArgs {
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
     /// Create rel's tables in a PostgreSQL database (run once by its owner; again changes nothing)
-    #[command(after_help = "Examples:\n  rel team setup postgresql://owner@db.example/crm\n  \
-rel team setup 'host=/run/postgresql dbname=crm'")]
+    #[command(
+        after_help = "Examples:\n  rel team setup postgresql://owner@db.example/crm\n  \
+rel team setup 'host=/run/postgresql dbname=crm'"
+    )]
     Setup {
         /// Connection string as libpq takes it (URL or key=value; password from the URL,
         /// PGPASSWORD or ~/.pgpass)

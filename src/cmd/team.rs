@@ -21,8 +21,9 @@ pub fn run(ctx: &Ctx, args: TeamArgs) -> Result<()> {
         TeamCommand::Grant { url, role } => {
             let (mut client, _) = pg_connect::connect(&url)?;
             pg_schema::grant(&mut client, &role)?;
-            ctx.out
-                .note(&format!("role {role} may now read and append rel's operations"))
+            ctx.out.note(&format!(
+                "role {role} may now read and append rel's operations"
+            ))
         }
     }
 }

@@ -101,7 +101,10 @@ fn build_config(info: &ConnInfo) -> Result<(Config, Endpoint, SslMode, Option<St
         user: user.clone(),
         dbname: dbname.clone(),
     };
-    if let Some(password) = info.get("password").or_else(|| password_file(info, &endpoint)) {
+    if let Some(password) = info
+        .get("password")
+        .or_else(|| password_file(info, &endpoint))
+    {
         config.password(password);
     }
     let mode = SslMode::parse(&info.get("sslmode").unwrap_or("prefer".to_string()))?;
@@ -190,15 +193,15 @@ pub fn connect_error(err: &postgres::Error, at: &Endpoint) -> Error {
             _ => query_error(err),
         };
     }
-    let text = err.to_string();
-    if text.contains("password missing") {
+    let cause = detail(err);
+    if cause.contains("password missing") {
         return Error::runtime(format!(
             "PostgreSQL at {place} asks for a password for role '{}'",
             at.user
         ))
         .with_hint("give it in the URL, PGPASSWORD or ~/.pgpass (mode 0600)");
     }
-    Error::runtime(format!("cannot reach PostgreSQL at {place}: {}", detail(err)))
+    Error::runtime(format!("cannot reach PostgreSQL at {place}: {cause}"))
         .with_hint("check the host, port and that the server is running")
 }
 

@@ -91,8 +91,11 @@ fn exists(tx: &mut postgres::Transaction, object: &str) -> Result<bool> {
 pub fn setup(client: &mut Client) -> Result<usize> {
     let mut tx = client.transaction().map_err(|e| query_error(&e))?;
     // Two owners running setup at once: the second waits and then finds everything there.
-    tx.execute("SELECT pg_advisory_xact_lock(hashtext('rel team setup'))", &[])
-        .map_err(|e| query_error(&e))?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('rel team setup'))",
+        &[],
+    )
+    .map_err(|e| query_error(&e))?;
     let mut created = 0;
     for (object, sql) in OBJECTS {
         if !exists(&mut tx, object)? {
@@ -108,18 +111,22 @@ pub fn setup(client: &mut Client) -> Result<usize> {
 pub fn grant(client: &mut Client, role: &str) -> Result<()> {
     let mut tx = client.transaction().map_err(|e| query_error(&e))?;
     if !exists(&mut tx, "table")? {
-        return Err(
-            Error::runtime("this database is not set up for rel").with_hint("run 'rel team setup URL' first")
-        );
+        return Err(Error::runtime("this database is not set up for rel")
+            .with_hint("run 'rel team setup URL' first"));
     }
     let known = tx
-        .query_one("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", &[&role])
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&role],
+        )
         .map_err(|e| query_error(&e))?;
     if !known.get::<_, bool>(0) {
-        return Err(Error::runtime(format!("PostgreSQL has no role '{role}'")).with_hint(format!(
-            "create it first, e.g. CREATE ROLE {} LOGIN PASSWORD '…'",
-            quote_ident(role)
-        )));
+        return Err(
+            Error::runtime(format!("PostgreSQL has no role '{role}'")).with_hint(format!(
+                "create it first, e.g. CREATE ROLE {} LOGIN PASSWORD '…'",
+                quote_ident(role)
+            )),
+        );
     }
     let role = quote_ident(role);
     let mut sql = format!("GRANT USAGE ON SCHEMA rel TO {role};");
@@ -161,7 +168,9 @@ pub fn check_member(client: &mut Client) -> Result<()> {
         return Err(Error::runtime(format!(
             "role '{role}' may not read and append rel's operations here"
         ))
-        .with_hint(format!("the database's owner runs 'rel team grant URL {role}'")));
+        .with_hint(format!(
+            "the database's owner runs 'rel team grant URL {role}'"
+        )));
     }
     Ok(())
 }

@@ -10,7 +10,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,9 +37,8 @@ impl SslMode {
             "verify-ca" => SslMode::VerifyCa,
             "verify-full" => SslMode::VerifyFull,
             other => {
-                return Err(Error::usage(format!("invalid sslmode '{other}'")).with_hint(
-                    "use disable, allow, prefer, require, verify-ca or verify-full",
-                ));
+                return Err(Error::usage(format!("invalid sslmode '{other}'"))
+                    .with_hint("use disable, allow, prefer, require, verify-ca or verify-full"));
             }
         })
     }
@@ -73,10 +74,11 @@ pub fn client_config(
     let roots = match root_file {
         Some(path) => load_roots(&path)?,
         None => {
-            return Err(Error::runtime(
-                "sslmode verify-ca/verify-full needs a root certificate",
-            )
-            .with_hint("put it in ~/.postgresql/root.crt, or add sslrootcert=FILE (or =system)"));
+            return Err(
+                Error::runtime("sslmode verify-ca/verify-full needs a root certificate").with_hint(
+                    "put it in ~/.postgresql/root.crt, or add sslrootcert=FILE (or =system)",
+                ),
+            );
         }
     };
     let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
@@ -146,7 +148,12 @@ impl ServerCertVerifier for Unverified {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -155,7 +162,12 @@ impl ServerCertVerifier for Unverified {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -176,13 +188,10 @@ impl ServerCertVerifier for ChainOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),

@@ -28,7 +28,9 @@ impl PgRemote {
     /// Connects (exit 1 on an unreachable server or a refused login).
     pub fn connect(url: &str, workspace: &str) -> Result<PgRemote> {
         if workspace.is_empty() {
-            return Err(Error::usage("the workspace name is empty").with_hint("e.g. --workspace sales"));
+            return Err(
+                Error::usage("the workspace name is empty").with_hint("e.g. --workspace sales")
+            );
         }
         let (client, endpoint) = pg_connect::connect(url)?;
         Ok(PgRemote {
@@ -60,7 +62,11 @@ impl PgRemote {
     }
 
     /// Pushes one replica's run of operations inside `tx`.
-    fn push_replica(tx: &mut postgres::Transaction, workspace: &str, ops: &[&WireOp]) -> Result<()> {
+    fn push_replica(
+        tx: &mut postgres::Transaction,
+        workspace: &str,
+        ops: &[&WireOp],
+    ) -> Result<()> {
         let Some(first) = ops.first() else {
             return Ok(());
         };

@@ -120,3 +120,4 @@ impl TestEnv {
         }
     }
 }
+pub mod pg;
