@@ -23,6 +23,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0002_search.sql"),
         changes_existing: false,
     },
+    // Adds the sync settings (remote, key, progress); nothing existing is touched.
+    Migration {
+        sql: include_str!("sql/0003_sync_remote.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

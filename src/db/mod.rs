@@ -10,7 +10,6 @@ pub mod contacts;
 pub mod due;
 pub mod export;
 pub mod followups;
-pub mod generate;
 pub mod import;
 pub mod interactions;
 pub mod search;

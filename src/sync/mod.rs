@@ -3,7 +3,13 @@
 //! Commands never talk to a remote directly; `db/`'s write path records operations and
 //! `sync::run` moves them.
 
+pub mod folder;
+pub mod git;
 pub mod remote;
+pub mod seal;
+pub mod segment;
+pub mod settings;
+pub mod transport;
 
 pub mod pg_connect;
 pub mod pg_conninfo;

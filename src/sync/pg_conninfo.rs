@@ -64,9 +64,10 @@ impl ConnInfo {
         std::env::var(var).ok().filter(|v| !v.is_empty())
     }
 
-    /// The connection string with any password replaced, fit to print or store in messages.
+    /// The connection string as given, or with its password hidden when it has one.
     pub fn redacted(text: &str) -> String {
         match ConnInfo::parse(text) {
+            Ok(info) if !info.params.contains_key("password") => text.to_string(),
             Ok(info) => info
                 .params
                 .iter()

@@ -64,25 +64,37 @@ const OBJECTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Whether `object` (a name from [`OBJECTS`]) exists already.
+/// Whether `object` (a name from [`OBJECTS`]) exists already. Asked of the catalogs, which
+/// anyone may read: a role without rights on schema `rel` still learns that it is set up.
 fn exists(tx: &mut postgres::Transaction, object: &str) -> Result<bool> {
-    let sql = match object {
-        "schema" => "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'rel')",
-        "table" => "SELECT to_regclass('rel.operations') IS NOT NULL",
-        "refuse" => "SELECT to_regprocedure('rel.refuse_history_change()') IS NOT NULL",
-        "stamp" => "SELECT to_regprocedure('rel.stamp_author()') IS NOT NULL",
-        trigger => {
-            let row = tx
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM pg_trigger
-                      WHERE tgrelid = 'rel.operations'::regclass AND tgname = $1)",
-                    &[&trigger],
-                )
-                .map_err(|e| query_error(&e))?;
-            return Ok(row.get(0));
-        }
+    let (sql, name) = match object {
+        "schema" => (
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+            "rel",
+        ),
+        "table" => (
+            "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname = 'rel' AND c.relname = $1)",
+            "operations",
+        ),
+        "refuse" | "stamp" => (
+            "SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                             WHERE n.nspname = 'rel' AND p.proname = $1)",
+            if object == "refuse" {
+                "refuse_history_change"
+            } else {
+                "stamp_author"
+            },
+        ),
+        trigger => (
+            "SELECT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                              JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname = 'rel' AND c.relname = 'operations'
+                               AND t.tgname = $1)",
+            trigger,
+        ),
     };
-    let row = tx.query_one(sql, &[]).map_err(|e| query_error(&e))?;
+    let row = tx.query_one(sql, &[&name]).map_err(|e| query_error(&e))?;
     Ok(row.get(0))
 }
 
