@@ -211,9 +211,12 @@ pub struct ListArgs {
     /// Active and archived contacts
     #[arg(long)]
     pub all: bool,
-    /// Sort order
+    /// Sort order (`last`: longest untouched first, never contacted first of all)
     #[arg(long, value_enum, default_value_t = SortKey::Name)]
     pub sort: SortKey,
+    /// Flip the sort order
+    #[arg(long)]
+    pub reverse: bool,
     /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
