@@ -88,7 +88,7 @@ pub enum Command {
     Rm(RmArgs),
     /// Bring contacts (and, from JSON, everything) in; idempotent
     Import(ImportArgs),
-    /// Write everything (json), interactions (csv) or due dates (ics)
+    /// Write everything (json), interactions or contacts (csv), vcard or ics
     Export(ExportArgs),
     /// Write a consistent copy of the database
     Backup(BackupArgs),
@@ -447,6 +447,9 @@ pub struct ImportArgs {
     /// Skip malformed records (and report them) instead of refusing the file
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Character set of a CSV or vCard file that is not UTF-8 (e.g. windows-1252, latin1)
+    #[arg(long, value_name = "CHARSET")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -454,6 +457,7 @@ pub enum ExportFormat {
     Json,
     Csv,
     Ics,
+    Vcard,
 }
 
 #[derive(Debug, Args)]
@@ -461,6 +465,9 @@ pub struct ExportArgs {
     /// What to write
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub to: ExportFormat,
+    /// With --to csv: contacts in rel's own columns (re-importable) instead of interactions
+    #[arg(long)]
+    pub contacts: bool,
     /// Write to this file (atomically, 0600) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -10,6 +10,7 @@ mod due;
 mod due_rows;
 mod edit;
 mod export;
+mod export_contacts;
 mod followups;
 mod friendly;
 mod import;
