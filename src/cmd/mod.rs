@@ -25,6 +25,7 @@ mod show;
 mod snooze;
 mod stats;
 mod stats_chart;
+mod team;
 mod timeline;
 
 use crate::cli::{Cli, Command};
@@ -110,6 +111,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
+        Command::Team(args) => team::run(&ctx, args),
         // Answered before the clock and the database path are looked at.
         Command::Completions(_) | Command::Man => unreachable!("handled before the match"),
     }

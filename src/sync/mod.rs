@@ -10,3 +10,10 @@ pub mod seal;
 pub mod segment;
 pub mod settings;
 pub mod transport;
+
+pub mod pg_connect;
+pub mod pg_conninfo;
+mod pg_pass;
+pub mod pg_schema;
+mod pg_tls;
+pub mod postgres;
