@@ -17,6 +17,7 @@ mod import;
 mod list;
 mod log;
 mod man;
+mod note_block;
 mod note_input;
 mod records;
 mod rm;

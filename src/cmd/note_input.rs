@@ -46,12 +46,12 @@ fn keep_editor_file(err: Error, dir: tempfile::TempDir, path: &std::path::Path) 
     }
 }
 
-/// How `log` finds its note: `-e` or a bare terminal opens the editor; `-` or a pipe reads
-/// stdin; otherwise the words are the note.
-pub fn read_note(words: &[String], edit: bool) -> Result<Note> {
+/// How `log` finds its note: `-e` or a bare terminal opens the editor (on `about`, the
+/// template's comment lines); `-` or a pipe reads stdin; otherwise the words are the note.
+pub fn read_note(words: &[String], edit: bool, about: &[String]) -> Result<Note> {
     let joined = words.join(" ");
     if edit {
-        return edit_note(&joined);
+        return edit_note(&joined, about);
     }
     if words.len() == 1 && words[0] == "-" {
         return read_stdin().map(Note::from_text);
@@ -62,7 +62,7 @@ pub fn read_note(words: &[String], edit: bool) -> Result<Note> {
     if !std::io::stdin().is_terminal() {
         return read_stdin().map(Note::from_text);
     }
-    edit_note("")
+    edit_note("", about)
 }
 
 fn check_size(text: String) -> Result<String> {
@@ -109,15 +109,40 @@ fn decode_note(bytes: Vec<u8>, source: &str) -> Result<String> {
     Ok(text)
 }
 
-/// Opens `$VISUAL`/`$EDITOR` on a 0600 file in a private 0700 folder. An empty note cancels.
-pub fn edit_note(initial: &str) -> Result<Note> {
+/// What the editor's file holds after the note, as `git commit` does it: a blank line, then
+/// `about` and the rules as comment lines, which are dropped again when the file is read.
+fn template(initial: &str, about: &[String]) -> String {
+    let mut text = format!("{initial}\n\n");
+    for line in about {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str("# Write the note above. Lines starting with '#' are dropped;\n");
+    text.push_str("# an empty note cancels.\n");
+    text
+}
+
+/// The note in the editor's file: comment lines dropped, blank lines around it trimmed.
+fn strip_comments(text: &str) -> String {
+    let kept: Vec<&str> = text.lines().filter(|line| !line.starts_with('#')).collect();
+    let first = kept.iter().position(|line| !line.trim().is_empty());
+    let last = kept.iter().rposition(|line| !line.trim().is_empty());
+    match (first, last) {
+        (Some(first), Some(last)) => kept[first..=last].join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// Opens `$VISUAL`/`$EDITOR` on a 0600 file in a private 0700 folder holding `initial` and the
+/// comment template. An empty note cancels.
+pub fn edit_note(initial: &str, about: &[String]) -> Result<Note> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
     let dir = tempfile::Builder::new().prefix("rel-note-").tempdir()?;
     let path = dir.path().join("NOTE.txt");
-    std::fs::write(&path, initial)?;
+    let start = template(initial, about);
+    std::fs::write(&path, &start)?;
     // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
     let status = Command::new("sh")
         .arg("-c")
@@ -130,7 +155,7 @@ pub fn edit_note(initial: &str) -> Result<Note> {
     let written = std::fs::read(&path);
     let typed_something = written
         .as_ref()
-        .map_or(true, |bytes| bytes.as_slice() != initial.as_bytes());
+        .map_or(true, |bytes| bytes.as_slice() != start.as_bytes());
     let checked = if !status.success() {
         Err(Error::runtime(format!(
             "editor '{editor}' failed; nothing written"
@@ -139,6 +164,7 @@ pub fn edit_note(initial: &str) -> Result<Note> {
         written
             .map_err(|err| Error::runtime(format!("cannot read the note: {err}")))
             .and_then(|bytes| decode_note(bytes, "the editor"))
+            .map(|text| strip_comments(&text))
     };
     let text = match checked {
         Ok(text) => text,
@@ -152,4 +178,25 @@ pub fn edit_note(initial: &str) -> Result<Note> {
         text,
         editor_file: Some((dir, path)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{strip_comments, template};
+
+    #[test]
+    fn the_template_round_trips_to_the_note_alone() {
+        let about = ["Logging a touch with Ann (ann).".to_string()];
+        let file = template("first line\n\nsecond", &about);
+        assert!(
+            file.contains("\n# Logging a touch with Ann (ann).\n"),
+            "{file}"
+        );
+        assert_eq!(strip_comments(&file), "first line\n\nsecond");
+        assert_eq!(strip_comments(&template("", &about)), "");
+        assert_eq!(
+            strip_comments("\n  \nnote # not a comment\n#gone\n\n"),
+            "note # not a comment"
+        );
+    }
 }
