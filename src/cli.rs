@@ -94,6 +94,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Show or change settings kept in the database
     Config(ConfigArgs),
+    /// One journal on several machines: send this machine's changes, receive the others'
+    Sync(crate::cli_sync::SyncArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)

@@ -4,6 +4,7 @@
 //! integration tests reach the database layer directly (e.g. query plans, upkeep checks).
 
 pub mod cli;
+pub mod cli_sync;
 pub mod cmd;
 pub mod db;
 pub mod error;

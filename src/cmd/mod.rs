@@ -22,6 +22,7 @@ mod show;
 mod snooze;
 mod stats;
 mod stats_chart;
+mod sync;
 mod timeline;
 
 use crate::cli::{Cli, Command};
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
+        Command::Sync(args) => sync::run(&ctx, args),
         // Answered before the clock and the database path are looked at.
         Command::Completions(_) | Command::Man => unreachable!("handled before the match"),
     }

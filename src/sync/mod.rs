@@ -3,8 +3,10 @@
 //! Commands never talk to a remote directly; `db/`'s write path records operations and
 //! `sync::run` moves them.
 
+pub mod engine;
 pub mod folder;
 pub mod git;
+mod log_shim;
 pub mod remote;
 pub mod seal;
 pub mod segment;
