@@ -4,6 +4,7 @@ use clap::{ArgGroup, Args, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 #[command(after_long_help = "Examples:
   rel sync init --folder ~/Sync/rel           first machine: a folder Syncthing or a cloud drive carries
   rel sync init --git git@git.example.com:me/rel-journal.git
@@ -23,6 +24,8 @@ pub enum SyncAction {
     Status,
     /// Print the key a second machine needs (keep it secret)
     Key,
+    /// Print the digest of the journal's content (by uid); equal on machines that agree
+    Verify,
 }
 
 #[derive(Debug, Args)]

@@ -17,12 +17,32 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
         Some(SyncAction::Init(args)) => init(ctx, args),
         Some(SyncAction::Status) => status(ctx),
         Some(SyncAction::Key) => key(ctx),
+        Some(SyncAction::Verify) => verify(ctx),
     }
+}
+
+/// `digest<TAB>HEX`, or `{"digest": HEX}` in JSON. Only reads.
+fn verify(ctx: &Ctx) -> Result<()> {
+    let db = ctx.open()?;
+    let snapshot = db.snapshot()?;
+    let digest = crate::sync::digest(&snapshot)?;
+    drop(snapshot);
+    if ctx
+        .out
+        .json_record(&serde_json::json!({ "digest": digest }))?
+    {
+        return Ok(());
+    }
+    if ctx.out.quiet {
+        return Ok(());
+    }
+    writeln!(std::io::stdout().lock(), "digest\t{digest}")?;
+    Ok(())
 }
 
 fn sync(ctx: &Ctx) -> Result<()> {
     let mut db = ctx.open()?;
-    let outcome = engine::sync(&mut db, ctx.now_unix())?;
+    let outcome = engine::sync(&mut db, ctx.now)?;
     for (from, to) in &outcome.renamed {
         eprintln!(
             "rel: {} was taken on another machine first; this contact is now {}",

@@ -28,6 +28,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0003_sync_remote.sql"),
         changes_existing: false,
     },
+    // The operation log; the journal as it stands becomes its first operations (new tables
+    // only: existing ones are read).
+    Migration {
+        sql: include_str!("sql/0004_oplog.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -8,13 +8,14 @@
 //! next sync sees and does not send again); killed after, it is fully synced. What to send is
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
-use super::log_shim::{apply_received, own_ops_after, received_heads, replica_id};
 use super::remote::WireOp;
 use super::seal::SyncKey;
 use super::settings::{self, RemoteKind, SyncSettings};
 use super::transport::{self, Transport};
+use super::{apply_received, own_ops_after, received_heads, replica_id};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
 
 /// What `rel sync` did.
 #[derive(Debug, Default)]
@@ -76,7 +77,7 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>) -> Result<boo
 }
 
 /// `rel sync`: send, fetch, apply (see the module comment for why in this order).
-pub fn sync(db: &mut Db, now: i64) -> Result<SyncOutcome> {
+pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     let settings = require_settings(db)?;
     let own = replica_id(db.conn())?;
     let cache = transport::cache_dir(db.path(), &own)?;
@@ -113,7 +114,7 @@ pub fn sync(db: &mut Db, now: i64) -> Result<SyncOutcome> {
     }
     let report = db.write(|tx| {
         let report = apply_received(tx, &incoming, now)?;
-        settings::record_progress(tx, pushed_to, &heads, now)?;
+        settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
         Ok(report)
     })?;
     outcome.received = report.received;
@@ -129,7 +130,7 @@ pub fn sync(db: &mut Db, now: i64) -> Result<SyncOutcome> {
         pushed_to = follow_up.last().map_or(pushed_to, |op| op.seq);
         outcome.sent += follow_up.len();
         heads.insert(own.clone(), pushed_to);
-        db.write(|tx| settings::record_progress(tx, pushed_to, &heads, now))?;
+        db.write(|tx| settings::record_progress(tx, pushed_to, &heads, now.timestamp()))?;
     }
     Ok(outcome)
 }
