@@ -40,12 +40,16 @@ mod capture_sql;
 mod clock;
 mod digest;
 mod fold;
+mod handles;
 mod oplog;
 mod registers;
 
 pub mod capture;
 pub mod remote;
 pub mod undo;
+
+#[cfg(test)]
+mod tests;
 
 pub use clock::{HOLD_AHEAD_MS, tick as clock_tick};
 pub use digest::digest;
