@@ -12,6 +12,8 @@ import sys
 
 ROWS = [  # (file suffix, what rel runs, target ratio or None)
     ("due", "rel due", 1.5),
+    ("due-limit", "rel due --limit 20", None),
+    ("stats", "rel stats", 1.5),
     ("due-json", "rel due --format json", None),
     ("log", "rel log WHO NOTE -c call", 1.5),
     ("search", "rel search WORD --limit 50", 1.5),

@@ -1,8 +1,7 @@
 //! rel: a terminal relationship journal over one local SQLite file.
 //!
-//! The binary (`src/main.rs`) is a thin shell over [`run_main`]; the library form exists so
-//! that the benchmark data generator (`src/bin/rel-bench.rs`) writes through the same schema
-//! and database layer as the CLI.
+//! The binary (`src/main.rs`) is a thin shell over [`run_main`]; the library form lets the
+//! integration tests reach the database layer directly (e.g. query plans, upkeep checks).
 
 pub mod cli;
 pub mod cmd;

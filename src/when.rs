@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use chrono::{
     DateTime, Datelike, Days, Duration, Local, LocalResult, Months, NaiveDate, NaiveDateTime,
-    NaiveTime, TimeZone, Utc, Weekday,
+    NaiveTime, Offset, TimeZone, Utc,
 };
 
 /// The unit of a duration or cadence. `m` is always a month, never a minute.
@@ -52,8 +52,47 @@ impl When {
     }
 }
 
-fn out_of_range() -> Error {
+/// The first and last years rel accepts or stores (contract "WHEN, refined"): outside them
+/// exports stop re-importing (`+10000-…`) and calendars choke.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 9999;
+
+pub(crate) fn out_of_range() -> Error {
     Error::usage("date is out of range")
+        .with_hint(format!("rel takes dates in years {FIRST_YEAR}–{LAST_YEAR}"))
+}
+
+/// Whether an instant lies in years 1900–9999 both in UTC and in local time (it is stored as
+/// the one and shown as the other).
+pub fn in_range(at: DateTime<Utc>) -> bool {
+    let years = FIRST_YEAR..=LAST_YEAR;
+    years.contains(&at.year()) && years.contains(&at.with_timezone(&Local).year())
+}
+
+/// The one range check for every instant rel accepts or stores: options, snooze, remind,
+/// `--within`, and import (call this, or [`check_unix_in_range`], for every imported time).
+/// Outside years 1900–9999: exit 2 `… out of range`.
+pub fn check_in_range(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    if in_range(at) {
+        Ok(at)
+    } else {
+        Err(out_of_range())
+    }
+}
+
+/// [`check_in_range`] for a stored Unix time (seconds).
+pub fn check_unix_in_range(unix: i64) -> Result<i64> {
+    let at = DateTime::from_timestamp(unix, 0).ok_or_else(out_of_range)?;
+    check_in_range(at).map(|_| unix)
+}
+
+/// [`check_in_range`] for a calendar date (a birthday with its year).
+pub fn check_date_in_range(day: NaiveDate) -> Result<NaiveDate> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(out_of_range())
+    }
 }
 
 fn parse_unit(word: &str) -> Option<Unit> {
@@ -158,18 +197,27 @@ fn shift_local(
     local_instant(step(local, forward)?).ok()
 }
 
-/// A local wall-clock time as an instant; a time skipped by DST moves forward an hour.
+/// A local wall-clock time as an instant. A time that occurs twice (clocks going back) is
+/// the earlier one; a time skipped by clocks going forward moves forward by the length of
+/// the gap, however long (Antarctica/Troll skips two hours).
 pub fn local_instant(naive: NaiveDateTime) -> Result<DateTime<Utc>> {
     let resolved = match Local.from_local_datetime(&naive) {
-        LocalResult::Single(t) => Some(t),
-        LocalResult::Ambiguous(first, _) => Some(first),
-        LocalResult::None => naive
-            .checked_add_signed(Duration::hours(1))
-            .and_then(|later| Local.from_local_datetime(&later).earliest()),
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(earlier, later) => Some(earlier.min(later).with_timezone(&Utc)),
+        LocalResult::None => across_gap(naive),
     };
-    resolved
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(out_of_range)
+    resolved.ok_or_else(out_of_range)
+}
+
+/// A wall time inside a gap read with the offset in force just before the gap: that instant
+/// shows on the clock as the same time plus the gap's length.
+fn across_gap(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
+    let before = (1..=48).find_map(|hours| {
+        let earlier = naive.checked_sub_signed(Duration::hours(hours))?;
+        Local.from_local_datetime(&earlier).latest()
+    })?;
+    let offset = Duration::seconds(i64::from(before.offset().fix().local_minus_utc()));
+    Some(Utc.from_utc_datetime(&naive.checked_sub_signed(offset)?))
 }
 
 /// The longest cadence accepted (100 years, counting a year as 365.25 days).
@@ -228,174 +276,13 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&Local).date_naive()
 }
 
-fn start_of(day: NaiveDate) -> Result<DateTime<Utc>> {
+pub fn start_of(day: NaiveDate) -> Result<DateTime<Utc>> {
     local_instant(day.and_time(NaiveTime::MIN))
 }
 
-/// Parses the absolute forms only (RFC 3339, `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`), as `REL_NOW` takes.
-pub fn parse_absolute(input: &str) -> Option<When> {
-    let text = input.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(When {
-            at: t.with_timezone(&Utc),
-            date_only: false,
-        });
-    }
-    if let Ok(t) = DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)) {
-        return Some(When {
-            at: t.with_timezone(&Utc),
-            date_only: false,
-        });
-    }
-    // Exactly four-digit years: `9999999-01-01` is not a date anyone means.
-    let year_digits = text.split('-').next().map_or(0, str::len);
-    if year_digits != 4 {
-        return None;
-    }
-    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Some(When {
-            at: start_of(day).ok()?,
-            date_only: true,
-        });
-    }
-    for pattern in [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, pattern) {
-            return Some(When {
-                at: local_instant(naive).ok()?,
-                date_only: false,
-            });
-        }
-    }
-    None
-}
-
-fn parse_weekday(word: &str) -> Option<Weekday> {
-    Some(match word {
-        "mon" | "monday" => Weekday::Mon,
-        "tue" | "tues" | "tuesday" => Weekday::Tue,
-        "wed" | "weds" | "wednesday" => Weekday::Wed,
-        "thu" | "thur" | "thurs" | "thursday" => Weekday::Thu,
-        "fri" | "friday" => Weekday::Fri,
-        "sat" | "saturday" => Weekday::Sat,
-        "sun" | "sunday" => Weekday::Sun,
-        _ => return None,
-    })
-}
-
-/// `15:00`, `9:30`, `3pm`, `3:30pm`, `noon`, `midnight`.
-fn parse_time_of_day(text: &str) -> Option<NaiveTime> {
-    let text = text.trim();
-    match text {
-        "noon" => return NaiveTime::from_hms_opt(12, 0, 0),
-        "midnight" => return Some(NaiveTime::MIN),
-        _ => {}
-    }
-    let (body, offset) = if let Some(b) = text.strip_suffix("am") {
-        (b.trim(), Some(0))
-    } else if let Some(b) = text.strip_suffix("pm") {
-        (b.trim(), Some(12))
-    } else {
-        (text, None)
-    };
-    let (hour_text, minute_text) = body.split_once(':').unwrap_or((body, "0"));
-    if hour_text.is_empty() || hour_text.len() > 2 || minute_text.len() > 2 {
-        return None;
-    }
-    let hour: u32 = hour_text.parse().ok()?;
-    let minute: u32 = minute_text.parse().ok()?;
-    let hour = match offset {
-        Some(add) if (1..=12).contains(&hour) => hour % 12 + add,
-        Some(_) => return None,
-        None => hour,
-    };
-    NaiveTime::from_hms_opt(hour, minute, 0)
-}
-
-/// Parses a WHEN relative to `now`. `dir` settles weekday names and bare durations.
-pub fn parse_when(input: &str, now: DateTime<Utc>, dir: Dir) -> Result<When> {
-    parse_when_inner(input, now, dir).ok_or_else(|| {
-        Error::usage(format!("invalid date '{input}'")).with_hint(
-            "try 2026-03-01, '2026-03-01 14:30', today, yesterday 3pm, friday, '3 days ago', 'in 2w', 3d",
-        )
-    })?
-}
-
-fn parse_when_inner(input: &str, now: DateTime<Utc>, dir: Dir) -> Option<Result<When>> {
-    if let Some(when) = parse_absolute(input) {
-        return Some(Ok(when));
-    }
-    let text = input.trim().to_lowercase();
-    if text == "now" {
-        return Some(Ok(When {
-            at: now,
-            date_only: false,
-        }));
-    }
-    if let Some(rest) = text.strip_suffix("ago") {
-        return Some(shift_now(rest.trim(), now, false));
-    }
-    if let Some(rest) = text.strip_prefix("in ") {
-        return Some(shift_now(rest.trim(), now, true));
-    }
-    if text.starts_with(|c: char| c.is_ascii_digit())
-        && let Ok(span) = Span::parse(&text)
-    {
-        return Some(shift_now_by(span, now, dir == Dir::Future));
-    }
-    let (day_word, time_text) = match text.split_once(char::is_whitespace) {
-        Some((day, rest)) => (day, Some(rest.trim().trim_start_matches("at ").trim())),
-        None => (text.as_str(), None),
-    };
-    let today = local_date(now);
-    let day = match day_word {
-        "today" => today,
-        "yesterday" => today.pred_opt()?,
-        "tomorrow" => today.succ_opt()?,
-        other => {
-            let weekday = parse_weekday(other)?;
-            let today_index = i64::from(today.weekday().num_days_from_monday());
-            let target_index = i64::from(weekday.num_days_from_monday());
-            let delta = match dir {
-                // The next one strictly after today: on a Friday, `friday` is a week ahead.
-                Dir::Future => (target_index - today_index - 1).rem_euclid(7) + 1,
-                // The latest one on or before today.
-                Dir::Past => -((today_index - target_index).rem_euclid(7)),
-            };
-            today.checked_add_signed(Duration::days(delta))?
-        }
-    };
-    Some(match time_text {
-        None => start_of(day).map(|at| When {
-            at,
-            date_only: true,
-        }),
-        Some(time) => {
-            let time = parse_time_of_day(time)?;
-            local_instant(day.and_time(time)).map(|at| When {
-                at,
-                date_only: false,
-            })
-        }
-    })
-}
-
-fn shift_now(span_text: &str, now: DateTime<Utc>, forward: bool) -> Result<When> {
-    let span = Span::parse(span_text)?;
-    shift_now_by(span, now, forward)
-}
-
-fn shift_now_by(span: Span, now: DateTime<Utc>, forward: bool) -> Result<When> {
-    let at = span.shift(now, forward).ok_or_else(out_of_range)?;
-    Ok(When {
-        at,
-        date_only: false,
-    })
-}
+#[path = "when_grammar.rs"]
+mod grammar;
+pub use grammar::{parse_absolute, parse_when};
 
 #[cfg(test)]
 #[path = "when_tests.rs"]

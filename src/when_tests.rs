@@ -169,7 +169,9 @@ fn relative_forms() {
             "1e9y",
             "in",
             "ago",
-            "next week",
+            "next someday",
+            "dec 32",
+            "13 13",
             "fri 25:00",
             "in -3d",
         ] {
@@ -178,6 +180,84 @@ fn relative_forms() {
                 "{bad} should be refused"
             );
         }
+    });
+}
+
+#[test]
+fn refined_forms_next_last_month_day_and_bare_times() {
+    with_utc(|| {
+        // Friday 27 November 2026, noon.
+        let now = utc(FRIDAY_NOON);
+        let at = |s: &str, dir| parse_when(s, now, dir).unwrap().at;
+        assert_eq!(at("next friday", Dir::Past), utc("2026-12-04T00:00:00Z"));
+        assert_eq!(at("next monday", Dir::Future), utc("2026-11-30T00:00:00Z"));
+        assert_eq!(at("last friday", Dir::Past), utc("2026-11-20T00:00:00Z"));
+        assert_eq!(at("last tuesday", Dir::Future), utc("2026-11-24T00:00:00Z"));
+        assert_eq!(at("last tue 3pm", Dir::Past), utc("2026-11-24T15:00:00Z"));
+        assert_eq!(at("next week", Dir::Future), utc("2026-12-04T12:00:00Z"));
+        assert_eq!(at("last month", Dir::Past), utc("2026-10-27T12:00:00Z"));
+        assert_eq!(at("3 weeks ago", Dir::Past), utc("2026-11-06T12:00:00Z"));
+        assert_eq!(at("in 2w", Dir::Future), utc("2026-12-11T12:00:00Z"));
+        assert_eq!(at("dec 5", Dir::Future), utc("2026-12-05T00:00:00Z"));
+        assert_eq!(at("5 dec", Dir::Future), utc("2026-12-05T00:00:00Z"));
+        assert_eq!(at("december 5th", Dir::Future), utc("2026-12-05T00:00:00Z"));
+        assert_eq!(at("dec 5", Dir::Past), utc("2025-12-05T00:00:00Z"));
+        assert_eq!(at("nov 27", Dir::Past), utc("2026-11-27T00:00:00Z"));
+        assert_eq!(at("nov 27", Dir::Future), utc("2026-11-27T00:00:00Z"));
+        assert_eq!(at("dec 5 2027", Dir::Past), utc("2027-12-05T00:00:00Z"));
+        assert_eq!(
+            at("December 5, 2027 3:30 pm", Dir::Past),
+            utc("2027-12-05T15:30:00Z")
+        );
+        assert_eq!(
+            at("5 dec at 09:00", Dir::Future),
+            utc("2026-12-05T09:00:00Z")
+        );
+        assert_eq!(at("feb 29", Dir::Future), utc("2028-02-29T00:00:00Z"));
+        assert_eq!(at("feb 29", Dir::Past), utc("2024-02-29T00:00:00Z"));
+        // Bare times: the previous one for past uses, the next one for future uses.
+        assert_eq!(at("3pm", Dir::Past), utc("2026-11-26T15:00:00Z"));
+        assert_eq!(at("9am", Dir::Past), utc("2026-11-27T09:00:00Z"));
+        assert_eq!(at("9am", Dir::Future), utc("2026-11-28T09:00:00Z"));
+        assert_eq!(at("15:30", Dir::Future), utc("2026-11-27T15:30:00Z"));
+        assert_eq!(at("noon", Dir::Past), utc("2026-11-27T12:00:00Z"));
+        // A weekday with a time later than now, for past uses, is the previous one.
+        assert_eq!(at("fri 3pm", Dir::Past), utc("2026-11-20T15:00:00Z"));
+        assert_eq!(at("fri 11am", Dir::Past), utc("2026-11-27T11:00:00Z"));
+    });
+}
+
+#[test]
+fn dates_outside_1900_to_9999_are_out_of_range() {
+    with_utc(|| {
+        let now = utc(FRIDAY_NOON);
+        for bad in [
+            "in 10000y",
+            "8000y",
+            "200000y ago",
+            "1899-12-31",
+            "0001-01-01",
+            "10000-01-01",
+            "dec 5 1850",
+        ] {
+            let err = parse_when(bad, now, Dir::Future).unwrap_err();
+            assert!(
+                err.message.contains("out of range") || err.message.contains("invalid"),
+                "{bad}: {}",
+                err.message
+            );
+        }
+        assert!(
+            parse_when("in 10000y", now, Dir::Future)
+                .unwrap_err()
+                .message
+                .contains("out of range")
+        );
+        assert!(parse_when("1900-01-01", now, Dir::Past).is_ok());
+        assert!(parse_when("9999-12-31 23:59", now, Dir::Future).is_ok());
+        assert!(parse_absolute("1899-12-31T23:59:59Z").is_none());
+        assert!(check_unix_in_range(253_402_300_800).is_err());
+        assert!(check_unix_in_range(0).is_ok());
     });
 }
 
@@ -214,6 +294,19 @@ proptest! {
         if let Ok(span) = Span::parse(&text) {
             let _ = span.shift(Utc::now(), true);
             let _ = span.shift(Utc::now(), false);
+        }
+    }
+
+    #[test]
+    fn refined_when_shapes_never_panic(
+        first in prop::sample::select(vec!["next", "last", "dec", "5", "29", "feb", "tue", "today", "", "in", "ago"]),
+        second in prop::sample::select(vec!["friday", "week", "month", "5th", "dec", "2026", "99999", "", "3pm", "25:99"]),
+        third in ".{0,8}",
+        n in any::<i64>(),
+    ) {
+        for text in [format!("{first} {second} {third}"), format!("{first} {n}"), format!("{n} {second}")] {
+            let _ = parse_when(&text, Utc::now(), Dir::Past);
+            let _ = parse_when(&text, Utc::now(), Dir::Future);
         }
     }
 

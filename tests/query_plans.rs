@@ -7,23 +7,16 @@
 mod common;
 
 use rel::db::Db;
-use rel::db::generate::{Spec, generate};
 use rel::db::interactions::{TimelineQuery, timeline_sql};
 use rel::db::{due, followups, search};
 use rel::model::Trait;
 
-/// A small generated database: the schema and indexes as `rel` creates them, with data.
-fn database() -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut db = Db::open(&dir.path().join("plans.db")).expect("open");
-    let spec = Spec {
-        contacts: 200,
-        interactions: 3000,
-        seed: 3,
-        now: 1_795_780_800,
-    };
-    generate(&mut db, &spec).expect("generate");
-    (dir, db)
+/// A small generated database (bench/generate.py through `rel import`): the schema and indexes
+/// as `rel` creates them, with data.
+fn database() -> (common::TestEnv, Db) {
+    let env = common::TestEnv::with_bench_data(200, 3000, 3);
+    let db = Db::open(&env.db).expect("open");
+    (env, db)
 }
 
 /// The plan's detail lines, e.g. "SEARCH c USING INDEX contacts_due (due_at>? AND due_at<?)".

@@ -102,7 +102,15 @@ pub fn clean_birthday(text: &str) -> Result<String> {
         Error::usage(format!("invalid birthday '{text}'"))
             .with_hint("use YYYY-MM-DD, or --MM-DD without a year")
     };
-    if text.len() == 10 && NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() {
+    if text.len() == 10
+        && let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    {
+        crate::when::check_date_in_range(day).map_err(|err| {
+            Error::usage(format!("birthday '{text}' is out of range")).with_hint(
+                err.hint
+                    .unwrap_or_else(|| "use --MM-DD for a birthday without a year".into()),
+            )
+        })?;
         return Ok(text.to_string());
     }
     let month_day = text.strip_prefix("--").unwrap_or(text);

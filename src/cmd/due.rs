@@ -16,6 +16,7 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     let horizon = match &args.within {
         Some(text) => Span::parse(text)?
             .shift(ctx.now, true)
+            .filter(|at| crate::when::in_range(*at))
             .ok_or_else(|| Error::usage(format!("--within '{text}' is out of range")))?
             .timestamp(),
         None => now,

@@ -23,10 +23,15 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0002_search.sql"),
         changes_existing: false,
     },
+    // Adds the sync settings (remote, key, progress); nothing existing is touched.
+    Migration {
+        sql: include_str!("sql/0003_sync_remote.sql"),
+        changes_existing: false,
+    },
     // The operation log; the journal as it stands becomes its first operations (new tables
     // only: existing ones are read).
     Migration {
-        sql: include_str!("sql/0003_oplog.sql"),
+        sql: include_str!("sql/0004_oplog.sql"),
         changes_existing: false,
     },
 ];

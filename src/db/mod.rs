@@ -12,7 +12,6 @@ pub mod due;
 pub mod entity;
 pub mod export;
 pub mod followups;
-pub mod generate;
 pub mod import;
 pub mod interactions;
 pub mod search;

@@ -45,7 +45,13 @@ mod oplog;
 mod registers;
 
 pub mod capture;
+pub mod folder;
+pub mod git;
 pub mod remote;
+pub mod seal;
+pub mod segment;
+pub mod settings;
+pub mod transport;
 pub mod undo;
 
 #[cfg(test)]

@@ -120,3 +120,32 @@ impl TestEnv {
         }
     }
 }
+
+/// Runs the benchmark generator (`bench/generate.py`, python3) and returns its JSON text.
+pub fn bench_json(contacts: usize, interactions: usize, seed: u64) -> String {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/generate.py");
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .args(["--contacts", &contacts.to_string()])
+        .args(["--interactions", &interactions.to_string()])
+        .args(["--seed", &seed.to_string(), "-o", "-"])
+        .output()
+        .expect("python3 runs bench/generate.py");
+    assert!(
+        output.status.success(),
+        "bench/generate.py failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("the generator writes UTF-8")
+}
+
+impl TestEnv {
+    /// A journal holding generated benchmark data, loaded the way users load data: `rel import`.
+    pub fn with_bench_data(contacts: usize, interactions: usize, seed: u64) -> TestEnv {
+        let env = TestEnv::new();
+        let file = env.dir.path().join("bench.json");
+        std::fs::write(&file, bench_json(contacts, interactions, seed)).expect("write json");
+        env.ok(&["-q", "import", file.to_str().expect("utf-8 temp path")]);
+        env
+    }
+}

@@ -1,25 +1,27 @@
-//! The generator's bulk maintained columns must equal what `upkeep::refresh` computes, and the
-//! same seed must give the same database.
+//! The benchmark generator (`bench/generate.py`) is deterministic, its output is a rel JSON
+//! export that `rel import` loads, and on that data the maintained columns (last touch, due,
+//! REITH sums) that the import sets in bulk equal what `upkeep::refresh` computes per contact,
+//! before and after further inserts.
 
-use super::{Spec, generate};
-use crate::db::{Db, upkeep};
+#[allow(unused)]
+mod common;
+
+use common::TestEnv;
+use rel::db::{Db, upkeep};
 use rusqlite::Connection;
 
-const NOW: i64 = 1_795_780_800; // 2026-11-27T12:00:00Z
+const NOW: i64 = 1_795_780_800; // 2026-11-27T12:00:00Z, the generator's and the tests' "now"
 
-fn generated(seed: u64) -> (tempfile::TempDir, Db) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut db = Db::open(&dir.path().join("gen.db")).expect("open");
-    let spec = Spec {
-        contacts: 120,
-        interactions: 1500,
-        seed,
-        now: NOW,
-    };
-    let summary = generate(&mut db, &spec).expect("generate");
-    assert_eq!(summary.contacts, 120);
-    assert!(summary.followups > 0, "some follow-ups are generated");
-    (dir, db)
+fn generated(seed: u64) -> (TestEnv, Db) {
+    let env = TestEnv::with_bench_data(120, 1500, seed);
+    assert_eq!(env.sql_i64("SELECT count(*) FROM contacts"), 120);
+    assert_eq!(env.sql_i64("SELECT count(*) FROM interactions"), 1500);
+    assert!(
+        env.sql_i64("SELECT count(*) FROM followups") > 0,
+        "some follow-ups are generated"
+    );
+    let db = Db::open(&env.db).expect("open");
+    (env, db)
 }
 
 type Maintained = (
@@ -56,7 +58,7 @@ fn maintained(conn: &Connection) -> Vec<Maintained> {
 
 #[test]
 fn bulk_maintained_columns_equal_per_contact_refresh() {
-    let (_dir, mut db) = generated(7);
+    let (_env, mut db) = generated(7);
     let bulk = maintained(db.conn());
     // The data must exercise every kind of value, or the comparison proves little.
     assert!(bulk.iter().any(|c| c.1.is_none()), "some never contacted");
@@ -94,31 +96,41 @@ fn bulk_maintained_columns_equal_per_contact_refresh() {
     assert_eq!(maintained(db.conn()), bulk);
 }
 
-fn fingerprint(conn: &Connection) -> String {
-    conn.query_row(
-        "SELECT (SELECT group_concat(uid || handle || coalesce(every, '') || created_at, ',') FROM contacts)
-             || (SELECT group_concat(uid || at || channel || note || trust, ',') FROM interactions)
-             || (SELECT group_concat(uid || due_at || text, ',') FROM followups)",
-        [],
-        |r| r.get(0),
-    )
-    .expect("fingerprint")
+#[test]
+fn same_seed_same_file_other_seed_other_file() {
+    let first = common::bench_json(50, 400, 42);
+    assert_eq!(first, common::bench_json(50, 400, 42));
+    assert_ne!(first, common::bench_json(50, 400, 43));
+    let parsed: serde_json::Value = serde_json::from_str(&first).expect("valid JSON");
+    assert_eq!(parsed["rel_export"], 1);
+    assert_eq!(parsed["contacts"].as_array().map(Vec::len), Some(50));
+    assert_eq!(parsed["interactions"].as_array().map(Vec::len), Some(400));
 }
 
 #[test]
-fn same_seed_same_database_other_seed_other_database() {
-    let (_a, first) = generated(42);
-    let (_b, again) = generated(42);
-    let (_c, other) = generated(43);
-    assert_eq!(fingerprint(first.conn()), fingerprint(again.conn()));
-    assert_ne!(fingerprint(first.conn()), fingerprint(other.conn()));
+fn imported_data_answers_the_morning_view_and_re_exports_as_imported() {
+    let env = TestEnv::with_bench_data(60, 600, 5);
+    let due = env.ok(&["due", "--limit", "5"]);
+    assert_eq!(due.lines().count(), 6, "a header and five rows:\n{due}");
+    // What was imported is what is exported: importing the export again changes nothing.
+    let export = env.dir.path().join("again.json");
+    env.ok(&["export", "-o", export.to_str().expect("utf-8")]);
+    let again = env.ok(&["import", export.to_str().expect("utf-8")]);
+    assert!(
+        again.contains("contacts: 0 created, 0 updated, 60 unchanged"),
+        "{again}"
+    );
+    assert!(
+        again.contains("interactions: 0 created, 0 updated, 600 unchanged"),
+        "{again}"
+    );
 }
 
 #[test]
 fn inserting_interactions_keeps_maintained_columns_equal_to_refresh() {
-    use crate::db::interactions::{NewInteraction, insert};
-    use crate::model::Reith;
-    let (_dir, mut db) = generated(11);
+    use rel::db::interactions::{NewInteraction, insert};
+    use rel::model::Reith;
+    let (_env, mut db) = generated(11);
     let contacts = maintained(db.conn());
     let touched = contacts
         .iter()

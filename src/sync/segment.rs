@@ -1,0 +1,239 @@
+//! Segment files: the unit a replica writes to a folder or git remote.
+//!
+//! `rel-sync/v1/<replica>/<first>-<last>.seg` holds that replica's operations `first..=last`,
+//! sealed with the sync key and bound to exactly that replica and range. A segment is written
+//! once and never edited; `key-check` in the same folder is a tiny sealed file the first
+//! `sync init` writes so a key can be checked before any operation exists.
+
+use super::remote::WireOp;
+use super::seal::{OpenError, SyncKey};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// The folder under a remote's root that holds this format's files.
+pub const LAYOUT_DIR: &str = "rel-sync/v1";
+/// The name of the key-check file in each replica's folder.
+pub const KEY_CHECK: &str = "key-check";
+const KEY_CHECK_TEXT: &[u8] = b"rel sync key check v1";
+
+/// One operation inside a segment; the replica is the folder's, so it is not repeated.
+#[derive(Serialize, Deserialize)]
+struct StoredOp {
+    seq: i64,
+    hlc: i64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    author: Option<String>,
+    body: String,
+}
+
+/// `first-last.seg`.
+pub fn segment_name(first: i64, last: i64) -> String {
+    format!("{first}-{last}.seg")
+}
+
+/// The range a segment file name covers; None for anything else (temp files, a cloud drive's
+/// "conflicted copy", stray files), which readers ignore.
+pub fn parse_segment_name(name: &str) -> Option<(i64, i64)> {
+    let stem = name.strip_suffix(".seg")?;
+    let (first, last) = stem.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first) || !digits(last) {
+        return None;
+    }
+    let (first, last) = (first.parse::<i64>().ok()?, last.parse::<i64>().ok()?);
+    (first >= 1 && last >= first).then_some((first, last))
+}
+
+/// A replica folder name is a replica id: letters, digits and dashes only, so a name read from
+/// a remote can never climb out of it.
+pub fn is_replica_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn segment_context(replica: &str, first: i64, last: i64) -> Vec<u8> {
+    format!("{LAYOUT_DIR}\0{replica}\0{first}\0{last}").into_bytes()
+}
+
+fn check_context(replica: &str) -> Vec<u8> {
+    format!("{LAYOUT_DIR}\0{replica}\0{KEY_CHECK}").into_bytes()
+}
+
+/// Seals `ops` (one replica's, contiguous) as a segment.
+pub fn encode(key: &SyncKey, ops: &[WireOp]) -> Result<(String, Vec<u8>)> {
+    let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
+        return Err(Error::runtime("internal: an empty segment"));
+    };
+    let stored: Vec<StoredOp> = ops
+        .iter()
+        .map(|op| StoredOp {
+            seq: op.seq,
+            hlc: op.hlc,
+            author: op.author.clone(),
+            body: op.body.clone(),
+        })
+        .collect();
+    let plain = serde_json::to_vec(&stored)?;
+    let sealed = key.seal(
+        &segment_context(&first.replica, first.seq, last.seq),
+        &plain,
+    )?;
+    Ok((segment_name(first.seq, last.seq), sealed))
+}
+
+/// Opens a segment of `replica` covering `first..=last` and checks it holds exactly that range.
+pub fn decode(
+    key: &SyncKey,
+    replica: &str,
+    (first, last): (i64, i64),
+    bytes: &[u8],
+) -> Result<Vec<WireOp>> {
+    let plain = key
+        .open(&segment_context(replica, first, last), bytes)
+        .map_err(|err| match err {
+            OpenError::WrongKey => wrong_key(),
+            OpenError::NotSealed => damaged(replica, first, last),
+        })?;
+    let stored: Vec<StoredOp> =
+        serde_json::from_slice(&plain).map_err(|_| damaged(replica, first, last))?;
+    let in_order = stored
+        .iter()
+        .enumerate()
+        .all(|(i, op)| op.seq == first + i as i64);
+    if !in_order || stored.len() as i64 != last - first + 1 {
+        return Err(damaged(replica, first, last));
+    }
+    Ok(stored
+        .into_iter()
+        .map(|op| WireOp {
+            replica: replica.to_string(),
+            seq: op.seq,
+            hlc: op.hlc,
+            author: op.author,
+            body: op.body,
+        })
+        .collect())
+}
+
+/// The sealed key-check file of `replica`.
+pub fn encode_key_check(key: &SyncKey, replica: &str) -> Result<Vec<u8>> {
+    key.seal(&check_context(replica), KEY_CHECK_TEXT)
+}
+
+/// Whether `bytes` is `replica`'s key-check sealed with `key`.
+pub fn verify_key_check(key: &SyncKey, replica: &str, bytes: &[u8]) -> Result<()> {
+    match key.open(&check_context(replica), bytes) {
+        Ok(text) if text == KEY_CHECK_TEXT => Ok(()),
+        Ok(_) | Err(OpenError::WrongKey) => Err(wrong_key()),
+        Err(OpenError::NotSealed) => Err(Error::runtime(format!(
+            "the remote's key-check file of replica {replica} is damaged"
+        ))),
+    }
+}
+
+/// The error for a well-formed key that is not this remote's (exit 1).
+pub fn wrong_key() -> Error {
+    Error::runtime("the sync key does not open this remote's data; nothing was changed")
+        .with_hint("use the key 'rel sync key' prints on a machine already syncing with it")
+}
+
+fn damaged(replica: &str, first: i64, last: i64) -> Error {
+    Error::runtime(format!(
+        "segment {} of replica {replica} on the remote is damaged; nothing was changed",
+        segment_name(first, last)
+    ))
+}
+
+/// The highest sequence number reachable from 1 without a gap, given the segment ranges a
+/// replica's folder holds (overlaps are fine: two runs may have written the same operations).
+pub fn contiguous_head(ranges: &mut [(i64, i64)]) -> i64 {
+    ranges.sort_unstable();
+    let mut head = 0;
+    for &(first, last) in ranges.iter() {
+        if first > head + 1 {
+            break;
+        }
+        head = head.max(last);
+    }
+    head
+}
+
+/// The segments to read, in order, to get every operation after `after` up to the contiguous
+/// head.
+pub fn segments_after(ranges: &mut [(i64, i64)], after: i64) -> Vec<(i64, i64)> {
+    let head = contiguous_head(ranges);
+    let mut reached = after;
+    let mut wanted = Vec::new();
+    // Sorted by first, then last: among segments starting at or before `reached + 1`, the one
+    // reaching furthest is taken, so overlapping segments are read once.
+    let mut i = 0;
+    while reached < head {
+        let mut best: Option<(i64, i64)> = None;
+        while i < ranges.len() && ranges[i].0 <= reached + 1 {
+            if ranges[i].1 > reached && best.is_none_or(|b| ranges[i].1 > b.1) {
+                best = Some(ranges[i]);
+            }
+            i += 1;
+        }
+        let Some(segment) = best else { break };
+        wanted.push(segment);
+        reached = segment.1;
+    }
+    wanted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(parse_segment_name("1-5.seg"), Some((1, 5)));
+        assert_eq!(parse_segment_name(&segment_name(7, 7)), Some((7, 7)));
+        for bad in [
+            "5-1.seg",
+            "0-1.seg",
+            "1-5.seg.tmp",
+            ".1-5.seg",
+            "1-5 (1).seg",
+            "+1-5.seg",
+        ] {
+            assert_eq!(parse_segment_name(bad), None, "{bad}");
+        }
+        assert!(is_replica_name("0190e4c2-aaaa-7bbb-8ccc-0123456789ab"));
+        assert!(!is_replica_name("..") && !is_replica_name("a/b") && !is_replica_name(""));
+    }
+
+    #[test]
+    fn heads_and_reads_with_gaps_and_overlaps() {
+        let mut ranges = vec![(4, 6), (1, 3), (1, 2), (9, 10), (5, 7)];
+        assert_eq!(contiguous_head(&mut ranges), 7);
+        assert_eq!(segments_after(&mut ranges, 0), vec![(1, 3), (4, 6), (5, 7)]);
+        assert_eq!(segments_after(&mut ranges, 5), vec![(5, 7)]);
+        assert_eq!(segments_after(&mut ranges, 7), vec![]);
+        assert_eq!(contiguous_head(&mut [(2, 3)]), 0);
+    }
+
+    #[test]
+    fn segment_round_trip_is_bound_to_its_place() {
+        let key = SyncKey::generate().expect("key");
+        let ops: Vec<WireOp> = (3..=5)
+            .map(|seq| WireOp {
+                replica: "r1".into(),
+                seq,
+                hlc: seq * 10,
+                author: None,
+                body: format!("{{\"n\":{seq}}}"),
+            })
+            .collect();
+        let (name, bytes) = encode(&key, &ops).expect("encode");
+        assert_eq!(name, "3-5.seg");
+        assert_eq!(decode(&key, "r1", (3, 5), &bytes).expect("decode"), ops);
+        assert!(decode(&key, "r2", (3, 5), &bytes).is_err());
+        assert!(decode(&key, "r1", (3, 6), &bytes).is_err());
+        let check = encode_key_check(&key, "r1").expect("check");
+        assert!(verify_key_check(&key, "r1", &check).is_ok());
+        assert!(verify_key_check(&key, "r2", &check).is_err());
+    }
+}

@@ -1,0 +1,136 @@
+//! The sync settings kept in the database: which remote, the key, and how far the last sync
+//! got. SQL for the `sync_remote*` tables lives here, beside the sync code that owns them.
+
+use super::seal::SyncKey;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Where a journal syncs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteKind {
+    Folder { dir: PathBuf },
+    Git { url: String, branch: String },
+    Postgres { url: String, workspace: String },
+}
+
+impl RemoteKind {
+    /// How `sync status` names the remote.
+    pub fn describe(&self) -> String {
+        match self {
+            RemoteKind::Folder { dir } => format!("folder {}", dir.display()),
+            RemoteKind::Git { url, branch } => format!("git {url} (branch {branch})"),
+            RemoteKind::Postgres { url, workspace } => {
+                format!("postgres {url} (workspace {workspace})")
+            }
+        }
+    }
+}
+
+/// The remote and key `rel sync init` recorded.
+#[derive(Debug, Clone)]
+pub struct SyncSettings {
+    pub remote: RemoteKind,
+    /// Folder and git remotes are encrypted; PostgreSQL is not (the business's database is the
+    /// boundary), so it has none.
+    pub key: Option<SyncKey>,
+    pub sent_seq: i64,
+    pub last_sync_at: Option<i64>,
+}
+
+/// The settings, or None when `rel sync init` has not run.
+pub fn load(conn: &Connection) -> Result<Option<SyncSettings>> {
+    let row = conn
+        .query_row(
+            "SELECT kind, location, branch, workspace, key, sent_seq, last_sync_at
+             FROM sync_remote WHERE id = 1",
+            [],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                    row.get::<_, i64>(5)?,
+                    row.get::<_, Option<i64>>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((kind, location, branch, workspace, key, sent_seq, last_sync_at)) = row else {
+        return Ok(None);
+    };
+    let remote = match kind.as_str() {
+        "folder" => RemoteKind::Folder {
+            dir: PathBuf::from(location),
+        },
+        "git" => RemoteKind::Git {
+            url: location,
+            branch: branch.unwrap_or_else(|| "rel-sync".to_string()),
+        },
+        _ => RemoteKind::Postgres {
+            url: location,
+            workspace: workspace.unwrap_or_else(|| "default".to_string()),
+        },
+    };
+    let key = match key {
+        Some(text) => Some(
+            SyncKey::parse(&text)
+                .map_err(|_| Error::runtime("the sync key stored in the database is damaged"))?,
+        ),
+        None => None,
+    };
+    Ok(Some(SyncSettings {
+        remote,
+        key,
+        sent_seq,
+        last_sync_at,
+    }))
+}
+
+/// Records the remote and key (once: `sync init` refuses a journal already set up).
+pub fn save(conn: &Connection, remote: &RemoteKind, key: Option<&SyncKey>) -> Result<()> {
+    let (kind, location, branch, workspace) = match remote {
+        RemoteKind::Folder { dir } => ("folder", dir.display().to_string(), None, None),
+        RemoteKind::Git { url, branch } => ("git", url.clone(), Some(branch.as_str()), None),
+        RemoteKind::Postgres { url, workspace } => {
+            ("postgres", url.clone(), None, Some(workspace.as_str()))
+        }
+    };
+    conn.execute(
+        "INSERT INTO sync_remote (id, kind, location, branch, workspace, key)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        params![kind, location, branch, workspace, key.map(SyncKey::to_hex)],
+    )?;
+    Ok(())
+}
+
+/// Records how far a sync got: this replica's head on the remote and every replica's.
+pub fn record_progress(
+    conn: &Connection,
+    sent_seq: i64,
+    remote_heads: &BTreeMap<String, i64>,
+    now: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE sync_remote SET sent_seq = max(sent_seq, ?1), last_sync_at = ?2 WHERE id = 1",
+        params![sent_seq, now],
+    )?;
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO sync_remote_heads (replica, seq) VALUES (?1, ?2)
+         ON CONFLICT (replica) DO UPDATE SET seq = max(seq, excluded.seq)",
+    )?;
+    for (replica, seq) in remote_heads {
+        upsert.execute(params![replica, seq])?;
+    }
+    Ok(())
+}
+
+/// Every replica's head on the remote as of the last sync.
+pub fn remote_heads(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let mut statement = conn.prepare("SELECT replica, seq FROM sync_remote_heads")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,136 @@
+//! Opening the remote a journal's settings name, and the local things a sync needs beside it:
+//! the private cache folder (the git clone) and the lock that keeps two `rel sync` of one
+//! journal from running at once.
+
+use super::folder::{FolderRemote, FolderStore};
+use super::git::GitRemote;
+use super::remote::Remote;
+use super::seal::SyncKey;
+use super::settings::RemoteKind;
+use crate::error::{Error, Result};
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// An open remote of one of the kinds rel knows.
+pub enum Transport {
+    Folder(FolderRemote),
+    Git(GitRemote),
+    /// A remote that keeps operations itself, unencrypted (PostgreSQL).
+    Other(Box<dyn Remote>),
+}
+
+impl Transport {
+    /// Opens the remote `kind` for replica `own`. Folder and git remotes need the key.
+    pub fn open(kind: &RemoteKind, key: Option<&SyncKey>, own: &str, cache: &Path) -> Result<Self> {
+        let need_key = || {
+            key.cloned()
+                .ok_or_else(|| Error::runtime("the sync key is missing from the database"))
+        };
+        Ok(match kind {
+            RemoteKind::Folder { dir } => {
+                Transport::Folder(FolderRemote::new(dir.clone(), need_key()?, own.to_string()))
+            }
+            RemoteKind::Git { url, branch } => Transport::Git(GitRemote::new(
+                url.clone(),
+                branch.clone(),
+                cache.join("git"),
+                need_key()?,
+                own.to_string(),
+            )),
+            // The team lane builds the PostgreSQL remote on the same `Remote` trait and opens
+            // it here: `Transport::Other(Box::new(PostgresRemote::connect(url, workspace, own)?))`.
+            RemoteKind::Postgres { .. } => {
+                return Err(Error::runtime(
+                    "this rel cannot reach PostgreSQL remotes yet",
+                ));
+            }
+        })
+    }
+
+    pub fn remote(&mut self) -> &mut dyn Remote {
+        match self {
+            Transport::Folder(remote) => remote,
+            Transport::Git(remote) => remote,
+            Transport::Other(remote) => remote.as_mut(),
+        }
+    }
+
+    /// The segment files behind a folder or git remote (fetched and reachable), if it has any.
+    fn store(&mut self) -> Result<Option<&FolderStore>> {
+        match self {
+            Transport::Folder(remote) => {
+                remote.store().ensure_reachable()?;
+                Ok(Some(remote.store()))
+            }
+            Transport::Git(remote) => remote.store().map(Some),
+            Transport::Other(_) => Ok(None),
+        }
+    }
+
+    /// Whether another journal's replicas already wrote to this remote.
+    pub fn holds_other_data(&mut self) -> Result<bool> {
+        match self.store()? {
+            Some(store) => store.holds_other_data(),
+            None => Ok(false),
+        }
+    }
+
+    /// Checks the key against every other replica's files, then leaves this replica's
+    /// key-check file on the remote so the next machine's key can be checked before it syncs.
+    pub fn prepare(&mut self) -> Result<()> {
+        if let Some(store) = self.store()? {
+            store.check_key_of_others()?;
+        }
+        match self {
+            Transport::Folder(remote) => remote.store().write_key_check(),
+            Transport::Git(remote) => remote.publish(FolderStore::write_key_check),
+            Transport::Other(remote) => remote.check(),
+        }
+    }
+}
+
+/// This replica's private folder under rel's data folder (0700): the git clone and the lock.
+pub fn cache_dir(db_path: &Path, own: &str) -> Result<PathBuf> {
+    let base = match dirs::data_dir() {
+        Some(dir) => dir.join("rel"),
+        // No data folder known (no HOME): beside the database.
+        None => db_path
+            .parent()
+            .map(|dir| dir.join(".rel-sync"))
+            .unwrap_or_else(|| PathBuf::from(".rel-sync")),
+    };
+    let dir = base.join("sync").join(own);
+    DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|err| Error::runtime(format!("cannot create {}: {err}", dir.display())))?;
+    Ok(dir)
+}
+
+/// Held for the whole of a sync: a second `rel sync` of the same journal waits for the first
+/// instead of racing it in the same git clone. The lock ends with the process, even a killed one.
+pub struct SyncLock(#[allow(dead_code)] File);
+
+pub fn lock(cache: &Path) -> Result<SyncLock> {
+    let path = cache.join("lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|err| Error::runtime(format!("cannot open {}: {err}", path.display())))?;
+    // SAFETY: flock on a descriptor we own; it blocks until the other sync is done.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    if locked != 0 {
+        return Err(Error::runtime(format!(
+            "cannot lock {}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        )));
+    }
+    Ok(SyncLock(file))
+}
