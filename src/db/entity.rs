@@ -3,7 +3,7 @@
 //! `phone:` item per list entry, and an interaction's participants as `with:UID` = position.
 //! Maintained columns (last touch, due, REITH sums) are never fields: upkeep derives them.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
@@ -478,17 +478,4 @@ pub fn has_interactions(conn: &Connection, contact_id: i64) -> Result<bool> {
         .query_row([contact_id], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-/// The contact holding `handle`: its id, uid and creation time.
-pub fn handle_holder(conn: &Connection, handle: &str) -> Result<Option<(i64, String, i64)>> {
-    Ok(conn
-        .prepare_cached("SELECT id, uid, created_at FROM contacts WHERE handle = ?1")?
-        .query_row([handle], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-        .optional()?)
-}
-
-/// Never for input from outside: used to keep `kind` names checked at one place.
-pub fn require(kind: Option<Kind>, text: &str) -> Result<Kind> {
-    kind.ok_or_else(|| Error::runtime(format!("internal: unknown record kind '{text}'")))
 }

@@ -22,16 +22,16 @@ pub fn merge(conn: &Connection, from: i64, into: i64) -> Result<()> {
         "UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1",
         params![from, into],
     )?;
-    for (table, column) in [
-        ("contact_emails", "email"),
-        ("contact_phones", "phone"),
-        ("contact_tags", "tag"),
+    for (table, column, order) in [
+        ("contact_emails", "email", "rowid"),
+        ("contact_phones", "phone", "rowid"),
+        ("contact_tags", "tag", "tag"),
     ] {
         // Table and column names are the fixed list above.
         conn.execute(
             &format!(
                 "INSERT OR IGNORE INTO {table} (contact_id, {column})
-                 SELECT ?2, {column} FROM {table} WHERE contact_id = ?1 ORDER BY rowid"
+                 SELECT ?2, {column} FROM {table} WHERE contact_id = ?1 ORDER BY {order}"
             ),
             params![from, into],
         )?;

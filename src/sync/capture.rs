@@ -125,18 +125,21 @@ struct Staged {
     items: BTreeMap<String, Value>,
 }
 
+/// One row of `temp.sync_staged`: n, tbl, change, row_id, ref, item, old.
+type StagedRow = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
 fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
     let mut records: HashMap<(Kind, String), Staged> = HashMap::new();
     let mut contact_uids: HashMap<i64, String> = HashMap::new();
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    )> = {
+    let rows: Vec<StagedRow> = {
         let mut stmt = conn.prepare_cached(
             "SELECT n, tbl, change, row_id, ref, item, old FROM temp.sync_staged ORDER BY n",
         )?;
@@ -219,6 +222,15 @@ fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
                         old.as_deref().and_then(|o| serde_json::from_str(o).ok())
                 {
                     fields.remove("uid");
+                    // A follow-up removed with its contact: the contact row was gone when the
+                    // trigger looked it up, so it is named from the staged removal.
+                    if tbl == FOLLOWUPS
+                        && fields.get("contact").is_none_or(Value::is_null)
+                        && let Some(contact) =
+                            reference.map(&mut contact_uid).transpose()?.flatten()
+                    {
+                        fields.insert("contact".into(), Value::String(contact));
+                    }
                     entry.before = Some(fields);
                 }
             }
@@ -251,17 +263,15 @@ fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
                     .entry(format!("with:{contact}"))
                     .or_insert(before);
             }
-            SETTINGS => {
-                if entry.before.is_none() {
-                    let mut fields = Fields::new();
-                    let before = if change == "I" {
-                        Value::Null
-                    } else {
-                        old.map_or(Value::Null, Value::String)
-                    };
-                    fields.insert("value".into(), before);
-                    entry.before = Some(fields);
-                }
+            SETTINGS if entry.before.is_none() => {
+                let mut fields = Fields::new();
+                let before = if change == "I" {
+                    Value::Null
+                } else {
+                    old.map_or(Value::Null, Value::String)
+                };
+                fields.insert("value".into(), before);
+                entry.before = Some(fields);
             }
             _ => {}
         }

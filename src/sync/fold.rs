@@ -160,7 +160,7 @@ impl<'c> Fold<'c> {
             let wins = match &current {
                 None => true,
                 Some((held, held_value)) => {
-                    stamp > *held || (stamp == *held && value.to_string() > held_value.to_string())
+                    stamp > *held || (stamp == *held && json_text(value) > json_text(held_value))
                 }
             };
             if wins {
@@ -191,7 +191,7 @@ impl<'c> Fold<'c> {
                     let current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
                     winners.retain(|field, value| {
                         let held = current.get(field).cloned().unwrap_or(Value::Null);
-                        value.to_string() > held.to_string()
+                        json_text(value) > json_text(&held)
                     });
                 }
                 self.write_fields(kind, id, uid, &winners)
@@ -328,28 +328,9 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
-    /// Two contacts asking for one handle: the one created first (creation time, then uid)
-    /// keeps it; the other takes the next free `-N`. Returns the handle `uid` gets.
+    /// The handle a contact asking for `wanted` gets (see `handles.rs`).
     fn settle_handle(&mut self, uid: &str, created_at: i64, wanted: &str) -> Result<String> {
-        let Some((holder_id, holder_uid, holder_created)) =
-            entity::handle_holder(self.conn, wanted)?
-        else {
-            return Ok(wanted.to_string());
-        };
-        if holder_uid == uid {
-            return Ok(wanted.to_string());
-        }
-        let free = contacts::unique_handle(self.conn, wanted)?;
-        if (created_at, uid) < (holder_created, holder_uid.as_str()) {
-            self.conn
-                .prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![holder_id, free])?;
-            self.renamed.push((wanted.to_string(), free));
-            Ok(wanted.to_string())
-        } else {
-            self.renamed.push((wanted.to_string(), free.clone()));
-            Ok(free)
-        }
+        super::handles::settle(self.conn, uid, created_at, wanted, &mut self.renamed)
     }
 
     /// Settles removed contacts (gone unless an interaction still holds them: then archived,
@@ -431,10 +412,10 @@ fn beats_current(
     value: &Value,
 ) -> Result<bool> {
     let current = entity::read(conn, kind, uid)?.unwrap_or_default();
-    Ok(value.to_string()
-        > current
-            .get(field)
-            .cloned()
-            .unwrap_or(Value::Null)
-            .to_string())
+    Ok(json_text(value) > json_text(current.get(field).unwrap_or(&Value::Null)))
+}
+
+/// A value's JSON text: how equal stamps are broken (the same everywhere).
+fn json_text(value: &Value) -> String {
+    value.to_string()
 }

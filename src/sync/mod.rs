@@ -40,6 +40,7 @@ mod capture_sql;
 mod clock;
 mod digest;
 mod fold;
+mod handles;
 mod oplog;
 mod registers;
 
@@ -53,6 +54,9 @@ pub mod segment;
 pub mod settings;
 pub mod transport;
 pub mod undo;
+
+#[cfg(test)]
+mod tests;
 
 pub use clock::{HOLD_AHEAD_MS, tick as clock_tick};
 pub use digest::digest;

@@ -47,6 +47,9 @@ pub fn steps(conn: &Connection, limit: usize) -> Result<Vec<Step>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// One operation of a step: hlc, kind, uid, body, undo image.
+type StepOp = (i64, String, String, Option<String>, Option<String>);
+
 /// Reverts the latest step that is neither an undo nor undone; None when there is none.
 pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
     let Some(step) = steps(tx, 0)?
@@ -61,7 +64,7 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     let local = oplog::replica_id(tx)?;
-    let ops: Vec<(i64, String, String, Option<String>, Option<String>)> = {
+    let ops: Vec<StepOp> = {
         let mut stmt = tx.prepare(
             "SELECT hlc, kind, uid, body, undo FROM sync_ops
              WHERE replica = 1 AND seq BETWEEN ?1 AND ?2 ORDER BY seq DESC",
