@@ -3,6 +3,7 @@
 //! writer; `-o` writes a temp file beside the target and renames it into place.
 
 use super::Ctx;
+use crate::birthday::Birthday;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::db::contacts::Contact;
 use crate::db::export::{self, FollowUpRow, InteractionRow};
@@ -192,6 +193,33 @@ fn write_csv(conn: &Connection, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// One yearly all-day event per birthday, from the birth date when the year is known (else
+/// from its next occurrence). A 29 February birthday recurs on February's last day, so the
+/// calendar shows it on the 28th in the years without a 29th, as `rel due` does.
+fn birthday_event(row: &Contact, now: DateTime<Utc>) -> Option<Event> {
+    let birthday = Birthday::parse(row.birthday.as_deref()?)?;
+    let first = match birthday.year {
+        Some(year) => birthday.in_year(year)?,
+        None => birthday.next_on_or_after(local_date(now))?,
+    };
+    let rule = if birthday.month == 2 && birthday.day == 29 {
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"
+    } else {
+        "FREQ=YEARLY"
+    };
+    Some(
+        Event::new()
+            .uid(&format!("birthday-{}@rel", row.uid))
+            .timestamp(now)
+            .summary(&format!("Birthday: {}", row.name))
+            .description(&format!("rel show {}", row.handle))
+            .starts(first)
+            .ends(first.succ_opt().unwrap_or(first))
+            .add_property("RRULE", rule)
+            .done(),
+    )
+}
+
 /// An iCalendar file: an all-day event on each active contact's next due date and a timed
 /// event per open follow-up. UIDs come from the records' uids, so a calendar that imports
 /// the file again updates its events instead of duplicating them; DTSTAMP is "now"
@@ -209,6 +237,11 @@ fn write_ics(conn: &Connection, now: DateTime<Utc>, out: &mut dyn Write) -> Resu
         Ok(())
     };
     export::each_contact(conn, |row, _| {
+        if row.archived_at.is_none()
+            && let Some(event) = birthday_event(&row, now)
+        {
+            emit(&event)?;
+        }
         let (Some(due), None) = (row.due_at, row.archived_at) else {
             return Ok(());
         };

@@ -7,6 +7,7 @@ mod backup;
 pub mod completions;
 mod config;
 mod due;
+mod due_rows;
 mod edit;
 mod export;
 mod followups;

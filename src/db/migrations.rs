@@ -28,10 +28,15 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0003_sync_remote.sql"),
         changes_existing: false,
     },
+    // Adds two indexes for `rel due` (per-cadence walks, birthdays by day); tables unchanged.
+    Migration {
+        sql: include_str!("sql/0004_due_walks.sql"),
+        changes_existing: false,
+    },
     // The operation log; the journal as it stands becomes its first operations (new tables
     // only: existing ones are read).
     Migration {
-        sql: include_str!("sql/0004_oplog.sql"),
+        sql: include_str!("sql/0005_oplog.sql"),
         changes_existing: false,
     },
 ];
