@@ -25,6 +25,11 @@ const NAMES: [&str; 6] = [
 ];
 const TAGS: [&str; 3] = ["work", "family", "vip"];
 
+/// (kind, uid, field) of a register, and what orders its writes: (a change rather than a
+/// creation, clock, replica).
+type FieldKey = (String, String, String);
+type Stamp = (bool, i64, String);
+
 struct Sim {
     seed: u64,
     rng: Rng,
@@ -47,7 +52,7 @@ impl Sim {
         let scratch = tempfile::tempdir().expect("temp dir");
         let count = 3 + rng.below(3);
         let replicas = (0..count).map(|i| Replica::new(&format!("r{i}"))).collect();
-        let remote = if seed % 2 == 0 {
+        let remote = if seed.is_multiple_of(2) {
             let dir = scratch.path().join("shared-folder");
             vec!["--folder".to_string(), dir.display().to_string()]
         } else {
@@ -443,8 +448,7 @@ impl Sim {
     /// latest change to it in the global operation list (by clock, then replica), a creation
     /// counting as older than any change.
     fn check_fields_against_oracle(&self) {
-        let mut latest: BTreeMap<(String, String, String), ((bool, i64, String), Value)> =
-            BTreeMap::new();
+        let mut latest: BTreeMap<FieldKey, (Stamp, Value)> = BTreeMap::new();
         for op in self.global_ops() {
             let Ok(body) = serde_json::from_str::<Value>(&op.body) else {
                 continue;
@@ -503,7 +507,7 @@ impl Sim {
 fn run_seed(seed: u64, collide: bool) {
     let mut sim = Sim::new(seed, collide);
     sim.setup();
-    let steps = if seed % 2 == 0 {
+    let steps = if seed.is_multiple_of(2) {
         FOLDER_STEPS
     } else {
         GIT_STEPS
