@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) is a thin shell over [`run_main`]; the library form lets the
 //! integration tests reach the database layer directly (e.g. query plans, upkeep checks).
 
+pub mod birthday;
 pub mod cli;
 pub mod cmd;
 pub mod db;

@@ -276,6 +276,19 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&Local).date_naive()
 }
 
+/// Calendar days in local time from the day of `due_at` to the day of `now`: 0 = due today,
+/// 1 = was due yesterday, -1 = due tomorrow, whatever the hour (contract "Numbers").
+pub fn days_late(due_at: i64, now: i64) -> i64 {
+    match (
+        DateTime::from_timestamp(due_at, 0),
+        DateTime::from_timestamp(now, 0),
+    ) {
+        (Some(due), Some(now)) => (local_date(now) - local_date(due)).num_days(),
+        _ => (now - due_at).div_euclid(86_400),
+    }
+}
+
+/// The first instant of a local day (midnight, or the end of a gap that swallows it).
 pub fn start_of(day: NaiveDate) -> Result<DateTime<Utc>> {
     local_instant(day.and_time(NaiveTime::MIN))
 }

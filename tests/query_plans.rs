@@ -95,6 +95,21 @@ fn check_all(db: &Db) {
     assert_uses(&shown, "USING INDEX followups_contact");
     assert!(!shown.iter().any(|l| l.starts_with("SCAN f")), "{shown:?}");
 
+    // `rel due --limit N`: the cadences by a loose index scan, then one bounded walk of
+    // (due_every, due_at) per cadence; birthdays by their day.
+    let cadences = plan(db, due::CADENCES_SQL);
+    assert_uses(&cadences, "contacts_due_by_cadence");
+    assert_no_scan(&cadences);
+    for sql in [due::nth_of_cadence_sql(), due::of_cadence_sql()] {
+        let walk = plan(db, &sql);
+        assert_uses(&walk, "USING INDEX contacts_due_by_cadence (due_every=?");
+        assert_no_scan(&walk);
+        let sorts = walk.iter().any(|l| l.contains("TEMP B-TREE"));
+        assert!(!sorts, "the per-cadence walk sorts:\n{}", walk.join("\n"));
+    }
+    let birthdays = plan(db, &due::birthdays_sql());
+    assert_uses(&birthdays, "USING INDEX contacts_birthday_day");
+
     let note = plan(db, due::NOTE_SQL);
     assert_uses(&note, "USING INTEGER PRIMARY KEY");
     assert_no_scan(&note);

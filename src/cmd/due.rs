@@ -1,56 +1,35 @@
-//! `rel due`: follow-ups due, then contacts due, most overdue relative to their cadence first.
+//! `rel due`: what is due by the end of today (follow-ups, birthdays, contacts), and with
+//! `--within` what falls due after; the order lives in `due_rows`.
 
 use super::Ctx;
+use super::due_rows::{self, Window};
 use crate::cli::DueArgs;
 use crate::db::due::{self, DueItem};
 use crate::db::upkeep::CadenceRules;
 use crate::error::{Error, Result};
 use crate::output::{Format, ListRow, Tone, first_line, relative, rfc3339, rfc3339_opt};
-use crate::when::{Cadence, Span};
+use crate::when::{Span, days_late, local_date};
 use serde_json::json;
-
-const SECONDS_PER_DAY: i64 = 86_400;
 
 pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     let now = ctx.now_unix();
-    let horizon = match &args.within {
+    let today = local_date(ctx.now);
+    // `--within 3d`: everything due by the end of the third day from today.
+    let last_day = match &args.within {
         Some(text) => Span::parse(text)?
             .shift(ctx.now, true)
             .filter(|at| crate::when::in_range(*at))
-            .ok_or_else(|| Error::usage(format!("--within '{text}' is out of range")))?
-            .timestamp(),
-        None => now,
+            .map(local_date)
+            .ok_or_else(|| Error::usage(format!("--within '{text}' is out of range")))?,
+        None => today,
     };
+    let window =
+        Window::new(now, today, last_day).map_err(|_| Error::usage("--within is out of range"))?;
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase());
     let db = ctx.open()?;
     let _snapshot = db.snapshot()?;
-    let mut followups = due::followups(db.conn(), horizon, tag.as_deref())?;
-    followups.sort_by(|a, b| {
-        a.due_at
-            .cmp(&b.due_at)
-            .then(a.followup_id.cmp(&b.followup_id))
-    });
-    let contacts = due::contacts(db.conn(), horizon, tag.as_deref())?;
-    // Rank by (overdue / cadence, overdue, handle) through a small key per row, so the rows
-    // themselves are held once (at 100k contacts that is most of the peak memory).
-    let mut ranking: Vec<(f64, i64, usize)> = contacts
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            let overdue = overdue_days(item.due_at, now);
-            let cadence_days = item
-                .every
-                .as_deref()
-                .and_then(|e| Cadence::parse(e).ok()?.span())
-                .map_or(1.0, |s| s.approx_days());
-            (overdue as f64 / cadence_days, overdue, index)
-        })
-        .collect();
-    ranking.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then(b.1.cmp(&a.1))
-            .then_with(|| contacts[a.2].handle.cmp(&contacts[b.2].handle))
-    });
+    let limit = args.limit.filter(|n| *n > 0);
+    let items = due_rows::gather(db.conn(), &window, tag.as_deref(), limit)?;
     let hint = if ctx.out.for_person() && no_cadences_anywhere(&db)? {
         "Nothing is due yet. rel reminds you of people you give a cadence:\n  \
          rel add \"Maria Lopez\" --org Acme --every 2w\n  \
@@ -58,30 +37,20 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     } else {
         "Nothing due. 'rel due --within 1w' shows what is coming."
     };
-    let limit = args.limit.filter(|n| *n > 0).unwrap_or(usize::MAX);
     let format = ctx.out.format;
     // Rows are made (and contact notes read) one at a time as they are printed.
-    let rows = followups
-        .iter()
-        .chain(ranking.iter().map(|(_, _, index)| &contacts[*index]))
-        .take(limit)
-        .map(|item| {
-            let text = match (&item.text, item.note_of) {
-                (Some(text), _) => first_line(text),
-                (None, Some(id)) => due::note(db.conn(), id)?
-                    .as_deref()
-                    .map(first_line)
-                    .unwrap_or_default(),
-                (None, None) => String::new(),
-            };
-            Ok(due_row(item, text, now, format))
-        });
+    let rows = items.iter().map(|item| {
+        let text = match (&item.text, item.note_of) {
+            (Some(text), _) => first_line(text),
+            (None, Some(id)) => due::note(db.conn(), id)?
+                .as_deref()
+                .map(first_line)
+                .unwrap_or_default(),
+            (None, None) => String::new(),
+        };
+        Ok(due_row(item, text, now, format))
+    });
     ctx.out.list_streamed(&HEADERS, &TABLE_HEADERS, rows, hint)
-}
-
-/// Whole days late, rounded down (negative for what falls due within `--within`).
-fn overdue_days(due_at: i64, now: i64) -> i64 {
-    (now - due_at).div_euclid(SECONDS_PER_DAY)
 }
 
 const HEADERS: [&str; 11] = [
@@ -110,12 +79,8 @@ const TABLE_HEADERS: [&str; 8] = [
 
 /// One due row, in the one shape `format` prints.
 fn due_row(item: &DueItem, text: String, now: i64, format: Format) -> ListRow {
-    let kind = if item.followup_id.is_some() {
-        "follow-up"
-    } else {
-        "contact"
-    };
-    let overdue = overdue_days(item.due_at, now);
+    let kind = item.kind.name();
+    let overdue = days_late(item.due_at, now);
     let focus = item.reith.focus().map(|t| t.name());
     ListRow::build(
         format,
@@ -172,7 +137,7 @@ fn due_plain(
 }
 
 fn due_pretty(item: &DueItem, focus: Option<&str>, text: String, now: i64) -> Vec<(String, Tone)> {
-    let due_tone = if item.due_at <= now {
+    let due_tone = if days_late(item.due_at, now) >= 0 {
         Tone::Alert
     } else {
         Tone::Warn

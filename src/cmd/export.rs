@@ -3,6 +3,8 @@
 //! writer; `-o` writes a temp file beside the target and renames it into place.
 
 use super::Ctx;
+use super::export_contacts;
+use crate::birthday::Birthday;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::db::contacts::Contact;
 use crate::db::export::{self, FollowUpRow, InteractionRow};
@@ -19,24 +21,37 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    if args.contacts && args.to != ExportFormat::Csv {
+        return Err(Error::usage("--contacts goes with --to csv").with_hint(
+            "'rel export --to csv --contacts'; --to vcard and --to json hold contacts already",
+        ));
+    }
     let db = ctx.open()?;
     let conn = db.conn();
+    let what = (args.to, args.contacts);
     match &args.output {
-        Some(path) => write_atomically(path, |out| write(ctx, conn, args.to, out)),
+        Some(path) => write_atomically(path, |out| write(ctx, conn, what, out)),
         None => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            write(ctx, conn, args.to, &mut out)?;
+            write(ctx, conn, what, &mut out)?;
             out.flush()?;
             Ok(())
         }
     }
 }
 
-fn write(ctx: &Ctx, conn: &Connection, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
+fn write(
+    ctx: &Ctx,
+    conn: &Connection,
+    (format, contacts): (ExportFormat, bool),
+    out: &mut dyn Write,
+) -> Result<()> {
     match format {
         ExportFormat::Json => write_json(conn, out),
+        ExportFormat::Csv if contacts => export_contacts::write_contacts_csv(conn, out),
         ExportFormat::Csv => write_csv(conn, out),
         ExportFormat::Ics => write_ics(conn, ctx.now, out),
+        ExportFormat::Vcard => export_contacts::write_vcards(conn, out),
     }
 }
 
@@ -192,6 +207,33 @@ fn write_csv(conn: &Connection, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// One yearly all-day event per birthday, from the birth date when the year is known (else
+/// from its next occurrence). A 29 February birthday recurs on February's last day, so the
+/// calendar shows it on the 28th in the years without a 29th, as `rel due` does.
+fn birthday_event(row: &Contact, now: DateTime<Utc>) -> Option<Event> {
+    let birthday = Birthday::parse(row.birthday.as_deref()?)?;
+    let first = match birthday.year {
+        Some(year) => birthday.in_year(year)?,
+        None => birthday.next_on_or_after(local_date(now))?,
+    };
+    let rule = if birthday.month == 2 && birthday.day == 29 {
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"
+    } else {
+        "FREQ=YEARLY"
+    };
+    Some(
+        Event::new()
+            .uid(&format!("birthday-{}@rel", row.uid))
+            .timestamp(now)
+            .summary(&format!("Birthday: {}", row.name))
+            .description(&format!("rel show {}", row.handle))
+            .starts(first)
+            .ends(first.succ_opt().unwrap_or(first))
+            .add_property("RRULE", rule)
+            .done(),
+    )
+}
+
 /// An iCalendar file: an all-day event on each active contact's next due date and a timed
 /// event per open follow-up. UIDs come from the records' uids, so a calendar that imports
 /// the file again updates its events instead of duplicating them; DTSTAMP is "now"
@@ -209,6 +251,11 @@ fn write_ics(conn: &Connection, now: DateTime<Utc>, out: &mut dyn Write) -> Resu
         Ok(())
     };
     export::each_contact(conn, |row, _| {
+        if row.archived_at.is_none()
+            && let Some(event) = birthday_event(&row, now)
+        {
+            emit(&event)?;
+        }
         let (Some(due), None) = (row.due_at, row.archived_at) else {
             return Ok(());
         };

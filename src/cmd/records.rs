@@ -26,7 +26,8 @@ pub fn contact_json(c: &Contact) -> Value {
         "created_at": rfc3339(c.created_at),
         "archived_at": rfc3339_opt(c.archived_at),
         "last_touch": rfc3339_opt(c.last_touch),
-        "next_due": rfc3339_opt(c.due_at),
+        // An archived contact is never due (its maintained date is kept for unarchive).
+        "next_due": rfc3339_opt(c.due_at.filter(|_| c.archived_at.is_none())),
         "reith": c.reith,
     })
 }
@@ -96,7 +97,10 @@ pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
                 join(&c.tags),
                 every.clone(),
                 c.last_touch.map(rfc3339).unwrap_or_default(),
-                c.due_at.map(rfc3339).unwrap_or_default(),
+                c.due_at
+                    .filter(|_| c.archived_at.is_none())
+                    .map(rfc3339)
+                    .unwrap_or_default(),
             ]
         },
         || {
@@ -111,7 +115,9 @@ pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
                     Tone::Plain,
                 ),
                 (
-                    c.due_at.map_or(String::new(), |t| due_phrase(t, now)),
+                    c.due_at
+                        .filter(|_| c.archived_at.is_none())
+                        .map_or(String::new(), |t| due_phrase(t, now)),
                     due_tone,
                 ),
             ]
@@ -119,15 +125,25 @@ pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
     )
 }
 
-/// `12d overdue`, `due now`, `in 3d`.
+/// `Fri 4 Dec 2026`: a day named for reading, in local time.
+pub fn short_day(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|at| {
+            crate::when::local_date(at)
+                .format("%a %-d %b %Y")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// `12d overdue`, `due today`, `in 3d`: calendar days in local time, whatever the hour.
 pub fn due_phrase(due_at: i64, now: i64) -> String {
-    let late = now - due_at;
-    if late >= 86_400 {
-        format!("{} overdue", output::short_span(late))
-    } else if late >= 0 {
-        "due today".to_string()
-    } else {
-        format!("in {}", output::short_span(-late))
+    let days = crate::when::days_late(due_at, now);
+    let span = |days: i64| output::short_span(days.saturating_mul(86_400));
+    match days {
+        0 => "due today".to_string(),
+        late if late > 0 => format!("{} overdue", span(late)),
+        early => format!("in {}", span(-early)),
     }
 }
 
@@ -193,10 +209,18 @@ pub fn followup_row(f: &FollowUp, now: i64, format: Format) -> ListRow {
             vec![
                 (f.id.to_string(), Tone::Dim),
                 (f.handle.clone(), Tone::Plain),
-                (due_phrase(f.due_at, now), tone),
+                // A done follow-up is never overdue: it shows its due day and when it was done.
+                (
+                    match f.done_at {
+                        Some(_) => short_day(f.due_at),
+                        None => due_phrase(f.due_at, now),
+                    },
+                    tone,
+                ),
                 (first_line(&f.text), Tone::Plain),
                 (
-                    f.done_at.map_or(String::new(), |t| relative(t, now)),
+                    f.done_at
+                        .map_or(String::new(), |t| format!("done {}", relative(t, now))),
                     Tone::Dim,
                 ),
             ]

@@ -5,6 +5,7 @@ use super::records::{
     FOLLOWUP_HEADERS, INTERACTION_HEADERS, contact_json, followup_json, followup_row,
     interaction_json, interaction_row,
 };
+use crate::birthday::Birthday;
 use crate::cli::ShowArgs;
 use crate::db::contacts::Contact;
 use crate::db::interactions::{self, TimelineQuery};
@@ -72,11 +73,22 @@ fn card_fields(c: &Contact, now: i64) -> Vec<(&'static str, String, String)> {
         ),
         (
             "next_due",
+            // An archived contact is never due, so it shows no next due date.
             c.due_at
+                .filter(|_| c.archived_at.is_none())
                 .map_or(String::new(), |t| super::records::due_phrase(t, now)),
-            c.due_at.map(rfc3339).unwrap_or_default(),
+            c.due_at
+                .filter(|_| c.archived_at.is_none())
+                .map(rfc3339)
+                .unwrap_or_default(),
         ),
-        ("birthday", opt(&c.birthday), opt(&c.birthday)),
+        (
+            "birthday",
+            c.birthday
+                .as_deref()
+                .map_or(String::new(), |b| birthday_phrase(b, now)),
+            opt(&c.birthday),
+        ),
         ("via", opt(&c.via), opt(&c.via)),
         ("note", opt(&c.note), opt(&c.note)),
         (
@@ -170,4 +182,32 @@ fn trimmed(mut row: ListRow, columns: usize) -> ListRow {
     row.plain.truncate(columns);
     row.pretty.truncate(columns);
     row
+}
+
+/// `5 Dec (in 3d)`, `5 Dec (today)`, `5 Dec 1988 (in 3d, turns 38)`: the birthday as a date with
+/// how far off its next occurrence is.
+fn birthday_phrase(stored: &str, now: i64) -> String {
+    let Some(birthday) = Birthday::parse(stored) else {
+        return stored.to_string();
+    };
+    let Some(today) = chrono::DateTime::from_timestamp(now, 0).map(crate::when::local_date) else {
+        return stored.to_string();
+    };
+    let Some(next) = birthday.next_on_or_after(today) else {
+        return stored.to_string();
+    };
+    let date = match birthday.in_year(birthday.year.unwrap_or(2000)) {
+        Some(day) if birthday.year.is_some() => day.format("%-d %b %Y").to_string(),
+        Some(day) => day.format("%-d %b").to_string(),
+        None => stored.to_string(),
+    };
+    let days = (next - today).num_days();
+    let distance = match days {
+        0 => "today".to_string(),
+        n => format!("in {}", crate::output::short_span(n.saturating_mul(86_400))),
+    };
+    match birthday.turns_on(next) {
+        Some(age) if age > 0 => format!("{date} ({distance}, turns {age})"),
+        _ => format!("{date} ({distance})"),
+    }
 }

@@ -1,13 +1,33 @@
-//! What is due: open follow-ups and contacts whose cadence ran out. Both queries read the
-//! maintained columns through partial indexes, so their cost does not grow with history.
+//! What is due: open follow-ups, contacts whose cadence ran out, and birthdays. Every query
+//! reads the maintained columns through partial indexes, so its cost does not grow with history.
+//! Bounds (`before`) are exclusive: "due by the end of today" is "due before tomorrow's start".
 
 use crate::error::Result;
 use crate::model::Reith;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-/// A raw due row before ranking; `followup_id` is None for a contact row.
+/// Which kind of due row (JSON `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueKind {
+    FollowUp,
+    Birthday,
+    Contact,
+}
+
+impl DueKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DueKind::FollowUp => "follow-up",
+            DueKind::Birthday => "birthday",
+            DueKind::Contact => "contact",
+        }
+    }
+}
+
+/// A raw due row before ranking; `followup_id` is None for contact and birthday rows.
 #[derive(Debug, Clone)]
 pub struct DueItem {
+    pub kind: DueKind,
     pub followup_id: Option<i64>,
     pub handle: String,
     pub name: String,
@@ -15,7 +35,7 @@ pub struct DueItem {
     pub last_touch: Option<i64>,
     pub every: Option<String>,
     pub reith: Reith,
-    /// The follow-up's text (follow-up rows only).
+    /// The follow-up's text (follow-up rows), the birthday as stored (birthday rows).
     pub text: Option<String>,
     /// The contact's latest interaction, whose note is read with `note` only when the row is
     /// printed: at 100k contacts, holding every due contact's note at once costs hundreds of MB.
@@ -23,8 +43,14 @@ pub struct DueItem {
 }
 
 fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
+    let followup_id: Option<i64> = row.get(0)?;
     Ok(DueItem {
-        followup_id: row.get(0)?,
+        kind: if followup_id.is_some() {
+            DueKind::FollowUp
+        } else {
+            DueKind::Contact
+        },
+        followup_id,
         handle: row.get(1)?,
         name: row.get(2)?,
         due_at: row.get(3)?,
@@ -36,38 +62,144 @@ fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
     })
 }
 
-/// Open follow-ups of active contacts due at or before ?1 (tag ?2 or any); walks the
+/// Open follow-ups of active contacts due before ?1 (tag ?2 or any); walks the
 /// `followups_open` partial index.
 pub const FOLLOWUPS_SQL: &str = "SELECT f.id, c.handle, c.name, f.due_at, c.last_touch, c.due_every,
         c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, f.text, NULL
      FROM followups f JOIN contacts c ON c.id = f.contact_id
-     WHERE f.done_at IS NULL AND f.due_at <= ?1 AND c.archived_at IS NULL
+     WHERE f.done_at IS NULL AND f.due_at < ?1 AND c.archived_at IS NULL
        AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
 
-/// Active contacts whose maintained due date is at or before ?1 (tag ?2 or any); walks the
+const CONTACT_COLUMNS: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_touch, c.due_every,
+        c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, NULL,
+        c.last_interaction_id
+     FROM contacts c";
+
+const TAG_FILTER: &str = "(?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+
+/// Active contacts whose maintained due date is in [?3, ?1) (tag ?2 or any); walks the
 /// `contacts_due` partial index and never touches interactions.
 pub const CONTACTS_SQL: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_touch, c.due_every,
         c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, NULL,
         c.last_interaction_id
      FROM contacts c
-     WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at <= ?1
+     WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ?1 AND c.due_at >= ?3
        AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+
+/// The distinct effective cadences of active due-able contacts, one index seek each (a loose
+/// index scan over `contacts_due_by_cadence`), however many contacts share them.
+pub const CADENCES_SQL: &str = "WITH RECURSIVE cadence(every) AS (
+        SELECT min(due_every) FROM contacts
+         WHERE archived_at IS NULL AND due_at IS NOT NULL AND due_every IS NOT NULL
+        UNION ALL
+        SELECT (SELECT min(due_every) FROM contacts
+                 WHERE archived_at IS NULL AND due_at IS NOT NULL AND due_every > cadence.every)
+          FROM cadence WHERE cadence.every IS NOT NULL)
+     SELECT every FROM cadence WHERE every IS NOT NULL";
+
+/// The due date of the (?3 + 1)-th contact of cadence ?4 due before ?1 (tag ?2 or any), in due
+/// order: a walk of `contacts_due_by_cadence` that stops there.
+pub fn nth_of_cadence_sql() -> String {
+    format!(
+        "SELECT c.due_at FROM contacts c
+         WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_every = ?4 AND c.due_at < ?1
+           AND {TAG_FILTER}
+         ORDER BY c.due_at LIMIT 1 OFFSET ?3"
+    )
+}
+
+/// Contacts of cadence ?3 due before ?1 (tag ?2 or any), through `contacts_due_by_cadence`.
+pub fn of_cadence_sql() -> String {
+    format!(
+        "{CONTACT_COLUMNS}
+         WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_every = ?3 AND c.due_at < ?1
+           AND {TAG_FILTER}"
+    )
+}
+
+/// Active contacts whose birthday (`MM-DD`) is one of the JSON array ?1, or any when ?1 is
+/// NULL (tag ?2 or any); through `contacts_birthday_day`.
+pub fn birthdays_sql() -> String {
+    format!(
+        "SELECT NULL, c.handle, c.name, 0, c.last_touch, c.due_every,
+            c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty,
+            c.birthday, c.last_interaction_id
+         FROM contacts c
+         WHERE c.archived_at IS NULL AND c.birthday IS NOT NULL
+           AND (?1 IS NULL OR substr(c.birthday, -5) IN (SELECT value FROM json_each(?1)))
+           AND {TAG_FILTER}"
+    )
+}
 
 /// One interaction's note by id (a rowid lookup).
 pub const NOTE_SQL: &str = "SELECT note FROM interactions WHERE id = ?1";
 
-/// Open follow-ups of active contacts due at or before `horizon`.
-pub fn followups(conn: &Connection, horizon: i64, tag: Option<&str>) -> Result<Vec<DueItem>> {
-    let mut stmt = conn.prepare_cached(FOLLOWUPS_SQL)?;
-    let rows = stmt.query_map(params![horizon, tag], from_row)?;
+fn collect(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<DueItem>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Active contacts whose maintained due date is at or before `horizon`.
-pub fn contacts(conn: &Connection, horizon: i64, tag: Option<&str>) -> Result<Vec<DueItem>> {
-    let mut stmt = conn.prepare_cached(CONTACTS_SQL)?;
-    let rows = stmt.query_map(params![horizon, tag], from_row)?;
+/// Open follow-ups of active contacts due before `before`.
+pub fn followups(conn: &Connection, before: i64, tag: Option<&str>) -> Result<Vec<DueItem>> {
+    collect(conn, FOLLOWUPS_SQL, params![before, tag])
+}
+
+/// Active contacts whose maintained due date is in [`from`, `before`).
+pub fn contacts(
+    conn: &Connection,
+    from: i64,
+    before: i64,
+    tag: Option<&str>,
+) -> Result<Vec<DueItem>> {
+    collect(conn, CONTACTS_SQL, params![before, tag, from])
+}
+
+/// The distinct effective cadences in use.
+pub fn cadences(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(CADENCES_SQL)?;
+    let rows = stmt.query_map([], |row| row.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The due date of the `index`-th (0-based) contact of `every` due before `before`, in due order.
+pub fn nth_of_cadence(
+    conn: &Connection,
+    every: &str,
+    before: i64,
+    index: usize,
+    tag: Option<&str>,
+) -> Result<Option<i64>> {
+    let index = i64::try_from(index).unwrap_or(i64::MAX);
+    Ok(conn
+        .prepare_cached(&nth_of_cadence_sql())?
+        .query_row(params![before, tag, index, every], |row| row.get(0))
+        .optional()?)
+}
+
+/// The contacts of cadence `every` due before `before`.
+pub fn of_cadence(
+    conn: &Connection,
+    every: &str,
+    before: i64,
+    tag: Option<&str>,
+) -> Result<Vec<DueItem>> {
+    collect(conn, &of_cadence_sql(), params![before, tag, every])
+}
+
+/// Active contacts with a birthday on one of `days` (`MM-DD`; None = every birthday). The rows'
+/// `text` holds the stored birthday and `due_at` is left for the caller to set.
+pub fn birthdays(
+    conn: &Connection,
+    days: Option<&[String]>,
+    tag: Option<&str>,
+) -> Result<Vec<DueItem>> {
+    let days = days.map(serde_json::to_string).transpose()?;
+    let mut rows = collect(conn, &birthdays_sql(), params![days, tag])?;
+    for row in &mut rows {
+        row.kind = DueKind::Birthday;
+    }
+    Ok(rows)
 }
 
 /// The note of a contact row's latest interaction (None if it is gone).

@@ -1,4 +1,4 @@
--- rel schema 4: the operation log (sync between replicas, and rel undo). See src/sync/mod.rs.
+-- rel schema 6: the operation log (sync between replicas, and rel undo). See src/sync/mod.rs.
 --
 -- The journal tables stay the truth every read uses; the log records how they changed, so
 -- other replicas can replay it and `rel undo` can walk it back.

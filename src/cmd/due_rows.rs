@@ -1,0 +1,171 @@
+//! Which rows `rel due` shows, in the contract's order: what is due by the end of today
+//! (follow-ups, then birthdays, then contacts most overdue relative to their cadence), then,
+//! with `--within`, what falls due later, soonest first.
+
+use crate::birthday::{self, Birthday};
+use crate::db::due::{self, DueItem};
+use crate::error::Result;
+use crate::when::{Cadence, days_late, start_of};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use std::cmp::Ordering;
+
+/// The window `rel due` looks at, in local calendar days.
+pub struct Window {
+    pub now: i64,
+    pub today: NaiveDate,
+    /// The first instant of tomorrow: everything before it is due.
+    pub end_of_today: i64,
+    /// The last day `--within` reaches (today without it).
+    pub last_day: NaiveDate,
+    /// The first instant after `last_day`.
+    pub horizon: i64,
+}
+
+impl Window {
+    pub fn new(now: i64, today: NaiveDate, last_day: NaiveDate) -> Result<Window> {
+        let last_day = last_day.max(today);
+        let after = |day: NaiveDate| -> Result<i64> {
+            let next = day.succ_opt().ok_or_else(crate::when::out_of_range)?;
+            Ok(start_of(next)?.timestamp())
+        };
+        Ok(Window {
+            now,
+            today,
+            end_of_today: after(today)?,
+            last_day,
+            horizon: after(last_day)?,
+        })
+    }
+}
+
+/// The rows to print, in order, at most `limit` of them.
+pub fn gather(
+    conn: &Connection,
+    window: &Window,
+    tag: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Vec<DueItem>> {
+    let (mut due_followups, mut later): (Vec<_>, Vec<_>) =
+        due::followups(conn, window.horizon, tag)?
+            .into_iter()
+            .partition(|f| f.due_at < window.end_of_today);
+    due_followups.sort_by_key(|f| (f.due_at, f.followup_id));
+    let (mut due_birthdays, later_birthdays): (Vec<_>, Vec<_>) = birthdays(conn, window, tag)?
+        .into_iter()
+        .partition(|b| b.due_at < window.end_of_today);
+    due_birthdays.sort_by(|a, b| a.handle.cmp(&b.handle));
+    later.extend(later_birthdays);
+
+    let shown_before = due_followups.len() + due_birthdays.len();
+    let wanted = limit.map(|n| n.saturating_sub(shown_before));
+    let mut due_contacts = match wanted {
+        Some(0) => Vec::new(),
+        Some(n) => top_contacts(conn, window, tag, n)?,
+        None => due::contacts(conn, i64::MIN, window.end_of_today, tag)?,
+    };
+    rank_contacts(&mut due_contacts, window.now);
+    if let Some(n) = wanted {
+        due_contacts.truncate(n);
+    }
+    if window.horizon > window.end_of_today {
+        later.extend(due::contacts(
+            conn,
+            window.end_of_today,
+            window.horizon,
+            tag,
+        )?);
+    }
+    // Soonest first, then handle; at the same moment a contact's follow-ups, then its
+    // birthday, then the contact itself (the contract's kind order).
+    later.sort_by(|a, b| {
+        (a.due_at, &a.handle, a.kind as u8, a.followup_id).cmp(&(
+            b.due_at,
+            &b.handle,
+            b.kind as u8,
+            b.followup_id,
+        ))
+    });
+    let mut rows = due_followups;
+    rows.extend(due_birthdays);
+    rows.extend(due_contacts);
+    rows.extend(later);
+    if let Some(n) = limit {
+        rows.truncate(n);
+    }
+    Ok(rows)
+}
+
+/// Birthdays kept from today to the window's last day, each dated to the start of its day and
+/// with `birthday` or `turns N` as its text.
+fn birthdays(conn: &Connection, window: &Window, tag: Option<&str>) -> Result<Vec<DueItem>> {
+    let days = birthday::keys_between(window.today, window.last_day);
+    let mut rows = Vec::new();
+    for mut row in due::birthdays(conn, days.as_deref(), tag)? {
+        let Some(stored) = row.text.as_deref().and_then(Birthday::parse) else {
+            continue;
+        };
+        let Some(day) = stored.next_on_or_after(window.today) else {
+            continue;
+        };
+        if day > window.last_day {
+            continue;
+        }
+        row.due_at = start_of(day)?.timestamp();
+        row.text = Some(stored.text_on(day));
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// The `n` contacts most overdue relative to their cadence, without ranking every due contact:
+/// within one cadence that order is the order of the due date (by calendar day, then handle),
+/// so each cadence contributes at most its first `n` rows plus the rest of the `n`-th row's
+/// day (ties by day are broken by handle), read through `contacts_due_by_cadence`.
+fn top_contacts(
+    conn: &Connection,
+    window: &Window,
+    tag: Option<&str>,
+    n: usize,
+) -> Result<Vec<DueItem>> {
+    let mut rows = Vec::new();
+    for every in due::cadences(conn)? {
+        let nth = due::nth_of_cadence(conn, &every, window.end_of_today, n - 1, tag)?;
+        let before = match nth.and_then(|t| chrono::DateTime::from_timestamp(t, 0)) {
+            Some(nth) => {
+                let day_after = crate::when::local_date(nth).succ_opt();
+                match day_after.map(start_of).transpose()? {
+                    Some(next) => next.timestamp().min(window.end_of_today),
+                    None => window.end_of_today,
+                }
+            }
+            None => window.end_of_today,
+        };
+        rows.extend(due::of_cadence(conn, &every, before, tag)?);
+    }
+    Ok(rows)
+}
+
+/// Most overdue relative to the cadence first (`overdue_days / cadence days`), ties by
+/// `overdue_days`, then handle.
+fn rank_contacts(rows: &mut Vec<DueItem>, now: i64) {
+    let mut keyed: Vec<(f64, i64, DueItem)> = rows
+        .drain(..)
+        .map(|item| {
+            let overdue = days_late(item.due_at, now);
+            let cadence_days = item
+                .every
+                .as_deref()
+                .and_then(|e| Cadence::parse(e).ok()?.span())
+                .map_or(1.0, |s| s.approx_days());
+            (overdue as f64 / cadence_days, overdue, item)
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then_with(|| a.2.handle.cmp(&b.2.handle))
+            .then(Ordering::Equal)
+    });
+    rows.extend(keyed.into_iter().map(|(_, _, item)| item));
+}
