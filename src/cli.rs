@@ -88,7 +88,7 @@ pub enum Command {
     Rm(RmArgs),
     /// Bring contacts (and, from JSON, everything) in; idempotent
     Import(ImportArgs),
-    /// Write everything (json), interactions (csv) or due dates (ics)
+    /// Write everything (json), interactions or contacts (csv), vcard or ics
     Export(ExportArgs),
     /// Write a consistent copy of the database
     Backup(BackupArgs),
@@ -251,6 +251,9 @@ pub struct LogArgs {
     /// Create contacts that do not exist yet
     #[arg(long)]
     pub add: bool,
+    /// Mark these follow-ups done by this touch (IDs separated by spaces or commas)
+    #[arg(long, value_name = "ID", num_args = 1.., value_delimiter = ',')]
+    pub done: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -345,8 +348,12 @@ pub struct RemindArgs {
     pub text: Vec<String>,
 }
 
+/// `rel followups` lists; `rel followups edit|rm` fix a follow-up.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
+    #[command(subcommand)]
+    pub action: Option<FollowupsAction>,
     /// Include done follow-ups
     #[arg(long)]
     pub all: bool,
@@ -355,11 +362,44 @@ pub struct FollowupsArgs {
     pub limit: Option<usize>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum FollowupsAction {
+    /// Change a follow-up's due time or text
+    Edit(FollowupEditArgs),
+    /// Delete follow-ups
+    Rm(FollowupRmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupEditArgs {
+    /// The follow-up id
+    pub id: String,
+    /// New due time (WHEN)
+    #[arg(long, value_name = "WHEN")]
+    pub due: Option<String>,
+    /// New text
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowupRmArgs {
+    /// Follow-up ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Do not ask
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct DoneArgs {
     /// Follow-up ids
     #[arg(required = true)]
     pub ids: Vec<String>,
+    /// Reopen them instead (they were marked done by mistake)
+    #[arg(long)]
+    pub undo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -432,6 +472,9 @@ pub struct ImportArgs {
     /// Skip malformed records (and report them) instead of refusing the file
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Character set of a CSV or vCard file that is not UTF-8 (e.g. windows-1252, latin1)
+    #[arg(long, value_name = "CHARSET")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -439,6 +482,7 @@ pub enum ExportFormat {
     Json,
     Csv,
     Ics,
+    Vcard,
 }
 
 #[derive(Debug, Args)]
@@ -446,6 +490,9 @@ pub struct ExportArgs {
     /// What to write
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub to: ExportFormat,
+    /// With --to csv: contacts in rel's own columns (re-importable) instead of interactions
+    #[arg(long)]
+    pub contacts: bool,
     /// Write to this file (atomically, 0600) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -304,6 +304,20 @@ impl Output {
         Ok(())
     }
 
+    /// Like [`Output::created`], but a person at a terminal reads `friendly` words instead of
+    /// the bare line scripts rely on.
+    pub fn created_or_say(
+        &self,
+        bare: &str,
+        record: &Value,
+        friendly: impl FnOnce() -> String,
+    ) -> Result<()> {
+        if self.for_person() {
+            return self.note(&friendly());
+        }
+        self.created(bare, record)
+    }
+
     /// Prints one JSON document in json/jsonl; false when the caller should draw text instead.
     pub fn json_record(&self, record: &Value) -> Result<bool> {
         let mut out = std::io::stdout().lock();

@@ -243,7 +243,9 @@ fn unknown_whos_fail_unless_add() {
     let err = env.fails(&["log", "ann,zed", "x"], 3);
     assert!(err.contains("zed"), "{err}");
     assert_eq!(env.sql_i64("SELECT count(*) FROM interactions"), 0);
-    env.ok(&["log", "ann,Zed Quinn", "x", "--add"]);
+    let run = env.run(&["log", "ann,Zed Quinn", "x", "--add"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "note: created contact zed-quinn (Zed Quinn)\n");
     assert_eq!(last(&env)["contacts"], json!(["ann-lee", "zed-quinn"]));
     assert_eq!(env.json(&["show", "zed-quinn"])["name"], "Zed Quinn");
 }

@@ -192,6 +192,9 @@ fn an_older_database_gets_a_full_index() {
     )
     .unwrap();
     drop(conn);
+    // The upgrade says on stderr where it saved the pre-upgrade copy; later runs are quiet.
+    let upgrade = env.run(&["due"]);
+    assert_eq!(upgrade.code, 0, "{}", upgrade.stderr);
     assert_eq!(hits(&env, "anniversary"), [("interaction".into(), 1)]);
     assert_eq!(hits(&env, "zoe"), [("contact".into(), 1)]);
     assert_eq!(hits(&env, "vip"), [("contact".into(), 1)]);

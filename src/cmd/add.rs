@@ -3,8 +3,9 @@
 use super::Ctx;
 use super::records::contact_json;
 use crate::cli::{AddArgs, ContactFields};
-use crate::db::{contacts, upkeep, who};
+use crate::db::{contacts, same_name, upkeep, who};
 use crate::error::{Error, Result};
+use crate::output::escape_visible;
 use crate::when::Cadence;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -21,7 +22,8 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     let birthday = fields.birthday.as_deref().map(clean_birthday).transpose()?;
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
-    let contact = db.write(|tx| {
+    let (contact, namesakes) = db.write(|tx| {
+        let namesakes = same_name::active_with_name(tx, &name)?;
         let new = contacts::NewContact {
             uid: None,
             name,
@@ -38,9 +40,21 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
         };
         let id = contacts::insert(tx, &new, now)?;
         upkeep::refresh_many(tx, &[id])?;
-        contacts::get(tx, id)
+        Ok((contacts::get(tx, id)?, namesakes))
     })?;
-    ctx.out.created(&contact.handle, &contact_json(&contact))
+    if !namesakes.is_empty() {
+        // Still created (two people may share a name), but a duplicate is worth a word.
+        eprintln!(
+            "note: '{}' already exists as {}; created {}",
+            escape_visible(&contact.name),
+            namesakes.join(", "),
+            contact.handle
+        );
+    }
+    ctx.out
+        .created_or_say(&contact.handle, &contact_json(&contact), || {
+            format!("added {} ({})", contact.handle, contact.name)
+        })
 }
 
 pub fn resolve_via(conn: &Connection, fields: &ContactFields) -> Result<Option<i64>> {

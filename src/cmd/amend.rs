@@ -1,5 +1,7 @@
 //! `rel amend` and `rel unlog`: mistakes happen.
 
+use super::followups::count;
+use super::friendly::interaction_line;
 use super::log::{parse_at, parse_marks, resolve_or_add, split_whos};
 use super::note_input::{Note, edit_note, read_stdin};
 use super::records::interaction_json;
@@ -40,7 +42,7 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<()> {
     let note_text = note.as_ref().map(|n| n.text.clone());
     let result = db.write(|tx| {
         let contact_ids = match &names {
-            Some(names) => Some(resolve_or_add(tx, names, false, ctx.now_unix())?),
+            Some(names) => Some(resolve_or_add(tx, names, false, ctx.now_unix())?.0),
             None => None,
         };
         let change = Amendment {
@@ -70,18 +72,21 @@ pub fn unlog(ctx: &Ctx, args: UnlogArgs) -> Result<()> {
         .map(|text| parse_id(text, "interaction"))
         .collect::<Result<Vec<_>>>()?;
     let mut db = ctx.open()?;
+    let now = ctx.now_unix();
+    let mut shown = Vec::new();
     for id in &ids {
-        interactions::get(db.conn(), *id)?;
+        shown.push(interaction_line(&interactions::get(db.conn(), *id)?, now));
     }
+    // The prompt shows what goes (when, who, first line), so a mistyped id is caught.
     let question = format!(
-        "Delete {} interaction(s) ({})?",
-        ids.len(),
-        args.ids.join(", ")
+        "Delete {}?\n{}\n",
+        count(ids.len(), "interaction"),
+        shown.join("\n")
     );
     if !confirm(&question, args.yes)? {
         return ctx.out.note("nothing deleted");
     }
     db.write(|tx| interactions::delete(tx, &ids))?;
     ctx.out
-        .note(&format!("deleted {} interaction(s)", ids.len()))
+        .note(&format!("deleted {}", count(ids.len(), "interaction")))
 }

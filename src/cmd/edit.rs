@@ -9,6 +9,13 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, params};
 
 pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
+    if !asks_for_a_change(&args) {
+        return Err(
+            Error::usage(format!("nothing to change for '{}'", args.who)).with_hint(
+                "give the fields to change, e.g. --org ACME or --every 2w; see 'rel edit --help'",
+            ),
+        );
+    }
     let name = args.name.as_deref().map(clean_name).transpose()?;
     let fields = &args.fields;
     let every = fields.every.as_deref().map(clean_cadence).transpose()?;
@@ -79,4 +86,23 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
 
 fn set(conn: &Connection, id: i64, column: &str, value: Option<&str>) -> Result<()> {
     contacts::set_column(conn, id, column, value)
+}
+
+/// Whether any option names a change (`rel edit maria` alone is a mistake, not an edit).
+fn asks_for_a_change(args: &EditArgs) -> bool {
+    let fields = &args.fields;
+    args.name.is_some()
+        || args.handle.is_some()
+        || fields.org.is_some()
+        || fields.role.is_some()
+        || fields.every.is_some()
+        || fields.birthday.is_some()
+        || fields.via.is_some()
+        || fields.note.is_some()
+        || !fields.emails.is_empty()
+        || !fields.phones.is_empty()
+        || !fields.tags.is_empty()
+        || !args.untag.is_empty()
+        || !args.drop_email.is_empty()
+        || !args.drop_phone.is_empty()
 }

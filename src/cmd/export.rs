@@ -3,6 +3,7 @@
 //! writer; `-o` writes a temp file beside the target and renames it into place.
 
 use super::Ctx;
+use super::export_contacts;
 use crate::birthday::Birthday;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::db::contacts::Contact;
@@ -20,24 +21,37 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
+    if args.contacts && args.to != ExportFormat::Csv {
+        return Err(Error::usage("--contacts goes with --to csv").with_hint(
+            "'rel export --to csv --contacts'; --to vcard and --to json hold contacts already",
+        ));
+    }
     let db = ctx.open()?;
     let conn = db.conn();
+    let what = (args.to, args.contacts);
     match &args.output {
-        Some(path) => write_atomically(path, |out| write(ctx, conn, args.to, out)),
+        Some(path) => write_atomically(path, |out| write(ctx, conn, what, out)),
         None => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            write(ctx, conn, args.to, &mut out)?;
+            write(ctx, conn, what, &mut out)?;
             out.flush()?;
             Ok(())
         }
     }
 }
 
-fn write(ctx: &Ctx, conn: &Connection, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
+fn write(
+    ctx: &Ctx,
+    conn: &Connection,
+    (format, contacts): (ExportFormat, bool),
+    out: &mut dyn Write,
+) -> Result<()> {
     match format {
         ExportFormat::Json => write_json(conn, out),
+        ExportFormat::Csv if contacts => export_contacts::write_contacts_csv(conn, out),
         ExportFormat::Csv => write_csv(conn, out),
         ExportFormat::Ics => write_ics(conn, ctx.now, out),
+        ExportFormat::Vcard => export_contacts::write_vcards(conn, out),
     }
 }
 

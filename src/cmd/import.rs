@@ -9,8 +9,9 @@ use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
 use crate::import::json::ReadError;
 use crate::import::json_pipe;
-use crate::import::{parse_vcards, read_csv};
-use crate::output::Format;
+use crate::import::{read_csv, read_vcards};
+use crate::output::{Format, escape_visible};
+use encoding_rs::{Encoding, UTF_8};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::fs::File;
@@ -29,6 +30,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?
         .to_vec();
     let format = args.from.unwrap_or_else(|| guess(&args.file, &head));
+    let encoding = args.encoding.as_deref().map(encoding_named).transpose()?;
+    let mut ignored_columns = None;
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     prepare_for_bulk(&db)?;
@@ -36,22 +39,24 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {
-                let mut bytes = Vec::new();
-                input
-                    .read_to_end(&mut bytes)
-                    .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    Error::usage(format!("{shown} is not UTF-8 text"))
-                        .with_hint("save the vCard file as UTF-8 and import it again")
-                })?;
-                for (index, card) in parse_vcards(&text).into_iter().enumerate() {
+                for (index, card) in read_vcards(&mut input, encoding).enumerate() {
+                    let card =
+                        card.map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?;
                     apply.draft(index + 1, card)?;
                 }
             }
             ImportFormat::Csv => {
-                for (index, row) in read_csv(&mut input).enumerate() {
+                let source: Box<dyn Read + '_> = match encoding {
+                    Some(encoding) if encoding != UTF_8 => {
+                        Box::new(Transcoded::new(&mut input, encoding))
+                    }
+                    _ => Box::new(&mut input),
+                };
+                let mut rows = read_csv(source);
+                for (index, row) in rows.by_ref().enumerate() {
                     apply.draft(index + 1, row)?;
                 }
+                ignored_columns = Some(rows.ignored_columns());
             }
             ImportFormat::Json => {
                 json_pipe::read(&mut input, &mut apply).map_err(|err| match err {
@@ -70,7 +75,79 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         apply.finish()
     });
     bar.finish_and_clear();
-    report(ctx, &result?, args.dry_run)
+    let summary = result?;
+    if let Some((with_data, empty)) = ignored_columns {
+        warn_ignored(&with_data, empty);
+    }
+    for warning in &summary.warnings {
+        eprintln!("rel: warning: {}", escape_visible(&warning.describe()));
+    }
+    report(ctx, &summary, args.dry_run)
+}
+
+/// One line naming the columns rel did not read that hold data, so nothing is dropped
+/// unseen; columns empty in every row lose nothing and are only counted on that line.
+fn warn_ignored(with_data: &[String], empty: usize) {
+    let empty_note = match empty {
+        0 => String::new(),
+        1 => " (and 1 empty column)".to_string(),
+        n => format!(" (and {n} empty columns)"),
+    };
+    if !with_data.is_empty() {
+        eprintln!(
+            "rel: warning: columns not imported: {}{empty_note}",
+            escape_visible(&with_data.join(", "))
+        );
+    }
+}
+
+/// An `--encoding` label (`windows-1252`, `latin1`, `iso-8859-15`…), or exit 2.
+fn encoding_named(label: &str) -> Result<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        Error::usage(format!("unknown encoding '{label}'"))
+            .with_hint("try windows-1252, iso-8859-1, iso-8859-15 or utf-8")
+    })
+}
+
+/// A reader that turns text in a legacy charset into UTF-8 as it streams.
+struct Transcoded<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: Read> Transcoded<R> {
+    fn new(inner: R, encoding: &'static Encoding) -> Transcoded<R> {
+        Transcoded {
+            inner,
+            decoder: encoding.new_decoder(),
+            out: Vec::new(),
+            at: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Transcoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.out.len() && !self.done {
+            let mut chunk = [0u8; 8192];
+            let n = self.inner.read(&mut chunk)?;
+            let last = n == 0;
+            let room = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 4 + 16);
+            let mut text = String::with_capacity(room);
+            let _ = self.decoder.decode_to_string(&chunk[..n], &mut text, last);
+            self.out = text.into_bytes();
+            self.at = 0;
+            self.done = last;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// The file, or stdin for `-`, and its size when known (for the progress bar).
@@ -146,6 +223,8 @@ fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
             "settings": summary.settings,
             "skipped": summary.skipped.len(),
             "skipped_records": summary.skipped,
+            "groups": summary.groups,
+            "warnings": summary.warnings,
         });
         ctx.out.json_record(&record)?;
         return Ok(());
@@ -159,6 +238,9 @@ fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
         if !counts.is_empty() {
             parts.push(tally(name, counts));
         }
+    }
+    if summary.groups > 0 {
+        parts.push(format!("{} groups read as tags", summary.groups));
     }
     parts.push(format!("{} skipped", summary.skipped.len()));
     let mut line = parts.join("; ");

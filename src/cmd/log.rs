@@ -1,15 +1,16 @@
 //! `rel log`: record an interaction right after it happened.
 
-use super::Ctx;
+use super::friendly;
 use super::note_input::read_note;
 use super::records::interaction_json;
+use super::{Ctx, parse_id};
 use crate::cli::{LogArgs, TouchFields};
 use crate::db::interactions::{self, NewInteraction};
 use crate::db::who::{self, Lookup};
 use crate::db::{contacts, followups, settings, upkeep};
 use crate::error::{Error, Result};
 use crate::model::{Reith, Trait, parse_channel};
-use crate::output::first_line;
+use crate::output::{escape_visible, first_line};
 use crate::when::Dir;
 use rusqlite::Connection;
 
@@ -31,6 +32,11 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
         .as_deref()
         .map(|w| ctx.when(w, Dir::Future))
         .transpose()?;
+    let closes = args
+        .done
+        .iter()
+        .map(|text| parse_id(text, "follow-up"))
+        .collect::<Result<Vec<_>>>()?;
     let mut db = ctx.open()?;
     // Unknown or ambiguous names fail before the editor opens, not after the note is typed.
     // (With the note on the command line the transaction below resolves them once.)
@@ -45,7 +51,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
     let note = read_note(&args.note, args.touch.edit)?;
     let now = ctx.now_unix();
     let result = db.write(|tx| {
-        let contact_ids = resolve_or_add(tx, &names, args.add, now)?;
+        let (contact_ids, created) = resolve_or_add(tx, &names, args.add, now)?;
         let channel = match channel {
             Some(c) => c.to_string(),
             None => default_channel(tx)?,
@@ -59,6 +65,8 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             contact_ids: contact_ids.clone(),
         };
         let id = interactions::insert(tx, &new, now)?;
+        close_followups(tx, &closes, &contact_ids, at)?;
+        let mut new_followup = None;
         if let Some(due) = follow_up {
             let text = args
                 .todo
@@ -73,13 +81,63 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
                 due_at: due.at.timestamp(),
                 text,
             };
-            followups::insert(tx, &new, now)?;
+            new_followup = Some(followups::insert(tx, &new, now)?);
         }
-        interactions::get(tx, id)
+        let created = created
+            .iter()
+            .map(|id| contacts::get(tx, *id))
+            .collect::<Result<Vec<_>>>()?;
+        let new_followup = new_followup.map(|id| followups::get(tx, id)).transpose()?;
+        Ok((interactions::get(tx, id)?, created, new_followup))
     });
-    let interaction = note.keep_on_failure(result)?;
-    ctx.out
-        .created(&interaction.id.to_string(), &interaction_json(&interaction))
+    let (interaction, created, new_followup) = note.keep_on_failure(result)?;
+    for contact in &created {
+        eprintln!(
+            "note: created contact {} ({})",
+            contact.handle,
+            escape_visible(&contact.name)
+        );
+    }
+    ctx.out.created_or_say(
+        &interaction.id.to_string(),
+        &interaction_json(&interaction),
+        || {
+            let mut line = format!(
+                "logged {} with {}",
+                interaction.id,
+                interaction.contacts.join(", ")
+            );
+            if let Some(f) = &new_followup {
+                line.push_str(&format!(
+                    "; follow-up {} due {}",
+                    f.id,
+                    friendly::day(f.due_at, now)
+                ));
+            }
+            if !closes.is_empty() {
+                let ids: Vec<String> = closes.iter().map(i64::to_string).collect();
+                line.push_str(&format!("; done: {}", ids.join(", ")));
+            }
+            line
+        },
+    )
+}
+
+/// `--done ID…`: the follow-ups this touch answers are closed in its transaction, at its time.
+/// Each must belong to one of the touch's contacts: closing someone else's promise by a typo
+/// would go unnoticed.
+fn close_followups(conn: &Connection, ids: &[i64], contact_ids: &[i64], at: i64) -> Result<()> {
+    for id in ids {
+        let followup = followups::get(conn, *id)?;
+        if !contact_ids.contains(&followup.contact_id) {
+            return Err(Error::usage(format!(
+                "follow-up {id} is for {}, who is not in this touch",
+                followup.handle
+            ))
+            .with_hint(format!("close it on its own: rel done {id}")));
+        }
+    }
+    followups::mark_done(conn, ids, at)
 }
 
 fn default_todo(note: &str) -> String {
@@ -124,14 +182,15 @@ pub fn parse_at(ctx: &Ctx, text: Option<&str>) -> Result<Option<i64>> {
 }
 
 /// Resolves each name (creating unknown ones with `--add`), keeping the order given and
-/// dropping repeats.
+/// dropping repeats. Returns the ids and, apart, those of the contacts it created.
 pub fn resolve_or_add(
     conn: &Connection,
     names: &[String],
     add: bool,
     now: i64,
-) -> Result<Vec<i64>> {
+) -> Result<(Vec<i64>, Vec<i64>)> {
     let mut ids = Vec::new();
+    let mut created = Vec::new();
     for name in names {
         let id = match who::lookup(conn, name)? {
             Lookup::Found(contact) => contact.id,
@@ -142,6 +201,7 @@ pub fn resolve_or_add(
                 };
                 let id = contacts::insert(conn, &new, now)?;
                 upkeep::refresh_many(conn, &[id])?;
+                created.push(id);
                 id
             }
             Lookup::Missing => who::resolve(conn, name)?.id,
@@ -150,7 +210,7 @@ pub fn resolve_or_add(
             ids.push(id);
         }
     }
-    Ok(ids)
+    Ok((ids, created))
 }
 
 /// `rel config default-channel`, else `other`.

@@ -10,7 +10,9 @@ mod due;
 mod due_rows;
 mod edit;
 mod export;
+mod export_contacts;
 mod followups;
+mod friendly;
 mod import;
 mod list;
 mod log;
@@ -102,7 +104,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Snooze(args) => snooze::run(&ctx, args),
         Command::Timeline(args) => timeline::run(&ctx, args),
         Command::Remind(args) => followups::remind(&ctx, args),
-        Command::Followups(args) => followups::list(&ctx, args),
+        Command::Followups(args) => followups::run(&ctx, args),
         Command::Done(args) => followups::done(&ctx, args),
         Command::Archive(args) => archive::archive(&ctx, args, true),
         Command::Unarchive(args) => archive::archive(&ctx, args, false),

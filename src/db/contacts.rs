@@ -101,11 +101,14 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// The handle a name asks for: folded, non-alphanumerics to `-`, runs collapsed, ends trimmed.
+/// The handle a name asks for: transliterated to ASCII (`é` → `e`, `ß` → `ss`, `최유림` →
+/// `choe-yu-rim`) so a handle can be typed on any keyboard, lower-cased, non-alphanumerics
+/// to `-`, runs collapsed, ends trimmed.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
-    for c in fold(name).chars() {
-        if c.is_alphanumeric() {
+    let ascii = deunicode::deunicode_with_tofu(&fold(name), "-");
+    for c in ascii.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') {
             out.push('-');

@@ -109,3 +109,32 @@ pub fn mark_done(conn: &Connection, ids: &[i64], now: i64) -> Result<()> {
     }
     Ok(())
 }
+
+/// Reopens done follow-ups; every id must exist, or nothing changes (the caller's transaction).
+pub fn reopen(conn: &Connection, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        get(conn, *id)?;
+        conn.execute("UPDATE followups SET done_at = NULL WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}
+
+/// Changes a follow-up's due time and/or text (None keeps the current value).
+pub fn update(conn: &Connection, id: i64, due_at: Option<i64>, text: Option<&str>) -> Result<()> {
+    get(conn, id)?;
+    conn.execute(
+        "UPDATE followups SET due_at = coalesce(?2, due_at), text = coalesce(?3, text)
+         WHERE id = ?1",
+        params![id, due_at, text],
+    )?;
+    Ok(())
+}
+
+/// Deletes follow-ups; every id must exist, or nothing changes (the caller's transaction).
+pub fn delete(conn: &Connection, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        get(conn, *id)?;
+        conn.execute("DELETE FROM followups WHERE id = ?1", [id])?;
+    }
+    Ok(())
+}

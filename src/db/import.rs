@@ -94,6 +94,10 @@ pub struct Importer<'c> {
     /// Exact name → lowest id, loaded on the first name match (there is no index on names).
     names: Option<HashMap<String, i64>>,
     touched: HashSet<i64>,
+    /// Contacts that a record of this address-book file already matched or created: a
+    /// later record for the same person (the file holds them twice) only fills what is
+    /// still empty, so the first record wins every time and a re-import changes nothing.
+    seen: HashSet<i64>,
     settings_changed: bool,
     /// The interactions table was empty when the import began: nothing can match a record
     /// of the file by uid, and its ids are free, so the two look-ups per record (a million
@@ -123,6 +127,7 @@ impl<'c> Importer<'c> {
             histories: interactions_were_empty.then(HashMap::new),
             names: None,
             touched: HashSet::new(),
+            seen: HashSet::new(),
             settings_changed: false,
             interactions_were_empty,
         })
@@ -133,7 +138,8 @@ impl<'c> Importer<'c> {
         match self.find_contact(new, rule)? {
             Some(id) => {
                 let current = contacts::get(self.conn, id)?;
-                let changed = self.merge_contact(&current, new)?;
+                let fill_only = rule == MatchRule::UidEmailName && !self.seen.insert(id);
+                let changed = self.merge_contact(&current, new, fill_only)?;
                 if changed {
                     self.touched.insert(id);
                     if let Some(names) = &mut self.names {
@@ -152,6 +158,9 @@ impl<'c> Importer<'c> {
             None => {
                 let id = self.insert_contact(new)?;
                 self.touched.insert(id);
+                if rule == MatchRule::UidEmailName {
+                    self.seen.insert(id);
+                }
                 if let Some(names) = &mut self.names {
                     names.entry(new.name.clone()).or_insert(id);
                 }
@@ -236,9 +245,15 @@ impl<'c> Importer<'c> {
         Ok(id)
     }
 
-    /// Lists are unioned; a field the file gives replaces a different stored value; a field
-    /// the file leaves empty keeps what is stored. Returns whether anything changed.
-    fn merge_contact(&self, current: &Contact, new: &IncomingContact) -> Result<bool> {
+    /// Lists are unioned; a field the file gives replaces a different stored value (only an
+    /// empty one with `fill_only`); a field the file leaves empty keeps what is stored.
+    /// Returns whether anything changed.
+    fn merge_contact(
+        &self,
+        current: &Contact,
+        new: &IncomingContact,
+        fill_only: bool,
+    ) -> Result<bool> {
         let mut changed = false;
         let texts = [
             ("name", Some(&current.name), Some(&new.name)),
@@ -251,6 +266,7 @@ impl<'c> Importer<'c> {
         for (column, stored, given) in texts {
             if let Some(given) = given
                 && stored != Some(given)
+                && !(fill_only && stored.is_some())
             {
                 contacts::set_column(self.conn, current.id, column, Some(given))?;
                 changed = true;
@@ -264,6 +280,7 @@ impl<'c> Importer<'c> {
         for (column, stored, given) in times {
             if let Some(given) = given
                 && stored != Some(given)
+                && !(fill_only && (stored.is_some() || column == "created_at"))
             {
                 set_time_column(self.conn, current.id, column, given)?;
                 changed = true;
@@ -296,6 +313,22 @@ impl<'c> Importer<'c> {
             }
         }
         Ok(changed)
+    }
+
+    /// Adds tags a contact lacks (a group's name on its members); returns whether any was new.
+    pub fn add_tags(&mut self, contact_id: i64, tags: &[String]) -> Result<bool> {
+        let current = contacts::get(self.conn, contact_id)?;
+        let missing: Vec<String> = tags
+            .iter()
+            .filter(|tag| !current.tags.contains(tag))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return Ok(false);
+        }
+        contacts::add_list_items(self.conn, contact_id, List::Tags, &missing)?;
+        self.touched.insert(contact_id);
+        Ok(true)
     }
 
     /// Sets who introduced a contact; returns whether it changed.

@@ -2,7 +2,7 @@
 
 use super::{Db, migration_backup};
 use crate::error::{Error, Result};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// One step of the schema; its index + 1 is the `user_version` it produces.
@@ -33,10 +33,15 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0004_due_walks.sql"),
         changes_existing: false,
     },
+    // Rebuilds contacts, interactions and followups with AUTOINCREMENT (ids never reused).
+    Migration {
+        sql: include_str!("sql/0005_ids_never_reused.sql"),
+        changes_existing: true,
+    },
     // The operation log; the journal as it stands becomes its first operations (new tables
     // only: existing ones are read).
     Migration {
-        sql: include_str!("sql/0005_oplog.sql"),
+        sql: include_str!("sql/0006_oplog.sql"),
         changes_existing: false,
     },
 ];
@@ -74,11 +79,28 @@ pub fn migrate(db: &mut Db) -> Result<()> {
 /// version is read again inside the write lock so that two processes opening an old database
 /// at once migrate it (and back it up) exactly once. When a pending step rewrites tables that
 /// already hold data, the database is first copied next to itself; that copy's path is returned.
+///
+/// Foreign keys are off while the steps run, as SQLite's procedure for rebuilding a table
+/// requires (dropping the old copy must not cascade into the rows that point at it), and
+/// checked before the commit; the connection's setting is put back afterwards.
 pub(crate) fn apply(
     conn: &mut Connection,
     path: &Path,
     steps: &[Migration],
 ) -> Result<Option<PathBuf>> {
+    // The pragma is a no-op inside a transaction, so it is set around it.
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = apply_steps(conn, path, steps);
+    conn.execute_batch(if foreign_keys {
+        "PRAGMA foreign_keys = ON"
+    } else {
+        "PRAGMA foreign_keys = OFF"
+    })?;
+    result
+}
+
+fn apply_steps(conn: &mut Connection, path: &Path, steps: &[Migration]) -> Result<Option<PathBuf>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if version > steps.len() as i64 {
@@ -97,8 +119,26 @@ pub(crate) fn apply(
         // PRAGMA takes no bound parameters; `target` is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {target}"))?;
     }
+    if pending.iter().any(|step| step.changes_existing) {
+        check_foreign_keys(&tx)?;
+    }
     tx.commit()?;
     Ok(backup)
+}
+
+/// A rebuilt table must leave every reference pointing at a row, or the upgrade is refused
+/// (and rolled back) rather than committed with dangling rows.
+fn check_foreign_keys(conn: &Connection) -> Result<()> {
+    let broken: Option<String> = conn
+        .query_row("PRAGMA foreign_key_check", [], |row| row.get(0))
+        .optional()?;
+    match broken {
+        Some(table) => Err(Error::runtime(format!(
+            "cannot upgrade the database: table {table} holds a row whose reference is missing"
+        ))
+        .with_hint("nothing was changed; restore a backup or report this")),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

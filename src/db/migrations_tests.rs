@@ -155,3 +155,52 @@ fn the_real_migrations_apply_once() {
     apply(&mut conn, &path, MIGRATIONS).expect("second is a no-op");
     assert_eq!(version(&conn), MIGRATIONS.len() as i64);
 }
+
+/// Every index and trigger (name and SQL) of the database, sorted.
+fn schema_objects(conn: &Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name",
+        )
+        .expect("prepare");
+    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("rows")
+}
+
+/// The step that rebuilds tables with AUTOINCREMENT drops their indexes and triggers with
+/// them; whatever an earlier step created must come back, exactly as it was.
+#[test]
+fn rebuilding_tables_for_autoincrement_loses_no_index_or_trigger() {
+    let rebuild = MIGRATIONS
+        .iter()
+        .position(|step| step.sql.contains("AUTOINCREMENT"))
+        .expect("the ids step");
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("rel.db");
+    let mut conn = open(&path);
+    apply(&mut conn, &path, &MIGRATIONS[..rebuild]).expect("before");
+    let before = schema_objects(&conn);
+    apply(&mut conn, &path, &MIGRATIONS[..=rebuild]).expect("rebuild");
+    let after = schema_objects(&conn);
+    let normal = |sql: &str| sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (name, sql) in &before {
+        let kept = after.iter().find(|(n, _)| n == name);
+        assert_eq!(
+            kept.map(|(_, s)| normal(s)),
+            Some(normal(sql)),
+            "{name} lost or changed by the rebuild"
+        );
+    }
+    let sequenced: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'
+             AND name IN ('contacts', 'interactions', 'followups') AND sql LIKE '%AUTOINCREMENT%'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("tables");
+    assert_eq!(sequenced, 3);
+}

@@ -14,6 +14,7 @@ pub mod export;
 pub mod followups;
 pub mod import;
 pub mod interactions;
+pub mod same_name;
 pub mod search;
 pub mod settings;
 pub mod stats;

@@ -2,7 +2,6 @@
 //! `db::import`, checking each record first and counting what happened to it. A record that
 //! fails its checks stops the import (nothing is written) unless invalid records are skipped.
 
-use super::draft::{ContactDraft, RecordError};
 use super::json::{self, JsonContact, JsonFollowUp, JsonInteraction};
 use crate::db::import::{
     self as store, Importer, IncomingContact, IncomingFollowUp, IncomingInteraction, MatchRule,
@@ -15,6 +14,11 @@ use chrono::DateTime;
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+
+mod drafts;
+
+/// Without `--skip-invalid`, this many bad records are named before the import stops.
+const NAMED_AT_MOST: usize = 20;
 
 /// How many records of one kind were created, updated or left as they were.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -70,6 +74,10 @@ pub struct Summary {
     pub followups: Tally,
     pub settings: Tally,
     pub skipped: Vec<Skipped>,
+    /// Group cards read as tags on their members (never counted as contacts).
+    pub groups: u64,
+    /// What was read only in part (a birthday without a day…): the record was imported.
+    pub warnings: Vec<Skipped>,
 }
 
 /// Applies records to one open transaction.
@@ -82,6 +90,9 @@ pub struct Apply<'c> {
     contact_ids: HashMap<String, i64>,
     /// Introducers to link once every contact of the file exists.
     pending_via: Vec<PendingVia>,
+    /// Bad records seen so far when they are not skipped: all are named at the end.
+    refused: Vec<Skipped>,
+    drafts: drafts::DraftState,
 }
 
 struct PendingVia {
@@ -100,69 +111,55 @@ impl<'c> Apply<'c> {
             summary: Summary::default(),
             contact_ids: HashMap::new(),
             pending_via: Vec::new(),
+            refused: Vec::new(),
+            drafts: drafts::DraftState::default(),
         })
     }
 
-    /// Refreshes maintained columns and returns the summary.
-    pub fn finish(self) -> Result<Summary> {
+    /// Refreshes maintained columns and returns the summary; fails naming every bad record
+    /// when some were found and not skipped.
+    pub fn finish(mut self) -> Result<Summary> {
+        self.drafts_done()?;
+        if !self.refused.is_empty() {
+            return Err(self.refusal());
+        }
         self.importer.finish()?;
         Ok(self.summary)
     }
 
-    /// A malformed record: skipped and reported, or the end of the import.
+    /// A malformed record: skipped and reported, or remembered so that the import fails at
+    /// the end naming all of them (it stops early once there are `NAMED_AT_MOST`).
     fn refuse(&mut self, skipped: Skipped) -> Result<()> {
         if self.skip_invalid {
             self.summary.skipped.push(skipped);
             return Ok(());
         }
-        Err(Error::usage(skipped.describe())
-            .with_hint("nothing was imported; fix it, or pass --skip-invalid to import the rest"))
+        self.refused.push(skipped);
+        if self.refused.len() >= NAMED_AT_MOST {
+            return Err(self.refusal());
+        }
+        Ok(())
     }
 
-    /// One vCard or CSV record; `record` is its 1-based number in the file.
-    pub fn draft(
-        &mut self,
-        record: usize,
-        parsed: std::result::Result<ContactDraft, RecordError>,
-    ) -> Result<()> {
-        let draft = match parsed {
-            Ok(draft) => draft,
-            Err(err) => {
-                return self.refuse(Skipped {
-                    section: "record",
-                    record: err.record,
-                    line: err.line,
-                    reason: err.message,
-                });
-            }
+    /// The error naming the refused records: one alone on the `rel:` line, several below it.
+    fn refusal(&mut self) -> Error {
+        let refused = std::mem::take(&mut self.refused);
+        if let [only] = refused.as_slice() {
+            return Error::usage(only.describe()).with_hint(
+                "nothing was imported; fix it, or pass --skip-invalid to import the rest",
+            );
+        }
+        let count = if refused.len() >= NAMED_AT_MOST {
+            format!(
+                "{} invalid records (stopped at the {NAMED_AT_MOST}th)",
+                refused.len()
+            )
+        } else {
+            format!("{} invalid records", refused.len())
         };
-        let every = match draft.every.as_deref().map(clean_cadence).transpose() {
-            Ok(every) => every,
-            Err(reason) => {
-                return self.refuse(Skipped {
-                    section: "record",
-                    record,
-                    line: None,
-                    reason,
-                });
-            }
-        };
-        let incoming = IncomingContact {
-            uid: draft.uid,
-            name: draft.name,
-            org: draft.org,
-            role: draft.role,
-            emails: draft.emails,
-            phones: draft.phones,
-            tags: draft.tags,
-            every,
-            birthday: draft.birthday,
-            note: draft.note,
-            ..Default::default()
-        };
-        let (_, outcome) = self.importer.contact(&incoming, MatchRule::UidEmailName)?;
-        self.summary.contacts.count(outcome);
-        Ok(())
+        Error::usage(count)
+            .with_hint("nothing was imported; fix them, or pass --skip-invalid to import the rest")
+            .with_details(refused.iter().map(Skipped::describe).collect())
     }
 
     fn contact_id(&self, uid: &str) -> Result<Option<i64>> {

@@ -1,136 +1,156 @@
-//! CSV import: our own simple columns and Google Contacts exports (both the
-//! current `First Name`/`Labels` layout and the older `Given Name`/`Group
-//! Membership` one). Columns we do not know are ignored.
+//! CSV import, row by row. What the columns mean is `csv_columns`' work; this reads rows,
+//! counts lines, and remembers the columns it could not read that hold data, so the
+//! command can name them.
 
+use super::csv_columns::{Field, can_name, field_of, is_interactions_export, unescape_formula};
 use super::draft::{ContactDraft, RecordError};
-use super::normalize::{birthday, clean, push_tags, push_unique, split_multi};
+use super::normalize::{
+    clean, person_name, push_tags, push_unique, read_birthday, split_multi, unix_newlines,
+};
 use csv::{ErrorKind, StringRecord};
 use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// What a column of the file means to us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Name,
-    First,
-    Middle,
-    Last,
-    Email,
-    Phone,
-    Org,
-    Role,
-    Tags,
-    Every,
-    Birthday,
-    Note,
-    Uid,
-}
-
-fn field_of(header: &str) -> Option<Field> {
-    let header = header.trim().to_lowercase();
-    let numbered = |prefix: &str, suffix: &str| {
-        header
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix(suffix))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let field = match header.as_str() {
-        "name" => Field::Name,
-        "first name" | "given name" => Field::First,
-        "middle name" | "additional name" => Field::Middle,
-        "last name" | "family name" => Field::Last,
-        "email" | "e-mail" => Field::Email,
-        "phone" => Field::Phone,
-        "org" | "organization name" => Field::Org,
-        "role" | "organization title" => Field::Role,
-        "tags" | "labels" | "group membership" => Field::Tags,
-        "every" => Field::Every,
-        "birthday" => Field::Birthday,
-        "note" | "notes" => Field::Note,
-        "uid" => Field::Uid,
-        _ if numbered("e-mail ", " - value") => Field::Email,
-        _ if numbered("phone ", " - value") => Field::Phone,
-        _ if numbered("organization ", " - name") => Field::Org,
-        _ if numbered("organization ", " - title") => Field::Role,
-        _ => return None,
-    };
-    Some(field)
-}
-
 /// Reads contacts from CSV with a header row, one result per data row.
-pub fn read_csv<R: Read>(reader: R) -> impl Iterator<Item = Result<ContactDraft, RecordError>> {
+pub fn read_csv<R: Read>(reader: R) -> CsvRows<R> {
     let newlines = Arc::new(Mutex::new(Newlines::default()));
     let reader = LineCounting {
         inner: reader,
         read: 0,
         newlines: Arc::clone(&newlines),
     };
-    let line_at = move |pos: Option<&csv::Position>| {
-        let mut newlines = newlines.lock().unwrap_or_else(PoisonError::into_inner);
-        pos.map(|pos| newlines.line_at(pos.byte()))
-    };
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(false)
         .from_reader(reader);
     let mut header = StringRecord::new();
-    let columns = match csv.read_record(&mut header) {
-        Ok(true) => columns_of(&header),
-        Ok(false) => Err("empty file: expected a header row".to_string()),
-        Err(err) => Err(format!("unreadable header row: {}", describe(&err))),
+    let (columns, header_error) = match csv.read_record(&mut header) {
+        Ok(true) => {
+            let columns: Vec<_> = header.iter().map(field_of).collect();
+            let error = (!can_name(&columns)).then(|| header_problem(&header));
+            (columns, error)
+        }
+        Ok(false) => (
+            Vec::new(),
+            Some("empty file: expected a header row".to_string()),
+        ),
+        Err(err) => (
+            Vec::new(),
+            Some(format!("unreadable header row: {}", describe(&err))),
+        ),
     };
-    let mut state = match columns {
-        Ok(columns) => State::Rows { csv, columns },
-        Err(message) => State::HeaderError(message),
-    };
-    let mut record = 0;
-    std::iter::from_fn(move || {
-        match std::mem::replace(&mut state, State::Done) {
-            State::Done => None,
-            State::HeaderError(message) => Some(Err(RecordError {
+    let empty_file = header.is_empty();
+    CsvRows {
+        ignored_with_data: vec![false; columns.len()],
+        header: header.iter().map(str::to_string).collect(),
+        csv: Some(csv),
+        columns,
+        header_error,
+        empty_file,
+        newlines,
+        record: 0,
+    }
+}
+
+/// The rows of a CSV file as drafts (see `read_csv`).
+pub struct CsvRows<R> {
+    csv: Option<csv::Reader<LineCounting<R>>>,
+    header: Vec<String>,
+    columns: Vec<Option<Field>>,
+    /// Set when the header names nobody: every row is then a bad record (so a skipped
+    /// count is right), each saying why.
+    header_error: Option<String>,
+    empty_file: bool,
+    ignored_with_data: Vec<bool>,
+    newlines: Arc<Mutex<Newlines>>,
+    record: usize,
+}
+
+impl<R> CsvRows<R> {
+    /// Columns rel did not read that hold a value in some row, and how many more it did
+    /// not read that were empty throughout: for one line on stderr.
+    pub fn ignored_columns(&self) -> (Vec<String>, usize) {
+        let mut with_data = Vec::new();
+        let mut empty = 0;
+        for (index, name) in self.header.iter().enumerate() {
+            if self.columns.get(index).copied().flatten().is_some() || name.trim().is_empty() {
+                continue;
+            }
+            if self.ignored_with_data.get(index).copied().unwrap_or(false) {
+                with_data.push(name.trim().to_string());
+            } else {
+                empty += 1;
+            }
+        }
+        (with_data, empty)
+    }
+
+    fn line_at(&self, pos: Option<&csv::Position>) -> Option<usize> {
+        let mut newlines = self.newlines.lock().unwrap_or_else(PoisonError::into_inner);
+        pos.map(|pos| newlines.line_at(pos.byte()))
+    }
+}
+
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<ContactDraft, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.empty_file {
+            self.empty_file = false;
+            self.csv = None;
+            let message = self.header_error.take()?;
+            return Some(Err(RecordError {
                 record: 1,
                 line: Some(1),
                 message,
-            })),
-            State::Rows { mut csv, columns } => {
-                let mut row = StringRecord::new();
-                let result = csv.read_record(&mut row);
-                let fatal = matches!(&result, Err(err) if matches!(err.kind(), ErrorKind::Io(_)));
-                record += 1;
-                let out = match &result {
-                    Ok(false) => return None,
-                    Ok(true) => {
-                        let line = line_at(row.position());
-                        draft_of(&row, &columns).map_err(|message| RecordError {
-                            record,
-                            line,
-                            message,
-                        })
-                    }
-                    Err(err) => Err(RecordError {
-                        record,
-                        line: line_at(err.position()),
-                        message: describe(err),
-                    }),
-                };
-                // A broken row spoils only itself; a failing reader ends the import.
-                if !fatal {
-                    state = State::Rows { csv, columns };
-                }
-                Some(out)
-            }
+            }));
         }
-    })
+        let csv = self.csv.as_mut()?;
+        let mut row = StringRecord::new();
+        let result = csv.read_record(&mut row);
+        self.record += 1;
+        let record = self.record;
+        let out = match &result {
+            Ok(false) => {
+                self.csv = None;
+                return None;
+            }
+            Ok(true) => {
+                let line = self.line_at(row.position());
+                match &self.header_error {
+                    Some(message) => Err(message.clone()),
+                    None => self.draft_of(&row, line),
+                }
+                .map_err(|message| RecordError {
+                    record,
+                    line,
+                    message,
+                })
+            }
+            Err(err) => Err(RecordError {
+                record,
+                line: self.line_at(err.position()),
+                message: describe(err),
+            }),
+        };
+        // A broken row spoils only itself; a failing reader ends the import.
+        if matches!(&result, Err(err) if matches!(err.kind(), ErrorKind::Io(_))) {
+            self.csv = None;
+        }
+        Some(out)
+    }
 }
 
-enum State<R> {
-    Rows {
-        csv: csv::Reader<R>,
-        columns: Vec<Option<Field>>,
-    },
-    HeaderError(String),
-    Done,
+fn header_problem(header: &StringRecord) -> String {
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    if is_interactions_export(&names) {
+        "this is rel's interactions CSV, not contacts (export contacts with \
+         'rel export --to csv --contacts')"
+            .into()
+    } else {
+        "the header row has no name, email, phone or company column".into()
+    }
 }
 
 /// csv's own `Position::line` lags one line behind after a CRLF row end
@@ -172,22 +192,6 @@ impl<R: Read> Read for LineCounting<R> {
     }
 }
 
-fn columns_of(header: &StringRecord) -> Result<Vec<Option<Field>>, String> {
-    let columns: Vec<_> = header.iter().map(field_of).collect();
-    let has = |wanted: &[Field]| columns.iter().flatten().any(|f| wanted.contains(f));
-    if has(&[
-        Field::Name,
-        Field::First,
-        Field::Middle,
-        Field::Last,
-        Field::Email,
-    ]) {
-        Ok(columns)
-    } else {
-        Err("header row has no name or email column".into())
-    }
-}
-
 fn describe(err: &csv::Error) -> String {
     match err.kind() {
         ErrorKind::UnequalLengths {
@@ -195,42 +199,87 @@ fn describe(err: &csv::Error) -> String {
         } => {
             format!("expected {expected_len} fields like the header, found {len}")
         }
-        ErrorKind::Utf8 { .. } => "text is not valid UTF-8 (save the file as UTF-8)".into(),
+        ErrorKind::Utf8 { .. } => {
+            "text is not valid UTF-8 (save the file as UTF-8, or pass --encoding windows-1252)"
+                .into()
+        }
         ErrorKind::Io(io) => format!("read error: {io}"),
         _ => err.to_string(),
     }
 }
 
-fn draft_of(row: &StringRecord, columns: &[Option<Field>]) -> Result<ContactDraft, String> {
-    let mut draft = ContactDraft::default();
-    let (mut name, mut first, mut middle, mut last) = (None, None, None, None);
-    for (cell, field) in row.iter().zip(columns) {
-        let Some(field) = field else { continue };
-        let value = clean(cell);
-        match field {
-            Field::Name => name = name.or(value),
-            Field::First => first = first.or(value),
-            Field::Middle => middle = middle.or(value),
-            Field::Last => last = last.or(value),
-            Field::Email => split_multi(cell).for_each(|e| push_unique(&mut draft.emails, e, true)),
-            Field::Phone => {
-                split_multi(cell).for_each(|p| push_unique(&mut draft.phones, p, false))
+impl<R> CsvRows<R> {
+    fn draft_of(
+        &mut self,
+        row: &StringRecord,
+        line: Option<usize>,
+    ) -> Result<ContactDraft, String> {
+        let mut draft = ContactDraft {
+            line,
+            ..Default::default()
+        };
+        let (mut name, mut first, mut middle, mut last) = (None, None, None, None);
+        for (index, raw) in row.iter().enumerate() {
+            let cell = unescape_formula(raw);
+            let Some(field) = self.columns.get(index).copied().flatten() else {
+                if !cell.trim().is_empty()
+                    && let Some(seen) = self.ignored_with_data.get_mut(index)
+                {
+                    *seen = true;
+                }
+                continue;
+            };
+            let value = clean(cell);
+            let keep = |slot: &mut Option<String>| {
+                if slot.is_none() {
+                    *slot = value.clone();
+                }
+            };
+            match field {
+                Field::Name => keep(&mut name),
+                Field::First => keep(&mut first),
+                Field::Middle => keep(&mut middle),
+                Field::Last => keep(&mut last),
+                Field::Email => {
+                    split_multi(cell).for_each(|e| push_unique(&mut draft.emails, e, true))
+                }
+                Field::Phone => {
+                    split_multi(cell).for_each(|p| push_unique(&mut draft.phones, p, false))
+                }
+                Field::Org => keep(&mut draft.org),
+                Field::Role => keep(&mut draft.role),
+                Field::Tags => push_tags(&mut draft.tags, cell),
+                Field::Every => keep(&mut draft.every),
+                Field::Birthday if draft.birthday.is_none() => {
+                    let (kept, warning) = read_birthday(cell);
+                    draft.birthday = kept;
+                    draft.warnings.extend(warning);
+                }
+                Field::Note => keep(&mut draft.note),
+                Field::Uid => keep(&mut draft.uid),
+                Field::Handle => keep(&mut draft.handle),
+                Field::Via => keep(&mut draft.via),
+                Field::CreatedAt => keep(&mut draft.created_at),
+                Field::ArchivedAt => keep(&mut draft.archived_at),
+                Field::SnoozedUntil => keep(&mut draft.snoozed_until),
+                Field::Birthday | Field::Meta => {}
             }
-            Field::Org => draft.org = draft.org.take().or(value),
-            Field::Role => draft.role = draft.role.take().or(value),
-            Field::Tags => push_tags(&mut draft.tags, cell),
-            Field::Every => draft.every = draft.every.take().or(value),
-            Field::Birthday => draft.birthday = draft.birthday.take().or_else(|| birthday(cell)),
-            Field::Note => draft.note = draft.note.take().or(value),
-            Field::Uid => draft.uid = draft.uid.take().or(value),
         }
+        draft.note = draft.note.map(unix_newlines);
+        let given = person_name(
+            first.as_deref().unwrap_or(""),
+            middle.as_deref().unwrap_or(""),
+            last.as_deref().unwrap_or(""),
+        );
+        // A company row goes by its company; a row with nothing else by its email or phone.
+        draft.name = name
+            .or(given)
+            .or_else(|| draft.org.clone())
+            .or_else(|| draft.emails.first().cloned())
+            .or_else(|| draft.phones.first().cloned())
+            .ok_or_else(|| "row has no name, company, email or phone to name it by".to_string())?;
+        Ok(draft)
     }
-    let parts: Vec<String> = [first, middle, last].into_iter().flatten().collect();
-    draft.name = name
-        .or_else(|| (!parts.is_empty()).then(|| parts.join(" ")))
-        .or_else(|| draft.emails.first().cloned())
-        .ok_or_else(|| "row has neither a name nor an email".to_string())?;
-    Ok(draft)
 }
 
 #[cfg(test)]

@@ -11,6 +11,20 @@ pub struct ContactDraft {
     pub every: Option<String>,
     pub birthday: Option<String>, // "YYYY-MM-DD" or "--MM-DD"
     pub note: Option<String>,
+    /// rel's own CSV columns, so `export --to csv --contacts` comes back whole.
+    pub handle: Option<String>,
+    pub via: Option<String>,
+    pub created_at: Option<String>,
+    pub archived_at: Option<String>,
+    pub snoozed_until: Option<String>,
+    /// `Some` for a group card (vCard 4 `KIND:group`, iCloud's
+    /// `X-ADDRESSBOOKSERVER-KIND:group`): the uids of its members, who get the group's
+    /// name as a tag. A group is never a contact.
+    pub members: Option<Vec<String>>,
+    /// What could not be read and was left out (a birthday without a day…), for stderr.
+    pub warnings: Vec<String>,
+    /// 1-based line where the record starts, when known.
+    pub line: Option<usize>,
 }
 
 /// Why one record of an import file was refused; `line` is 1-based where known.

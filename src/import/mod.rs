@@ -3,14 +3,16 @@
 //! refused record comes back as a [`RecordError`]. Matching drafts against the
 //! database and writing them is `db::import`'s work; `cmd::import` drives both.
 
+pub mod csv_columns;
 pub mod csv_in;
 pub mod draft;
 mod normalize;
 pub mod vcard;
+mod vcard_split;
 
-pub use csv_in::read_csv;
+pub use csv_in::{CsvRows, read_csv};
 pub use draft::{ContactDraft, RecordError};
-pub use vcard::parse_vcards;
+pub use vcard::{parse_vcards, read_vcards};
 
 pub mod apply;
 pub mod json;

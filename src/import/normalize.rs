@@ -30,15 +30,32 @@ pub fn split_multi(value: &str) -> impl Iterator<Item = &str> {
     value.split(":::").flat_map(|part| part.split(';'))
 }
 
-/// Google's built-in groups say nothing about the person, so they are not tags.
-const SYSTEM_GROUPS: [&str; 2] = ["mycontacts", "starred"];
+/// Built-in groups of Google and Android say nothing about the person, so they are not
+/// tags; compared with spaces and case ignored (`* My Contacts`, `myContacts`).
+const SYSTEM_GROUPS: [&str; 5] = [
+    "mycontacts",
+    "starred",
+    "starredinandroid",
+    "othercontacts",
+    "mostcontacted",
+];
+
+/// Whether a group or label name is one of the built-in groups above.
+pub fn is_system_group(name: &str) -> bool {
+    let key: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    SYSTEM_GROUPS.contains(&key.as_str())
+}
 
 /// Adds every tag found in `value` (separated by `,`, `;` or ` ::: `),
 /// lower-cased, without Google's `* ` system-group marker.
 pub fn push_tags(tags: &mut Vec<String>, value: &str) {
     for raw in split_multi(value).flat_map(|part| part.split(',')) {
         let tag = raw.trim().trim_start_matches('*').trim().to_lowercase();
-        if !SYSTEM_GROUPS.contains(&tag.as_str()) {
+        if !is_system_group(&tag) {
             push_unique(tags, &tag, false);
         }
     }
@@ -67,6 +84,110 @@ pub fn birthday(value: &str) -> Option<String> {
     let year: i32 = digits.get(..4)?.parse().ok()?;
     let (month, day) = month_day(digits.get(4..)?)?;
     month_day_string(Some(year), month, day)
+}
+
+/// A birthday as rel keeps it, and a warning when some or all of it could not be kept:
+/// a year outside 1900–9999 is dropped (the month and day stay), a date without a day
+/// or that is not a real date is left out. Outlook's `M/D/YYYY` (and its "none",
+/// `0/0/00`) is understood.
+pub fn read_birthday(value: &str) -> (Option<String>, Option<String>) {
+    let value = value.trim();
+    if value.is_empty() || value == "0/0/00" || value == "0/0/0000" {
+        return (None, None);
+    }
+    let date = birthday(value).or_else(|| slash_date(value));
+    match date {
+        Some(date) => keep_year_in_range(date, value),
+        None => (
+            None,
+            Some(format!(
+                "birthday '{value}' {}; left empty",
+                why_unread(value)
+            )),
+        ),
+    }
+}
+
+/// `YYYY-MM-DD` with a year rel cannot store becomes `--MM-DD`, with a word on it.
+pub fn keep_year_in_range(date: String, shown: &str) -> (Option<String>, Option<String>) {
+    let year: Option<i32> = date.get(..4).and_then(|y| y.parse().ok());
+    match (year, date.get(4..)) {
+        (Some(year), Some(month_day)) if !(1900..=9999).contains(&year) => (
+            Some(format!("-{month_day}")),
+            Some(format!(
+                "birthday '{shown}': year {year} is outside 1900-9999; kept the month and day"
+            )),
+        ),
+        _ => (Some(date), None),
+    }
+}
+
+fn why_unread(value: &str) -> &'static str {
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let only_dates = value.chars().all(|c| c.is_ascii_digit() || c == '-');
+    match (only_dates, digits.len()) {
+        (true, 4) if !value.starts_with('-') => "has only a year",
+        (true, 6) if !value.starts_with('-') => "has no day",
+        (true, 1 | 2) => "has only a day",
+        (true, 8) => "is not a real date",
+        _ => "is not a date rel reads (YYYY-MM-DD, --MM-DD or M/D/YYYY)",
+    }
+}
+
+/// `M/D/YYYY` as Outlook writes it (`D/M/YYYY` when the first number cannot be a month).
+fn slash_date(value: &str) -> Option<String> {
+    let mut parts = value.split('/');
+    let (a, b, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 {
+        return None;
+    }
+    let number = |text: &str| -> Option<u32> {
+        (text.len() <= 2 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse().ok())
+            .flatten()
+    };
+    let (a, b) = (number(a)?, number(b)?);
+    let year: i32 = year.parse().ok()?;
+    let (month, day) = if a > 12 { (b, a) } else { (a, b) };
+    month_day_string(Some(year), month, day)
+}
+
+/// A person's name from its parts. Korean, Japanese and Chinese names are written family
+/// name first, as the address books of those languages display them, and without a space
+/// when every part is in those scripts (`최유림`, `山田太郎`); others given name first.
+pub fn person_name(given: &str, middle: &str, family: &str) -> Option<String> {
+    let (given, middle, family) = (given.trim(), middle.trim(), family.trim());
+    let cjk = [given, middle, family]
+        .iter()
+        .any(|p| p.chars().any(is_cjk));
+    let order = if cjk {
+        [family, given, middle]
+    } else {
+        [given, middle, family]
+    };
+    let parts: Vec<&str> = order.into_iter().filter(|p| !p.is_empty()).collect();
+    let all_cjk = parts
+        .iter()
+        .all(|p| p.chars().all(|c| is_cjk(c) || c.is_whitespace()));
+    clean(&parts.join(if cjk && all_cjk { "" } else { " " }))
+}
+
+/// Hangul, Han (CJK ideographs), Hiragana and Katakana.
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c),
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF
+        | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// Line breaks as rel stores them: LF only (quoted-printable `=0D=0A` and Windows files
+/// give CR LF, which would flip back and forth between imports).
+pub fn unix_newlines(text: String) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 /// Formats and validates a date whose year may be unknown.

@@ -1,84 +1,57 @@
-//! vCard 2.1 / 3.0 / 4.0 import. `calcard` does the hard part (unfolding,
-//! escapes, quoted-printable with CHARSET, base64); we cut the text into
-//! cards ourselves first, because calcard reports neither line numbers nor a
-//! missing `END:VCARD`, and one broken card must not sink its neighbours.
+//! vCard 2.1 / 3.0 / 4.0 import. `vcard_split` cuts the stream into cards (line numbers,
+//! missing `END:VCARD`, glued cards, stray lines, nested `AGENT` cards, legacy charsets);
+//! `calcard` then does the hard part of each card (unfolding, escapes, quoted-printable with
+//! CHARSET, base64), so one broken card never sinks its neighbours.
 
 use super::draft::{ContactDraft, RecordError};
-use super::normalize::{birthday, clean, month_day_string, push_tags, push_unique};
+use super::normalize::{
+    birthday, clean, keep_year_in_range, month_day_string, person_name, push_tags, push_unique,
+    read_birthday, unix_newlines,
+};
+use super::vcard_split::{RawCard, Splitter};
 use calcard::common::PartialDateTime;
 use calcard::vcard::{
-    VCard, VCardEntry, VCardParameterName, VCardParameterValue, VCardProperty, VCardValue,
+    VCard, VCardEntry, VCardKind, VCardParameterName, VCardParameterValue, VCardProperty,
+    VCardValue,
 };
+use encoding_rs::Encoding;
+use std::io::BufRead;
 
-/// Parses every `BEGIN:VCARD … END:VCARD` record in `text`, one result each.
+/// Parses every card of `text`, one result each (for tests and callers holding a string).
 pub fn parse_vcards(text: &str) -> Vec<Result<ContactDraft, RecordError>> {
-    let cards = split_cards(text);
-    if cards.is_empty() {
-        return vec![Err(RecordError {
-            record: 1,
-            line: None,
-            message: "no vCard found (expected BEGIN:VCARD)".into(),
-        })];
-    }
-    cards
-        .into_iter()
-        .enumerate()
-        .map(|(index, card)| {
-            let fail = |message: String| RecordError {
-                record: index + 1,
-                line: Some(card.line),
-                message,
-            };
-            let body = card.body.map_err(fail)?;
-            let vcard =
-                VCard::parse(body).map_err(|entry| fail(format!("unreadable vCard: {entry:?}")))?;
-            to_draft(&vcard, body).map_err(fail)
-        })
+    read_vcards(text.as_bytes(), None)
+        .map(|card| card.unwrap_or_else(|err| Err(read_error(&err))))
         .collect()
 }
 
-/// One card's text, or why it has none, and the 1-based line of its BEGIN.
-struct RawCard<'a> {
-    line: usize,
-    body: Result<&'a str, String>,
+/// Reads the cards of a stream one by one; `fallback` decodes non-UTF-8 text that names no
+/// charset (`rel import --encoding`). The outer error is an I/O failure of the stream.
+pub fn read_vcards<R: BufRead>(
+    reader: R,
+    fallback: Option<&'static Encoding>,
+) -> impl Iterator<Item = std::io::Result<Result<ContactDraft, RecordError>>> {
+    Splitter::new(reader, fallback).map(|card| card.map(card_to_draft))
 }
 
-fn split_cards(text: &str) -> Vec<RawCard<'_>> {
-    let mut cards = Vec::new();
-    // (line number, byte offset) of the BEGIN still waiting for its END.
-    let mut open: Option<(usize, usize)> = None;
-    let mut offset = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let line_no = index + 1;
-        let trimmed = line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        let start = offset + (line.len() - trimmed.len());
-        offset += line.len();
-        // Folded continuation lines start with a space and so never match.
-        let keyword = trimmed.trim_end();
-        if keyword.eq_ignore_ascii_case("BEGIN:VCARD") {
-            if let Some((begin, _)) = open.replace((line_no, start)) {
-                cards.push(RawCard {
-                    line: begin,
-                    body: Err(format!("missing END:VCARD before line {line_no}")),
-                });
-            }
-        } else if keyword.eq_ignore_ascii_case("END:VCARD")
-            && let Some((begin, from)) = open.take()
-        {
-            // Both offsets sit on line starts, so the slice cannot split a character.
-            let body = text
-                .get(from..offset)
-                .ok_or_else(|| "internal: bad card bounds".into());
-            cards.push(RawCard { line: begin, body });
-        }
+fn read_error(err: &std::io::Error) -> RecordError {
+    RecordError {
+        record: 1,
+        line: None,
+        message: format!("read error: {err}"),
     }
-    if let Some((begin, _)) = open {
-        cards.push(RawCard {
-            line: begin,
-            body: Err("missing END:VCARD at end of file".into()),
-        });
-    }
-    cards
+}
+
+fn card_to_draft(card: RawCard) -> Result<ContactDraft, RecordError> {
+    let fail = |message: String| RecordError {
+        record: card.record,
+        line: Some(card.line),
+        message,
+    };
+    let body = card.body.as_deref().map_err(|e| fail(e.clone()))?;
+    let vcard = VCard::parse(body).map_err(|entry| fail(format!("unreadable vCard: {entry:?}")))?;
+    let mut draft = to_draft(&vcard, body).map_err(fail)?;
+    draft.line = Some(card.line);
+    Ok(draft)
 }
 
 fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
@@ -87,6 +60,9 @@ fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
     let mut structured_name = None;
     let mut title = None;
     let mut role = None;
+    let mut has_bday = false;
+    let mut is_group = false;
+    let mut members = Vec::new();
     for entry in &vcard.entries {
         match &entry.name {
             VCardProperty::Fn => full_name = full_name.or_else(|| clean(&joined(entry, " "))),
@@ -102,24 +78,77 @@ fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
             VCardProperty::Org if draft.org.is_none() => draft.org = first_component(entry),
             VCardProperty::Title => title = title.or_else(|| clean(&joined(entry, ", "))),
             VCardProperty::Role => role = role.or_else(|| clean(&joined(entry, ", "))),
-            VCardProperty::Bday if draft.birthday.is_none() => draft.birthday = bday(entry),
+            VCardProperty::Bday => {
+                has_bday = true;
+                if draft.birthday.is_none() {
+                    draft.birthday = bday(entry);
+                }
+            }
             VCardProperty::Note if draft.note.is_none() => draft.note = clean(&joined(entry, ",")),
             VCardProperty::Categories => push_tags(&mut draft.tags, &joined(entry, ",")),
             VCardProperty::Uid if draft.uid.is_none() => draft.uid = clean(&joined(entry, ",")),
-            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-REL-EVERY") => {
-                draft.every = draft.every.or_else(|| clean(&joined(entry, ",")));
+            VCardProperty::Kind => is_group |= names_group(entry),
+            VCardProperty::Member => members.extend(clean(&joined(entry, ","))),
+            VCardProperty::Other(name) => {
+                let name = name.to_ascii_uppercase();
+                match name.as_str() {
+                    "X-REL-EVERY" => {
+                        draft.every = draft.every.or_else(|| clean(&joined(entry, ",")))
+                    }
+                    "X-ADDRESSBOOKSERVER-KIND" => is_group |= names_group(entry),
+                    "X-ADDRESSBOOKSERVER-MEMBER" => members.extend(clean(&joined(entry, ","))),
+                    // rel's own, from `rel export --to vcard`.
+                    "X-REL-HANDLE" => draft.handle = clean(&joined(entry, ",")),
+                    "X-REL-VIA" => draft.via = clean(&joined(entry, ",")),
+                    "X-REL-CREATED-AT" => draft.created_at = clean(&joined(entry, ",")),
+                    "X-REL-ARCHIVED-AT" => draft.archived_at = clean(&joined(entry, ",")),
+                    "X-REL-SNOOZED-UNTIL" => draft.snoozed_until = clean(&joined(entry, ",")),
+                    _ => {}
+                }
             }
             _ => {}
         }
     }
-    draft.birthday = draft.birthday.or_else(|| raw_bday(body));
+    if has_bday && draft.birthday.is_none() {
+        match raw_bday(body) {
+            Some(raw) => {
+                let (kept, warning) = read_birthday(&raw);
+                draft.birthday = kept;
+                draft.warnings.extend(warning);
+            }
+            None => draft
+                .warnings
+                .push("birthday could not be read; left empty".into()),
+        }
+    } else if let Some(date) = draft.birthday.take() {
+        let (kept, warning) = keep_year_in_range(date.clone(), &date);
+        draft.birthday = kept;
+        draft.warnings.extend(warning);
+    }
+    draft.note = draft.note.map(unix_newlines);
     // TITLE is the job as written on a business card; ROLE is only a fallback.
     draft.role = title.or(role);
+    if is_group {
+        draft.members = Some(members);
+    }
+    // A company card (iCloud's `X-ABShowAs:COMPANY`, an empty FN) goes by its company; a
+    // card with nothing else by its email or phone.
     draft.name = full_name
         .or(structured_name)
+        .or_else(|| draft.org.clone())
         .or_else(|| draft.emails.first().cloned())
-        .ok_or_else(|| "card has no FN, N or EMAIL to name it by".to_string())?;
+        .or_else(|| draft.phones.first().cloned())
+        .ok_or_else(|| "card has no FN, N, ORG, EMAIL or TEL to name it by".to_string())?;
     Ok(draft)
+}
+
+/// `KIND:group` (or iCloud's `X-ADDRESSBOOKSERVER-KIND:group`).
+fn names_group(entry: &VCardEntry) -> bool {
+    entry.values.iter().any(|value| match value {
+        VCardValue::Kind(kind) => *kind == VCardKind::Group,
+        VCardValue::Text(text) => text.trim().eq_ignore_ascii_case("group"),
+        _ => false,
+    })
 }
 
 /// All text of a property as one string, whatever shape calcard gave it.
@@ -136,22 +165,15 @@ fn joined(entry: &VCardEntry, separator: &str) -> String {
     parts.join(separator)
 }
 
-/// `N:Family;Given;Additional;Prefix;Suffix` read as "Given Additional Family".
+/// `N:Family;Given;Additional;Prefix;Suffix`, read in the order the name is written
+/// (see `person_name`).
 fn name_from_n(entry: &VCardEntry) -> Option<String> {
     let part = |index: usize| match entry.values.get(index) {
         Some(VCardValue::Text(text)) => text.trim().to_string(),
         Some(VCardValue::Component(items)) => items.join(" ").trim().to_string(),
         _ => String::new(),
     };
-    let words = [part(1), part(2), part(0)];
-    clean(
-        &words
-            .iter()
-            .filter(|w| !w.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    person_name(&part(1), &part(2), &part(0))
 }
 
 /// ORG is `Company;Department;…`; only the company matters to us.
@@ -189,9 +211,10 @@ fn bday(entry: &VCardEntry) -> Option<String> {
     }
 }
 
-/// calcard reads a vCard 4 `BDAY:1990-05-06T10:00:00Z` (extended format,
-/// common in the wild though RFC 6350 wants `19900506`) as plain May 1990,
-/// so a date it could not complete is read again from the raw line.
+/// The text of the first `BDAY` line, read raw: calcard reads a vCard 4
+/// `BDAY:1990-05-06T10:00:00Z` (extended format, common in the wild though RFC 6350 wants
+/// `19900506`) as plain May 1990, and gives nothing for text it cannot read, which we
+/// still want to name in a warning.
 fn raw_bday(body: &str) -> Option<String> {
     body.lines().find_map(|line| {
         let (head, value) = line.split_once(':')?;
@@ -199,8 +222,7 @@ fn raw_bday(body: &str) -> Option<String> {
         let name = name.rsplit('.').next()?;
         name.trim()
             .eq_ignore_ascii_case("BDAY")
-            .then(|| birthday(value))
-            .flatten()
+            .then(|| value.trim().to_string())
     })
 }
 

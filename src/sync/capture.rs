@@ -68,6 +68,7 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     }
     conn.prepare_cached(capture_sql::FORGET_CREATED)?
         .execute([])?;
+    let mut released = Vec::new();
     for change in changes(conn, now_ms)? {
         seq += 1;
         last = clock::tick(last, now_ms);
@@ -84,7 +85,17 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         registers::stamp_all(conn, &change.uid, &body.set, last, &local)?;
         if let Some(dump) = &change.dump {
             registers::keep_unstamped(conn, &change.uid, dump)?;
+            released.extend(
+                dump.get("handle")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            );
         }
+    }
+    // A removed contact's handle goes back to one that lost it to them (derived, as the fold
+    // does it on every replica: not an operation of its own).
+    for handle in released {
+        super::handles::release(conn, &handle, &mut Vec::new())?;
     }
     discard(conn)?;
     if seq < first_seq {

@@ -29,18 +29,32 @@ const LINES: [&str; 4] = [
 /// The SHA-256 of the journal's canonical lines, in hex.
 pub fn digest(conn: &Connection) -> Result<String> {
     let mut hasher = Sha256::new();
-    for sql in LINES {
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let line: String = row.get(0)?;
-            hasher.update(line.as_bytes());
-            hasher.update(b"\n");
-        }
-    }
+    each_line(conn, |line| {
+        hasher.update(line.as_bytes());
+        hasher.update(b"\n");
+    })?;
     Ok(hasher
         .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect())
+}
+
+fn each_line(conn: &Connection, mut visit: impl FnMut(&str)) -> Result<()> {
+    for sql in LINES {
+        let mut stmt = conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let line: String = row.get(0)?;
+            visit(&line);
+        }
+    }
+    Ok(())
+}
+
+/// The lines the digest is made of (to show what differs when two replicas disagree).
+pub fn lines(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    each_line(conn, |line| out.push(line.to_string()))?;
+    Ok(out)
 }

@@ -366,11 +366,19 @@ impl<'c> Fold<'c> {
                         .prepare_cached("UPDATE contacts SET archived_at = coalesce(archived_at, ?2) WHERE id = ?1")?
                         .execute(params![id, removed_at.as_i64()])?;
                 } else {
-                    if let Some(fields) = entity::read(self.conn, Kind::Contact, uid)? {
-                        registers::keep_unstamped(self.conn, uid, &fields)?;
+                    let fields = entity::read(self.conn, Kind::Contact, uid)?;
+                    if let Some(fields) = &fields {
+                        registers::keep_unstamped(self.conn, uid, fields)?;
                     }
                     entity::delete(self.conn, Kind::Contact, id)?;
                     self.touched.remove(&id);
+                    if let Some(handle) = fields
+                        .as_ref()
+                        .and_then(|f| f.get("handle"))
+                        .and_then(Value::as_str)
+                    {
+                        super::handles::release(self.conn, handle, &mut self.renamed)?;
+                    }
                 }
             }
             (None, removed) => {

@@ -8,7 +8,7 @@ use super::registers;
 use crate::db::contacts;
 use crate::db::entity::Fields;
 use crate::error::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 struct Member {
@@ -28,9 +28,25 @@ pub fn settle(
     wanted: &str,
     renamed: &mut Vec<(String, String)>,
 ) -> Result<String> {
+    settle_reserving(conn, uid, created_at, wanted, renamed, &[])
+}
+
+/// [`settle`], never dealing out a handle of `reserved` (given to a contact not written yet).
+fn settle_reserving(
+    conn: &Connection,
+    uid: &str,
+    created_at: i64,
+    wanted: &str,
+    renamed: &mut Vec<(String, String)>,
+    reserved: &[String],
+) -> Result<String> {
+    // Those asking for `wanted`: holding it as created (no other handle asked for since), or
+    // asking for it by a register.
     let mut members: Vec<Member> = {
         let mut stmt = conn.prepare_cached(
-            "SELECT id, uid, created_at, handle FROM contacts WHERE handle = ?1
+            "SELECT id, uid, created_at, handle FROM contacts c WHERE handle = ?1
+               AND NOT EXISTS (SELECT 1 FROM sync_fields f WHERE f.uid = c.uid
+                               AND f.field = 'handle' AND f.value != json_quote(?1))
              UNION SELECT c.id, c.uid, c.created_at, c.handle FROM sync_fields f
                    JOIN contacts c ON c.uid = f.uid
                    WHERE f.field = 'handle' AND f.value = json_quote(?1)",
@@ -45,6 +61,25 @@ pub fn settle(
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    // A contact holding `wanted` only because it lost its own handle earlier (`bob-2`, asked
+    // for `bob`) gives it up to one that asks for it, and is dealt a handle of its own group
+    // again. So every replica ends the same whichever arrived first.
+    let squatter: Option<(i64, String, i64, String)> = conn
+        .prepare_cached(
+            "SELECT c.id, c.uid, c.created_at, f.value FROM contacts c
+             JOIN sync_fields f ON f.uid = c.uid AND f.field = 'handle'
+             WHERE c.handle = ?1 AND f.value != json_quote(?1)",
+        )?
+        .query_row([wanted], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .optional()?;
+    if let Some((id, squatter_uid, _, _)) = &squatter
+        && squatter_uid != uid
+    {
+        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+            .execute(params![id, format!(" {squatter_uid}")])?;
+    }
     if !members.iter().any(|m| m.uid == uid) {
         members.push(Member {
             created_at,
@@ -53,7 +88,7 @@ pub fn settle(
             current: None,
         });
     }
-    if members.len() == 1 {
+    if members.len() == 1 && squatter.as_ref().is_none_or(|s| s.1 == uid) {
         return Ok(wanted.to_string());
     }
     members.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
@@ -73,7 +108,7 @@ pub fn settle(
         let handle = if place == 0 {
             wanted.to_string()
         } else {
-            next_free(conn, wanted)?
+            next_free(conn, wanted, reserved)?
         };
         if let Some(id) = member.id {
             conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
@@ -86,16 +121,50 @@ pub fn settle(
             mine = handle;
         }
     }
+    if let Some((id, squatter_uid, created, asked)) = squatter
+        && squatter_uid != uid
+        && let Ok(Value::String(asked)) = serde_json::from_str::<Value>(&asked)
+    {
+        let before = format!(" {squatter_uid}");
+        let mut keep = reserved.to_vec();
+        keep.push(mine.clone());
+        let handle = settle_reserving(conn, &squatter_uid, created, &asked, renamed, &keep)?;
+        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1 AND handle = ?3")?
+            .execute(params![id, handle, before])?;
+    }
     Ok(mine)
 }
 
-fn next_free(conn: &Connection, base: &str) -> Result<String> {
+fn next_free(conn: &Connection, base: &str, reserved: &[String]) -> Result<String> {
     let mut n = 2;
     loop {
         let candidate = format!("{base}-{n}");
-        if !contacts::handle_taken(conn, &candidate)? {
+        if !reserved.contains(&candidate) && !contacts::handle_taken(conn, &candidate)? {
             return Ok(candidate);
         }
         n += 1;
     }
+}
+
+/// After the contact holding `handle` is gone: the first of those still asking for it (a
+/// contact that lost it to the one removed) takes it back, as a replica that never saw the
+/// removed contact would have dealt it.
+pub fn release(conn: &Connection, handle: &str, renamed: &mut Vec<(String, String)>) -> Result<()> {
+    if contacts::handle_taken(conn, handle)? {
+        return Ok(());
+    }
+    let first: Option<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT c.uid, c.created_at FROM sync_fields f JOIN contacts c ON c.uid = f.uid
+             WHERE f.field = 'handle' AND f.value = json_quote(?1)
+             ORDER BY c.created_at, c.uid LIMIT 1",
+        )?
+        .query_row([handle], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    if let Some((uid, created_at)) = first {
+        let got = settle(conn, &uid, created_at, handle, renamed)?;
+        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE uid = ?1")?
+            .execute(params![uid, got])?;
+    }
+    Ok(())
 }

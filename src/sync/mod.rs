@@ -38,7 +38,7 @@
 
 mod capture_sql;
 mod clock;
-mod digest;
+pub mod digest;
 mod fold;
 mod handles;
 mod oplog;

@@ -141,7 +141,7 @@ pub fn own_ops_page(conn: &Connection, after: i64, limit: i64) -> Result<Vec<Wir
 
 /// The body of an own creation, read from the record as it stands now. Later changes are
 /// their own operations with later stamps, so sending the current values as the creation's
-/// loses nothing; a record deleted since is sent empty (its removal follows).
+/// loses nothing; a record deleted since is sent as its registers kept it (its removal follows).
 fn creation_body(conn: &Connection, kind: &str, uid: &str) -> Result<Body> {
     let Some(kind) = Kind::parse(kind) else {
         return Ok(Body {
@@ -152,7 +152,15 @@ fn creation_body(conn: &Connection, kind: &str, uid: &str) -> Result<Body> {
             set: Fields::new(),
         });
     };
-    let fields = entity::read(conn, kind, uid)?.unwrap_or_default();
+    let fields = match entity::read(conn, kind, uid)? {
+        Some(fields) => fields,
+        // Removed since: what the registers kept of it (a removed contact's fields, so it can
+        // come back on a replica where another machine logged with it).
+        None => super::registers::all(conn, uid)?
+            .into_iter()
+            .map(|(field, _, value)| (field, value))
+            .collect(),
+    };
     Ok(Body::new(kind, uid, true, fields))
 }
 

@@ -152,8 +152,13 @@ impl Reverter<'_> {
         if kind == Kind::Contact
             && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {
-            let free = contacts::unique_handle(self.conn, handle)?;
-            fields.insert("handle".into(), Value::String(free));
+            let created_at = fields
+                .get("created_at")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let handle =
+                super::handles::settle(self.conn, uid, created_at, handle, &mut Vec::new())?;
+            fields.insert("handle".into(), Value::String(handle));
         }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
             return Ok(());
