@@ -1,8 +1,4 @@
-<<<<<<<< HEAD:src/db/sql/0005_oplog.sql
--- rel schema 5: the operation log (sync between replicas, and rel undo). See src/sync/mod.rs.
-========
 -- rel schema 6: the operation log (sync between replicas, and rel undo). See src/sync/mod.rs.
->>>>>>>> synccore:src/db/sql/0006_oplog.sql
 --
 -- The journal tables stay the truth every read uses; the log records how they changed, so
 -- other replicas can replay it and `rel undo` can walk it back.
