@@ -11,7 +11,9 @@ use sync_support::{Replica, Rng};
 const COMMANDS: usize = 100;
 
 fn now_at(step: usize) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().expect("time")
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0)
+        .single()
+        .expect("time")
         + Duration::minutes(step as i64)
 }
 
@@ -25,7 +27,10 @@ fn syncs_killed_at_random_moments_still_converge() {
     replicas[0].ok(start, &["sync", "init", "--folder", &folder]);
     let key = replicas[0].ok(start, &["sync", "key"]);
     for replica in &replicas[1..] {
-        replica.ok(start, &["sync", "init", "--folder", &folder, "--key", key.trim_end()]);
+        replica.ok(
+            start,
+            &["sync", "init", "--folder", &folder, "--key", key.trim_end()],
+        );
     }
     let mut logged = BTreeSet::new();
     let mut kills = 0;

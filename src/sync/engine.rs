@@ -8,11 +8,12 @@
 //! next sync sees and does not send again); killed after, it is fully synced. What to send is
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
+use super::remote::Remote;
 use super::remote::WireOp;
 use super::seal::SyncKey;
 use super::settings::{self, RemoteKind, SyncSettings};
 use super::transport::{self, Transport};
-use super::{apply_received, own_ops_after, received_heads, replica_id};
+use super::{apply_received, own_ops_page, received_heads, replica_id};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -88,9 +89,7 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     let mut heads = remote.heads()?;
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);
-    let unsent = own_ops_after(db.conn(), on_remote)?;
-    remote.push(&unsent)?;
-    let mut pushed_to = unsent.last().map_or(on_remote, |op| op.seq);
+    let (sent, mut pushed_to) = send(db, remote, on_remote)?;
     if pushed_to > 0 {
         heads.insert(own.clone(), pushed_to);
     }
@@ -105,11 +104,15 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     }
 
     let mut outcome = SyncOutcome {
-        sent: unsent.len(),
+        sent,
         ..SyncOutcome::default()
     };
     // Nothing new either way: the journal is left exactly as it is.
-    if incoming.is_empty() && unsent.is_empty() && settings.sent_seq >= pushed_to {
+    if incoming.is_empty()
+        && sent == 0
+        && settings.sent_seq >= pushed_to
+        && !settings::has_held_back(db.conn())?
+    {
         return Ok(outcome);
     }
     let report = db.write(|tx| {
@@ -124,15 +127,34 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
 
     // Applying may itself record operations of this replica (a handle renamed to keep it
     // unique); they go out now rather than wait for the next sync.
-    let follow_up = own_ops_after(db.conn(), pushed_to)?;
-    if !follow_up.is_empty() {
-        remote.push(&follow_up)?;
-        pushed_to = follow_up.last().map_or(pushed_to, |op| op.seq);
-        outcome.sent += follow_up.len();
+    let (more, reached) = send(db, remote, pushed_to)?;
+    if more > 0 {
+        pushed_to = reached;
+        outcome.sent += more;
         heads.insert(own.clone(), pushed_to);
         db.write(|tx| settings::record_progress(tx, pushed_to, &heads, now.timestamp()))?;
     }
     Ok(outcome)
+}
+
+/// How many operations one segment holds at most: a first sync of a large journal is sent
+/// in pieces, so memory stays bounded and a cut-short first sync keeps what it sent.
+const SEGMENT_OPS: i64 = 20_000;
+
+/// Sends this replica's operations after `after`, a segment at a time. Returns how many were
+/// sent and the highest sequence number the remote now holds.
+fn send(db: &Db, remote: &mut dyn Remote, after: i64) -> Result<(usize, i64)> {
+    let mut sent = 0;
+    let mut reached = after;
+    loop {
+        let page = own_ops_page(db.conn(), reached, SEGMENT_OPS)?;
+        let Some(last) = page.last() else { break };
+        let last_seq = last.seq;
+        remote.push(&page)?;
+        sent += page.len();
+        reached = last_seq;
+    }
+    Ok((sent, reached))
 }
 
 /// What `rel sync status` shows.
@@ -150,7 +172,7 @@ pub fn status(db: &Db) -> Result<Status> {
     let settings = require_settings(db)?;
     let conn = db.conn();
     let own = replica_id(conn)?;
-    let unsent = own_ops_after(conn, settings.sent_seq)?.len();
+    let unsent = (settings::own_head(conn)? - settings.sent_seq).max(0) as usize;
     let held = received_heads(conn)?;
     let latest = settings::remote_heads(conn)?;
     let mut names: Vec<&String> = held.keys().chain(latest.keys()).collect();
