@@ -162,7 +162,7 @@ fn git_remote_on_its_own_branch() {
     let branches = std::process::Command::new("git")
         .args([
             "--git-dir",
-            &url.trim_start_matches("file://").to_string(),
+            url.trim_start_matches("file://"),
             "branch",
             "--list",
         ])
