@@ -1,6 +1,7 @@
 //! The database layer: opening, pragmas, transactions and migrations. Every SQL string lives
 //! under `db/`; commands receive a `Db` and call its functions.
 
+pub mod merge;
 mod migration_backup;
 pub mod migrations;
 
@@ -8,6 +9,7 @@ pub mod backup;
 pub mod bulk;
 pub mod contacts;
 pub mod due;
+pub mod entity;
 pub mod export;
 pub mod followups;
 pub mod import;
@@ -34,6 +36,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Db {
     conn: Connection,
     path: PathBuf,
+    /// "Now" for the operation log's clock (`REL_NOW` honoured); the wall clock when unset.
+    now_ms: Option<i64>,
+    /// Whether this connection has the temporary triggers that stage changes for the log.
+    capturing: bool,
 }
 
 impl Db {
@@ -61,6 +67,8 @@ impl Db {
         let mut db = Db {
             conn,
             path: path.to_path_buf(),
+            now_ms: None,
+            capturing: false,
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
         // The version is read before anything that could write (even the WAL switch), so a
@@ -100,8 +108,21 @@ impl Db {
         let db = Db {
             conn,
             path: path.to_path_buf(),
+            now_ms: None,
+            capturing: false,
         };
         (db.user_version().ok()? == LATEST_VERSION).then_some(db)
+    }
+
+    /// Sets the time the operation log stamps this process's writes with.
+    pub fn set_now(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.now_ms = Some(now.timestamp_millis());
+    }
+
+    /// The time this process's writes are stamped with.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
     pub fn path(&self) -> &Path {
@@ -131,15 +152,25 @@ impl Db {
 
     /// Like [`Db::write`], but with `commit` false the transaction is rolled back at the end:
     /// a dry run does every read and write of the real thing and keeps none of them.
+    ///
+    /// Whatever `work` changes in the journal is recorded in the operation log inside the same
+    /// transaction, as one `rel undo` step (see `sync/mod.rs`): no command records anything
+    /// itself.
     pub fn write_or_rehearse<T>(
         &mut self,
         commit: bool,
         work: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
+        if !self.capturing {
+            crate::sync::capture::install(&self.conn)?;
+            self.capturing = true;
+        }
+        let now_ms = self.now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&tx)?;
+        crate::sync::capture::record(&tx, now_ms, Some(&step_label()))?;
         if commit {
             tx.commit()?;
         } else {
@@ -147,6 +178,16 @@ impl Db {
         }
         Ok(value)
     }
+}
+
+/// How `rel undo --list` names a step: the command line that made it.
+fn step_label() -> String {
+    let words: Vec<String> = std::env::args().skip(1).collect();
+    let mut label = format!("rel {}", words.join(" "));
+    if label.chars().count() > 120 {
+        label = label.chars().take(119).collect::<String>() + "…";
+    }
+    label
 }
 
 /// The `user_version` stored in the file header (bytes 60..64, big-endian), if `path` is a
