@@ -110,6 +110,12 @@ pub enum Command {
     /// Show or change settings kept in the database
     #[command(after_long_help = examples::CONFIG)]
     Config(ConfigArgs),
+    /// Merge a duplicate contact into another
+    Merge(MergeArgs),
+    /// Revert the last change made on this machine
+    Undo(UndoArgs),
+    /// One journal on several machines
+    Sync(crate::cli_sync::SyncArgs),
     /// A journal shared by a team on PostgreSQL: set up a database, add members
     Team(TeamArgs),
     /// Print a shell completion script
@@ -446,6 +452,29 @@ pub struct RmArgs {
     /// Do not ask
     #[arg(short, long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The duplicate: its interactions, follow-ups, emails, phones and tags move; it is removed
+    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    pub who: String,
+    /// The contact that stays
+    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    pub into_who: String,
+    /// Do not ask
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// List the recent steps instead of undoing one
+    #[arg(long)]
+    pub list: bool,
+    /// How many steps --list shows (0 = all)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -17,6 +17,7 @@ mod import;
 mod list;
 mod log;
 mod man;
+mod merge;
 mod note_block;
 mod note_input;
 mod records;
@@ -26,9 +27,11 @@ mod show;
 mod snooze;
 mod stats;
 mod stats_chart;
+mod sync;
 mod team;
 mod temp_file;
 mod timeline;
+mod undo;
 
 use crate::cli::{Cli, Command};
 use crate::db::Db;
@@ -51,7 +54,9 @@ impl Ctx {
     /// Opens (creating and migrating if needed) the database. Commands that need no data
     /// never call this, so `--help`, `--version` and `completions` never touch a file.
     pub fn open(&self) -> Result<Db> {
-        Db::open(&self.db_path)
+        let mut db = Db::open(&self.db_path)?;
+        db.set_now(self.now);
+        Ok(db)
     }
 
     pub fn now_unix(&self) -> i64 {
@@ -130,6 +135,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Backup(args) => backup::run(&ctx, args),
+        Command::Merge(args) => merge::run(&ctx, args),
+        Command::Undo(args) => undo::run(&ctx, args),
+        Command::Sync(args) => sync::run(&ctx, args),
         Command::Team(args) => team::run(&ctx, args),
         // Answered before the clock and the database path are looked at.
         Command::Completions(_) | Command::Man => unreachable!("handled before the match"),

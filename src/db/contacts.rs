@@ -241,6 +241,15 @@ pub fn get_by_handle(conn: &Connection, handle: &str) -> Result<Option<Contact>>
     Ok(conn.query_row(&sql, [handle], from_row).optional()?)
 }
 
+/// The contact a merged contact's old handle now names (`rel merge`).
+pub fn get_by_alias(conn: &Connection, handle: &str) -> Result<Option<Contact>> {
+    let sql = format!(
+        "SELECT {CONTACT_COLUMNS} FROM contacts c JOIN contact_aliases a ON a.contact_id = c.id
+         WHERE a.handle = ?1"
+    );
+    Ok(conn.query_row(&sql, [handle], from_row).optional()?)
+}
+
 /// Filters and order for `rel list`.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {

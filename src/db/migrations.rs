@@ -38,6 +38,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0005_ids_never_reused.sql"),
         changes_existing: true,
     },
+    // The operation log; the journal as it stands becomes its first operations (new tables
+    // only: existing ones are read).
+    Migration {
+        sql: include_str!("sql/0006_oplog.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -1,6 +1,7 @@
 //! The database layer: opening, pragmas, transactions and migrations. Every SQL string lives
 //! under `db/`; commands receive a `Db` and call its functions.
 
+pub mod merge;
 mod migration_backup;
 pub mod migrations;
 
@@ -8,6 +9,7 @@ pub mod backup;
 pub mod bulk;
 pub mod contacts;
 pub mod due;
+pub mod entity;
 pub mod export;
 pub mod file;
 pub mod followups;
@@ -38,6 +40,10 @@ pub struct Db {
     /// Opened by [`Db::open_writer`]: file checks passed, WAL on, ready for `BEGIN IMMEDIATE`.
     /// A connection opened for reading is replaced by a writer at the first write.
     writer: bool,
+    /// "Now" for the operation log's clock (`REL_NOW` honoured); the wall clock when unset.
+    now_ms: Option<i64>,
+    /// Whether this connection has the temporary triggers that stage changes for the log.
+    capturing: bool,
 }
 
 impl Db {
@@ -76,6 +82,8 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             writer: false,
+            now_ms: None,
+            capturing: false,
         })
     }
 
@@ -103,6 +111,8 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             writer: true,
+            now_ms: None,
+            capturing: false,
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
         // The version is read before anything that could write (even the WAL switch), so a
@@ -143,6 +153,8 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             writer: false,
+            now_ms: None,
+            capturing: false,
         };
         (db.user_version().ok()? == LATEST_VERSION).then_some(db)
     }
@@ -157,8 +169,21 @@ impl Db {
             let fresh = Db::open_writer(&self.path)?;
             self.conn = fresh.conn;
             self.writer = true;
+            // The new connection has none of the old one's temp triggers.
+            self.capturing = false;
         }
         Ok(())
+    }
+
+    /// Sets the time the operation log stamps this process's writes with.
+    pub fn set_now(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.now_ms = Some(now.timestamp_millis());
+    }
+
+    /// The time this process's writes are stamped with.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+            .unwrap_or_else(|| chrono::Utc::now().timestamp_millis())
     }
 
     pub fn path(&self) -> &Path {
@@ -188,16 +213,26 @@ impl Db {
 
     /// Like [`Db::write`], but with `commit` false the transaction is rolled back at the end:
     /// a dry run does every read and write of the real thing and keeps none of them.
+    ///
+    /// Whatever `work` changes in the journal is recorded in the operation log inside the same
+    /// transaction, as one `rel undo` step (see `sync/mod.rs`): no command records anything
+    /// itself.
     pub fn write_or_rehearse<T>(
         &mut self,
         commit: bool,
         work: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
         self.become_writer()?;
+        if !self.capturing {
+            crate::sync::capture::install(&self.conn)?;
+            self.capturing = true;
+        }
+        let now_ms = self.now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&tx)?;
+        crate::sync::capture::record(&tx, now_ms, Some(&step_label()))?;
         if commit {
             tx.commit()?;
         } else {
@@ -276,6 +311,16 @@ fn uri_path(path: &Path) -> String {
         }
     }
     out
+}
+
+/// How `rel undo --list` names a step: the command line that made it.
+fn step_label() -> String {
+    let words: Vec<String> = std::env::args().skip(1).collect();
+    let mut label = format!("rel {}", words.join(" "));
+    if label.chars().count() > 120 {
+        label = label.chars().take(119).collect::<String>() + "…";
+    }
+    label
 }
 
 /// The `user_version` stored in the file header (bytes 60..64, big-endian), if `path` is a

@@ -141,6 +141,10 @@ pub fn lookup(conn: &Connection, who: &str) -> Result<Lookup> {
     if let Some(contact) = contacts::get_by_handle(conn, who)? {
         return Ok(Lookup::Found(Box::new(contact)));
     }
+    // The handle of a contact merged into another names the one it was merged into.
+    if let Some(contact) = contacts::get_by_alias(conn, who)? {
+        return Ok(Lookup::Found(Box::new(contact)));
+    }
     if who.is_empty() {
         return Ok(Lookup::Missing);
     }

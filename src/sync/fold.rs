@@ -1,0 +1,429 @@
+//! Applying operations received from other replicas: store them (idempotent by (replica,
+//! seq)), then fold them into the tables. Every field is a last-writer-wins register ordered by
+//! (hybrid logical clock, replica id), so the result does not depend on the order or number of
+//! times operations arrive; the tables, their maintained columns and the search index are
+//! updated in the caller's transaction.
+
+use super::oplog::{self, Body};
+use super::registers::{self, Stamp};
+use super::remote::WireOp;
+use super::{capture, clock};
+use crate::db::entity::{self, Applied, Fields, Kind};
+use crate::db::{contacts, upkeep};
+use crate::error::Result;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashSet};
+
+/// What [`apply_received`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Operations that were new here.
+    pub received: usize,
+    /// How many replicas those came from.
+    pub replicas: usize,
+    /// Contacts that had to take another handle: (the handle they asked for, the one they got).
+    pub renamed: Vec<(String, String)>,
+    /// Operations kept but not applied: stamped more than a day ahead of this clock.
+    pub held_back: usize,
+}
+
+/// Stores `ops` and applies those not seen before, in the caller's write transaction (run it
+/// in a write of its own: it forgets the changes staged so far, since what it writes are other
+/// replicas' operations, not this one's). Operations stamped more than a day ahead of `now`
+/// are stored and applied by a later call once the clock reaches them.
+pub fn apply_received(
+    tx: &Connection,
+    ops: &[WireOp],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ApplyReport> {
+    let now_ms = now.timestamp_millis();
+    let local = oplog::replica_id(tx)?;
+    let mut report = ApplyReport::default();
+    let mut senders = HashSet::new();
+    let mut ready: Vec<(Stamp, String)> = Vec::new();
+    let mut seen = clock::load(tx)?;
+    for op in ops.iter().filter(|op| op.replica != local) {
+        let n = oplog::replica_number(tx, &op.replica)?;
+        let parsed: Option<Body> = serde_json::from_str(&op.body).ok();
+        let kind = parsed
+            .as_ref()
+            .map_or("unknown".to_string(), |b| b.k.clone());
+        let uid = parsed.as_ref().map(|b| b.uid.clone());
+        let held = clock::too_far_ahead(op.hlc, now_ms);
+        let inserted = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO sync_ops (replica, seq, hlc, kind, uid, body, held)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![n, op.seq, op.hlc, kind, uid, op.body, held])?;
+        if inserted == 0 {
+            continue;
+        }
+        report.received += 1;
+        senders.insert(op.replica.clone());
+        if !held {
+            seen = seen.max(op.hlc);
+            ready.push((
+                Stamp {
+                    hlc: op.hlc,
+                    replica: op.replica.clone(),
+                },
+                op.body.clone(),
+            ));
+        }
+    }
+    // Operations held back before whose time has come.
+    let waiting: Vec<(i64, i64, i64, String, String)> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT o.replica, o.seq, o.hlc, r.uuid, o.body FROM sync_ops o
+             JOIN sync_replicas r ON r.n = o.replica WHERE o.held = 1",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (n, seq, hlc, replica, body) in waiting {
+        if clock::too_far_ahead(hlc, now_ms) {
+            report.held_back += 1;
+            continue;
+        }
+        tx.prepare_cached("UPDATE sync_ops SET held = 0 WHERE replica = ?1 AND seq = ?2")?
+            .execute([n, seq])?;
+        seen = seen.max(hlc);
+        ready.push((Stamp { hlc, replica }, body));
+    }
+    report.replicas = senders.len();
+    clock::store(tx, seen)?;
+    let mut fold = Fold::new(tx);
+    fold.apply_all(ready)?;
+    report.renamed = fold.finish()?;
+    Ok(report)
+}
+
+/// Folding state for one batch.
+pub struct Fold<'c> {
+    conn: &'c Connection,
+    /// Contacts whose maintained columns must be recomputed.
+    touched: BTreeSet<i64>,
+    /// Contacts whose existence must be settled at the end (removed, or named while absent).
+    settle: BTreeSet<String>,
+    cadence_changed: bool,
+    renamed: Vec<(String, String)>,
+}
+
+impl<'c> Fold<'c> {
+    pub fn new(conn: &'c Connection) -> Fold<'c> {
+        Fold {
+            conn,
+            touched: BTreeSet::new(),
+            settle: BTreeSet::new(),
+            cadence_changed: false,
+            renamed: Vec::new(),
+        }
+    }
+
+    /// Applies operation bodies stamped as given. Contacts first, then interactions, then
+    /// follow-ups (what they refer to is then present); order does not change the result.
+    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, String)>) -> Result<()> {
+        let mut parsed: Vec<(Kind, Stamp, Body)> = Vec::new();
+        for (stamp, text) in ops.drain(..) {
+            let Ok(body) = serde_json::from_str::<Body>(&text) else {
+                continue;
+            };
+            // Kinds and versions this rel does not know are kept in the log and skipped here.
+            if body.v != oplog::BODY_VERSION {
+                continue;
+            }
+            if let Some(kind) = Kind::parse(&body.k) {
+                parsed.push((kind, stamp, body));
+            }
+        }
+        parsed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        for (kind, stamp, body) in parsed {
+            self.apply(kind, &stamp, &body)?;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, kind: Kind, stamp: &Stamp, body: &Body) -> Result<()> {
+        let uid = body.uid.as_str();
+        let stamp = if body.new {
+            Stamp::CREATION
+        } else {
+            stamp.clone()
+        };
+        let mut winners = Fields::new();
+        for (field, value) in &body.set {
+            let current = registers::get(self.conn, uid, field)?;
+            let wins = match &current {
+                None => true,
+                Some((held, held_value)) => {
+                    stamp > *held || (stamp == *held && json_text(value) > json_text(held_value))
+                }
+            };
+            if wins {
+                if !body.new {
+                    registers::put(self.conn, uid, field, &stamp, value)?;
+                }
+                winners.insert(field.clone(), value.clone());
+            }
+        }
+        if kind == Kind::Setting {
+            if let Some(value) = winners.get("value") {
+                if body.new
+                    && entity::id_of(self.conn, kind, uid)?.is_some()
+                    && !beats_current(self.conn, kind, uid, "value", value)?
+                {
+                    return Ok(());
+                }
+                entity::set_setting(self.conn, uid, value)?;
+                self.cadence_changed |= uid == "default-every" || uid.starts_with("every.");
+            }
+            return Ok(());
+        }
+        match entity::id_of(self.conn, kind, uid)? {
+            Some(id) => {
+                if body.new {
+                    // The same record created twice (the same file imported on two machines):
+                    // equal stamps, so the larger value wins everywhere.
+                    let current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    winners.retain(|field, value| {
+                        let held = current.get(field).cloned().unwrap_or(Value::Null);
+                        json_text(value) > json_text(&held)
+                    });
+                }
+                self.write_fields(kind, id, uid, &winners)
+            }
+            None => {
+                let mut fields = if body.new { winners } else { Fields::new() };
+                for (field, _, value) in registers::all(self.conn, uid)? {
+                    fields.insert(field, value);
+                }
+                self.materialize(kind, uid, fields)
+            }
+        }
+    }
+
+    /// Writes winning fields into an existing record.
+    fn write_fields(&mut self, kind: Kind, id: i64, uid: &str, fields: &Fields) -> Result<()> {
+        if kind == Kind::Interaction {
+            self.touch_participants(id)?;
+        }
+        for (field, value) in fields {
+            match (kind, field.as_str()) {
+                (Kind::Contact, "removed") => {
+                    self.settle.insert(uid.to_string());
+                }
+                (Kind::Contact, "handle") => {
+                    if let Some(handle) = value.as_str() {
+                        let created_at = contacts::get(self.conn, id)?.created_at;
+                        let handle = self.settle_handle(uid, created_at, handle)?;
+                        entity::set_field(self.conn, kind, id, field, &Value::String(handle))?;
+                    }
+                }
+                _ => match entity::set_field(self.conn, kind, id, field, value)? {
+                    Applied::Done => {}
+                    Applied::Removed => return Ok(()),
+                    Applied::Pending => {
+                        let mut pending = Fields::new();
+                        pending.insert(field.clone(), value.clone());
+                        registers::keep_unstamped(self.conn, uid, &pending)?;
+                        if let Some(contact) = field.strip_prefix("with:") {
+                            self.settle.insert(contact.to_string());
+                        }
+                    }
+                },
+            }
+        }
+        match kind {
+            Kind::Contact => {
+                self.touched.insert(id);
+            }
+            Kind::Interaction => self.touch_participants(id)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn touch_participants(&mut self, interaction_id: i64) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1",
+        )?;
+        let ids = stmt.query_map([interaction_id], |row| row.get::<_, i64>(0))?;
+        for id in ids {
+            self.touched.insert(id?);
+        }
+        Ok(())
+    }
+
+    /// Creates a record that is not here yet from its fields, when it is alive and complete.
+    fn materialize(&mut self, kind: Kind, uid: &str, mut fields: Fields) -> Result<()> {
+        let dead = match kind {
+            Kind::Contact => fields.get("removed").is_some_and(|r| !r.is_null()),
+            _ => fields.get("alive") == Some(&Value::Bool(false)),
+        };
+        if dead || fields.is_empty() {
+            registers::keep_unstamped(self.conn, uid, &fields)?;
+            if kind == Kind::Contact {
+                self.settle.insert(uid.to_string());
+            }
+            return Ok(());
+        }
+        if kind == Kind::Contact
+            && let (Some(handle), Some(created_at)) = (
+                fields
+                    .get("handle")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                fields.get("created_at").and_then(Value::as_i64),
+            )
+        {
+            let handle = self.settle_handle(uid, created_at, &handle)?;
+            fields.insert("handle".into(), Value::String(handle));
+        }
+        let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
+            registers::keep_unstamped(self.conn, uid, &fields)?;
+            return Ok(());
+        };
+        let rest: Fields = fields
+            .into_iter()
+            .filter(|(field, _)| !entity::is_row_field(kind, field))
+            .collect();
+        self.write_fields(kind, id, uid, &rest)?;
+        if kind == Kind::Contact {
+            self.link_waiting(uid, id)?;
+        }
+        Ok(())
+    }
+
+    /// Participants and follow-ups that named this contact before it was here.
+    fn link_waiting(&mut self, uid: &str, id: i64) -> Result<()> {
+        let field = format!("with:{uid}");
+        for (interaction, position) in registers::with_field(self.conn, &field)? {
+            if let Some(interaction_id) = entity::id_of(self.conn, Kind::Interaction, &interaction)?
+            {
+                entity::set_field(
+                    self.conn,
+                    Kind::Interaction,
+                    interaction_id,
+                    &field,
+                    &position,
+                )?;
+            }
+        }
+        for (followup, _) in
+            registers::referring(self.conn, "contact", &Value::String(uid.to_string()))?
+        {
+            if entity::id_of(self.conn, Kind::FollowUp, &followup)?.is_none() {
+                let mut fields = Fields::new();
+                for (field, _, value) in registers::all(self.conn, &followup)? {
+                    fields.insert(field, value);
+                }
+                self.materialize(Kind::FollowUp, &followup, fields)?;
+            }
+        }
+        self.touched.insert(id);
+        Ok(())
+    }
+
+    /// The handle a contact asking for `wanted` gets (see `handles.rs`).
+    fn settle_handle(&mut self, uid: &str, created_at: i64, wanted: &str) -> Result<String> {
+        super::handles::settle(self.conn, uid, created_at, wanted, &mut self.renamed)
+    }
+
+    /// Settles removed contacts (gone unless an interaction still holds them: then archived,
+    /// at the time of the removal), refreshes maintained columns, and forgets the staged
+    /// changes of these writes. Returns the handles that had to change.
+    pub fn finish(mut self) -> Result<Vec<(String, String)>> {
+        let settle: Vec<String> = self.settle.iter().cloned().collect();
+        for uid in settle {
+            self.settle_contact(&uid)?;
+        }
+        let ids: Vec<i64> = self
+            .touched
+            .iter()
+            .copied()
+            .filter(|id| contacts::get(self.conn, *id).is_ok())
+            .collect();
+        upkeep::refresh_many(self.conn, &ids)?;
+        if self.cadence_changed {
+            upkeep::refresh_all_due(self.conn)?;
+        }
+        capture::discard(self.conn)?;
+        Ok(self.renamed)
+    }
+
+    fn settle_contact(&mut self, uid: &str) -> Result<()> {
+        let removed = registers::get(self.conn, uid, "removed")?
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_null());
+        match (entity::id_of(self.conn, Kind::Contact, uid)?, removed) {
+            (Some(id), Some(removed_at)) => {
+                if entity::has_interactions(self.conn, id)? {
+                    self.conn
+                        .prepare_cached("UPDATE contacts SET archived_at = coalesce(archived_at, ?2) WHERE id = ?1")?
+                        .execute(params![id, removed_at.as_i64()])?;
+                } else {
+                    let fields = entity::read(self.conn, Kind::Contact, uid)?;
+                    if let Some(fields) = &fields {
+                        registers::keep_unstamped(self.conn, uid, fields)?;
+                    }
+                    entity::delete(self.conn, Kind::Contact, id)?;
+                    self.touched.remove(&id);
+                    if let Some(handle) = fields
+                        .as_ref()
+                        .and_then(|f| f.get("handle"))
+                        .and_then(Value::as_str)
+                    {
+                        super::handles::release(self.conn, handle, &mut self.renamed)?;
+                    }
+                }
+            }
+            (None, removed) => {
+                let field = format!("with:{uid}");
+                let mut held = false;
+                for (interaction, _) in registers::with_field(self.conn, &field)? {
+                    held |= entity::id_of(self.conn, Kind::Interaction, &interaction)?.is_some();
+                }
+                if !held {
+                    return Ok(());
+                }
+                let mut fields = Fields::new();
+                for (field, _, value) in registers::all(self.conn, uid)? {
+                    fields.insert(field, value);
+                }
+                if let Some(removed_at) = removed {
+                    fields.remove("removed");
+                    if fields.get("archived_at").is_none_or(Value::is_null) {
+                        fields.insert("archived_at".into(), removed_at);
+                    }
+                }
+                if fields.contains_key("name") {
+                    self.materialize(Kind::Contact, uid, fields)?;
+                }
+            }
+            (Some(_), None) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Whether `value` is larger (as JSON text) than the field's current value: the tie-break of
+/// two creations of one record.
+fn beats_current(
+    conn: &Connection,
+    kind: Kind,
+    uid: &str,
+    field: &str,
+    value: &Value,
+) -> Result<bool> {
+    let current = entity::read(conn, kind, uid)?.unwrap_or_default();
+    Ok(json_text(value) > json_text(current.get(field).unwrap_or(&Value::Null)))
+}
+
+/// A value's JSON text: how equal stamps are broken (the same everywhere).
+fn json_text(value: &Value) -> String {
+    value.to_string()
+}

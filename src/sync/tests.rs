@@ -1,0 +1,379 @@
+//! Replicas exchanging operations directly (no remote): convergence, the contract's merge
+//! rules, held-back operations, and the fold's independence from order and repetition.
+
+use super::{apply_received, digest, own_ops_after, remote::WireOp};
+use crate::db::contacts::{self, NewContact};
+use crate::db::interactions::{self, NewInteraction};
+use crate::db::{Db, settings};
+use crate::model::Reith;
+use chrono::{DateTime, TimeZone, Utc};
+use proptest::prelude::*;
+use std::path::Path;
+
+fn at(hours: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0)
+        .single()
+        .expect("a valid time")
+        + chrono::Duration::hours(hours)
+}
+
+fn open(dir: &Path, name: &str, now: DateTime<Utc>) -> Db {
+    let mut db = Db::open(&dir.join(format!("{name}.db"))).expect("open");
+    db.set_now(now);
+    db
+}
+
+fn add(db: &mut Db, name: &str) -> i64 {
+    let now = db.now_ms() / 1000;
+    db.write(|tx| {
+        let id = contacts::insert(
+            tx,
+            &NewContact {
+                name: name.into(),
+                ..Default::default()
+            },
+            now,
+        )?;
+        crate::db::upkeep::refresh_many(tx, &[id])?;
+        Ok(id)
+    })
+    .expect("add")
+}
+
+fn log(db: &mut Db, contact: i64, note: &str) -> i64 {
+    let now = db.now_ms() / 1000;
+    db.write(|tx| {
+        let new = NewInteraction {
+            uid: None,
+            at: now,
+            channel: "call".into(),
+            note: note.into(),
+            marks: Reith::default(),
+            contact_ids: vec![contact],
+        };
+        interactions::insert(tx, &new, now)
+    })
+    .expect("log")
+}
+
+/// Sends everything `from` wrote to `to`; returns the report.
+fn send(from: &Db, to: &mut Db) -> super::ApplyReport {
+    let ops = own_ops_after(from.conn(), 0).expect("ops");
+    let now = DateTime::from_timestamp_millis(to.now_ms()).expect("now");
+    to.write(|tx| apply_received(tx, &ops, now)).expect("apply")
+}
+
+fn sync_all(replicas: &mut [Db]) {
+    for _ in 0..2 {
+        for i in 0..replicas.len() {
+            for j in 0..replicas.len() {
+                if i != j {
+                    let (from, to) = pick_two(replicas, i, j);
+                    send(from, to);
+                }
+            }
+        }
+    }
+}
+
+fn pick_two(replicas: &mut [Db], i: usize, j: usize) -> (&Db, &mut Db) {
+    if i < j {
+        let (left, right) = replicas.split_at_mut(j);
+        (&left[i], &mut right[0])
+    } else {
+        let (left, right) = replicas.split_at_mut(i);
+        (&right[0], &mut left[j])
+    }
+}
+
+fn digest_of(db: &Db) -> String {
+    digest(db.conn()).expect("digest")
+}
+
+fn count(db: &Db, sql: &str) -> i64 {
+    db.conn()
+        .query_row(sql, [], |row| row.get(0))
+        .expect("count")
+}
+
+#[test]
+fn two_replicas_converge_and_a_second_exchange_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut a = open(dir.path(), "a", at(0));
+    let mut b = open(dir.path(), "b", at(0));
+    let maria = add(&mut a, "Maria Lopez");
+    log(&mut a, maria, "first call");
+    let report = send(&a, &mut b);
+    assert_eq!((report.received, report.replicas), (2, 1));
+    let on_b = contacts::get_by_handle(b.conn(), "maria-lopez")
+        .expect("read")
+        .expect("maria on b");
+    log(&mut b, on_b.id, "second call from b");
+    b.write(|tx| contacts::set_column(tx, on_b.id, "org", Some("Acme")))
+        .expect("edit");
+    send(&b, &mut a);
+    assert_eq!(digest_of(&a), digest_of(&b));
+    let maria_a = contacts::get(a.conn(), maria).expect("maria");
+    assert_eq!(maria_a.org.as_deref(), Some("Acme"));
+    assert_eq!(
+        maria_a.last_touch,
+        on_b.created_at.into(),
+        "last touch maintained by the fold"
+    );
+    let again = send(&b, &mut a);
+    assert_eq!(again.received, 0);
+    assert_eq!(digest_of(&a), digest_of(&b));
+}
+
+#[test]
+fn a_contact_removed_while_another_replica_logged_comes_back_archived_with_that_touch_only() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut a = open(dir.path(), "a", at(0));
+    let mut b = open(dir.path(), "b", at(0));
+    let sam = add(&mut a, "Sam");
+    log(&mut a, sam, "only with sam, deleted by rm");
+    send(&a, &mut b);
+    let sam_b = contacts::get_by_handle(b.conn(), "sam")
+        .expect("read")
+        .expect("sam")
+        .id;
+    b.set_now(at(1));
+    log(&mut b, sam_b, "logged on b meanwhile");
+    a.set_now(at(2));
+    a.write(|tx| contacts::delete(tx, sam).map(|_| ()))
+        .expect("rm");
+    send(&a, &mut b);
+    send(&b, &mut a);
+    assert_eq!(digest_of(&a), digest_of(&b));
+    for db in [&a, &b] {
+        let back = contacts::get_by_handle(db.conn(), "sam")
+            .expect("read")
+            .expect("sam is back");
+        assert_eq!(
+            back.archived_at,
+            Some(at(2).timestamp()),
+            "archived at the removal"
+        );
+        let notes: Vec<String> = interactions::timeline(db.conn(), &Default::default())
+            .expect("timeline")
+            .into_iter()
+            .map(|i| i.note)
+            .collect();
+        assert_eq!(notes, vec!["logged on b meanwhile".to_string()]);
+    }
+}
+
+#[test]
+fn the_same_handle_from_two_replicas_goes_to_the_earlier_creation_everywhere() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut a = open(dir.path(), "a", at(1));
+    let mut b = open(dir.path(), "b", at(0));
+    add(&mut a, "Sam");
+    add(&mut b, "Sam");
+    let report = send(&a, &mut b);
+    assert_eq!(
+        report.renamed,
+        vec![("sam".to_string(), "sam-2".to_string())]
+    );
+    let report = send(&b, &mut a);
+    assert_eq!(
+        report.renamed,
+        vec![("sam".to_string(), "sam-2".to_string())]
+    );
+    assert_eq!(digest_of(&a), digest_of(&b));
+    let created = |db: &Db, handle: &str| {
+        contacts::get_by_handle(db.conn(), handle)
+            .expect("read")
+            .expect("present")
+            .created_at
+    };
+    assert_eq!(
+        created(&a, "sam"),
+        at(0).timestamp(),
+        "b's Sam was created first"
+    );
+    assert_eq!(created(&a, "sam-2"), at(1).timestamp());
+}
+
+#[test]
+fn operations_a_day_ahead_are_kept_but_held_back_until_the_clock_reaches_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut ahead = open(dir.path(), "ahead", at(50));
+    let mut here = open(dir.path(), "here", at(0));
+    add(&mut ahead, "Future Person");
+    let report = send(&ahead, &mut here);
+    assert_eq!((report.received, report.held_back), (1, 1));
+    assert_eq!(count(&here, "SELECT count(*) FROM contacts"), 0);
+    here.set_now(at(30));
+    let ops: Vec<WireOp> = Vec::new();
+    let report = here
+        .write(|tx| apply_received(tx, &ops, at(30)))
+        .expect("apply");
+    assert_eq!((report.received, report.held_back), (0, 0));
+    assert_eq!(count(&here, "SELECT count(*) FROM contacts"), 1);
+}
+
+/// One step of a random script run on a few replicas.
+#[derive(Debug, Clone)]
+enum Step {
+    Add(usize, u8),
+    Org(usize, usize, u8),
+    Tag(usize, usize, bool),
+    Log(usize, usize, u8),
+    Amend(usize, usize, u8),
+    Unlog(usize, usize),
+    Rm(usize, usize),
+    Setting(usize, bool),
+    Sync(usize, usize),
+    Clock(usize, i64),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let r = 0usize..3;
+    prop_oneof![
+        (r.clone(), 0u8..3).prop_map(|(r, n)| Step::Add(r, n)),
+        (r.clone(), 0usize..4, 0u8..3).prop_map(|(r, c, v)| Step::Org(r, c, v)),
+        (r.clone(), 0usize..4, any::<bool>()).prop_map(|(r, c, on)| Step::Tag(r, c, on)),
+        (r.clone(), 0usize..4, 0u8..3).prop_map(|(r, c, v)| Step::Log(r, c, v)),
+        (r.clone(), 0usize..4, 0u8..3).prop_map(|(r, i, v)| Step::Amend(r, i, v)),
+        (r.clone(), 0usize..4).prop_map(|(r, i)| Step::Unlog(r, i)),
+        (r.clone(), 0usize..4).prop_map(|(r, c)| Step::Rm(r, c)),
+        (r.clone(), any::<bool>()).prop_map(|(r, v)| Step::Setting(r, v)),
+        (r.clone(), 0usize..3).prop_map(|(a, b)| Step::Sync(a, b)),
+        (r, -3i64..4).prop_map(|(r, h)| Step::Clock(r, h)),
+    ]
+}
+
+fn nth_id(db: &Db, table: &str, n: usize) -> Option<i64> {
+    let sql = format!("SELECT id FROM {table} ORDER BY id LIMIT 1 OFFSET ?1");
+    db.conn().query_row(&sql, [n as i64], |row| row.get(0)).ok()
+}
+
+fn run(replicas: &mut [Db], step: &Step, hours: &mut [i64]) {
+    const NAMES: [&str; 3] = ["Ann", "Bob", "Ann Lee"];
+    match step.clone() {
+        Step::Add(r, n) => {
+            add(&mut replicas[r], NAMES[n as usize]);
+        }
+        Step::Org(r, c, v) => {
+            if let Some(id) = nth_id(&replicas[r], "contacts", c) {
+                let org = format!("org{v}");
+                replicas[r]
+                    .write(|tx| contacts::set_column(tx, id, "org", Some(&org)))
+                    .expect("org");
+            }
+        }
+        Step::Tag(r, c, on) => {
+            if let Some(id) = nth_id(&replicas[r], "contacts", c) {
+                let tags = vec!["vip".to_string()];
+                replicas[r]
+                    .write(|tx| {
+                        if on {
+                            contacts::add_list_items(tx, id, contacts::List::Tags, &tags)?;
+                        } else {
+                            contacts::remove_list_items(tx, id, contacts::List::Tags, &tags)?;
+                        }
+                        crate::db::upkeep::refresh_many(tx, &[id])
+                    })
+                    .expect("tag");
+            }
+        }
+        Step::Log(r, c, v) => {
+            if let Some(id) = nth_id(&replicas[r], "contacts", c) {
+                log(&mut replicas[r], id, &format!("note {v}"));
+            }
+        }
+        Step::Amend(r, i, v) => {
+            if let Some(id) = nth_id(&replicas[r], "interactions", i) {
+                let change = interactions::Amendment {
+                    note: Some(format!("amended {v}")),
+                    ..Default::default()
+                };
+                replicas[r]
+                    .write(|tx| interactions::amend(tx, id, &change))
+                    .expect("amend");
+            }
+        }
+        Step::Unlog(r, i) => {
+            if let Some(id) = nth_id(&replicas[r], "interactions", i) {
+                replicas[r]
+                    .write(|tx| interactions::delete(tx, &[id]))
+                    .expect("unlog");
+            }
+        }
+        Step::Rm(r, c) => {
+            if let Some(id) = nth_id(&replicas[r], "contacts", c) {
+                replicas[r]
+                    .write(|tx| contacts::delete(tx, id).map(|_| ()))
+                    .expect("rm");
+            }
+        }
+        Step::Setting(r, v) => {
+            let value = if v { "1w" } else { "2w" };
+            replicas[r]
+                .write(|tx| settings::set(tx, "default-every", value))
+                .expect("config");
+        }
+        Step::Sync(a, b) if a != b => {
+            let (from, to) = pick_two(replicas, a, b);
+            send(from, to);
+        }
+        Step::Sync(..) => {}
+        Step::Clock(r, h) => {
+            hours[r] += h.max(0) + 1;
+            let skewed = hours[r] + h;
+            replicas[r].set_now(at(skewed));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Any script on three replicas, then everyone syncs: equal digests; a fourth replica
+    /// that receives every operation in any order, in any batches, with repeats, ends equal.
+    #[test]
+    fn the_fold_converges_whatever_the_order_and_repetition(
+        steps in proptest::collection::vec(step(), 1..40),
+        order in proptest::collection::vec(any::<prop::sample::Index>(), 1..200),
+        cuts in proptest::collection::vec(1usize..20, 1..20),
+    ) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut replicas: Vec<Db> = (0..3).map(|i| open(dir.path(), &format!("r{i}"), at(0))).collect();
+        let mut hours = vec![0i64; 3];
+        for step in &steps {
+            run(&mut replicas, step, &mut hours);
+        }
+        for db in replicas.iter_mut() {
+            db.set_now(at(100));
+        }
+        sync_all(&mut replicas);
+        let expected = super::digest::lines(replicas[0].conn()).expect("lines");
+        prop_assert_eq!(&super::digest::lines(replicas[1].conn()).expect("lines"), &expected);
+        prop_assert_eq!(&super::digest::lines(replicas[2].conn()).expect("lines"), &expected);
+        let expected = digest_of(&replicas[0]);
+
+        let mut all: Vec<WireOp> = Vec::new();
+        for db in &replicas {
+            all.extend(own_ops_after(db.conn(), 0).expect("ops"));
+        }
+        let mut shuffled: Vec<WireOp> = if all.is_empty() {
+            Vec::new()
+        } else {
+            order.iter().map(|i| all[i.index(all.len())].clone()).collect()
+        };
+        shuffled.extend(all.iter().rev().cloned());
+        let mut fresh = open(dir.path(), "fresh", at(100));
+        let mut rest = shuffled.as_slice();
+        let mut cut = cuts.iter().cycle();
+        while !rest.is_empty() {
+            let take = (*cut.next().unwrap_or(&1)).min(rest.len());
+            let (batch, tail) = rest.split_at(take);
+            fresh.write(|tx| apply_received(tx, batch, at(100))).expect("apply");
+            rest = tail;
+        }
+        if digest_of(&fresh) != expected {
+            prop_assert_eq!(super::digest::lines(fresh.conn()).expect("lines"), super::digest::lines(replicas[0].conn()).expect("lines"));
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! `rel undo`: each write is one step (its own operations first_seq..last_seq). Undoing one
+//! writes the records back as they were before it, through the same capture, so the undo is
+//! itself a change that syncs. A field another replica changed later is left alone: its later
+//! change keeps winning, as it does everywhere else.
+
+use super::capture;
+use super::capture_sql::{CONTACTS, FOLLOWUPS, INTERACTIONS};
+use super::oplog;
+use super::registers;
+use crate::db::entity::{self, Fields, Kind};
+use crate::db::{contacts, upkeep};
+use crate::error::Result;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// One step of `rel undo --list`.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: i64,
+    pub at: i64,
+    pub label: String,
+    pub operations: i64,
+    /// The step this one undid, for an undo.
+    pub undoes: Option<i64>,
+    /// The undo that reverted this step.
+    pub undone_by: Option<i64>,
+}
+
+/// The most recent steps, newest first (`limit` 0 = all).
+pub fn steps(conn: &Connection, limit: usize) -> Result<Vec<Step>> {
+    let limit = if limit == 0 { -1 } else { limit as i64 };
+    let mut stmt = conn.prepare(
+        "SELECT id, at, label, last_seq - first_seq + 1, undoes, undone_by FROM sync_steps
+         ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |row| {
+        Ok(Step {
+            id: row.get(0)?,
+            at: row.get(1)?,
+            label: row.get(2)?,
+            operations: row.get(3)?,
+            undoes: row.get(4)?,
+            undone_by: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One operation of a step: hlc, kind, uid, body, undo image.
+type StepOp = (i64, String, String, Option<String>, Option<String>);
+
+/// Reverts the latest step that is neither an undo nor undone; None when there is none.
+pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
+    let Some(step) = steps(tx, 0)?
+        .into_iter()
+        .find(|s| s.undoes.is_none() && s.undone_by.is_none())
+    else {
+        return Ok(None);
+    };
+    let (first, last): (i64, i64) = tx.query_row(
+        "SELECT first_seq, last_seq FROM sync_steps WHERE id = ?1",
+        [step.id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let local = oplog::replica_id(tx)?;
+    let ops: Vec<StepOp> = {
+        let mut stmt = tx.prepare(
+            "SELECT hlc, kind, uid, body, undo FROM sync_ops
+             WHERE replica = 1 AND seq BETWEEN ?1 AND ?2 ORDER BY seq DESC",
+        )?;
+        let rows = stmt.query_map([first, last], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut reverter = Reverter {
+        conn: tx,
+        local,
+        touched: BTreeSet::new(),
+        cadence: false,
+    };
+    // Records the step removed come back first, contacts before what refers to them.
+    for wanted in [Kind::Contact, Kind::Interaction, Kind::FollowUp] {
+        for (_, kind, uid, _, undo) in &ops {
+            let undo: Value = undo
+                .as_deref()
+                .and_then(|u| serde_json::from_str(u).ok())
+                .unwrap_or(Value::Null);
+            if Kind::parse(kind) == Some(wanted)
+                && let Some(Value::Object(fields)) = undo.get("deleted")
+            {
+                reverter.restore(wanted, uid, fields)?;
+            }
+        }
+    }
+    for (hlc, kind, uid, body, undo) in &ops {
+        let Some(kind) = Kind::parse(kind) else {
+            continue;
+        };
+        let undo: Value = undo
+            .as_deref()
+            .and_then(|u| serde_json::from_str(u).ok())
+            .unwrap_or(Value::Null);
+        if body.is_none() {
+            reverter.remove_created(kind, uid)?;
+        } else if let Some(Value::Object(fields)) = undo.get("fields") {
+            reverter.revert_fields(kind, uid, fields, *hlc)?;
+        }
+    }
+    reverter.finish()?;
+    let label = format!("undo {}", step.label);
+    if capture::record(tx, now_ms, Some(&label))?.is_none() {
+        // Nothing visible changed (later changes from elsewhere win): still a step, so the
+        // next undo walks further back.
+        tx.execute(
+            "INSERT INTO sync_steps (first_seq, last_seq, at, label) VALUES (?1, ?1 - 1, ?2, ?3)",
+            params![oplog::last_own_seq(tx)? + 1, now_ms / 1000, label],
+        )?;
+    }
+    let undo_id = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE sync_steps SET undoes = ?1 WHERE id = ?2",
+        [step.id, undo_id],
+    )?;
+    tx.execute(
+        "UPDATE sync_steps SET undone_by = ?1 WHERE id = ?2",
+        [undo_id, step.id],
+    )?;
+    Ok(Some(step))
+}
+
+struct Reverter<'c> {
+    conn: &'c Connection,
+    local: String,
+    touched: BTreeSet<i64>,
+    cadence: bool,
+}
+
+impl Reverter<'_> {
+    fn restore(&mut self, kind: Kind, uid: &str, fields: &Fields) -> Result<()> {
+        if entity::id_of(self.conn, kind, uid)?.is_some() {
+            return Ok(());
+        }
+        let mut fields = fields.clone();
+        if kind == Kind::Contact
+            && let Some(handle) = fields.get("handle").and_then(Value::as_str)
+        {
+            let created_at = fields
+                .get("created_at")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let handle =
+                super::handles::settle(self.conn, uid, created_at, handle, &mut Vec::new())?;
+            fields.insert("handle".into(), Value::String(handle));
+        }
+        let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
+            return Ok(());
+        };
+        let tbl = match kind {
+            Kind::Contact => CONTACTS,
+            Kind::Interaction => INTERACTIONS,
+            _ => FOLLOWUPS,
+        };
+        capture::mark_restored(self.conn, tbl, id)?;
+        for (field, value) in fields
+            .iter()
+            .filter(|(f, _)| !entity::is_row_field(kind, f))
+        {
+            entity::set_field(self.conn, kind, id, field, value)?;
+        }
+        self.touch(kind, id)?;
+        Ok(())
+    }
+
+    fn remove_created(&mut self, kind: Kind, uid: &str) -> Result<()> {
+        if let Some(id) = entity::id_of(self.conn, kind, uid)? {
+            self.touch(kind, id)?;
+            if kind == Kind::Contact {
+                self.touched.remove(&id);
+            }
+            entity::delete(self.conn, kind, id)?;
+        }
+        Ok(())
+    }
+
+    fn revert_fields(&mut self, kind: Kind, uid: &str, fields: &Fields, hlc: i64) -> Result<()> {
+        let id = entity::id_of(self.conn, kind, uid)?;
+        for (field, old) in fields {
+            // Another replica changed it after this step: that change stands.
+            if let Some((stamp, _)) = registers::get(self.conn, uid, field)?
+                && stamp.replica != self.local
+                && stamp.hlc > hlc
+            {
+                continue;
+            }
+            match (kind, id) {
+                (Kind::Setting, _) => {
+                    entity::set_setting(self.conn, uid, old)?;
+                    self.cadence |= uid == "default-every" || uid.starts_with("every.");
+                }
+                (_, Some(id)) => {
+                    if kind == Kind::Contact
+                        && field == "handle"
+                        && let Some(handle) = old.as_str()
+                        && contacts::handle_taken(self.conn, handle)?
+                    {
+                        continue;
+                    }
+                    self.touch(kind, id)?;
+                    entity::set_field(self.conn, kind, id, field, old)?;
+                    self.touch(kind, id)?;
+                }
+                (_, None) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn touch(&mut self, kind: Kind, id: i64) -> Result<()> {
+        match kind {
+            Kind::Contact => {
+                self.touched.insert(id);
+            }
+            Kind::Interaction => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1",
+                )?;
+                for contact in stmt.query_map([id], |row| row.get::<_, i64>(0))? {
+                    self.touched.insert(contact?);
+                }
+            }
+            Kind::FollowUp | Kind::Setting => {}
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        let ids: Vec<i64> = self
+            .touched
+            .iter()
+            .copied()
+            .filter(|id| contacts::get(self.conn, *id).is_ok())
+            .collect();
+        upkeep::refresh_many(self.conn, &ids)?;
+        if self.cadence {
+            upkeep::refresh_all_due(self.conn)?;
+        }
+        Ok(())
+    }
+}
