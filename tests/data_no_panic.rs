@@ -1,7 +1,7 @@
 //! Import files come from anywhere; no input may crash the app.
 
 use proptest::prelude::*;
-use rel::import::{parse_vcards, read_csv};
+use rel::import::{parse_vcards, read_csv, read_vcards};
 
 /// Lines that look like vCard so the fuzzer reaches past the card splitter.
 fn vcard_line() -> impl Strategy<Value = String> {
@@ -57,6 +57,25 @@ proptest! {
             match result {
                 Ok(draft) => prop_assert!(!draft.name.trim().is_empty()),
                 Err(err) => prop_assert!(err.record >= 1),
+            }
+        }
+    }
+}
+
+proptest! {
+    // Raw bytes through the streaming reader, with and without a fallback charset.
+    #![proptest_config(ProptestConfig::with_cases(cases() / 4))]
+
+    #[test]
+    fn vcard_bytes_never_panic(
+        bytes in prop::collection::vec(any::<u8>(), 0..400),
+        lines in prop::collection::vec(vcard_line(), 0..20),
+    ) {
+        let mut input = lines.join("\r\n").into_bytes();
+        input.extend(&bytes);
+        for fallback in [None, Some(encoding_rs::WINDOWS_1252)] {
+            for card in read_vcards(input.as_slice(), fallback).flatten().flatten() {
+                prop_assert!(!card.name.trim().is_empty());
             }
         }
     }

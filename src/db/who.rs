@@ -1,6 +1,7 @@
-//! Naming a contact (WHO): `#ID` or exact handle → exact name → unique prefix of the handle or
-//! of a word of the name → unique substring of the name. Archived contacts answer only to the
-//! first step.
+//! Naming a contact (WHO): `#ID` or exact handle → exact name → a name word equal to the WHO
+//! (case and accents ignored) → unique prefix of the handle or of a word of the name → unique
+//! substring of the name. Archived contacts answer only to the first step; a WHO that would
+//! match only archived ones says so, and an unknown one suggests close handles.
 
 use super::contacts::{self, Contact, fold};
 use crate::error::{Error, Result};
@@ -22,9 +23,110 @@ pub enum Lookup {
 pub fn resolve(conn: &Connection, who: &str) -> Result<Contact> {
     match lookup(conn, who)? {
         Lookup::Found(contact) => Ok(*contact),
-        Lookup::Missing => Err(Error::not_found(format!("no contact matches '{who}'"))
-            .with_hint("see 'rel list', or create it with 'rel add'")),
+        Lookup::Missing => Err(missing(conn, who)?),
     }
+}
+
+/// Why nothing active matched: archived contacts that would have (exit 3, naming them, so the
+/// user does not create a duplicate), else the closest handles as a hint.
+fn missing(conn: &Connection, who: &str) -> Result<Error> {
+    let wanted = who.trim();
+    if wanted.is_empty() || wanted.starts_with('#') {
+        return Ok(
+            Error::not_found(format!("no contact matches '{wanted}'")).with_hint("see 'rel list'")
+        );
+    }
+    let archived = names(conn, true)?;
+    let archived_matches: Vec<&Person> = match_steps(wanted)
+        .iter()
+        .map(|step| archived.iter().filter(|p| step(p)).collect::<Vec<_>>())
+        .find(|found| !found.is_empty())
+        .unwrap_or_default();
+    match archived_matches.as_slice() {
+        [] => {}
+        [(_, handle, _)] => {
+            return Ok(Error::not_found(format!("{handle} is archived"))
+                .with_hint(format!("use its handle or rel unarchive {handle}")));
+        }
+        several => {
+            let handles: Vec<&str> = several.iter().map(|(_, h, _)| h.as_str()).collect();
+            return Ok(Error::not_found(format!(
+                "'{wanted}' matches only archived contacts: {}",
+                handles.join(", ")
+            ))
+            .with_hint("use a handle, or rel unarchive HANDLE"));
+        }
+    }
+    let error = Error::not_found(format!("no contact matches '{wanted}'"));
+    let close = close_handles(&names(conn, false)?, wanted);
+    Ok(if close.is_empty() {
+        error.with_hint("see 'rel list', or create it with 'rel add'")
+    } else {
+        error.with_hint(format!("did you mean {}?", close.join(", ")))
+    })
+}
+
+/// Up to three handles within a few typos of the WHO (compared with the whole handle and with
+/// each word of the name, transpositions counting once: `jhon` → `john-smith`).
+fn close_handles(people: &[Person], who: &str) -> Vec<String> {
+    let wanted = fold(who);
+    let length = wanted.chars().count();
+    let allowed = match length {
+        0 => return Vec::new(),
+        1..=4 => 1,
+        5..=8 => 2,
+        _ => 3,
+    };
+    let mut scored: Vec<(usize, &str)> = people
+        .iter()
+        .filter_map(|(_, handle, name)| {
+            let folded = fold(name);
+            let distance = std::iter::once(handle.as_str())
+                .chain(handle.split('-'))
+                .chain(words(&folded))
+                .map(|word| strsim::damerau_levenshtein(&wanted, word))
+                .min()?;
+            (distance <= allowed).then_some((distance, handle.as_str()))
+        })
+        .collect();
+    scored.sort();
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, h)| h.to_string())
+        .collect()
+}
+
+/// The words of a folded name: runs of letters and digits.
+fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+type Step = Box<dyn Fn(&Person) -> bool>;
+
+/// The position of the name-word step in `match_steps`.
+const WORD_STEP: usize = 1;
+
+/// The matching steps after `#ID`/handle, in order; the first that matches anyone decides.
+fn match_steps(who: &str) -> Vec<Step> {
+    let wanted_lower = who.to_lowercase();
+    let wanted = fold(who);
+    let word = wanted.clone();
+    let prefix = wanted.clone();
+    vec![
+        Box::new(move |(_, _, name): &Person| name.to_lowercase() == wanted_lower),
+        // A whole name word wins over prefixes: `sam` is Sam Carter, not Samantha.
+        Box::new(move |(_, _, name): &Person| words(&fold(name)).any(|w| w == word)),
+        Box::new(move |(_, handle, name): &Person| {
+            handle.starts_with(&prefix)
+                || fold(name)
+                    .split_whitespace()
+                    .any(|word| word.starts_with(&prefix))
+        }),
+        Box::new(move |(_, _, name): &Person| fold(name).contains(&wanted)),
+    ]
 }
 
 /// Resolves a WHO; an ambiguous one is still an error, an unknown one is `Missing`.
@@ -46,34 +148,29 @@ pub fn lookup(conn: &Connection, who: &str) -> Result<Lookup> {
     if who.is_empty() {
         return Ok(Lookup::Missing);
     }
-    let people = active_names(conn)?;
-    let wanted_lower = who.to_lowercase();
-    let wanted = fold(who);
-    let steps: [&dyn Fn(&Person) -> bool; 3] = [
-        &|(_, _, name)| name.to_lowercase() == wanted_lower,
-        &|(_, handle, name)| {
-            handle.starts_with(&wanted)
-                || fold(name)
-                    .split_whitespace()
-                    .any(|word| word.starts_with(&wanted))
-        },
-        &|(_, _, name)| fold(name).contains(&wanted),
-    ];
-    for step in steps {
+    let people = names(conn, false)?;
+    for (index, step) in match_steps(who).iter().enumerate() {
         let matches: Vec<&Person> = people.iter().filter(|p| step(p)).collect();
         match matches.as_slice() {
             [] => continue,
             [(id, _, _)] => return Ok(Lookup::Found(Box::new(contacts::get(conn, *id)?))),
+            // The name-word step decides only when it names one contact; several sharing
+            // the word fall through to the prefix step, which lists them (and any others).
+            _ if index == WORD_STEP => continue,
             several => return Err(ambiguous(who, several)),
         }
     }
     Ok(Lookup::Missing)
 }
 
-fn active_names(conn: &Connection) -> Result<Vec<Person>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, handle, name FROM contacts WHERE archived_at IS NULL ORDER BY handle",
-    )?;
+/// Active (or archived) contacts as WHO matching reads them.
+fn names(conn: &Connection, archived: bool) -> Result<Vec<Person>> {
+    let sql = if archived {
+        "SELECT id, handle, name FROM contacts WHERE archived_at IS NOT NULL ORDER BY handle"
+    } else {
+        "SELECT id, handle, name FROM contacts WHERE archived_at IS NULL ORDER BY handle"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

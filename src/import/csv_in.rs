@@ -142,6 +142,11 @@ impl<R: Read> Iterator for CsvRows<R> {
     }
 }
 
+/// Empty, or Outlook's word for "nothing" (`0/0/00` dates, `Unspecified` gender).
+fn is_blank(cell: &str) -> bool {
+    matches!(cell.trim(), "" | "0/0/00" | "Unspecified")
+}
+
 fn header_problem(header: &StringRecord) -> String {
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     if is_interactions_export(&names) {
@@ -222,7 +227,7 @@ impl<R> CsvRows<R> {
         for (index, raw) in row.iter().enumerate() {
             let cell = unescape_formula(raw);
             let Some(field) = self.columns.get(index).copied().flatten() else {
-                if !cell.trim().is_empty()
+                if !is_blank(cell)
                     && let Some(seen) = self.ignored_with_data.get_mut(index)
                 {
                     *seen = true;

@@ -122,9 +122,7 @@ impl<R: BufRead> Splitter<R> {
             self.ready.push_back(RawCard {
                 record,
                 line,
-                body: Err(format!(
-                    "line {line}: '{text}' is outside any BEGIN:VCARD … END:VCARD"
-                )),
+                body: Err(format!("'{text}' is outside any BEGIN:VCARD … END:VCARD")),
             });
         }
     }
