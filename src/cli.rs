@@ -1,5 +1,6 @@
 //! Every command and option of rel (clap derive). Doc comments are the help text.
 
+use crate::cli_help as examples;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
@@ -9,12 +10,13 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "rel", version, max_term_width = 100)]
 #[command(
-    after_help = "Run 'rel <command> --help' for a command's options. Exit codes: 0 ok, \
-1 runtime failure, 2 usage error, 3 contact or record not found / ambiguous."
+    after_help = "Run 'rel <command> --help' for a command's options and examples, \
+'rel --help' for more.",
+    after_long_help = examples::ROOT
 )]
 pub struct Cli {
     /// Database file [env: REL_DB] (default: <data dir>/rel/rel.db)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = examples::GLOBAL)]
     pub db: Option<PathBuf>,
 
     /// Output format (default: table on a terminal, tsv otherwise)
@@ -23,16 +25,17 @@ pub struct Cli {
         global = true,
         env = "REL_FORMAT",
         value_enum,
-        hide_env_values = true
+        hide_env_values = true,
+        help_heading = examples::GLOBAL
     )]
     pub format: Option<Format>,
 
     /// When to use colour (NO_COLOR is honoured)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = examples::GLOBAL)]
     pub color: ColorChoice,
 
     /// Print nothing on success
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = examples::GLOBAL)]
     pub quiet: bool,
 
     #[command(subcommand)]
@@ -49,36 +52,50 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a contact; prints its handle
+    #[command(after_long_help = examples::ADD)]
     Add(AddArgs),
     /// Change a contact's fields
+    #[command(after_long_help = examples::EDIT)]
     Edit(EditArgs),
     /// List contacts with their last touch and next due date
     #[command(visible_alias = "ls")]
+    #[command(after_long_help = examples::LIST)]
     List(ListArgs),
     /// Show a contact's card, REITH profile, open follow-ups and recent interactions
+    #[command(after_long_help = examples::SHOW)]
     Show(ShowArgs),
     /// Record an interaction (a call, a meeting…); prints its id
+    #[command(after_long_help = examples::LOG)]
     Log(LogArgs),
     /// Change a logged interaction
+    #[command(after_long_help = examples::AMEND)]
     Amend(AmendArgs),
     /// Delete interactions
     Unlog(UnlogArgs),
     /// What needs attention now: follow-ups due, then contacts due, most overdue first
+    #[command(after_long_help = examples::DUE)]
     Due(DueArgs),
     /// Push a contact's next due date without logging
+    #[command(after_long_help = examples::SNOOZE)]
     Snooze(SnoozeArgs),
     /// Interactions, newest first
     #[command(visible_alias = "history")]
+    #[command(after_long_help = examples::TIMELINE)]
     Timeline(TimelineArgs),
     /// Full-text search over notes and contact fields, best match first
+    #[command(after_long_help = examples::SEARCH)]
     Search(SearchArgs),
     /// Add a follow-up; prints its id
+    #[command(after_long_help = examples::REMIND)]
     Remind(RemindArgs),
     /// Open follow-ups, soonest first
+    #[command(after_long_help = examples::FOLLOWUPS)]
     Followups(FollowupsArgs),
     /// Mark follow-ups done
+    #[command(after_long_help = examples::DONE)]
     Done(DoneArgs),
     /// REITH profile, touches per channel and per month
+    #[command(after_long_help = examples::STATS)]
     Stats(StatsArgs),
     /// Hide a contact from list and due
     Archive(WhoArg),
@@ -87,12 +104,16 @@ pub enum Command {
     /// Delete a contact and the interactions that involve only them
     Rm(RmArgs),
     /// Bring contacts (and, from JSON, everything) in; idempotent
+    #[command(after_long_help = examples::IMPORT)]
     Import(ImportArgs),
     /// Write everything (json), interactions or contacts (csv), vcard or ics
+    #[command(after_long_help = examples::EXPORT)]
     Export(ExportArgs),
     /// Write a consistent copy of the database
+    #[command(after_long_help = examples::BACKUP)]
     Backup(BackupArgs),
     /// Show or change settings kept in the database
+    #[command(after_long_help = examples::CONFIG)]
     Config(ConfigArgs),
     /// Merge a duplicate contact into another
     Merge(MergeArgs),
@@ -272,7 +293,7 @@ pub struct AmendArgs {
 #[derive(Debug, Args)]
 pub struct UnlogArgs {
     /// Interaction ids
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
     /// Do not ask
     #[arg(short, long)]
@@ -395,7 +416,7 @@ pub struct FollowupRmArgs {
 #[derive(Debug, Args)]
 pub struct DoneArgs {
     /// Follow-up ids
-    #[arg(required = true)]
+    #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
     /// Reopen them instead (they were marked done by mistake)
     #[arg(long)]

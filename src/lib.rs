@@ -5,18 +5,20 @@
 
 pub mod birthday;
 pub mod cli;
+pub mod cli_help;
 pub mod cmd;
 pub mod db;
 pub mod error;
 pub mod import;
 pub mod model;
 pub mod output;
+pub mod output_fit;
 pub mod paths;
 pub mod sync;
+pub mod usage;
 pub mod when;
 
 use clap::Parser;
-use clap::error::ErrorKind;
 use error::{Error, Kind};
 
 /// Runs rel with the process's arguments and returns the exit code.
@@ -46,37 +48,13 @@ pub fn run_main() -> i32 {
 fn run() -> Result<(), Error> {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => return handle_clap_error(err),
+        Err(err) => {
+            // Only for the message: the words as typed (paths may not be UTF-8).
+            let argv: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            return usage::handle_clap_error(err, &argv);
+        }
     };
     cmd::run(cli)
-}
-
-/// Help and version print as clap renders them; every other parse error becomes one
-/// `rel: …` line with exit 2.
-fn handle_clap_error(err: clap::Error) -> Result<(), Error> {
-    match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{err}");
-            Ok(())
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprint!("{}", err.render());
-            Err(Error::new(Kind::Usage, "a command is required").with_hint("see 'rel --help'"))
-        }
-        _ => {
-            let rendered = err.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ")
-                .to_string();
-            let tip = rendered
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("tip: "))
-                .map(str::to_string);
-            let hint = tip.unwrap_or_else(|| "see 'rel --help'".to_string());
-            Err(Error::usage(first).with_hint(hint))
-        }
-    }
 }

@@ -255,7 +255,12 @@ impl Output {
 
     fn table(&self, listing: &Listing) -> Table {
         let mut table = new_table(self.color);
-        table.set_header(listing.table_headers.iter().map(|h| self.header_cell(h)));
+        let headers: Vec<String> = listing
+            .table_headers
+            .iter()
+            .map(|h| header_text(h))
+            .collect();
+        table.set_header(headers.iter().map(|h| self.header_cell(h)));
         for row in &listing.rows {
             let cells = row.pretty.iter().map(|(text, tone)| self.cell(text, *tone));
             let mut table_row = Row::from(cells);
@@ -263,11 +268,14 @@ impl Output {
             table_row.max_height(1);
             table.add_row(table_row);
         }
+        if let Some(width) = crate::output_fit::terminal_width() {
+            crate::output_fit::fit(&mut table, &headers, width);
+        }
         table
     }
 
     pub fn header_cell(&self, text: &str) -> Cell {
-        let cell = Cell::new(text.to_uppercase().replace('_', " "));
+        let cell = Cell::new(header_text(text));
         if self.color {
             cell.add_attribute(comfy_table::Attribute::Bold)
         } else {
@@ -338,6 +346,11 @@ impl Output {
     }
 }
 
+/// A column name as a table header shows it: `last_touch` → `LAST TOUCH`.
+fn header_text(name: &str) -> String {
+    name.to_uppercase().replace('_', " ")
+}
+
 /// No borders, only a line under the header, as `gh` and Taskwarrior draw lists.
 const TABLE_STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
@@ -348,11 +361,10 @@ pub fn new_table(color: bool) -> Table {
     table.load_style(TABLE_STYLE);
     table.set_content_arrangement(ContentArrangement::Dynamic);
     table.set_truncation_indicator("…");
-    if let Some(width) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<u16>().ok())
-    {
-        table.set_width(width);
+    // The width is set here rather than left to comfy-table, which only asks the terminal
+    // when it also draws colour: with NO_COLOR a table would ignore the terminal's width.
+    if let Some(width) = crate::output_fit::terminal_width() {
+        table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     }
     if color {
         table.enforce_styling();

@@ -24,11 +24,24 @@ pub fn run(ctx: &Ctx, args: BackupArgs) -> Result<()> {
             "the backup cannot replace the database itself",
         ));
     }
-    let database = ctx.open()?;
-    let cannot = |err: std::io::Error| Error::runtime(format!("cannot write {shown}: {err}"));
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(Error::runtime(format!(
+            "cannot write {shown}: the folder {} does not exist",
+            folder.display()
+        ))
+        .with_hint("create it first, or choose another folder"));
+    }
+    let database = ctx.open()?;
+    // The temporary file's name is ours, not the user's: a failure names the target only.
+    let cannot = |err: std::io::Error| {
+        Error::runtime(format!(
+            "cannot write {shown}: {}",
+            std::io::Error::from(err.kind())
+        ))
     };
     // Built beside the target (created 0600) and renamed into place when complete, so a
     // failed or interrupted backup never leaves half a file under the target's name.

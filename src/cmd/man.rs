@@ -47,11 +47,90 @@ The database on Linux (the platform data directory elsewhere), readable by its o
 
 pub fn run() -> Result<()> {
     let command = <Cli as clap::CommandFactory>::command();
+    let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
-    clap_mangen::Man::new(command).render(&mut page)?;
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    // One page for every command (clap_mangen would point at rel-add(1) pages that do not
+    // exist): each command's usage, what it does and its own options, here.
+    page.extend_from_slice(b".SH COMMANDS\n");
+    commands_section(&mut page, &command, "rel");
     page.extend_from_slice(EXTRA.as_bytes());
     let mut out = std::io::stdout().lock();
     out.write_all(&page)?;
     out.flush()?;
     Ok(())
+}
+
+/// `.SS rel add` with its usage, description and options, for each (nested) subcommand.
+fn commands_section(page: &mut Vec<u8>, parent: &clap::Command, prefix: &str) {
+    for sub in parent.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("{prefix} {}", sub.get_name());
+        let mut text = format!(".SS \"{}\"\n", roff(&name));
+        let positionals: Vec<String> = sub
+            .get_positionals()
+            .map(|arg| {
+                let value = arg
+                    .get_value_names()
+                    .and_then(|names| names.first())
+                    .map_or(arg.get_id().as_str().to_uppercase(), |v| v.to_string());
+                let many = if arg.get_num_args().is_some_and(|n| n.max_values() > 1) {
+                    "…"
+                } else {
+                    ""
+                };
+                if arg.is_required_set() {
+                    format!("{value}{many}")
+                } else {
+                    format!("[{value}{many}]")
+                }
+            })
+            .collect();
+        text.push_str(&format!(
+            "\\fB{}\\fR [OPTIONS] {}\n.PP\n",
+            roff(&name),
+            roff(&positionals.join(" "))
+        ));
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            text.push_str(&format!("{}\n", roff(&about.to_string())));
+        }
+        for arg in sub
+            .get_arguments()
+            .filter(|a| !a.is_global_set() && !a.is_hide_set())
+        {
+            let flag = match (arg.get_short(), arg.get_long()) {
+                (Some(short), Some(long)) => format!("-{short}, --{long}"),
+                (None, Some(long)) => format!("--{long}"),
+                (Some(short), None) => format!("-{short}"),
+                (None, None) => continue,
+            };
+            let value = arg
+                .get_value_names()
+                .and_then(|names| names.first())
+                .filter(|_| arg.get_action().takes_values())
+                .map(|v| format!(" \\fI{}\\fR", roff(v)))
+                .unwrap_or_default();
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            text.push_str(&format!(
+                ".TP\n\\fB{}\\fR{value}\n{}\n",
+                roff(&flag),
+                roff(&help)
+            ));
+        }
+        page.extend_from_slice(text.as_bytes());
+        commands_section(page, sub, &name);
+    }
+}
+
+/// Text escaped for roff: backslashes, hyphens (so they stay ASCII) and leading dots.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }

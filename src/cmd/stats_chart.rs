@@ -30,28 +30,9 @@ pub fn bar(value: i64, max: i64, width: usize) -> String {
     out
 }
 
-/// The terminal's width: `COLUMNS`, else the tty's size, else 80.
-fn terminal_width(out: &Output) -> usize {
-    if let Some(columns) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-    {
-        return columns;
-    }
-    if out.stdout_is_tty {
-        let mut size = libc::winsize {
-            ws_row: 0,
-            ws_col: 0,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: TIOCGWINSZ only fills the struct we pass.
-        let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-        if ok && size.ws_col > 0 {
-            return size.ws_col as usize;
-        }
-    }
-    80
+/// The width charts fit: the terminal's (or `COLUMNS`), else 80.
+fn terminal_width() -> usize {
+    crate::output_fit::terminal_width().unwrap_or(80)
 }
 
 /// Colours a bar when colour is on.
@@ -69,7 +50,7 @@ fn pad(bar: &str, width: usize) -> String {
 }
 
 pub fn print(out: &Output, report: &Report) -> Result<()> {
-    let width = terminal_width(out);
+    let width = terminal_width();
     let green = anstyle::AnsiColor::Green.on_default();
     let red = anstyle::AnsiColor::Red.on_default();
     let blue = anstyle::AnsiColor::Blue.on_default();
@@ -95,7 +76,8 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
     let single = width
         .saturating_sub(2 + LABEL + 1 + 5 + 1)
         .clamp(1, MAX_BAR);
-    let half = (width.saturating_sub(2 + LABEL + 2 * 6 + 6) / 2).clamp(1, MAX_BAR / 2);
+    // "  label shown BAR strained BAR net": 2 + LABEL + 1, then three 5-wide numbers, 4 blanks.
+    let half = (width.saturating_sub(2 + LABEL + 1 + 3 * 5 + 4) / 2).clamp(1, MAX_BAR / 2);
 
     lines.push(String::new());
     lines.push(heading("REITH         shown / strained / net"));
@@ -152,13 +134,14 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
         let every_width = column_width(report.going_cold.iter().map(|c| &c.every));
         for cold in &report.going_cold {
             let last = cold.last_touch.map_or("never".to_string(), local_datetime);
-            lines.push(format!(
-                "  {:<handle_width$} {:>5}d  every {:<every_width$}  last {last}  {}",
+            let facts = format!(
+                "  {:<handle_width$} {:>5}d  every {:<every_width$}",
                 escape_visible(&cold.handle),
                 cold.days_since,
                 escape_visible(&cold.every),
-                escape_visible(&cold.name),
-            ));
+            );
+            let parts = [facts, format!("last {last}"), escape_visible(&cold.name)];
+            lines.push(fit_line(&parts, width));
         }
     }
     if report.contact.is_none() || !report.strained.is_empty() {
@@ -175,11 +158,11 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
             .collect();
         let standing_width = column_width(standings.iter());
         for (strained, standing) in report.strained.iter().zip(&standings) {
-            lines.push(format!(
-                "  {:<handle_width$} {standing:<standing_width$}  {}",
+            let facts = format!(
+                "  {:<handle_width$} {standing:<standing_width$}",
                 escape_visible(&strained.handle),
-                escape_visible(&strained.name),
-            ));
+            );
+            lines.push(fit_line(&[facts, escape_visible(&strained.name)], width));
         }
     }
     let mut stdout = std::io::stdout().lock();
@@ -188,6 +171,18 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
     }
     stdout.flush()?;
     Ok(())
+}
+
+/// As many of `parts` as fit the width, joined by two spaces, dropping from the end (the name
+/// goes before the date); the first alone is cut if need be. A line never wraps mid-date.
+fn fit_line(parts: &[String], width: usize) -> String {
+    for count in (1..=parts.len()).rev() {
+        let line = parts[..count].join("  ");
+        if unicode_width::UnicodeWidthStr::width(line.as_str()) <= width {
+            return line;
+        }
+    }
+    crate::output_fit::cut(parts.first().map_or("", String::as_str), width)
 }
 
 /// `+3`, `-1`, `0`.

@@ -6,6 +6,8 @@ use rusqlite::{Connection, ErrorCode, params};
 
 /// Marks FTS5 puts around each matched word in a snippet. Private-use characters, so the command
 /// can escape the user's text first and then draw the marks as brackets or bold.
+mod query;
+
 pub const MATCH_START: char = '\u{E000}';
 pub const MATCH_END: char = '\u{E001}';
 
@@ -58,6 +60,8 @@ pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Ve
         return Err(Error::usage("invalid search query: it is empty")
             .with_hint("give words, \"a phrase\" or a prefix*"));
     }
+    let typed = query;
+    let query = &query::fts_query(typed);
     let sql_limit = limit.map_or(-1, |n| n as i64);
     let (start, end) = (MATCH_START.to_string(), MATCH_END.to_string());
     let mut hits = Vec::new();
@@ -75,9 +79,9 @@ pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Ve
                 name: None,
             })
         })
-        .map_err(|err| query_error(query, err))?;
+        .map_err(|err| query_error(typed, err))?;
     for row in rows {
-        hits.push(row.map_err(|err| query_error(query, err))?);
+        hits.push(row.map_err(|err| query_error(typed, err))?);
     }
     let mut stmt = conn.prepare_cached(CONTACT_SQL)?;
     let rows = stmt
@@ -92,9 +96,9 @@ pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Ve
                 name: Some(row.get(5)?),
             })
         })
-        .map_err(|err| query_error(query, err))?;
+        .map_err(|err| query_error(typed, err))?;
     for row in rows {
-        hits.push(row.map_err(|err| query_error(query, err))?);
+        hits.push(row.map_err(|err| query_error(typed, err))?);
     }
     // Both indexes score with bm25; contacts first on a tie (a person before what was said).
     hits.sort_by(|a, b| {
@@ -114,7 +118,7 @@ fn query_error(query: &str, err: rusqlite::Error) -> Error {
         rusqlite::Error::SqliteFailure(failure, message) if failure.code == ErrorCode::Unknown => {
             let detail = message.as_deref().unwrap_or("syntax error");
             Error::usage(format!("invalid search query '{query}': {detail}")).with_hint(
-                "words match anywhere; use \"a phrase\", prefix*, AND, OR, NOT; quote other punctuation",
+                "words match anywhere; use \"a phrase\", prefix*, AND, OR, NOT, (…); see 'rel search --help'",
             )
         }
         _ => Error::from(err),
