@@ -41,6 +41,14 @@ fn filled() -> TestEnv {
         "--note",
         "line one; with, commas\nline two \\ backslash",
     ]);
+    env.ok(&[
+        "add",
+        "Formula Fan",
+        "--role",
+        "=SUM(A1)",
+        "--note",
+        "'=kept as written",
+    ]);
     env.ok(&["archive", "john-doe"]);
     env
 }

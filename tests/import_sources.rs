@@ -356,3 +356,40 @@ fn handles_are_ascii_slugs() {
         );
     }
 }
+
+#[test]
+fn real_files_joined_by_cat_import_the_cards_of_both() {
+    // Record counts (contacts + groups) of each file alone.
+    let files = [
+        "icloud.vcf",
+        "outlook21.vcf",
+        "android.vcf",
+        "vcard4-groups.vcf",
+    ];
+    let records = |env: &TestEnv, path: &str| {
+        let (summary, _) = import(env, &[path]);
+        let (created, updated, unchanged) = counts(&summary);
+        created + updated + unchanged + summary["groups"].as_i64().unwrap()
+    };
+    let alone: Vec<i64> = files
+        .iter()
+        .map(|file| records(&TestEnv::new(), &sample(file)))
+        .collect();
+    for (i, first) in files.iter().enumerate() {
+        for (j, second) in files.iter().enumerate().filter(|(j, _)| *j != i) {
+            let env = TestEnv::new();
+            let mut bytes = std::fs::read(sample(first)).unwrap();
+            // As a file saved without its final line break.
+            while matches!(bytes.last(), Some(b'\n' | b'\r')) {
+                bytes.pop();
+            }
+            bytes.extend(std::fs::read(sample(second)).unwrap());
+            let path = write(&env, "joined.vcf", &bytes);
+            assert_eq!(
+                records(&env, &path),
+                alone[i] + alone[j],
+                "{first} + {second}"
+            );
+        }
+    }
+}

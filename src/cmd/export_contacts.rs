@@ -60,9 +60,11 @@ pub fn write_contacts_csv(conn: &Connection, out: &mut dyn Write) -> Result<()> 
 }
 
 /// A spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, TAB or CR as a formula, so
-/// such a cell gets a leading `'` (which `rel import` takes off again).
+/// such a cell gets a leading `'`, which `rel import` takes off again; a cell that already
+/// starts with `'` and such a character gets one more, so it comes back as written.
 fn formula_safe(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let risky = |text: &str| text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky(cell) || cell.strip_prefix('\'').is_some_and(risky) {
         format!("'{cell}")
     } else {
         cell.to_string()
@@ -173,5 +175,7 @@ mod tests {
         assert_eq!(basic_date("--04-23"), "--0423");
         assert_eq!(formula_safe("+1 555"), "'+1 555");
         assert_eq!(formula_safe("Ann"), "Ann");
+        assert_eq!(formula_safe("'=quoted"), "''=quoted");
+        assert_eq!(formula_safe("'plain"), "'plain");
     }
 }

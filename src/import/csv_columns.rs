@@ -91,10 +91,40 @@ pub fn is_interactions_export(header: &[&str]) -> bool {
 }
 
 /// A cell as written, without the `'` that rel's CSV export (and spreadsheets) put before
-/// a leading `=`, `+`, `-`, `@`, TAB or CR so it is not run as a formula.
+/// a leading `=`, `+`, `-`, `@`, TAB or CR so it is not run as a formula (one `'` more when
+/// the text itself started with `'` and such a character).
 pub fn unescape_formula(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest)
+            if rest
+                .trim_start_matches('\'')
+                .starts_with(['=', '+', '-', '@', '\t', '\r']) =>
+        {
+            rest
+        }
         _ => cell,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_quotes_come_off_once() {
+        assert_eq!(unescape_formula("'+1 555"), "+1 555");
+        assert_eq!(unescape_formula("''=kept"), "'=kept");
+        assert_eq!(unescape_formula("'plain"), "'plain");
+        assert_eq!(unescape_formula("Ann"), "Ann");
+    }
+
+    #[test]
+    fn outlook_and_google_columns() {
+        assert_eq!(field_of("E-mail 2 Address"), Some(Field::Email));
+        assert_eq!(field_of("Mobile Phone"), Some(Field::Phone));
+        assert_eq!(field_of("Business Phone 2"), Some(Field::Phone));
+        assert_eq!(field_of("Job Title"), Some(Field::Role));
+        assert_eq!(field_of("E-mail 1 - Label"), Some(Field::Meta));
+        assert_eq!(field_of("Business Fax"), None);
     }
 }

@@ -3,11 +3,13 @@
 //! refused record comes back as a [`RecordError`]. Matching drafts against the
 //! database and writing them is `db::import`'s work; `cmd::import` drives both.
 
+pub mod charset;
 pub mod csv_columns;
 pub mod csv_in;
 pub mod draft;
 mod normalize;
 pub mod vcard;
+mod vcard_line;
 mod vcard_split;
 
 pub use csv_in::{CsvRows, read_csv};

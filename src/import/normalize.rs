@@ -243,6 +243,58 @@ mod tests {
     }
 
     #[test]
+    fn partial_birthdays_keep_what_they_can() {
+        let kept = |value: &str| read_birthday(value).0;
+        let said = |value: &str| read_birthday(value).1.unwrap_or_default();
+        assert_eq!(kept("3/22/1980").as_deref(), Some("1980-03-22"));
+        assert_eq!(kept("22/3/1980").as_deref(), Some("1980-03-22"));
+        assert_eq!(read_birthday("0/0/00"), (None, None));
+        assert_eq!(kept("1850-07-04").as_deref(), Some("--07-04"));
+        assert!(said("1850-07-04").contains("year 1850 is outside 1900-9999"));
+        assert_eq!(kept("1985-04"), None);
+        assert!(said("1985-04").contains("has no day"));
+        assert!(said("1985").contains("has only a year"));
+        assert!(said("---12").contains("has only a day"));
+        assert!(said("1980-02-30").contains("is not a real date"));
+        assert!(said("circa 1800").contains("is not a date rel reads"));
+        assert_eq!(read_birthday("--04-12"), (Some("--04-12".into()), None));
+    }
+
+    #[test]
+    fn cjk_names_family_first() {
+        assert_eq!(person_name("유림", "", "최").as_deref(), Some("최유림"));
+        assert_eq!(person_name("太郎", "", "山田").as_deref(), Some("山田太郎"));
+        assert_eq!(
+            person_name("Xiaoming", "", "Wang").as_deref(),
+            Some("Xiaoming Wang")
+        );
+        assert_eq!(person_name("Yurim", "", "최").as_deref(), Some("최 Yurim"));
+        assert_eq!(
+            person_name("Ann", "B.", "Lee").as_deref(),
+            Some("Ann B. Lee")
+        );
+        assert_eq!(person_name(" ", "", ""), None);
+    }
+
+    #[test]
+    fn system_groups_in_any_spelling() {
+        for name in [
+            "My Contacts",
+            "* myContacts",
+            "Starred in Android",
+            "starred",
+        ] {
+            assert!(is_system_group(name), "{name}");
+        }
+        assert!(!is_system_group("Friends"));
+    }
+
+    #[test]
+    fn line_breaks_become_lf() {
+        assert_eq!(unix_newlines("a\r\nb\rc\nd".into()), "a\nb\nc\nd");
+    }
+
+    #[test]
     fn tags_are_split_lowered_and_deduplicated() {
         let mut tags = Vec::new();
         push_tags(&mut tags, "* myContacts ::: Friends ::: * starred");

@@ -5,7 +5,10 @@
 //! host, and raw 8-bit text in the charset a property names (`CHARSET=Windows-1252`, as
 //! Outlook writes) is decoded to UTF-8, because calcard reads only UTF-8 text.
 
-use encoding_rs::{Encoding, UTF_8};
+use super::vcard_line::{
+    charset_of, decode, is_quoted_printable_property, split_property, strip_prefix_ci, trim_key,
+};
+use encoding_rs::Encoding;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
 
@@ -225,7 +228,12 @@ impl<R: BufRead> Splitter<R> {
             }
             card.charset = charset_of(params);
         }
-        card.soft_break = is_quoted_printable(card, line, continuation) && line.ends_with(b"=");
+        let quoted_printable = if continuation {
+            card.soft_break
+        } else {
+            is_quoted_printable_property(line)
+        };
+        card.soft_break = quoted_printable && line.ends_with(b"=");
         if card.dropping || card.error.is_some() {
             return;
         }
@@ -298,89 +306,5 @@ impl<R: BufRead> Iterator for Splitter<R> {
                 }
             }
         }
-    }
-}
-
-/// The line without a byte-order mark or surrounding blanks, for keyword tests only.
-fn trim_key(line: &[u8]) -> &[u8] {
-    let mut key = line.trim_ascii();
-    while let Some(rest) = key.strip_prefix(b"\xEF\xBB\xBF") {
-        key = rest.trim_ascii();
-    }
-    key
-}
-
-fn strip_prefix_ci<'a>(bytes: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let head = bytes.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| trim_key(&bytes[prefix.len()..]))
-}
-
-/// `group.NAME;PARAMS:value` → (NAME, PARAMS, value).
-fn split_property(line: &[u8]) -> (&[u8], &[u8], &[u8]) {
-    let colon = line.iter().position(|b| *b == b':').unwrap_or(line.len());
-    let head = &line[..colon];
-    let value = line.get(colon + 1..).unwrap_or_default();
-    let semi = head.iter().position(|b| *b == b';').unwrap_or(head.len());
-    let name = &head[..semi];
-    let name = match name.iter().rposition(|b| *b == b'.') {
-        Some(dot) => &name[dot + 1..],
-        None => name,
-    };
-    (name.trim_ascii(), &head[semi..], value)
-}
-
-/// The charset a property names for raw text; none when its value is quoted-printable or
-/// base64 (calcard decodes those and applies the charset itself).
-fn charset_of(params: &[u8]) -> Option<&'static Encoding> {
-    let params = String::from_utf8_lossy(params).to_ascii_uppercase();
-    let params: Vec<&str> = params.split(';').map(str::trim).collect();
-    let encoded = [
-        "QUOTED-PRINTABLE",
-        "BASE64",
-        "B",
-        "ENCODING=QUOTED-PRINTABLE",
-    ];
-    let encoded = params.iter().any(|param| {
-        encoded.contains(param) || *param == "ENCODING=B" || *param == "ENCODING=BASE64"
-    });
-    if encoded {
-        return None;
-    }
-    let label = params
-        .iter()
-        .find_map(|param| param.strip_prefix("CHARSET="))?;
-    Encoding::for_label(label.trim_matches('"').as_bytes())
-}
-
-fn is_quoted_printable(card: &OpenCard, line: &[u8], continuation: bool) -> bool {
-    if continuation {
-        return card.soft_break;
-    }
-    let (_, params, _) = split_property(line);
-    String::from_utf8_lossy(params)
-        .to_ascii_uppercase()
-        .contains("QUOTED-PRINTABLE")
-}
-
-/// The line as UTF-8: in the charset its property names, else as UTF-8, else in the
-/// `--encoding` fallback.
-fn decode(
-    line: &[u8],
-    charset: Option<&'static Encoding>,
-    fallback: Option<&'static Encoding>,
-) -> Result<String, ()> {
-    if line.is_ascii() {
-        return Ok(String::from_utf8_lossy(line).into_owned());
-    }
-    if let Some(charset) = charset.filter(|c| *c != UTF_8) {
-        return Ok(charset.decode_without_bom_handling(line).0.into_owned());
-    }
-    if let Ok(text) = std::str::from_utf8(line) {
-        return Ok(text.to_string());
-    }
-    match fallback {
-        Some(encoding) => Ok(encoding.decode_without_bom_handling(line).0.into_owned()),
-        None => Err(()),
     }
 }

@@ -224,3 +224,37 @@ fn latin1_quoted_printable_uri_values_and_21_photo() {
         Some("urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1")
     );
 }
+
+#[test]
+fn nested_agent_cards_are_skipped_in_every_form() {
+    let forms = [
+        "AGENT:\nBEGIN:VCARD\nVERSION:2.1\nN:Friday;Fred\nEND:VCARD\n",
+        "AGENT:BEGIN:VCARD\nVERSION:2.1\nN:Friday;Fred\nEND:VCARD\n",
+        "AGENT:BEGIN:VCARD\\nFN:Fred Friday\\nEND:VCARD\n",
+    ];
+    for agent in forms {
+        let text = format!(
+            "BEGIN:VCARD\nVERSION:2.1\nN:Host;Hannah\n{agent}TEL:+1 555 0100\nEND:VCARD\n\
+             BEGIN:VCARD\nVERSION:2.1\nFN:Next\nEND:VCARD\n"
+        );
+        let drafts: Vec<_> = parse_vcards(&text).into_iter().collect();
+        assert_eq!(drafts.len(), 2, "{agent:?}");
+        let host = drafts[0]
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{agent:?}: {e}"));
+        assert_eq!(host.name, "Hannah Host");
+        assert_eq!(host.phones, ["+1 555 0100"]);
+        assert!(matches!(&drafts[1], Ok(d) if d.name == "Next"));
+    }
+}
+
+#[test]
+fn glued_and_stray_lines() {
+    let text = "BEGIN:VCARD\nFN:A\nEND:VCARD\u{feff}BEGIN:VCARD\nFN:B\nEND:VCARD\nEMAIL:lost@x\n";
+    let results = parse_vcards(text);
+    assert_eq!(results.len(), 3);
+    assert!(matches!(&results[1], Ok(d) if d.name == "B"));
+    assert!(
+        matches!(&results[2], Err(e) if e.line == Some(6) && e.message.contains("EMAIL:lost@x"))
+    );
+}
