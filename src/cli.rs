@@ -121,6 +121,8 @@ pub enum Command {
     Undo(UndoArgs),
     /// One journal on several machines
     Sync(SyncArgs),
+    /// A journal shared by a team on PostgreSQL: set up a database, add members
+    Team(TeamArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -215,9 +217,12 @@ pub struct ListArgs {
     /// Active and archived contacts
     #[arg(long)]
     pub all: bool,
-    /// Sort order
+    /// Sort order (`last`: longest untouched first, never contacted first of all)
     #[arg(long, value_enum, default_value_t = SortKey::Name)]
     pub sort: SortKey,
+    /// Flip the sort order
+    #[arg(long)]
+    pub reverse: bool,
     /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -556,4 +561,32 @@ pub struct ConfigArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    #[command(subcommand)]
+    pub command: TeamCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Create rel's tables in a PostgreSQL database (run once by its owner; again changes nothing)
+    #[command(
+        after_help = "Examples:\n  rel team setup postgresql://owner@db.example/crm\n  \
+rel team setup 'host=/run/postgresql dbname=crm'"
+    )]
+    Setup {
+        /// Connection string as libpq takes it (URL or key=value; password from the URL,
+        /// PGPASSWORD or ~/.pgpass)
+        url: String,
+    },
+    /// Let a PostgreSQL role take part: read and append operations, nothing else
+    #[command(after_help = "The role must exist: CREATE ROLE alice LOGIN PASSWORD '…'")]
+    Grant {
+        /// Connection string of the database's owner
+        url: String,
+        /// The member's PostgreSQL role
+        role: String,
+    },
 }

@@ -194,10 +194,10 @@ fn list_filters_sorts_and_archived() {
         handles(&env.json(&["list", "--all"])),
         ["ann", "bob", "cara", "dee"]
     );
-    // Most recent touch first; never-touched last.
+    // Longest untouched first; never-touched first of all (contract "Sorting").
     assert_eq!(
         handles(&env.json(&["list", "--sort", "last"])),
-        ["bob", "ann", "cara"]
+        ["cara", "ann", "bob"]
     );
     // Soonest due first: cara due Dec 4, ann Dec 20; bob has no cadence.
     assert_eq!(

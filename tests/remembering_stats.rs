@@ -90,13 +90,14 @@ fn json_has_every_trait_and_the_right_counts() {
         stats["months"],
         serde_json::json!({"2026-08": 1, "2026-09": 1, "2026-10": 0, "2026-11": 3})
     );
-    // Cy has no cadence; Bob's last touch (Nov 12) ties Maria's, handle breaks the tie.
+    // Cy has no cadence; Bob (monthly, touched Nov 12) is not past it yet; Maria (every 2w,
+    // touched Nov 12) is 15 days out: 15/14.
     let cold = stats["going_cold"].as_array().unwrap();
-    assert_eq!(cold.len(), 2);
-    assert_eq!(cold[0]["handle"], "bob-stone");
+    assert_eq!(cold.len(), 1);
+    assert_eq!(cold[0]["handle"], "maria-lopez");
     assert_eq!(cold[0]["days_since"], 15);
+    assert_eq!(cold[0]["ratio"], 1.07);
     assert_eq!(cold[0]["last_touch"], "2026-11-12T00:00:00+00:00");
-    assert_eq!(cold[1]["handle"], "maria-lopez");
     let strained = stats["strained"].as_array().unwrap();
     assert_eq!(strained.len(), 2);
     assert_eq!(strained[0]["handle"], "bob-stone", "lowest trait first");
@@ -137,7 +138,7 @@ fn csv_rows_are_section_key_value() {
     assert!(lines.contains(&"reith,honesty.net,-1"));
     assert!(lines.contains(&"channel,call,3"));
     assert!(lines.contains(&"month,2026-10,0"));
-    assert!(lines.contains(&"going_cold,bob-stone,15"));
+    assert!(lines.contains(&"going_cold,maria-lopez,15"));
     assert!(lines.contains(&"strained,bob-stone.honesty,-2"));
     assert!(lines.contains(&"strained,bob-stone.empathy,-1"));
     let tsv = env.ok(&["stats"]);

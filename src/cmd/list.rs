@@ -19,6 +19,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             SortKey::Last => ListSort::Last,
             SortKey::Due => ListSort::Due,
         },
+        reverse: args.reverse,
         // One extra row tells whether the cap hid anything.
         limit: cap.query_limit(),
     };

@@ -27,6 +27,7 @@ mod snooze;
 mod stats;
 mod stats_chart;
 mod sync;
+mod team;
 mod timeline;
 mod undo;
 
@@ -118,6 +119,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Merge(args) => merge::run(&ctx, args),
         Command::Undo(args) => undo::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),
+        Command::Team(args) => team::run(&ctx, args),
         // Answered before the clock and the database path are looked at.
         Command::Completions(_) | Command::Man => unreachable!("handled before the match"),
     }

@@ -48,7 +48,13 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
         traits: stats::trait_counts(db.conn(), scope)?,
         channels: stats::channel_counts(db.conn(), scope)?,
         months: fill_months(stats::month_counts(db.conn(), scope)?),
-        going_cold: stats::going_cold(db.conn(), contact_id, ctx.now_unix(), GOING_COLD_TOP)?,
+        going_cold: stats::going_cold(
+            db.conn(),
+            contact_id,
+            ctx.now_unix(),
+            crate::when::start_of(crate::when::local_date(ctx.now))?.timestamp(),
+            GOING_COLD_TOP,
+        )?,
         strained: stats::strained(db.conn(), contact_id)?,
     };
     if ctx.out.json_record(&report_json(&report))? {
@@ -115,6 +121,8 @@ fn report_json(report: &Report) -> Value {
             "every": c.every,
             "last_touch": rfc3339_opt(c.last_touch),
             "days_since": c.days_since,
+            // Two decimals: enough to read the ranking, stable in output.
+            "ratio": (c.ratio * 100.0).round() / 100.0,
         })).collect::<Vec<_>>(),
         "strained": report.strained.iter().map(|s| json!({
             "handle": s.handle,

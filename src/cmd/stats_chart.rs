@@ -126,9 +126,9 @@ pub fn print(out: &Output, report: &Report) -> Result<()> {
 
     if report.contact.is_none() || !report.going_cold.is_empty() {
         lines.push(String::new());
-        lines.push(heading("Going cold (longest since the last touch)"));
+        lines.push(heading("Going cold (most overdue for their cadence)"));
         if report.going_cold.is_empty() {
-            lines.push("  no contact has a cadence (rel edit WHO --every 2w)".to_string());
+            lines.push("  nobody is past their cadence".to_string());
         }
         let handle_width = column_width(report.going_cold.iter().map(|c| &c.handle));
         let every_width = column_width(report.going_cold.iter().map(|c| &c.every));

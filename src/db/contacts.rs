@@ -257,6 +257,8 @@ pub struct ListQuery {
     pub org: Option<String>,
     pub archived: Option<bool>,
     pub sort: ListSort,
+    /// Flip the whole order.
+    pub reverse: bool,
     pub limit: Option<usize>,
 }
 
@@ -274,12 +276,19 @@ pub fn list(conn: &Connection, query: &ListQuery) -> Result<Vec<Contact>> {
         Some(true) => "c.archived_at IS NOT NULL",
         Some(false) => "c.archived_at IS NULL",
     };
-    let order = match query.sort {
-        ListSort::Name => "c.name COLLATE NOCASE, c.handle",
-        // Never-touched contacts last, most recent first.
-        ListSort::Last => "c.last_touch IS NULL, c.last_touch DESC, c.handle",
-        ListSort::Due => "c.due_at IS NULL, c.due_at, c.handle",
+    // Each key ascending; `--reverse` flips every one of them, so the whole order flips.
+    let keys: &[&str] = match query.sort {
+        ListSort::Name => &["c.name COLLATE NOCASE", "c.handle"],
+        // Longest untouched first: never contacted first of all, then the oldest last touch.
+        ListSort::Last => &["c.last_touch IS NOT NULL", "c.last_touch", "c.handle"],
+        ListSort::Due => &["c.due_at IS NULL", "c.due_at", "c.handle"],
     };
+    let direction = if query.reverse { " DESC" } else { "" };
+    let order = keys
+        .iter()
+        .map(|key| format!("{key}{direction}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let limit = query.limit.map_or(-1, |n| n as i64);
     let sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contacts c

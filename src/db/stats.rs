@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::model::Reith;
+use crate::when::Cadence;
 use rusqlite::{Connection, params};
 
 /// Which interactions count: one contact's (or everyone's), from `since` on.
@@ -80,7 +81,7 @@ pub fn month_counts(conn: &Connection, scope: Scope) -> Result<Vec<(String, i64)
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A contact with a cadence, and how long since it was last touched.
+/// A contact past its cadence, and how long since it was last touched.
 #[derive(Debug, Clone)]
 pub struct Cold {
     pub handle: String,
@@ -89,32 +90,62 @@ pub struct Cold {
     pub last_touch: Option<i64>,
     /// Since the last touch, or since creation for a contact never touched.
     pub days_since: i64,
+    /// `days_since / cadence days` (a month counting 30 days, a year 365).
+    pub ratio: f64,
 }
 
-/// Active contacts with a cadence, longest since their last touch (or creation) first.
+/// The contacts of cadence ?1 that are due at ?2 and were not touched since ?3 (the start of
+/// today), longest untouched first (contact ?4 or all), at most ?5: within one cadence that
+/// is the order of `days_since / cadence`.
+pub const COLD_OF_CADENCE_SQL: &str = "SELECT c.handle, c.name, c.due_every, c.last_touch,
+            (?2 - coalesce(c.last_touch, c.created_at)) / 86400 AS days
+     FROM contacts c
+     WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_every = ?1 AND c.due_at <= ?2
+       AND (c.last_touch IS NULL OR c.last_touch < ?3) AND (?4 IS NULL OR c.id = ?4)
+     ORDER BY days DESC, c.handle LIMIT ?5";
+
+/// Active contacts with a cadence that are past it, most overdue relative to their cadence
+/// first (`days_since / cadence days`), ties by `days_since` then handle; nobody touched since
+/// `start_of_today`. One bounded query per distinct cadence, merged.
 pub fn going_cold(
     conn: &Connection,
     contact_id: Option<i64>,
     now: i64,
+    start_of_today: i64,
     limit: usize,
 ) -> Result<Vec<Cold>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.handle, c.name, c.due_every, c.last_touch, coalesce(c.last_touch, c.created_at) AS since
-         FROM contacts c
-         WHERE c.archived_at IS NULL AND c.due_every IS NOT NULL AND (?1 IS NULL OR c.id = ?1)
-         ORDER BY since, c.handle LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![contact_id, limit as i64], |row| {
-        let since: i64 = row.get(4)?;
-        Ok(Cold {
-            handle: row.get(0)?,
-            name: row.get(1)?,
-            every: row.get(2)?,
-            last_touch: row.get(3)?,
-            days_since: (now - since).max(0) / 86_400,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut cold = Vec::new();
+    let mut stmt = conn.prepare_cached(COLD_OF_CADENCE_SQL)?;
+    for every in super::due::cadences(conn)? {
+        let Some(span) = Cadence::parse(&every).ok().and_then(|c| c.span()) else {
+            continue;
+        };
+        let rows = stmt.query_map(
+            params![every, now, start_of_today, contact_id, limit as i64],
+            |row| {
+                let days_since: i64 = row.get::<_, i64>(4)?.max(0);
+                Ok(Cold {
+                    handle: row.get(0)?,
+                    name: row.get(1)?,
+                    every: row.get(2)?,
+                    last_touch: row.get(3)?,
+                    days_since,
+                    ratio: days_since as f64 / span.approx_days(),
+                })
+            },
+        )?;
+        for row in rows {
+            cold.push(row?);
+        }
+    }
+    cold.sort_by(|a, b| {
+        b.ratio
+            .total_cmp(&a.ratio)
+            .then(b.days_since.cmp(&a.days_since))
+            .then_with(|| a.handle.cmp(&b.handle))
+    });
+    cold.truncate(limit);
+    Ok(cold)
 }
 
 /// An active contact whose REITH profile is below zero on some trait.

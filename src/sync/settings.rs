@@ -22,7 +22,9 @@ impl RemoteKind {
             RemoteKind::Folder { dir } => format!("folder {}", dir.display()),
             RemoteKind::Git { url, branch } => format!("git {url} (branch {branch})"),
             RemoteKind::Postgres { url, workspace } => {
-                format!("postgres {url} (workspace {workspace})")
+                // The URL may carry a password: never print it.
+                let shown = super::pg_conninfo::ConnInfo::redacted(url);
+                format!("postgres {shown} (workspace {workspace})")
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use super::folder::{FolderRemote, FolderStore};
 use super::git::GitRemote;
+use super::postgres::PgRemote;
 use super::remote::Remote;
 use super::seal::SyncKey;
 use super::settings::RemoteKind;
@@ -39,12 +40,8 @@ impl Transport {
                 need_key()?,
                 own.to_string(),
             )),
-            // The team lane builds the PostgreSQL remote on the same `Remote` trait and opens
-            // it here: `Transport::Other(Box::new(PostgresRemote::connect(url, workspace, own)?))`.
-            RemoteKind::Postgres { .. } => {
-                return Err(Error::runtime(
-                    "this rel cannot reach PostgreSQL remotes yet",
-                ));
+            RemoteKind::Postgres { url, workspace } => {
+                Transport::Other(Box::new(PgRemote::connect(url, workspace)?))
             }
         })
     }

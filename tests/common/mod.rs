@@ -149,3 +149,4 @@ impl TestEnv {
         env
     }
 }
+pub mod pg;
