@@ -53,7 +53,8 @@ enum Give {
 /// How a column, named by its table header, gives way.
 fn give(header: &str) -> Give {
     match header {
-        "DUE" | "DUE AT" | "NEXT DUE" | "HANDLE" | "ID" | "AT" | "WHEN" | "KIND" => Give::Never,
+        "DUE" | "DUE AT" | "NEXT DUE" | "HANDLE" | "ID" | "AT" | "WHEN" | "KIND" | "KEY"
+        | "FIELD" | "SECTION" => Give::Never,
         "WHAT" | "TEXT" | "NOTE" | "MATCH" | "SNIPPET" | "VALUE" => Give::Shrink {
             comfortable: 24,
             bare: 8,
@@ -76,7 +77,12 @@ fn give(header: &str) -> Give {
         "EVERY" | "CHANNEL" => Give::Drop(6),
         "LAST TOUCH" => Give::Drop(4),
         "FOCUS" => Give::Drop(3),
-        _ => Give::Drop(5),
+        // A column this list does not know yet is cut rather than hidden.
+        _ => Give::Shrink {
+            comfortable: 16,
+            bare: 8,
+            share: 3,
+        },
     }
 }
 

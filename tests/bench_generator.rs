@@ -183,3 +183,40 @@ fn inserting_interactions_keeps_maintained_columns_equal_to_refresh() {
     .expect("refresh");
     assert_eq!(maintained(db.conn()), incremental);
 }
+
+/// The README's first command, `cargo run --release -- due`, works only while the package has
+/// one binary (with two, cargo asks which to run). `.ci/run` runs the command itself too.
+#[test]
+fn the_package_has_one_binary_so_cargo_run_needs_no_bin_flag() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let bins: Vec<String> = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+        .filter(|t| {
+            t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"))
+        })
+        .filter_map(|t| t["name"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(bins, ["rel"]);
+}

@@ -154,37 +154,37 @@ pub fn grant(client: &mut Client, role: &str) -> Result<()> {
 }
 
 /// Whether the connected role can take part: the table exists and it may read and append.
-/// Asked step by step: PostgreSQL errors when asked about a table in a schema we cannot use.
+/// Asked in one round trip.
 pub fn check_member(client: &mut Client) -> Result<()> {
-    let ask = |client: &mut Client, sql: &str| -> Result<bool> {
-        let row = client.query_one(sql, &[]).map_err(|e| query_error(&e))?;
-        Ok(row.get(0))
-    };
-    let set_up = ask(
-        client,
-        "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                         WHERE n.nspname = 'rel' AND c.relname = 'operations')",
-    )?;
-    if !set_up {
-        return Err(Error::runtime("this database is not set up for rel")
-            .with_hint("its owner runs 'rel team setup URL' once"));
-    }
-    let allowed = ask(client, "SELECT has_schema_privilege('rel', 'USAGE')")?
-        && ask(
-            client,
-            "SELECT has_table_privilege('rel.operations', 'SELECT')
-                AND has_table_privilege('rel.operations', 'INSERT')",
-        )?;
-    if !allowed {
-        let role = current_role(client)?;
-        return Err(Error::runtime(format!(
+    // One round trip; CASE asks step by step, since PostgreSQL errors when asked about a
+    // table in a schema the role may not use.
+    let row = client
+        .query_one(
+            "SELECT CASE
+                 WHEN NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n
+                                    ON n.oid = c.relnamespace
+                                   WHERE n.nspname = 'rel' AND c.relname = 'operations')
+                     THEN 'unset'
+                 WHEN NOT has_schema_privilege('rel', 'USAGE') THEN 'denied'
+                 WHEN has_table_privilege('rel.operations', 'SELECT')
+                      AND has_table_privilege('rel.operations', 'INSERT') THEN 'ok'
+                 ELSE 'denied' END,
+                 current_user::text",
+            &[],
+        )
+        .map_err(|e| query_error(&e))?;
+    let (state, role): (String, String) = (row.get(0), row.get(1));
+    match state.as_str() {
+        "ok" => Ok(()),
+        "unset" => Err(Error::runtime("this database is not set up for rel")
+            .with_hint("its owner runs 'rel team setup URL' once")),
+        _ => Err(Error::runtime(format!(
             "role '{role}' may not read and append rel's operations here"
         ))
         .with_hint(format!(
             "the database's owner runs 'rel team grant URL {role}'"
-        )));
+        ))),
     }
-    Ok(())
 }
 
 /// The role this connection acts as: the member's name in a team workspace.

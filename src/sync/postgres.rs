@@ -154,8 +154,17 @@ impl Remote for PgRemote {
         let rows = self
             .client
             .query(
-                "SELECT replica, max(seq) FROM rel.operations WHERE workspace = $1
-                  GROUP BY replica",
+                // A loose index scan: one primary-key seek per replica rather than reading
+                // every row of the workspace, so a sync with nothing new stays cheap.
+                "WITH RECURSIVE r(replica) AS (
+                     SELECT min(replica) FROM rel.operations WHERE workspace = $1
+                     UNION ALL
+                     SELECT (SELECT min(replica) FROM rel.operations
+                              WHERE workspace = $1 AND replica > r.replica)
+                       FROM r WHERE r.replica IS NOT NULL)
+                 SELECT r.replica, (SELECT max(seq) FROM rel.operations o
+                                     WHERE o.workspace = $1 AND o.replica = r.replica)
+                   FROM r WHERE r.replica IS NOT NULL",
                 &[&self.workspace],
             )
             .map_err(|e| query_error(&e))?;
