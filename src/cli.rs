@@ -350,6 +350,10 @@ pub struct TimelineArgs {
     /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Print whole notes under each touch instead of one row each (tables; other formats
+    /// always carry whole notes)
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Args)]

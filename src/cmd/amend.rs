@@ -31,7 +31,12 @@ pub fn run(ctx: &Ctx, args: AmendArgs) -> Result<()> {
     let mut db = ctx.open()?;
     let current = interactions::get(db.conn(), id)?;
     let note = if touch.edit {
-        Some(edit_note(&current.note)?)
+        let about = [format!(
+            "Amending touch {id} with {}, {}.",
+            current.contacts.join(", "),
+            super::friendly::day(current.at, ctx.now_unix())
+        )];
+        Some(edit_note(&current.note, &about)?)
     } else if args.note.len() == 1 && args.note[0] == "-" {
         Some(Note::from_text(read_stdin()?))
     } else if !args.note.is_empty() {

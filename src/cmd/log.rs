@@ -41,14 +41,24 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
     // Unknown or ambiguous names fail before the editor opens, not after the note is typed.
     // (With the note on the command line the transaction below resolves them once.)
     let editor_may_open = args.touch.edit || args.note.is_empty();
+    let mut with = Vec::new();
     for name in names.iter().filter(|_| editor_may_open) {
-        if let Lookup::Missing = who::lookup(db.conn(), name)?
-            && !args.add
-        {
-            who::resolve(db.conn(), name)?;
+        match who::lookup(db.conn(), name)? {
+            Lookup::Found(contact) => with.push(format!("{} ({})", contact.name, contact.handle)),
+            Lookup::Missing if args.add => with.push(format!("{name} (a new contact)")),
+            Lookup::Missing => {
+                // Fails, naming the problem (unknown, or only archived).
+                let contact = who::resolve(db.conn(), name)?;
+                with.push(format!("{} ({})", contact.name, contact.handle));
+            }
         }
     }
-    let note = read_note(&args.note, args.touch.edit)?;
+    // Names are user text: escaped so a control character cannot break a comment line.
+    let about = [escape_visible(&format!(
+        "Logging a touch with {}.",
+        with.join(", ")
+    ))];
+    let note = read_note(&args.note, args.touch.edit, &about)?;
     let now = ctx.now_unix();
     let result = db.write(|tx| {
         let (contact_ids, created) = resolve_or_add(tx, &names, args.add, now)?;

@@ -18,6 +18,7 @@ mod list;
 mod log;
 mod man;
 mod merge;
+mod note_block;
 mod note_input;
 mod records;
 mod rm;

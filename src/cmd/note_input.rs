@@ -44,12 +44,12 @@ impl Note {
     }
 }
 
-/// How `log` finds its note: `-e` or a bare terminal opens the editor; `-` or a pipe reads
-/// stdin; otherwise the words are the note.
-pub fn read_note(words: &[String], edit: bool) -> Result<Note> {
+/// How `log` finds its note: `-e` or a bare terminal opens the editor (on `about`, the
+/// template's comment lines); `-` or a pipe reads stdin; otherwise the words are the note.
+pub fn read_note(words: &[String], edit: bool, about: &[String]) -> Result<Note> {
     let joined = words.join(" ");
     if edit {
-        return edit_note(&joined);
+        return edit_note(&joined, about);
     }
     if words.len() == 1 && words[0] == "-" {
         return read_stdin().map(Note::from_text);
@@ -60,7 +60,7 @@ pub fn read_note(words: &[String], edit: bool) -> Result<Note> {
     if !std::io::stdin().is_terminal() {
         return read_stdin().map(Note::from_text);
     }
-    edit_note("")
+    edit_note("", about)
 }
 
 fn check_size(text: String) -> Result<String> {
@@ -108,15 +108,39 @@ fn decode_note(bytes: Vec<u8>, source: &str) -> Result<String> {
     Ok(text)
 }
 
-/// Opens `$VISUAL`/`$EDITOR` on a 0600 file in a private 0700 folder. An empty note cancels.
-pub fn edit_note(initial: &str) -> Result<Note> {
+/// What the editor's file holds after the note, as `git commit` does it: a blank line, then
+/// `about` and the rules as comment lines, which are dropped again when the file is read.
+fn template(initial: &str, about: &[String]) -> String {
+    let mut text = format!("{initial}\n\n");
+    for line in about {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str("# Write the note above. Lines starting with '#' are dropped;\n");
+    text.push_str("# an empty note cancels.\n");
+    text
+}
+
+/// The note in the editor's file: comment lines dropped, blank lines around it trimmed.
+fn strip_comments(text: &str) -> String {
+    let kept: Vec<&str> = text.lines().filter(|line| !line.starts_with('#')).collect();
+    let first = kept.iter().position(|line| !line.trim().is_empty());
+    let last = kept.iter().rposition(|line| !line.trim().is_empty());
+    match (first, last) {
+        (Some(first), Some(last)) => kept[first..=last].join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// Opens `$VISUAL`/`$EDITOR` on a 0600 file in a private 0700 folder holding `initial` and the
+/// comment template. An empty note cancels.
+pub fn edit_note(initial: &str, about: &[String]) -> Result<Note> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "vi".to_string());
     let dir = tempfile::Builder::new().prefix("rel-note-").tempdir()?;
     let path = dir.path().join("NOTE.txt");
-    std::fs::write(&path, initial)?;
+    std::fs::write(&path, template(initial, about))?;
     // Through the shell, as git does, so EDITOR may carry arguments ("code --wait").
     let status = Command::new("sh")
         .arg("-c")
@@ -130,7 +154,7 @@ pub fn edit_note(initial: &str) -> Result<Note> {
             "editor '{editor}' failed; nothing written"
         )));
     }
-    let text = decode_note(std::fs::read(&path)?, "the editor")?;
+    let text = strip_comments(&decode_note(std::fs::read(&path)?, "the editor")?);
     if text.trim().is_empty() {
         return Err(Error::runtime("empty note; nothing written"));
     }
@@ -138,4 +162,25 @@ pub fn edit_note(initial: &str) -> Result<Note> {
         text,
         editor_file: Some((dir, path)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{strip_comments, template};
+
+    #[test]
+    fn the_template_round_trips_to_the_note_alone() {
+        let about = ["Logging a touch with Ann (ann).".to_string()];
+        let file = template("first line\n\nsecond", &about);
+        assert!(
+            file.contains("\n# Logging a touch with Ann (ann).\n"),
+            "{file}"
+        );
+        assert_eq!(strip_comments(&file), "first line\n\nsecond");
+        assert_eq!(strip_comments(&template("", &about)), "");
+        assert_eq!(
+            strip_comments("\n  \nnote # not a comment\n#gone\n\n"),
+            "note # not a comment"
+        );
+    }
 }

@@ -177,7 +177,10 @@ pub fn interaction_row(i: &Interaction, now: i64, format: Format) -> ListRow {
                         Tone::Good
                     },
                 ),
-                (first_line(&i.note), Tone::Plain),
+                (
+                    super::note_block::first_line_with_more(&i.note),
+                    Tone::Plain,
+                ),
             ]
         },
     )

@@ -1,10 +1,9 @@
 //! `rel show`: a contact's card, REITH profile, open follow-ups and recent interactions.
 
-use super::Ctx;
 use super::records::{
-    FOLLOWUP_HEADERS, INTERACTION_HEADERS, contact_json, followup_json, followup_row,
-    interaction_json, interaction_row,
+    FOLLOWUP_HEADERS, contact_json, followup_json, followup_row, interaction_json,
 };
+use super::{Ctx, note_block};
 use crate::birthday::Birthday;
 use crate::cli::ShowArgs;
 use crate::db::contacts::Contact;
@@ -159,23 +158,23 @@ fn print_card(
         stdout = std::io::stdout().lock();
     }
     writeln!(stdout, "\nRecent interactions")?;
-    drop(stdout);
-    let listing = Listing::new(
-        &INTERACTION_HEADERS,
-        recent
-            .iter()
-            .map(|i| interaction_row(i, now, out.format))
-            .collect(),
-    );
     if recent.is_empty() {
         writeln!(
-            std::io::stdout().lock(),
+            stdout,
             "  none yet: rel log {} \"what you talked about\"",
             contact.handle
         )?;
         return Ok(());
     }
-    out.list(&listing, "")
+    // Whole notes, wrapped: the card is the brief before a call.
+    note_block::write_blocks(
+        &mut stdout,
+        recent,
+        now,
+        note_block::terminal_width(),
+        Some(note_block::SHOW_MAX_LINES),
+    )?;
+    Ok(())
 }
 
 fn trimmed(mut row: ListRow, columns: usize) -> ListRow {

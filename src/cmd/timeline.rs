@@ -1,14 +1,16 @@
 //! `rel timeline` / `rel history`: interactions, newest first.
 
-use super::Ctx;
 use super::records::{INTERACTION_HEADERS, interaction_row};
+use super::{Ctx, note_block};
 use crate::cli::TimelineArgs;
 use crate::db::interactions::{self, TimelineQuery};
 use crate::db::who;
 use crate::error::Result;
 use crate::model::{Trait, parse_channel};
+use crate::output::Format;
 use crate::output::{Cap, Listing};
 use crate::when::Dir;
+use std::io::Write;
 
 pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
     let since = args
@@ -47,6 +49,17 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
     let mut found = interactions::timeline(db.conn(), &query)?;
     let more = cap.apply(&mut found);
     let now = ctx.now_unix();
+    if args.full && ctx.out.format == Format::Table && !found.is_empty() {
+        let mut stdout = std::io::stdout().lock();
+        note_block::write_blocks(&mut stdout, &found, now, note_block::terminal_width(), None)?;
+        if more && ctx.out.for_person() {
+            writeln!(
+                stdout,
+                "\n(more rows not shown: --limit N, or --limit 0 for all)"
+            )?;
+        }
+        return Ok(());
+    }
     let mut listing = Listing::new(
         &INTERACTION_HEADERS,
         found
