@@ -120,7 +120,7 @@ pub enum Command {
     /// Revert the last change made on this machine
     Undo(UndoArgs),
     /// One journal on several machines
-    Sync(SyncArgs),
+    Sync(crate::cli_sync::SyncArgs),
     /// A journal shared by a team on PostgreSQL: set up a database, add members
     Team(TeamArgs),
     /// Print a shell completion script
@@ -480,19 +480,6 @@ pub struct UndoArgs {
     /// How many steps --list shows (0 = all)
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub limit: usize,
-}
-
-#[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct SyncArgs {
-    #[command(subcommand)]
-    pub command: Option<SyncCommand>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum SyncCommand {
-    /// Print the digest of the journal's content (by uid); equal on machines that agree
-    Verify,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@
 pub mod birthday;
 pub mod cli;
 pub mod cli_help;
+pub mod cli_sync;
 pub mod cmd;
 pub mod db;
 pub mod error;

@@ -1,15 +1,23 @@
-//! `rel sync …`: one journal on several machines. `verify` lives here; the remotes' commands
-//! (`init`, `status`, `key`, bare `rel sync`) are added beside it.
+//! `rel sync`, `rel sync init`, `rel sync status`, `rel sync key`.
 
 use super::Ctx;
-use crate::cli::{SyncArgs, SyncCommand};
+use crate::cli_sync::{SyncAction, SyncArgs, SyncInitArgs};
 use crate::error::{Error, Result};
-use std::io::Write;
+use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
+use crate::sync::engine;
+use crate::sync::git::GitRemote;
+use crate::sync::seal::SyncKey;
+use crate::sync::settings::RemoteKind;
+use serde_json::json;
+use std::io::{BufRead, Write};
 
 pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
-    match args.command {
-        Some(SyncCommand::Verify) => verify(ctx),
-        None => Err(Error::usage("sync is not set up").with_hint("run 'rel sync init' first")),
+    match args.action {
+        None => sync(ctx),
+        Some(SyncAction::Init(args)) => init(ctx, args),
+        Some(SyncAction::Status) => status(ctx),
+        Some(SyncAction::Key) => key(ctx),
+        Some(SyncAction::Verify) => verify(ctx),
     }
 }
 
@@ -29,5 +37,167 @@ fn verify(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     writeln!(std::io::stdout().lock(), "digest\t{digest}")?;
+    Ok(())
+}
+
+fn sync(ctx: &Ctx) -> Result<()> {
+    let mut db = ctx.open()?;
+    let outcome = engine::sync(&mut db, ctx.now)?;
+    for (from, to) in &outcome.renamed {
+        eprintln!(
+            "rel: {} was taken on another machine first; this contact is now {}",
+            escape_visible(from),
+            escape_visible(to)
+        );
+    }
+    if outcome.held_back > 0 {
+        eprintln!(
+            "rel: warning: {} received changes are stamped more than a day ahead of this clock; \
+             they are kept and apply once the clock reaches them",
+            outcome.held_back
+        );
+    }
+    let renamed: Vec<_> = outcome
+        .renamed
+        .iter()
+        .map(|(from, to)| json!({ "from": from, "to": to }))
+        .collect();
+    let record = json!({
+        "sent": outcome.sent,
+        "received": outcome.received,
+        "replicas": outcome.replicas,
+        "renamed": renamed,
+    });
+    if ctx.out.quiet || ctx.out.json_record(&record)? {
+        return Ok(());
+    }
+    if outcome.sent == 0 && outcome.received == 0 {
+        return ctx.out.note("up to date");
+    }
+    let plural = if outcome.replicas == 1 { "" } else { "s" };
+    ctx.out.note(&format!(
+        "sent {}, received {} from {} replica{plural}",
+        outcome.sent, outcome.received, outcome.replicas
+    ))
+}
+
+/// `--key KEY`, or `--key -` read from stdin (so the key stays out of the shell history).
+fn read_key(arg: Option<&str>) -> Result<Option<SyncKey>> {
+    match arg {
+        None => Ok(None),
+        Some("-") => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            SyncKey::parse(&line).map(Some)
+        }
+        Some(text) => SyncKey::parse(text).map(Some),
+    }
+}
+
+fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
+    // Checked here: clap's `requires` does not hold for members of a required group.
+    if args.branch.is_some() && args.git.is_none() {
+        return Err(Error::usage("--branch goes with --git"));
+    }
+    if args.workspace.is_some() && args.postgres.is_none() {
+        return Err(Error::usage("--workspace goes with --postgres"));
+    }
+    let key = read_key(args.key.as_deref())?;
+    let remote = match (args.folder, args.git, args.postgres) {
+        (Some(dir), None, None) => {
+            if dir.as_os_str().is_empty() {
+                return Err(Error::usage("--folder needs a folder"));
+            }
+            // Recorded absolute: a later `rel sync` may run from anywhere.
+            let dir = std::path::absolute(&dir)?;
+            RemoteKind::Folder { dir }
+        }
+        (None, Some(url), None) => {
+            let branch = args.branch.unwrap_or_else(|| "rel-sync".to_string());
+            GitRemote::validate(&url, &branch)?;
+            RemoteKind::Git { url, branch }
+        }
+        (None, None, Some(url)) => RemoteKind::Postgres {
+            url,
+            workspace: args.workspace.unwrap_or_else(|| "default".to_string()),
+        },
+        _ => return Err(Error::usage("give one of --folder, --git or --postgres")),
+    };
+    let described = remote.describe();
+    let mut db = ctx.open()?;
+    let made_key = engine::init(&mut db, remote, key)?;
+    if made_key && !ctx.out.quiet {
+        eprintln!(
+            "rel: made a new sync key; other machines need it: run 'rel sync key' and keep a copy \
+             somewhere safe (without it the remote cannot be read)"
+        );
+    }
+    let record = json!({ "remote": described });
+    if ctx.out.quiet || ctx.out.json_record(&record)? {
+        return Ok(());
+    }
+    ctx.out
+        .note(&format!("sync set up with {described}; run 'rel sync'"))
+}
+
+fn status(ctx: &Ctx) -> Result<()> {
+    let db = ctx.open()?;
+    let status = engine::status(&db)?;
+    let replicas: Vec<_> = status
+        .replicas
+        .iter()
+        .map(
+            |(replica, seen, latest)| json!({ "replica": replica, "seen": seen, "latest": latest }),
+        )
+        .collect();
+    let record = json!({
+        "replica": status.replica,
+        "remote": status.remote,
+        "unsent": status.unsent,
+        "last_sync": rfc3339_opt(status.last_sync_at),
+        "replicas": replicas,
+    });
+    if ctx.out.json_record(&record)? || ctx.out.quiet {
+        return Ok(());
+    }
+    let last = match status.last_sync_at {
+        Some(at) => crate::output::relative(at, ctx.now_unix()),
+        None => "never".to_string(),
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "replica\t{}", status.replica)?;
+        writeln!(out, "remote\t{}", escape_visible(&status.remote))?;
+        writeln!(out, "unsent\t{}", status.unsent)?;
+        writeln!(out, "last sync\t{last}")?;
+    }
+    if status.replicas.is_empty() {
+        return Ok(());
+    }
+    let rows = status
+        .replicas
+        .into_iter()
+        .map(|(replica, seen, latest)| ListRow {
+            json: json!({ "replica": replica, "seen": seen, "latest": latest }),
+            plain: vec![replica.clone(), seen.to_string(), latest.to_string()],
+            pretty: vec![
+                (replica, Tone::Plain),
+                (seen.to_string(), Tone::Plain),
+                (latest.to_string(), Tone::Plain),
+            ],
+        })
+        .collect();
+    ctx.out
+        .list(&Listing::new(&["replica", "seen", "latest"], rows), "")
+}
+
+fn key(ctx: &Ctx) -> Result<()> {
+    let db = ctx.open()?;
+    let settings = engine::require_settings(&db)?;
+    let key = settings.key.ok_or_else(|| {
+        Error::usage("this journal syncs through PostgreSQL, which uses no sync key")
+    })?;
+    // Printed even with -q: the key is what was asked for, and scripts capture it.
+    writeln!(std::io::stdout().lock(), "{}", key.to_hex())?;
     Ok(())
 }

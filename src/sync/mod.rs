@@ -45,6 +45,7 @@ mod oplog;
 mod registers;
 
 pub mod capture;
+pub mod engine;
 pub mod folder;
 pub mod git;
 pub mod pg_connect;

@@ -136,3 +136,23 @@ pub fn remote_heads(conn: &Connection) -> Result<BTreeMap<String, i64>> {
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The highest sequence number this replica has written (its operations are numbered 1, 2, 3…
+/// without gaps, so the unsent ones are counted without reading them).
+pub fn own_head(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM sync_ops WHERE replica = 1",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+/// Whether received operations are waiting for this clock to reach their stamp (they are
+/// applied by the next sync that finds their time has come, even with nothing new to fetch).
+pub fn has_held_back(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sync_ops WHERE held = 1)",
+        [],
+        |row| row.get(0),
+    )?)
+}

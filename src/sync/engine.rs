@@ -1,0 +1,200 @@
+//! `rel sync init` and `rel sync` over any remote: the order of the steps is what makes a sync
+//! safe to kill at any point.
+//!
+//! A sync (1) checks the remote and the key, (2) sends this replica's operations the remote
+//! lacks, (3) fetches the others' operations past what this journal holds, and only then (4)
+//! applies them in one transaction that also records the progress. Killed before (4), the
+//! journal is exactly as it was (the remote merely holds more of our operations, which the
+//! next sync sees and does not send again); killed after, it is fully synced. What to send is
+//! read from the remote's heads, never from a local counter, so no counter can run ahead.
+
+use super::remote::Remote;
+use super::remote::WireOp;
+use super::seal::SyncKey;
+use super::settings::{self, RemoteKind, SyncSettings};
+use super::transport::{self, Transport};
+use super::{apply_received, own_ops_page, received_heads, replica_id};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+
+/// What `rel sync` did.
+#[derive(Debug, Default)]
+pub struct SyncOutcome {
+    pub sent: usize,
+    pub received: usize,
+    pub replicas: usize,
+    pub renamed: Vec<(String, String)>,
+    pub held_back: usize,
+}
+
+/// The error for every sync command but `init` on a journal that was never set up (exit 2).
+pub fn not_set_up() -> Error {
+    Error::usage("sync is not set up for this journal")
+        .with_hint("run 'rel sync init --folder DIR' or 'rel sync init --git URL' first")
+}
+
+/// The settings, or exit 2 when `rel sync init` has not run.
+pub fn require_settings(db: &Db) -> Result<SyncSettings> {
+    settings::load(db.conn())?.ok_or_else(not_set_up)
+}
+
+/// `rel sync init`: checks the remote (and the key against it) and records both. Returns
+/// whether a new key was made.
+pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>) -> Result<bool> {
+    if let Some(existing) = settings::load(db.conn())? {
+        return Err(Error::usage(format!(
+            "sync is already set up with {}",
+            existing.remote.describe()
+        ))
+        .with_hint("see 'rel sync status'"));
+    }
+    let own = replica_id(db.conn())?;
+    let key_given = key.is_some();
+    let key = match remote {
+        // PostgreSQL keeps operations unencrypted: the business's database is the boundary.
+        RemoteKind::Postgres { .. } => None,
+        _ => Some(match key {
+            Some(key) => key,
+            None => SyncKey::generate()?,
+        }),
+    };
+    if let RemoteKind::Folder { dir } = &remote {
+        super::folder::FolderRemote::create(dir)?;
+    }
+    let cache = transport::cache_dir(db.path(), &own)?;
+    let _lock = transport::lock(&cache)?;
+    let mut transport = Transport::open(&remote, key.as_ref(), &own, &cache)?;
+    if key.is_some() && !key_given && transport.holds_other_data()? {
+        return Err(Error::runtime(format!(
+            "{} already holds another journal's data; nothing was changed",
+            remote.describe()
+        ))
+        .with_hint("pass --key with the key 'rel sync key' prints on a machine syncing with it"));
+    }
+    transport.prepare()?;
+    db.write(|tx| settings::save(tx, &remote, key.as_ref()))?;
+    Ok(!key_given && key.is_some())
+}
+
+/// `rel sync`: send, fetch, apply (see the module comment for why in this order).
+pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
+    let settings = require_settings(db)?;
+    let own = replica_id(db.conn())?;
+    let cache = transport::cache_dir(db.path(), &own)?;
+    let _lock = transport::lock(&cache)?;
+    let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
+    let remote = transport.remote();
+    remote.check()?;
+    let mut heads = remote.heads()?;
+
+    let on_remote = heads.get(&own).copied().unwrap_or(0);
+    let (sent, mut pushed_to) = send(db, remote, on_remote)?;
+    if pushed_to > 0 {
+        heads.insert(own.clone(), pushed_to);
+    }
+
+    let held = received_heads(db.conn())?;
+    let mut incoming: Vec<WireOp> = Vec::new();
+    for (replica, &head) in &heads {
+        let have = held.get(replica).copied().unwrap_or(0);
+        if *replica != own && head > have {
+            incoming.extend(remote.fetch(replica, have)?);
+        }
+    }
+
+    let mut outcome = SyncOutcome {
+        sent,
+        ..SyncOutcome::default()
+    };
+    // Nothing new either way: the journal is left exactly as it is.
+    if incoming.is_empty()
+        && sent == 0
+        && settings.sent_seq >= pushed_to
+        && !settings::has_held_back(db.conn())?
+    {
+        return Ok(outcome);
+    }
+    let report = db.write(|tx| {
+        let report = apply_received(tx, &incoming, now)?;
+        settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
+        Ok(report)
+    })?;
+    outcome.received = report.received;
+    outcome.replicas = report.replicas;
+    outcome.renamed = report.renamed;
+    outcome.held_back = report.held_back;
+
+    // Applying may itself record operations of this replica (a handle renamed to keep it
+    // unique); they go out now rather than wait for the next sync.
+    let (more, reached) = send(db, remote, pushed_to)?;
+    if more > 0 {
+        pushed_to = reached;
+        outcome.sent += more;
+        heads.insert(own.clone(), pushed_to);
+        db.write(|tx| settings::record_progress(tx, pushed_to, &heads, now.timestamp()))?;
+    }
+    Ok(outcome)
+}
+
+/// How many operations one segment holds at most: a first sync of a large journal is sent
+/// in pieces, so memory stays bounded and a cut-short first sync keeps what it sent.
+const SEGMENT_OPS: i64 = 20_000;
+
+/// Sends this replica's operations after `after`, a segment at a time. Returns how many were
+/// sent and the highest sequence number the remote now holds.
+fn send(db: &Db, remote: &mut dyn Remote, after: i64) -> Result<(usize, i64)> {
+    let mut sent = 0;
+    let mut reached = after;
+    loop {
+        let page = own_ops_page(db.conn(), reached, SEGMENT_OPS)?;
+        let Some(last) = page.last() else { break };
+        let last_seq = last.seq;
+        remote.push(&page)?;
+        sent += page.len();
+        reached = last_seq;
+    }
+    Ok((sent, reached))
+}
+
+/// What `rel sync status` shows.
+pub struct Status {
+    pub replica: String,
+    pub remote: String,
+    pub unsent: usize,
+    pub last_sync_at: Option<i64>,
+    /// (replica, operations held here, highest on the remote at the last sync)
+    pub replicas: Vec<(String, i64, i64)>,
+}
+
+/// Answers from the database alone, so it works offline and costs no network round trip.
+pub fn status(db: &Db) -> Result<Status> {
+    let settings = require_settings(db)?;
+    let conn = db.conn();
+    let own = replica_id(conn)?;
+    let unsent = (settings::own_head(conn)? - settings.sent_seq).max(0) as usize;
+    let held = received_heads(conn)?;
+    let latest = settings::remote_heads(conn)?;
+    let mut names: Vec<&String> = held.keys().chain(latest.keys()).collect();
+    names.sort();
+    names.dedup();
+    let replicas = names
+        .into_iter()
+        .filter(|name| **name != own)
+        .map(|name| {
+            let seen = held.get(name).copied().unwrap_or(0);
+            (
+                name.clone(),
+                seen,
+                latest.get(name).copied().unwrap_or(0).max(seen),
+            )
+        })
+        .collect();
+    Ok(Status {
+        replica: own,
+        remote: settings.remote.describe(),
+        unsent,
+        last_sync_at: settings.last_sync_at,
+        replicas,
+    })
+}

@@ -1,0 +1,555 @@
+//! A deterministic, seeded simulation of several machines sharing one journal through a real
+//! folder or a real bare git repository, driven through the real binary. Random steps (every
+//! kind of change, clock skew, syncs, syncs cut short, two syncing at once), then everyone
+//! syncs until quiet, and: every digest is equal, equal to a fresh replica's fold of the
+//! global operation list; every field equals the latest write in that list; every interaction
+//! any machine logged is everywhere unless a command deleted it; no handle is taken twice.
+//! `SIM_SEEDS=N` runs N seeds (default 2: one over a folder, one over git); `SIM_SEED=S` one.
+
+mod sync_support;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rel::sync::folder::FolderRemote;
+use rel::sync::git::GitRemote;
+use rel::sync::remote::{Remote, WireOp};
+use rel::sync::seal::SyncKey;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use sync_support::{Ran, Replica, Rng, bare_repo};
+
+/// Steps per seed: git costs several git processes per sync, so its seeds take fewer.
+const FOLDER_STEPS: usize = 160;
+const GIT_STEPS: usize = 80;
+const NAMES: [&str; 6] = [
+    "Ann Lee", "Bo Ek", "Cy Dunn", "Di Fox", "Ed Gray", "Ann Lee",
+];
+const TAGS: [&str; 3] = ["work", "family", "vip"];
+
+/// (kind, uid, field) of a register, and what orders its writes: (a change rather than a
+/// creation, clock, replica).
+type FieldKey = (String, String, String);
+type Stamp = (bool, i64, String);
+
+struct Sim {
+    seed: u64,
+    rng: Rng,
+    replicas: Vec<Replica>,
+    remote: Vec<String>,
+    scratch: tempfile::TempDir,
+    now: DateTime<Utc>,
+    steps: Vec<String>,
+    /// uids of interactions some machine logged.
+    logged: BTreeSet<String>,
+    /// uids of interactions a command on some machine deleted (unlog, rm, undo).
+    deleted: BTreeSet<String>,
+    /// Whether machines create contacts of the same name (so the same handle) offline.
+    collide: bool,
+}
+
+impl Sim {
+    fn new(seed: u64, collide: bool) -> Sim {
+        let mut rng = Rng(seed);
+        let scratch = tempfile::tempdir().expect("temp dir");
+        let count = 3 + rng.below(3);
+        let replicas = (0..count).map(|i| Replica::new(&format!("r{i}"))).collect();
+        let remote = if seed.is_multiple_of(2) {
+            let dir = scratch.path().join("shared-folder");
+            vec!["--folder".to_string(), dir.display().to_string()]
+        } else {
+            vec!["--git".to_string(), bare_repo(scratch.path())]
+        };
+        Sim {
+            seed,
+            rng,
+            replicas,
+            remote,
+            scratch,
+            now: Utc
+                .with_ymd_and_hms(2026, 11, 2, 9, 0, 0)
+                .single()
+                .expect("time"),
+            steps: Vec::new(),
+            logged: BTreeSet::new(),
+            deleted: BTreeSet::new(),
+            collide,
+        }
+    }
+
+    /// A name to add on machine `r`: from a small shared pool when handles are to collide
+    /// (across machines, and with removed contacts' handles), else one of its own.
+    fn name_for(&mut self, r: usize) -> String {
+        let name = NAMES[self.rng.below(NAMES.len())];
+        if self.collide {
+            name.to_string()
+        } else {
+            format!("{name} {} {}", self.replicas[r].name, self.steps.len())
+        }
+    }
+
+    fn fail(&self, what: &str) -> ! {
+        let tail: Vec<&String> = self.steps.iter().rev().take(25).collect();
+        panic!(
+            "seed {} failed: {what}\nlast steps (newest first):\n{tail:#?}\nrerun: SIM_SEED={} cargo test --test sync_sim",
+            self.seed, self.seed
+        );
+    }
+
+    fn check_ran(&self, r: usize, args: &[&str], ran: &Ran, allowed: &[i32]) {
+        if !allowed.contains(&ran.code) || ran.stderr.contains("panicked") {
+            self.fail(&format!(
+                "{} rel {args:?} exit {}: {}",
+                self.replicas[r].name, ran.code, ran.stderr
+            ));
+        }
+    }
+
+    /// Runs a command a user might type; usage errors and not-found are fine (random WHOs),
+    /// anything else is not.
+    fn user(&mut self, r: usize, args: &[&str]) -> Ran {
+        self.steps
+            .push(format!("{}: rel {}", self.replicas[r].name, args.join(" ")));
+        let before = self.interactions(r);
+        let ran = self.replicas[r].run(self.now, args);
+        self.check_ran(r, args, &ran, &[0, 2, 3]);
+        for gone in before.difference(&self.interactions(r)) {
+            self.deleted.insert(gone.clone());
+        }
+        ran
+    }
+
+    fn sync(&mut self, r: usize) -> Value {
+        self.steps
+            .push(format!("{}: rel sync", self.replicas[r].name));
+        let args = ["sync", "--format", "json"];
+        let ran = self.replicas[r].run(self.now, &args);
+        self.check_ran(r, &args, &ran, &[0]);
+        serde_json::from_str(&ran.stdout).unwrap_or_else(|_| self.fail("sync printed no JSON"))
+    }
+
+    fn interactions(&self, r: usize) -> BTreeSet<String> {
+        self.replicas[r]
+            .strings("SELECT uid FROM interactions")
+            .into_iter()
+            .collect()
+    }
+
+    fn handles(&self, r: usize) -> Vec<String> {
+        self.replicas[r].strings("SELECT handle FROM contacts")
+    }
+
+    fn setup(&mut self) {
+        let first = 0;
+        let mut args = vec!["sync", "init"];
+        let remote = self.remote.clone();
+        args.extend(remote.iter().map(String::as_str));
+        // The first machine already holds data when it starts syncing.
+        self.user(first, &["add", "Ann Lee", "--tag", "work"]);
+        self.user(first, &["log", "ann-lee", "first", "touch"]);
+        let ran = self.replicas[first].run(self.now, &args);
+        self.check_ran(first, &args, &ran, &[0]);
+        let key = self.replicas[first].ok(self.now, &["sync", "key"]);
+        let key = key.trim_end().to_string();
+        for r in 1..self.replicas.len() {
+            // Some of the others hold data of their own before they join.
+            if self.rng.chance(50) {
+                let name = self.name_for(r);
+                self.user(r, &["add", &name]);
+            }
+            let mut with_key = args.clone();
+            with_key.extend(["--key", key.as_str()]);
+            let ran = self.replicas[r].run(self.now, &with_key);
+            self.check_ran(r, &with_key, &ran, &[0]);
+        }
+    }
+
+    fn step(&mut self) {
+        self.now += Duration::minutes(1 + self.rng.below(90) as i64);
+        let r = self.rng.below(self.replicas.len());
+        let handles = self.handles(r);
+        let who = self
+            .rng
+            .pick(&handles)
+            .cloned()
+            .unwrap_or_else(|| "nobody".into());
+        let interaction_ids = self.replicas[r].strings("SELECT id FROM interactions");
+        let interaction = self
+            .rng
+            .pick(&interaction_ids)
+            .cloned()
+            .unwrap_or_else(|| "999".into());
+        let followup_ids =
+            self.replicas[r].strings("SELECT id FROM followups WHERE done_at IS NULL");
+        let followup = self
+            .rng
+            .pick(&followup_ids)
+            .cloned()
+            .unwrap_or_else(|| "999".into());
+        let tag = TAGS[self.rng.below(TAGS.len())];
+        let n = self.steps.len().to_string();
+        let mut choice = self.rng.below(24);
+        // SIM_SKIP=12,16 leaves step kinds out while a failure is narrowed down.
+        if std::env::var("SIM_SKIP")
+            .unwrap_or_default()
+            .split(',')
+            .any(|s| s == choice.to_string())
+        {
+            choice = 23;
+        }
+        match choice {
+            0..=2 => {
+                let name = self.name_for(r);
+                self.user(r, &["add", &name, "--tag", tag]);
+            }
+            3 => {
+                self.user(r, &["edit", &who, "--org", &format!("org {n}")]);
+            }
+            4 => {
+                self.user(
+                    r,
+                    &["edit", &who, "--note", &format!("note {n}"), "--role", "r"],
+                );
+            }
+            5 => {
+                let flag = if self.rng.chance(50) {
+                    "--tag"
+                } else {
+                    "--untag"
+                };
+                self.user(r, &["edit", &who, flag, tag]);
+            }
+            6..=8 => {
+                let ran = self.user(
+                    r,
+                    &["log", &who, "talked", &n, "-t", "trust", "--format", "json"],
+                );
+                if ran.code == 0 {
+                    let record: Value = serde_json::from_str(&ran.stdout)
+                        .unwrap_or_else(|_| self.fail("log printed no JSON"));
+                    if let Some(uid) = record["uid"].as_str() {
+                        self.logged.insert(uid.to_string());
+                    }
+                }
+            }
+            9 => {
+                self.user(r, &["amend", &interaction, "amended", &n]);
+            }
+            10 => {
+                self.user(r, &["unlog", &interaction, "--yes"]);
+            }
+            11 => {
+                if self.rng.chance(40) {
+                    self.user(r, &["rm", &who, "--yes"]);
+                }
+            }
+            12 => {
+                let other = self.rng.pick(&handles).cloned().unwrap_or_default();
+                if other != who {
+                    self.user(r, &["merge", &who, &other, "--yes"]);
+                }
+            }
+            13 => {
+                self.user(r, &["remind", &who, "tomorrow", "call", "back"]);
+            }
+            14 => {
+                self.user(r, &["done", &followup]);
+            }
+            15 => {
+                let every = ["2w", "1m", "quarterly"][self.rng.below(3)];
+                self.user(r, &["config", "default-every", every]);
+            }
+            16 => {
+                self.user(r, &["undo"]);
+            }
+            17 => {
+                // A clock off by hours, sometimes by more than a day (its changes are held
+                // back elsewhere until the others' clocks catch up).
+                let skew = [-240, 0, 0, 180, 60 * 30][self.rng.below(5)];
+                self.steps
+                    .push(format!("{}: clock skew {skew} min", self.replicas[r].name));
+                self.replicas[r].skew_minutes = skew;
+            }
+            18 => self.cut_short(r),
+            19 => self.two_at_once(r),
+            _ => {
+                self.sync(r);
+            }
+        }
+    }
+
+    /// A sync killed after it pushed and before its transaction committed leaves exactly
+    /// this: the remote holds the operations, the journal is as it was. It is made by syncing
+    /// a backup copy of the journal (same replica, same clone) and throwing the copy away;
+    /// on a folder remote a half-written temp file is left behind as well.
+    fn cut_short(&mut self, r: usize) {
+        self.steps
+            .push(format!("{}: sync cut short", self.replicas[r].name));
+        let copy = self
+            .scratch
+            .path()
+            .join(format!("copy-{}.db", self.steps.len()));
+        let copy_arg = copy.display().to_string();
+        self.replicas[r].ok(self.now, &["backup", &copy_arg]);
+        let ran: Ran = self.replicas[r]
+            .command(&copy, self.now, &["sync"])
+            .output()
+            .expect("run rel")
+            .into();
+        self.check_ran(r, &["sync (copy)"], &ran, &[0]);
+        std::fs::remove_file(&copy).expect("remove copy");
+        if self.remote[0] == "--folder" {
+            let replica = self.replicas[r].strings("SELECT uuid FROM sync_replicas WHERE n = 1");
+            let dir = std::path::Path::new(&self.remote[1])
+                .join("rel-sync/v1")
+                .join(&replica[0]);
+            std::fs::create_dir_all(&dir).expect("replica dir");
+            std::fs::write(
+                dir.join(format!(".tmp-cut{}", self.steps.len())),
+                b"relseal1 half",
+            )
+            .expect("temp file");
+        }
+    }
+
+    /// Two machines (or one machine twice) syncing at the same moment.
+    fn two_at_once(&mut self, r: usize) {
+        let other = if self.rng.chance(30) {
+            r
+        } else {
+            self.rng.below(self.replicas.len())
+        };
+        self.steps.push(format!(
+            "{} and {}: rel sync at once",
+            self.replicas[r].name, self.replicas[other].name
+        ));
+        let a = self.replicas[r].spawn(self.now, &["sync"]);
+        let b = self.replicas[other].spawn(self.now, &["sync"]);
+        for (child, who) in [(a, r), (b, other)] {
+            let ran: Ran = child.wait_with_output().expect("wait").into();
+            self.check_ran(who, &["sync (concurrent)"], &ran, &[0]);
+        }
+    }
+
+    /// Everyone syncs, round after round, until a whole round moves nothing. The clocks are
+    /// set right and moved past every skew first, so nothing stays held back.
+    fn quiesce(&mut self) {
+        self.now += Duration::days(3);
+        for replica in &mut self.replicas {
+            replica.skew_minutes = 0;
+        }
+        for _round in 0..8 {
+            let mut moved = false;
+            for r in 0..self.replicas.len() {
+                let out = self.sync(r);
+                if out["sent"] != 0 || out["received"] != 0 {
+                    moved = true;
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+        self.fail("still moving after 8 rounds of syncing");
+    }
+
+    /// Every operation on the remote, read with the journal's key (the global operation list).
+    fn global_ops(&self) -> Vec<WireOp> {
+        let key = self.replicas[0].ok(self.now, &["sync", "key"]);
+        let key = SyncKey::parse(&key).expect("key");
+        let mut remote: Box<dyn Remote> = if self.remote[0] == "--folder" {
+            Box::new(FolderRemote::new(
+                self.remote[1].clone().into(),
+                key,
+                "oracle".into(),
+            ))
+        } else {
+            Box::new(GitRemote::new(
+                self.remote[1].clone(),
+                "rel-sync".into(),
+                self.scratch.path().join("oracle-clone"),
+                key,
+                "oracle".into(),
+            ))
+        };
+        remote.check().expect("oracle opens the remote");
+        let mut ops = Vec::new();
+        for replica in remote.heads().expect("heads").keys() {
+            ops.extend(remote.fetch(replica, 0).expect("fetch"));
+        }
+        ops
+    }
+
+    fn verify(&mut self) {
+        let digests: Vec<String> = self.replicas.iter().map(|r| r.digest(self.now)).collect();
+        if let Some(odd) = digests.iter().position(|d| *d != digests[0]) {
+            let diff = self.export_diff(&self.replicas[0], &self.replicas[odd]);
+            self.fail(&format!("digests differ: {digests:?}\n{diff}"));
+        }
+        // A fresh machine folding the whole operation list from scratch agrees.
+        let fresh = Replica::new("fresh");
+        let key = self.replicas[0].ok(self.now, &["sync", "key"]);
+        let mut args = vec!["sync", "init"];
+        args.extend(self.remote.iter().map(String::as_str));
+        args.extend(["--key", key.trim_end()]);
+        fresh.ok(self.now, &args);
+        fresh.ok(self.now, &["sync"]);
+        if fresh.digest(self.now) != digests[0] {
+            let diff = self.export_diff(&self.replicas[0], &fresh);
+            self.fail(&format!(
+                "a fresh replica's fold of the global operation list differs\n{diff}"
+            ));
+        }
+        self.check_fields_against_oracle();
+        // Every interaction someone logged is everywhere, unless a command deleted it.
+        for r in 0..self.replicas.len() {
+            let present = self.interactions(r);
+            for uid in self.logged.difference(&self.deleted) {
+                if !present.contains(uid) {
+                    self.fail(&format!(
+                        "interaction {uid} is missing on {}",
+                        self.replicas[r].name
+                    ));
+                }
+            }
+        }
+        // No handle is taken twice, and every contact has the same handle everywhere.
+        let handles_of = |r: &Replica| r.rows("SELECT uid, handle FROM contacts ORDER BY uid", 2);
+        let first = handles_of(&self.replicas[0]);
+        let unique: BTreeSet<&String> = first.iter().map(|row| &row[1]).collect();
+        if unique.len() != first.len() {
+            self.fail("a handle is taken twice");
+        }
+        for replica in &self.replicas[1..] {
+            if handles_of(replica) != first {
+                self.fail(&format!("{} has other contacts or handles", replica.name));
+            }
+        }
+    }
+
+    /// The records (by uid, local ids left out) that two machines do not share.
+    fn export_diff(&self, a: &Replica, b: &Replica) -> String {
+        let export = |replica: &Replica| -> BTreeSet<String> {
+            let text = replica.ok(self.now, &["export", "--format", "json"]);
+            let doc: Value = serde_json::from_str(&text).unwrap_or_default();
+            let mut lines = BTreeSet::new();
+            for (section, records) in doc.as_object().into_iter().flatten() {
+                for record in records.as_array().into_iter().flatten() {
+                    let mut record = record.clone();
+                    if let Some(fields) = record.as_object_mut() {
+                        fields.remove("id");
+                    }
+                    lines.insert(format!("{section}: {record}"));
+                }
+            }
+            lines
+        };
+        let (a_lines, b_lines) = (export(a), export(b));
+        let only_a: Vec<&String> = a_lines.difference(&b_lines).collect();
+        let only_b: Vec<&String> = b_lines.difference(&a_lines).collect();
+        format!(
+            "only on {}: {only_a:#?}\nonly on {}: {only_b:#?}",
+            a.name, b.name
+        )
+    }
+
+    /// Each contact's name/org/role/note and each interaction's note equals the value of the
+    /// latest change to it in the global operation list (by clock, then replica), a creation
+    /// counting as older than any change.
+    fn check_fields_against_oracle(&self) {
+        let mut latest: BTreeMap<FieldKey, (Stamp, Value)> = BTreeMap::new();
+        for op in self.global_ops() {
+            let Ok(body) = serde_json::from_str::<Value>(&op.body) else {
+                continue;
+            };
+            let (Some(kind), Some(uid)) = (body["k"].as_str(), body["uid"].as_str()) else {
+                continue;
+            };
+            let is_change = body["new"] != Value::Bool(true);
+            let Some(set) = body["set"].as_object() else {
+                continue;
+            };
+            for (field, value) in set {
+                let key = (kind.to_string(), uid.to_string(), field.clone());
+                let stamp = (is_change, op.hlc, op.replica.clone());
+                let newer = latest.get(&key).is_none_or(|(old, _)| stamp > *old);
+                if newer {
+                    latest.insert(key, (stamp, value.clone()));
+                }
+            }
+        }
+        let expect = |kind: &str, uid: &str, field: &str| -> String {
+            latest
+                .get(&(kind.to_string(), uid.to_string(), field.to_string()))
+                .map(|(_, v)| v.as_str().unwrap_or_default().to_string())
+                .unwrap_or_default()
+        };
+        for replica in &self.replicas {
+            for row in replica.rows("SELECT uid, name, org, role, note FROM contacts", 5) {
+                for (i, field) in ["name", "org", "role", "note"].iter().enumerate() {
+                    if row[i + 1] != expect("contact", &row[0], field) {
+                        self.fail(&format!(
+                            "{}: contact {} {field} is {:?}, the latest write says {:?}",
+                            replica.name,
+                            row[0],
+                            row[i + 1],
+                            expect("contact", &row[0], field)
+                        ));
+                    }
+                }
+            }
+            for row in replica.rows("SELECT uid, note FROM interactions", 2) {
+                if row[1] != expect("interaction", &row[0], "note") {
+                    self.fail(&format!(
+                        "{}: interaction {} note is {:?}, the latest write says {:?}",
+                        replica.name,
+                        row[0],
+                        row[1],
+                        expect("interaction", &row[0], "note")
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn run_seed(seed: u64, collide: bool) {
+    let mut sim = Sim::new(seed, collide);
+    sim.setup();
+    let steps = if seed.is_multiple_of(2) {
+        FOLDER_STEPS
+    } else {
+        GIT_STEPS
+    };
+    for _ in 0..steps {
+        sim.step();
+    }
+    sim.quiesce();
+    sim.verify();
+}
+
+fn seeds() -> Vec<u64> {
+    if let Some(seed) = std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
+        return vec![seed];
+    }
+    let count = std::env::var("SIM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2u64);
+    (1..=count).collect()
+}
+
+#[test]
+fn replicas_converge_over_folder_and_git() {
+    for seed in seeds() {
+        run_seed(seed, false);
+    }
+}
+
+/// The same with contacts of one name created on several machines offline, so handles
+/// collide and must be settled the same way everywhere.
+#[test]
+#[ignore = "fails today: handle collisions settle differently on a fresh fold and can hit UNIQUE(contacts.handle) while applying (fold, synccore lane)"]
+fn replicas_converge_when_handles_collide() {
+    for seed in seeds() {
+        run_seed(seed, true);
+    }
+}
