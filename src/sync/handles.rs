@@ -104,12 +104,15 @@ fn settle_reserving(
         registers::keep_unstamped(conn, &member.uid, &asked)?;
     }
     let mut mine = wanted.to_string();
+    // Handles dealt to contacts not written yet are not in the table: keep them out of reach.
+    let mut dealt = reserved.to_vec();
     for (place, member) in members.iter().enumerate() {
         let handle = if place == 0 {
             wanted.to_string()
         } else {
-            next_free(conn, wanted, reserved)?
+            next_free(conn, wanted, &dealt)?
         };
+        dealt.push(handle.clone());
         if let Some(id) = member.id {
             conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
                 .execute(params![id, handle])?;

@@ -153,6 +153,16 @@ fn creation_body(conn: &Connection, kind: &str, uid: &str) -> Result<Body> {
         });
     };
     let fields = match entity::read(conn, kind, uid)? {
+        // A contact renamed by a handle collision still asks for the handle it was created
+        // with (kept as a creation-time register): that is what its creation says.
+        Some(mut fields) if kind == Kind::Contact => {
+            for (field, stamp, value) in super::registers::all(conn, uid)? {
+                if stamp == super::registers::Stamp::CREATION {
+                    fields.insert(field, value);
+                }
+            }
+            fields
+        }
         Some(fields) => fields,
         // Removed since: what the registers kept of it (a removed contact's fields, so it can
         // come back on a replica where another machine logged with it).
