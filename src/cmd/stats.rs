@@ -42,12 +42,13 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
         .transpose()?;
     let contact_id = contact.as_ref().map(|c| c.id);
     let scope = Scope { contact_id, since };
+    let tallies = stats::tallies(db.conn(), scope)?;
     let report = Report {
         contact: contact.map(|c| (c.handle, c.name)),
         since,
-        traits: stats::trait_counts(db.conn(), scope)?,
-        channels: stats::channel_counts(db.conn(), scope)?,
-        months: fill_months(stats::month_counts(db.conn(), scope)?),
+        traits: tallies.traits,
+        channels: tallies.channels,
+        months: fill_months(tallies.months),
         going_cold: stats::going_cold(
             db.conn(),
             contact_id,
