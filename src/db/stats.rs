@@ -83,39 +83,13 @@ pub fn tallies(conn: &Connection, scope: Scope) -> Result<Tallies> {
 
 /// Adds one touch's marks (+1 shown, −1 strained, 0 unmarked) to the counts.
 fn tally(counts: &mut TraitCounts, marks: Reith) {
-    let pairs = [
-        (
-            marks.respect,
-            &mut counts.shown.respect,
-            &mut counts.strained.respect,
-        ),
-        (
-            marks.empathy,
-            &mut counts.shown.empathy,
-            &mut counts.strained.empathy,
-        ),
-        (
-            marks.integrity,
-            &mut counts.shown.integrity,
-            &mut counts.strained.integrity,
-        ),
-        (
-            marks.trust,
-            &mut counts.shown.trust,
-            &mut counts.strained.trust,
-        ),
-        (
-            marks.honesty,
-            &mut counts.shown.honesty,
-            &mut counts.strained.honesty,
-        ),
-    ];
-    for (mark, shown, strained) in pairs {
-        match mark {
-            1 => *shown += 1,
-            -1 => *strained += 1,
-            _ => {}
-        }
+    for t in crate::model::Trait::ALL {
+        let side = match marks.get(t) {
+            1 => &mut counts.shown,
+            -1 => &mut counts.strained,
+            _ => continue,
+        };
+        side.set(t, side.get(t) + 1);
     }
 }
 
