@@ -7,7 +7,7 @@
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
-use super::{capture, clock};
+use super::{capture, clock, search_upkeep};
 use crate::db::entity::{self, Applied, Fields, Kind};
 use crate::db::{contacts, upkeep};
 use crate::error::Result;
@@ -96,9 +96,17 @@ pub fn apply_received(
     }
     report.replicas = senders.len();
     clock::store(tx, seen)?;
+    // The search indexes are brought up to date once, at the end (see `search_upkeep`).
+    let search = (!ready.is_empty())
+        .then(|| search_upkeep::defer(tx))
+        .transpose()?;
     let mut fold = Fold::new(tx);
     fold.apply_all(ready)?;
     report.renamed = fold.finish()?;
+    if let Some(search) = search {
+        search.restore(tx)?;
+    }
+    capture::discard(tx)?;
     Ok(report)
 }
 
@@ -334,8 +342,9 @@ impl<'c> Fold<'c> {
     }
 
     /// Settles removed contacts (gone unless an interaction still holds them: then archived,
-    /// at the time of the removal), refreshes maintained columns, and forgets the staged
-    /// changes of these writes. Returns the handles that had to change.
+    /// at the time of the removal) and refreshes maintained columns. Returns the handles that
+    /// had to change. The caller forgets the staged changes of these writes (after the search
+    /// indexes have been brought up to date from them).
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
         let settle: Vec<String> = self.settle.iter().cloned().collect();
         for uid in settle {
@@ -351,7 +360,6 @@ impl<'c> Fold<'c> {
         if self.cadence_changed {
             upkeep::refresh_all_due(self.conn)?;
         }
-        capture::discard(self.conn)?;
         Ok(self.renamed)
     }
 

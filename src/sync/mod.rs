@@ -43,6 +43,7 @@ mod fold;
 mod handles;
 mod oplog;
 mod registers;
+mod search_upkeep;
 
 pub mod capture;
 pub mod engine;
