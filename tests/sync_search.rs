@@ -54,10 +54,7 @@ fn received_changes_are_searchable_and_the_indexes_stay_true() {
     let renewal = laptop.ok(at(1), &["log", "ann", "quarterly renewal lunch"]);
     let gardening = laptop.ok(at(2), &["log", "bo", "coffee about gardening"]);
     laptop.ok(at(3), &["log", "ann,bo", "budget review"]);
-    desktop.ok(
-        at(0),
-        &["add", "Cy Dee", "--note", "met at the conference"],
-    );
+    desktop.ok(at(0), &["add", "Cy Dee", "--note", "met at the conference"]);
     desktop.ok(at(1), &["log", "cy", "kickoff call"]);
 
     let shared = tempfile::tempdir().expect("tempdir");
@@ -73,8 +70,18 @@ fn received_changes_are_searchable_and_the_indexes_stay_true() {
     laptop.ok(at(7), &["sync"]);
     for replica in [&laptop, &desktop] {
         indexes_match_tables(replica);
-        assert_eq!(notes_matching(replica, "renewal").len(), 1, "{}", replica.name);
-        assert_eq!(notes_matching(replica, "kickoff").len(), 1, "{}", replica.name);
+        assert_eq!(
+            notes_matching(replica, "renewal").len(),
+            1,
+            "{}",
+            replica.name
+        );
+        assert_eq!(
+            notes_matching(replica, "kickoff").len(),
+            1,
+            "{}",
+            replica.name
+        );
     }
     let found = desktop.ok(at(7), &["search", "renewal"]);
     assert!(found.contains("quarterly [renewal] lunch"), "{found}");
@@ -84,7 +91,9 @@ fn received_changes_are_searchable_and_the_indexes_stay_true() {
     laptop.ok(at(8), &["unlog", "-y", gardening.trim()]);
     laptop.ok(
         at(9),
-        &["edit", "ann", "--tag", "golf", "--untag", "work", "--org", "Globex"],
+        &[
+            "edit", "ann", "--tag", "golf", "--untag", "work", "--org", "Globex",
+        ],
     );
     laptop.ok(at(9), &["edit", "bo", "--note", "prefers mornings"]);
     laptop.ok(at(10), &["log", "ann", "golf with the Globex team"]);
@@ -96,9 +105,21 @@ fn received_changes_are_searchable_and_the_indexes_stay_true() {
     for replica in [&laptop, &desktop] {
         indexes_match_tables(replica);
         let name = &replica.name;
-        assert_eq!(notes_matching(replica, "renewal"), Vec::<String>::new(), "{name}");
-        assert_eq!(notes_matching(replica, "gardening"), Vec::<String>::new(), "{name}");
-        assert_eq!(notes_matching(replica, "kickoff"), Vec::<String>::new(), "{name}");
+        assert_eq!(
+            notes_matching(replica, "renewal"),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        assert_eq!(
+            notes_matching(replica, "gardening"),
+            Vec::<String>::new(),
+            "{name}"
+        );
+        assert_eq!(
+            notes_matching(replica, "kickoff"),
+            Vec::<String>::new(),
+            "{name}"
+        );
         assert_eq!(notes_matching(replica, "planning").len(), 1, "{name}");
         assert_eq!(notes_matching(replica, "golf").len(), 1, "{name}");
         let tagged = replica.strings(
