@@ -58,7 +58,8 @@ for scale in $SCALES; do
     fi
     copy=$WORK/$scale-sync.db
     "$REL" --db "$db" backup "$copy" >/dev/null
-    "$REL" --db "$copy" -q sync init --folder "$WORK/remote-$scale" 2>/dev/null
+    # The sender's key, so the sender's segments can be added to this remote below.
+    "$REL" --db "$copy" -q sync init --folder "$WORK/remote-$scale" --key "$KEY"
     start=$(date +%s.%N)
     "$REL" --db "$copy" -q sync
     end=$(date +%s.%N)
@@ -66,7 +67,20 @@ for scale in $SCALES; do
     hyperfine -N --style basic --warmup 3 --runs 20 --export-json "$WORK/idle-$scale.json" \
         "$REL --db $copy sync" >"$WORK/idle-$scale.log" 2>&1 || { cat "$WORK/idle-$scale.log"; exit 1; }
     say "$scale rel sync with nothing new (folder remote): $(mean_ms "idle-$scale")$( [ "$scale" = L ] && echo '; target <= 50 ms')"
+    # Receiving into this journal as it stands after its first sync (its own operations
+    # already on the remote): the sender's segments are added beside its own. A run may send
+    # operations of its own (handles renamed on arrival), so its folder is put back each run
+    # (segment files are written once, never edited: hard links are safe).
     base=$WORK/$scale-base.db
-    "$REL" --db "$db" backup "$base" >/dev/null
-    receive_into "receive-$scale" "$base" 3 "the $scale journal"
+    "$REL" --db "$copy" backup "$base" >/dev/null
+    layout=$WORK/remote-$scale/rel-sync/v1
+    own=$(sqlite3 "$base" "SELECT uuid FROM sync_replicas WHERE n = 1")
+    sender=$(sqlite3 "$WORK/sender.db" "SELECT uuid FROM sync_replicas WHERE n = 1")
+    cp -al "$WORK/remote-10k/rel-sync/v1/$sender" "$layout/"
+    cp -al "$layout/$own" "$WORK/own-$scale"
+    name=receive-$scale
+    hyperfine -N --style basic --warmup 0 --runs 3 --export-json "$WORK/$name.json" \
+        --prepare "sh -c 'rm -rf $layout/$own $WORK/$name.db $WORK/$name.db-wal $WORK/$name.db-shm; cp -al $WORK/own-$scale $layout/$own; cp $base $WORK/$name.db'" \
+        "$REL --db $WORK/$name.db -q sync" >"$WORK/$name.log" 2>&1 || { cat "$WORK/$name.log"; exit 1; }
+    say "receiving $OPS operations into the $scale journal (synced before): $(mean_ms "$name")$( [ "$scale" = L ] && echo '; target <= 2 s')"
 done
