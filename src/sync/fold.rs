@@ -4,6 +4,7 @@
 //! times operations arrive; the tables, their maintained columns and the search index are
 //! updated in the caller's transaction.
 
+use super::handles::{self, Settler};
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
@@ -110,7 +111,7 @@ pub struct Fold<'c> {
     /// Contacts whose existence must be settled at the end (removed, or named while absent).
     settle: BTreeSet<String>,
     cadence_changed: bool,
-    renamed: Vec<(String, String)>,
+    handles: Settler,
 }
 
 impl<'c> Fold<'c> {
@@ -120,7 +121,7 @@ impl<'c> Fold<'c> {
             touched: BTreeSet::new(),
             settle: BTreeSet::new(),
             cadence_changed: false,
-            renamed: Vec::new(),
+            handles: Settler::default(),
         }
     }
 
@@ -187,8 +188,14 @@ impl<'c> Fold<'c> {
             Some(id) => {
                 if body.new {
                     // The same record created twice (the same file imported on two machines):
-                    // equal stamps, so the larger value wins everywhere.
-                    let current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    // equal stamps, so the larger value wins everywhere. A contact's handle is
+                    // the one it asks for, not the one a collision left it holding.
+                    let mut current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    if kind == Kind::Contact
+                        && let Some(asked) = handles::asked(self.conn, uid)?
+                    {
+                        current.insert("handle".into(), Value::String(asked));
+                    }
                     winners.retain(|field, value| {
                         let held = current.get(field).cloned().unwrap_or(Value::Null);
                         json_text(value) > json_text(&held)
@@ -210,6 +217,12 @@ impl<'c> Fold<'c> {
     fn write_fields(&mut self, kind: Kind, id: i64, uid: &str, fields: &Fields) -> Result<()> {
         if kind == Kind::Interaction {
             self.touch_participants(id)?;
+            if fields
+                .iter()
+                .any(|(field, value)| ends_participation(field, value))
+            {
+                self.settle_participants(id)?;
+            }
         }
         for (field, value) in fields {
             match (kind, field.as_str()) {
@@ -218,9 +231,14 @@ impl<'c> Fold<'c> {
                 }
                 (Kind::Contact, "handle") => {
                     if let Some(handle) = value.as_str() {
-                        let created_at = contacts::get(self.conn, id)?.created_at;
-                        let handle = self.settle_handle(uid, created_at, handle)?;
-                        entity::set_field(self.conn, kind, id, field, &Value::String(handle))?;
+                        self.handles.ask(self.conn, id, uid, handle)?;
+                    }
+                }
+                (Kind::Contact, "created_at") => {
+                    // The creation order decides who keeps a contested handle.
+                    entity::set_field(self.conn, kind, id, field, value)?;
+                    if let Some(asked) = handles::asked(self.conn, uid)? {
+                        self.handles.touch(&asked);
                     }
                 }
                 _ => match entity::set_field(self.conn, kind, id, field, value)? {
@@ -245,6 +263,31 @@ impl<'c> Fold<'c> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A removed contact that came back archived only because this interaction held it must
+    /// go again when the interaction no longer does (as a fresh fold would never bring it back).
+    fn settle_participants(&mut self, interaction_id: i64) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.uid FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+             WHERE ic.interaction_id = ?1",
+        )?;
+        let uids = stmt.query_map([interaction_id], |row| row.get::<_, String>(0))?;
+        for uid in uids {
+            self.settle.insert(uid?);
+        }
+        Ok(())
+    }
+
+    /// Has the contact `uid` settled by [`Fold::finish`]: removed, it stays only while an
+    /// interaction holds it.
+    pub fn settle_later(&mut self, uid: &str) {
+        self.settle.insert(uid.to_string());
+    }
+
+    /// Has the family of `handle` settled by [`Fold::finish`] (see `handles.rs`).
+    pub fn settle_handle_later(&mut self, handle: &str) {
+        self.handles.touch(handle);
     }
 
     fn touch_participants(&mut self, interaction_id: i64) -> Result<()> {
@@ -272,15 +315,9 @@ impl<'c> Fold<'c> {
             return Ok(());
         }
         if kind == Kind::Contact
-            && let (Some(handle), Some(created_at)) = (
-                fields
-                    .get("handle")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                fields.get("created_at").and_then(Value::as_i64),
-            )
+            && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {
-            let handle = self.settle_handle(uid, created_at, &handle)?;
+            let handle = self.handles.for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
@@ -328,19 +365,15 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
-    /// The handle a contact asking for `wanted` gets (see `handles.rs`).
-    fn settle_handle(&mut self, uid: &str, created_at: i64, wanted: &str) -> Result<String> {
-        super::handles::settle(self.conn, uid, created_at, wanted, &mut self.renamed)
-    }
-
     /// Settles removed contacts (gone unless an interaction still holds them: then archived,
-    /// at the time of the removal), refreshes maintained columns, and forgets the staged
-    /// changes of these writes. Returns the handles that had to change.
+    /// at the time of the removal) and contested handles, refreshes maintained columns, and
+    /// forgets the staged changes of these writes. Returns the handles that had to change.
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
         let settle: Vec<String> = self.settle.iter().cloned().collect();
         for uid in settle {
             self.settle_contact(&uid)?;
         }
+        let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
         let ids: Vec<i64> = self
             .touched
             .iter()
@@ -352,7 +385,26 @@ impl<'c> Fold<'c> {
             upkeep::refresh_all_due(self.conn)?;
         }
         capture::discard(self.conn)?;
-        Ok(self.renamed)
+        Ok(renamed)
+    }
+
+    /// Keeps the follow-ups of a contact about to go (their rows go with it) in registers, so
+    /// they come back with it if a later interaction brings the contact back, as they would
+    /// on a replica where it never went.
+    fn keep_followups(&mut self, contact_id: i64) -> Result<()> {
+        let uids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
+            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for uid in uids {
+            if let Some(fields) = entity::read(self.conn, Kind::FollowUp, &uid)? {
+                registers::keep_unstamped(self.conn, &uid, &fields)?;
+            }
+        }
+        Ok(())
     }
 
     fn settle_contact(&mut self, uid: &str) -> Result<()> {
@@ -370,14 +422,19 @@ impl<'c> Fold<'c> {
                     if let Some(fields) = &fields {
                         registers::keep_unstamped(self.conn, uid, fields)?;
                     }
+                    self.keep_followups(id)?;
                     entity::delete(self.conn, Kind::Contact, id)?;
                     self.touched.remove(&id);
+                    // Its handle may go back to one that lost it to this contact.
                     if let Some(handle) = fields
                         .as_ref()
                         .and_then(|f| f.get("handle"))
                         .and_then(Value::as_str)
                     {
-                        super::handles::release(self.conn, handle, &mut self.renamed)?;
+                        self.handles.touch(handle);
+                    }
+                    if let Some(asked) = handles::asked(self.conn, uid)? {
+                        self.handles.touch(&asked);
                     }
                 }
             }
@@ -421,6 +478,12 @@ fn beats_current(
 ) -> Result<bool> {
     let current = entity::read(conn, kind, uid)?.unwrap_or_default();
     Ok(json_text(value) > json_text(current.get(field).unwrap_or(&Value::Null)))
+}
+
+/// Whether setting `field` to `value` ends an interaction or one contact's part in it.
+pub fn ends_participation(field: &str, value: &Value) -> bool {
+    (field == "alive" && *value == Value::Bool(false))
+        || (field.starts_with("with:") && value.is_null())
 }
 
 /// A value's JSON text: how equal stamps are broken (the same everywhere).

@@ -410,11 +410,9 @@ proptest! {
         converges(&steps, &order, &cuts, false)?;
     }
 
-    /// The same with names that collide across replicas: fails today (a fresh fold can deal
-    /// the `-N` suffixes of colliding handles differently, e.g. bob-3 where others have bob-2);
-    /// see tests/sync_sim.rs's ignored collision test. Run with `-- --ignored`.
+    /// The same with names that collide across replicas: handles are dealt in creation
+    /// order per family (see `handles.rs`), whatever arrived first.
     #[test]
-    #[ignore = "fails today: colliding handles settle differently on a fresh fold (sync lane)"]
     fn the_fold_converges_when_handles_collide(
         steps in proptest::collection::vec(step(), 1..40),
         order in proptest::collection::vec(any::<prop::sample::Index>(), 1..200),
