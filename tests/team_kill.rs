@@ -156,6 +156,8 @@ fn a_sync_killed_mid_push_leaves_nothing_half_written_and_everyone_converges() {
             member.ok(noon(), &["sync", "verify"]);
         }
     }
+    // Seen with --nocapture: where the kills landed.
+    eprintln!("{kills} kills: {mid_push} mid-push, {committed_unrecorded} after commit");
     assert!(kills > 0, "no sync was killed");
     assert!(
         mid_push > 0,

@@ -335,8 +335,15 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
-    /// Participants and follow-ups that named this contact before it was here.
+    /// Participants, follow-ups and contacts (`via`) that named this contact before it was here.
     fn link_waiting(&mut self, uid: &str, id: i64) -> Result<()> {
+        let named = Value::String(uid.to_string());
+        for (introduced, _) in registers::referring(self.conn, "via", &named)? {
+            if let Some(introduced_id) = entity::id_of(self.conn, Kind::Contact, &introduced)? {
+                entity::set_field(self.conn, Kind::Contact, introduced_id, "via", &named)?;
+                self.touched.insert(introduced_id);
+            }
+        }
         let field = format!("with:{uid}");
         for (interaction, position) in registers::with_field(self.conn, &field)? {
             if let Some(interaction_id) = entity::id_of(self.conn, Kind::Interaction, &interaction)?

@@ -196,6 +196,41 @@ fn the_same_handle_from_two_replicas_goes_to_the_earlier_creation_everywhere() {
 }
 
 #[test]
+fn a_contact_introduced_via_one_not_received_yet_is_linked_when_it_arrives() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut a = open(dir.path(), "a", at(0));
+    let mut b = open(dir.path(), "b", at(0));
+    let mut c = open(dir.path(), "c", at(0));
+    add(&mut a, "Maria Lopez");
+    send(&a, &mut b);
+    let maria = contacts::get_by_handle(b.conn(), "maria-lopez")
+        .expect("read")
+        .expect("maria on b")
+        .id;
+    let now = b.now_ms() / 1000;
+    b.write(|tx| {
+        contacts::insert(
+            tx,
+            &NewContact {
+                name: "Sam".into(),
+                via_id: Some(maria),
+                ..Default::default()
+            },
+            now,
+        )
+    })
+    .expect("add sam via maria");
+    // c hears of Sam (from b) before it hears of Maria (from a).
+    send(&b, &mut c);
+    send(&a, &mut c);
+    let sam = contacts::get_by_handle(c.conn(), "sam")
+        .expect("read")
+        .expect("sam on c");
+    assert_eq!(sam.via.as_deref(), Some("maria-lopez"));
+    assert_eq!(digest_of(&c), digest_of(&b));
+}
+
+#[test]
 fn operations_a_day_ahead_are_kept_but_held_back_until_the_clock_reaches_them() {
     let dir = tempfile::tempdir().expect("tmp");
     let mut ahead = open(dir.path(), "ahead", at(50));
