@@ -85,10 +85,27 @@ fn check_all(db: &Db) {
     let followups = plan(db, due::FOLLOWUPS_SQL);
     assert_uses(&followups, "USING INDEX followups_open");
     assert_no_scan(&followups);
+    // Read in index order, so `rel due --limit N` stops after N follow-ups.
+    let sorts = followups.iter().any(|l| l.contains("TEMP B-TREE"));
+    assert!(
+        !sorts,
+        "the follow-ups are sorted:\n{}",
+        followups.join("\n")
+    );
 
     let contacts = plan(db, due::CONTACTS_SQL);
     assert_uses(&contacts, "USING INDEX contacts_due");
     assert_no_scan(&contacts);
+    // `--within` with `--limit`: walks the due dates in order (only same-day ties are sorted).
+    let soonest = plan(db, &due::soonest_contacts_sql());
+    assert_uses(&soonest, "USING INDEX contacts_due");
+    assert_no_scan(&soonest);
+    assert!(
+        !soonest
+            .iter()
+            .any(|l| l.contains("USE TEMP B-TREE FOR ORDER BY")),
+        "{soonest:?}"
+    );
 
     // `rel show`: one contact's follow-ups through their index, not all open ones.
     let shown = plan(db, &followups::list_sql(true));

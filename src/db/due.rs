@@ -62,13 +62,15 @@ fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
     })
 }
 
-/// Open follow-ups of active contacts due before ?1 (tag ?2 or any); walks the
-/// `followups_open` partial index.
+/// Open follow-ups of active contacts due in [?3, ?1) (tag ?2 or any), soonest first (ties by
+/// id), at most ?4 (-1: all). The `followups_open` partial index holds them in that order
+/// (due date, then rowid), so a screenful stops after its rows instead of reading thousands.
 pub const FOLLOWUPS_SQL: &str = "SELECT f.id, c.handle, c.name, f.due_at, c.last_touch, c.due_every,
         c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, f.text, NULL
      FROM followups f JOIN contacts c ON c.id = f.contact_id
-     WHERE f.done_at IS NULL AND f.due_at < ?1 AND c.archived_at IS NULL
-       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+     WHERE f.done_at IS NULL AND f.due_at < ?1 AND f.due_at >= ?3 AND c.archived_at IS NULL
+       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))
+     ORDER BY f.due_at, f.id LIMIT ?4";
 
 const CONTACT_COLUMNS: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_touch, c.due_every,
         c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, NULL,
@@ -85,6 +87,12 @@ pub const CONTACTS_SQL: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_
      FROM contacts c
      WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ?1 AND c.due_at >= ?3
        AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+
+/// [`CONTACTS_SQL`] soonest first (ties by handle), at most ?4: what `--within` shows after
+/// the rows due today, when only a screenful is wanted.
+pub fn soonest_contacts_sql() -> String {
+    format!("{CONTACTS_SQL} ORDER BY c.due_at, c.handle LIMIT ?4")
+}
 
 /// The distinct effective cadences of active due-able contacts, one index seek each (a loose
 /// index scan over `contacts_due_by_cadence`), however many contacts share them.
@@ -140,9 +148,24 @@ fn collect(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Resul
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Open follow-ups of active contacts due before `before`.
-pub fn followups(conn: &Connection, before: i64, tag: Option<&str>) -> Result<Vec<DueItem>> {
-    collect(conn, FOLLOWUPS_SQL, params![before, tag])
+/// Open follow-ups of active contacts due in [`from`, `before`), soonest first, at most `limit`.
+pub fn followups(
+    conn: &Connection,
+    from: i64,
+    before: i64,
+    tag: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Vec<DueItem>> {
+    collect(
+        conn,
+        FOLLOWUPS_SQL,
+        params![before, tag, from, sql_limit(limit)],
+    )
+}
+
+/// SQLite's LIMIT for an optional count (-1 is no limit).
+fn sql_limit(limit: Option<usize>) -> i64 {
+    limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// Active contacts whose maintained due date is in [`from`, `before`).
@@ -153,6 +176,22 @@ pub fn contacts(
     tag: Option<&str>,
 ) -> Result<Vec<DueItem>> {
     collect(conn, CONTACTS_SQL, params![before, tag, from])
+}
+
+/// Active contacts due in [`from`, `before`), soonest first (ties by handle), at most `limit`.
+pub fn soonest_contacts(
+    conn: &Connection,
+    from: i64,
+    before: i64,
+    tag: Option<&str>,
+    limit: usize,
+) -> Result<Vec<DueItem>> {
+    let sql = soonest_contacts_sql();
+    collect(
+        conn,
+        &sql,
+        params![before, tag, from, sql_limit(Some(limit))],
+    )
 }
 
 /// The distinct effective cadences in use.
