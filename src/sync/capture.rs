@@ -104,6 +104,21 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
                 }
             }
             Kind::Interaction => {
+                if let Some(Value::Object(whole)) = change.undo.get("deleted") {
+                    // Kept as the fold keeps an unlogged interaction (see `fold.rs`).
+                    let whole: Fields = whole.clone().into_iter().collect();
+                    registers::keep_unstamped(conn, &change.uid, &whole)?;
+                }
+                if change.undo.get("restored").is_some() {
+                    // Brought back naming a contact gone meanwhile: it comes back archived.
+                    for (field, _, value) in registers::all(conn, &change.uid)? {
+                        if let Some(contact) = field.strip_prefix("with:")
+                            && !value.is_null()
+                        {
+                            derived.settle_later(contact);
+                        }
+                    }
+                }
                 let deleted = change.undo.get("deleted").and_then(Value::as_object);
                 let before = deleted.or(change.undo.get("fields").and_then(Value::as_object));
                 let ended = body

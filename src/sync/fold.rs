@@ -223,6 +223,13 @@ impl<'c> Fold<'c> {
             {
                 self.settle_participants(id)?;
             }
+            // Unlogged: its fields stay in registers (participants included), so an undo
+            // elsewhere that brings it back brings it back whole, whatever arrived first.
+            if fields.get("alive") == Some(&Value::Bool(false))
+                && let Some(current) = entity::read(self.conn, kind, uid)?
+            {
+                registers::keep_unstamped(self.conn, uid, &current)?;
+            }
         }
         for (field, value) in fields {
             match (kind, field.as_str()) {
@@ -395,10 +402,23 @@ impl<'c> Fold<'c> {
         Ok(renamed)
     }
 
-    /// Keeps the follow-ups of a contact about to go (their rows go with it) in registers, so
-    /// they come back with it if a later interaction brings the contact back, as they would
-    /// on a replica where it never went.
-    fn keep_followups(&mut self, contact_id: i64) -> Result<()> {
+    /// Keeps what names a contact about to go in registers: its follow-ups (their rows go
+    /// with it) and the contacts it introduced (their `via` is cleared), so they come back
+    /// with it if a later interaction brings the contact back, as on a replica where it
+    /// never went.
+    fn keep_references(&mut self, contact_id: i64, uid: &str) -> Result<()> {
+        let introduced: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT uid FROM contacts WHERE via_id = ?1")?;
+            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut via = Fields::new();
+        via.insert("via".into(), Value::String(uid.to_string()));
+        for other in introduced {
+            registers::keep_unstamped(self.conn, &other, &via)?;
+        }
         let uids: Vec<String> = {
             let mut stmt = self
                 .conn
@@ -429,7 +449,7 @@ impl<'c> Fold<'c> {
                     if let Some(fields) = &fields {
                         registers::keep_unstamped(self.conn, uid, fields)?;
                     }
-                    self.keep_followups(id)?;
+                    self.keep_references(id, uid)?;
                     entity::delete(self.conn, Kind::Contact, id)?;
                     self.touched.remove(&id);
                     // Its handle may go back to one that lost it to this contact.
