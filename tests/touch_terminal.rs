@@ -4,47 +4,11 @@
 
 mod common;
 use common::TestEnv;
-use std::process::Command;
-
-/// Runs a command on a new 100-column pseudo-terminal, types `typed` into it, and prints what
-/// the terminal showed (the echo of what was typed included).
-const PTY_RUN: &str = r#"
-import fcntl, os, struct, subprocess, sys, termios
-typed = sys.argv[1].encode()
-master, slave = os.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-child = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
-os.close(slave)
-if typed:
-    os.write(master, typed)
-chunks = []
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    chunks.append(chunk)
-code = child.wait()
-sys.stdout.buffer.write(b"".join(chunks).replace(b"\r\n", b"\n"))
-sys.exit(code)
-"#;
 
 /// `rel ARGS` on a terminal, with `typed` as the keyboard; (exit code, what was shown).
 fn on_terminal(env: &TestEnv, typed: &str, args: &[&str]) -> (i32, String) {
-    let rel = assert_cmd::cargo::cargo_bin("rel");
-    let output = Command::new("python3")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("REL_DB", &env.db)
-        .env("REL_NOW", &env.now)
-        .env("TZ", "UTC")
-        .env("TERM", "xterm-256color")
+    let output = common::pty::command(env, 100, typed)
         .env("NO_COLOR", "1")
-        .args(["-c", PTY_RUN, typed])
-        .arg(rel)
         .args(args)
         .output()
         .expect("python3 runs");
