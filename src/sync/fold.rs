@@ -297,6 +297,15 @@ impl<'c> Fold<'c> {
         self.settle.insert(uid.to_string());
     }
 
+    /// Links what named contact `uid` while it was away (a contact `rel undo` brought back
+    /// here: what came back elsewhere through the fold links the same way).
+    pub fn relink(&mut self, uid: &str) -> Result<()> {
+        if let Some(id) = entity::id_of(self.conn, Kind::Contact, uid)? {
+            self.link_waiting(uid, id)?;
+        }
+        Ok(())
+    }
+
     /// Has the family of `handle` settled by [`Fold::finish`] (see `handles.rs`).
     pub fn settle_handle_later(&mut self, handle: &str) {
         self.handles.touch(handle);
