@@ -99,6 +99,12 @@ fn within_lists_what_is_due_first_then_the_rest_soonest_first() {
     // --limit keeps the same order.
     let limited = now.json(&["due", "--within", "2w", "--limit", "3"]);
     assert_eq!(texts(&limited), ["late", "", "one"]);
+    // Each source is cut at the limit before the merge: every limit gives the full list's start.
+    let full = kinds(&rows);
+    for n in 1..=full.len() {
+        let limited = now.json(&["due", "--within", "2w", "--limit", &n.to_string()]);
+        assert_eq!(kinds(&limited), full[..n], "limit {n}");
+    }
 }
 
 #[test]

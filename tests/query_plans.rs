@@ -49,10 +49,27 @@ fn check_due(db: &Db, owner: &OwnerFilter) {
     let followups = plan(db, &due::followups_sql(owner));
     assert_uses(&followups, "USING INDEX followups_open");
     assert_no_scan(&followups);
+    // Read in index order, so `rel due --limit N` stops after N follow-ups.
+    let sorts = followups.iter().any(|l| l.contains("TEMP B-TREE"));
+    assert!(
+        !sorts,
+        "the follow-ups are sorted:\n{}",
+        followups.join("\n")
+    );
 
     let contacts = plan(db, &due::contacts_sql(owner));
     assert_uses(&contacts, "USING INDEX contacts_due");
     assert_no_scan(&contacts);
+    // `--within` with `--limit`: walks the due dates in order (only same-day ties are sorted).
+    let soonest = plan(db, &due::soonest_contacts_sql(owner));
+    assert_uses(&soonest, "USING INDEX contacts_due");
+    assert_no_scan(&soonest);
+    assert!(
+        !soonest
+            .iter()
+            .any(|l| l.contains("USE TEMP B-TREE FOR ORDER BY")),
+        "{soonest:?}"
+    );
 
     // `rel due --limit N`: one bounded walk of (due_every, due_at) per cadence; birthdays by
     // their day.

@@ -48,11 +48,13 @@ pub fn gather(
     owner: &OwnerFilter,
     limit: Option<usize>,
 ) -> Result<Vec<DueItem>> {
-    let (mut due_followups, mut later): (Vec<_>, Vec<_>) =
-        due::followups(conn, window.horizon, tag, owner)?
-            .into_iter()
-            .partition(|f| f.due_at < window.end_of_today);
-    due_followups.sort_by_key(|f| (f.due_at, f.followup_id));
+    // Each source is read in its final order and cut at `limit`: a screenful of `rel due`
+    // reads a screenful of rows, however many thousands are due.
+    let due_followups = due::followups(conn, i64::MIN, window.end_of_today, tag, owner, limit)?;
+    let mut later = Vec::new();
+    if window.horizon > window.end_of_today {
+        later = due::followups(conn, window.end_of_today, window.horizon, tag, owner, limit)?;
+    }
     let (mut due_birthdays, later_birthdays): (Vec<_>, Vec<_>) =
         birthdays(conn, window, tag, owner)?
             .into_iter()
@@ -72,13 +74,11 @@ pub fn gather(
         due_contacts.truncate(n);
     }
     if window.horizon > window.end_of_today {
-        later.extend(due::contacts(
-            conn,
-            window.end_of_today,
-            window.horizon,
-            tag,
-            owner,
-        )?);
+        let (from, to) = (window.end_of_today, window.horizon);
+        later.extend(match limit {
+            Some(n) => due::soonest_contacts(conn, from, to, tag, owner, n)?,
+            None => due::contacts(conn, from, to, tag, owner)?,
+        });
     }
     // Soonest first, then handle; at the same moment a contact's follow-ups, then its
     // birthday, then the contact itself (the contract's kind order).

@@ -66,18 +66,21 @@ fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
     })
 }
 
-/// Open follow-ups of active contacts due before ?1 (tag ?2 or any, owners as ?3 filters);
-/// walks the `followups_open` partial index.
+/// Open follow-ups of active contacts due in [?3, ?1) (tag ?2 or any, owners as ?5 filters),
+/// soonest first (ties by id), at most ?4 (-1: all). The `followups_open` partial index holds
+/// them in that order (due date, then rowid), so a screenful stops after its rows instead of
+/// reading thousands.
 pub fn followups_sql(owner: &OwnerFilter) -> String {
     format!(
         "SELECT f.id, c.handle, c.name, f.due_at, c.last_touch, c.due_every,
             c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, f.text,
             NULL, c.owner
          FROM followups f JOIN contacts c ON c.id = f.contact_id
-         WHERE f.done_at IS NULL AND f.due_at < ?1 AND c.archived_at IS NULL
+         WHERE f.done_at IS NULL AND f.due_at < ?1 AND f.due_at >= ?3 AND c.archived_at IS NULL
            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))
-           AND {}",
-        owner.sql(3)
+           AND {}
+         ORDER BY f.due_at, f.id LIMIT ?4",
+        owner.sql(5)
     )
 }
 
@@ -96,6 +99,15 @@ pub fn contacts_sql(owner: &OwnerFilter) -> String {
          WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ?1 AND c.due_at >= ?3
            AND {TAG_FILTER} AND {}",
         owner.sql(4)
+    )
+}
+
+/// [`contacts_sql`] soonest first (ties by handle), at most ?5: what `--within` shows after
+/// the rows due today, when only a screenful is wanted.
+pub fn soonest_contacts_sql(owner: &OwnerFilter) -> String {
+    format!(
+        "{} ORDER BY c.due_at, c.handle LIMIT ?5",
+        contacts_sql(owner)
     )
 }
 
@@ -157,18 +169,25 @@ fn collect(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Resul
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Open follow-ups of active contacts due before `before`.
+/// Open follow-ups of active contacts due in [`from`, `before`), soonest first, at most `limit`.
 pub fn followups(
     conn: &Connection,
+    from: i64,
     before: i64,
     tag: Option<&str>,
     owner: &OwnerFilter,
+    limit: Option<usize>,
 ) -> Result<Vec<DueItem>> {
     collect(
         conn,
         &followups_sql(owner),
-        params![before, tag, owner.bound()],
+        params![before, tag, from, sql_limit(limit), owner.bound()],
     )
+}
+
+/// SQLite's LIMIT for an optional count (-1 is no limit).
+fn sql_limit(limit: Option<usize>) -> i64 {
+    limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// Active contacts whose maintained due date is in [`from`, `before`).
@@ -183,6 +202,23 @@ pub fn contacts(
         conn,
         &contacts_sql(owner),
         params![before, tag, from, owner.bound()],
+    )
+}
+
+/// Active contacts due in [`from`, `before`), soonest first (ties by handle), at most `limit`.
+pub fn soonest_contacts(
+    conn: &Connection,
+    from: i64,
+    before: i64,
+    tag: Option<&str>,
+    owner: &OwnerFilter,
+    limit: usize,
+) -> Result<Vec<DueItem>> {
+    let sql = soonest_contacts_sql(owner);
+    collect(
+        conn,
+        &sql,
+        params![before, tag, from, owner.bound(), sql_limit(Some(limit))],
     )
 }
 
