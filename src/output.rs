@@ -341,14 +341,23 @@ impl Output {
     }
 
     /// Prints one JSON document in json/jsonl; false when the caller should draw text instead.
-    pub fn json_record(&self, record: &Value) -> Result<bool> {
-        let mut out = std::io::stdout().lock();
+    pub fn json_record(&self, record: &impl serde::Serialize) -> Result<bool> {
+        // Written as it is serialized: a large record (`stats` lists every strained contact)
+        // is never held as one string.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         match self.format {
-            Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(record)?)?,
-            Format::Jsonl => writeln!(out, "{}", serde_json::to_string(record)?)?,
+            Format::Json => serde_json::to_writer_pretty(&mut out, record)?,
+            Format::Jsonl => serde_json::to_writer(&mut out, record)?,
             _ => return Ok(false),
         }
+        writeln!(out)?;
+        out.flush()?;
         Ok(true)
+    }
+
+    /// Whether records are printed as JSON or JSONL.
+    pub fn is_json(&self) -> bool {
+        matches!(self.format, Format::Json | Format::Jsonl)
     }
 
     /// A line for a person (confirmations like "archived maria"); silent with `-q`.

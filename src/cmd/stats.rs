@@ -8,7 +8,7 @@ use crate::db::stats::{self, Cold, Scope, Strained, TraitCounts};
 use crate::db::who;
 use crate::error::Result;
 use crate::model::Trait;
-use crate::output::{Format, ListRow, Listing, Tone, rfc3339_opt};
+use crate::output::{Format, ListRow, Tone, rfc3339_opt};
 use crate::when::Dir;
 use serde_json::{Map, Value, json};
 
@@ -58,16 +58,16 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
         )?,
         strained: stats::strained(db.conn(), contact_id)?,
     };
-    if ctx.out.json_record(&report_json(&report))? {
+    if ctx.out.is_json() {
+        ctx.out.json_record(&ReportJson(&report))?;
         return Ok(());
     }
     if ctx.out.format == Format::Table {
         return stats_chart::print(&ctx.out, &report);
     }
-    ctx.out.list(
-        &Listing::new(&["section", "key", "value"], plain_rows(&report)),
-        "",
-    )
+    const HEADERS: [&str; 3] = ["section", "key", "value"];
+    ctx.out
+        .list_streamed(&HEADERS, &HEADERS, plain_rows(&report), "")
 }
 
 /// Adds the months without touches between the first and the last, so a chart shows the gaps.
@@ -97,8 +97,41 @@ fn fill_months(found: Vec<(String, i64)>) -> Vec<(String, i64)> {
     filled
 }
 
-/// The contract's `stats` object: reith, channels, months, going_cold, strained.
-fn report_json(report: &Report) -> Value {
+/// The contract's `stats` object, serialized as it is written: every strained contact (24,761
+/// at L) as a JSON tree first cost 60 MB. Keys in the order a `serde_json::Map` prints them
+/// (sorted), `strained` last, so the output is what it was.
+struct ReportJson<'a>(&'a Report);
+
+impl serde::Serialize for ReportJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let head = report_json_head(self.0);
+        let mut map = serializer.serialize_map(Some(head.len() + 1))?;
+        for (key, value) in &head {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("strained", &StrainedJson(&self.0.strained))?;
+        map.end()
+    }
+}
+
+/// The `strained` list, one small object at a time.
+struct StrainedJson<'a>(&'a [Strained]);
+
+impl serde::Serialize for StrainedJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|s| {
+            json!({
+                "handle": s.handle,
+                "name": s.name,
+                "reith": s.reith,
+            })
+        }))
+    }
+}
+
+/// The contract's `stats` object but `strained`: reith, channels, months, going_cold.
+fn report_json_head(report: &Report) -> Map<String, Value> {
     let reith: Map<String, Value> = Trait::ALL
         .into_iter()
         .map(|t| {
@@ -110,67 +143,79 @@ fn report_json(report: &Report) -> Value {
     let counts = |pairs: &[(String, i64)]| -> Map<String, Value> {
         pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect()
     };
-    json!({
-        "contact": report.contact.as_ref().map(|(handle, _)| handle),
-        "since": rfc3339_opt(report.since),
-        "reith": reith,
-        "channels": counts(&report.channels),
-        "months": counts(&report.months),
-        "going_cold": report.going_cold.iter().map(|c| json!({
-            "handle": c.handle,
-            "name": c.name,
-            "every": c.every,
-            "last_touch": rfc3339_opt(c.last_touch),
-            "days_since": c.days_since,
-            // Two decimals: enough to read the ranking, stable in output.
-            "ratio": (c.ratio * 100.0).round() / 100.0,
-        })).collect::<Vec<_>>(),
-        "strained": report.strained.iter().map(|s| json!({
-            "handle": s.handle,
-            "name": s.name,
-            "reith": s.reith,
-        })).collect::<Vec<_>>(),
-    })
+    let going_cold: Vec<Value> = report
+        .going_cold
+        .iter()
+        .map(|c| {
+            json!({
+                "handle": c.handle,
+                "name": c.name,
+                "every": c.every,
+                "last_touch": rfc3339_opt(c.last_touch),
+                "days_since": c.days_since,
+                // Two decimals: enough to read the ranking, stable in output.
+                "ratio": (c.ratio * 100.0).round() / 100.0,
+            })
+        })
+        .collect();
+    let mut head = Map::new();
+    head.insert(
+        "contact".into(),
+        json!(report.contact.as_ref().map(|(handle, _)| handle)),
+    );
+    head.insert("since".into(), json!(rfc3339_opt(report.since)));
+    head.insert("reith".into(), Value::Object(reith));
+    head.insert("channels".into(), Value::Object(counts(&report.channels)));
+    head.insert("months".into(), Value::Object(counts(&report.months)));
+    head.insert("going_cold".into(), Value::Array(going_cold));
+    head
 }
 
-/// csv/tsv: one `section, key, value` row per number (documented in the README).
-fn plain_rows(report: &Report) -> Vec<ListRow> {
-    let mut rows = Vec::new();
-    let mut push = |section: &str, key: String, value: i64| {
-        let plain = vec![section.to_string(), key, value.to_string()];
-        rows.push(ListRow {
-            json: Value::Null,
-            pretty: plain.iter().map(|c| (c.clone(), Tone::Plain)).collect(),
-            plain,
-        });
-    };
-    for t in Trait::ALL {
+/// csv/tsv: one `section, key, value` row per number (documented in the README), made as
+/// they are printed (the strained contacts' rows are tens of thousands at L).
+fn plain_rows(report: &Report) -> impl Iterator<Item = Result<ListRow>> + '_ {
+    let reith = Trait::ALL.into_iter().flat_map(|t| {
         let (shown, strained) = (report.traits.shown.get(t), report.traits.strained.get(t));
-        push("reith", format!("{}.shown", t.name()), shown);
-        push("reith", format!("{}.strained", t.name()), strained);
-        push("reith", format!("{}.net", t.name()), shown - strained);
-    }
-    for (channel, count) in &report.channels {
-        push("channel", channel.clone(), *count);
-    }
-    for (month, count) in &report.months {
-        push("month", month.clone(), *count);
-    }
-    for cold in &report.going_cold {
-        push("going_cold", cold.handle.clone(), cold.days_since);
-    }
-    for strained in &report.strained {
-        for t in Trait::ALL {
-            if strained.reith.get(t) < 0 {
-                push(
-                    "strained",
-                    format!("{}.{}", strained.handle, t.name()),
-                    strained.reith.get(t),
-                );
-            }
-        }
-    }
-    rows
+        [
+            ("reith", format!("{}.shown", t.name()), shown),
+            ("reith", format!("{}.strained", t.name()), strained),
+            ("reith", format!("{}.net", t.name()), shown - strained),
+        ]
+    });
+    let channels = report
+        .channels
+        .iter()
+        .map(|(channel, count)| ("channel", channel.clone(), *count));
+    let months = report
+        .months
+        .iter()
+        .map(|(month, count)| ("month", month.clone(), *count));
+    let cold = report
+        .going_cold
+        .iter()
+        .map(|cold| ("going_cold", cold.handle.clone(), cold.days_since));
+    let strained = report.strained.iter().flat_map(|strained| {
+        Trait::ALL
+            .into_iter()
+            .filter(|t| strained.reith.get(*t) < 0)
+            .map(|t| {
+                let key = format!("{}.{}", strained.handle, t.name());
+                ("strained", key, strained.reith.get(t))
+            })
+    });
+    reith
+        .chain(channels)
+        .chain(months)
+        .chain(cold)
+        .chain(strained)
+        .map(|(section, key, value)| {
+            let plain = vec![section.to_string(), key, value.to_string()];
+            Ok(ListRow {
+                json: Value::Null,
+                pretty: plain.iter().map(|c| (c.clone(), Tone::Plain)).collect(),
+                plain,
+            })
+        })
 }
 
 #[cfg(test)]

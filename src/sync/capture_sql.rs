@@ -14,7 +14,10 @@ pub const SETTINGS: i64 = 8;
 pub const ALIASES: i64 = 9;
 
 /// The staging table and its triggers. `old` holds the record's fields before the change as
-/// JSON (field names as in operation bodies, local ids turned into uids).
+/// JSON (field names as in operation bodies, local ids turned into uids). A list item or
+/// participant added to a record created by the same write is not staged: the creation covers
+/// it (`FORGET_CREATED` would drop it), and an import of a million interactions would otherwise
+/// hold a million participant rows in memory until commit.
 pub const CREATE: &str = "
 CREATE TEMP TABLE IF NOT EXISTS sync_staged (
     n      INTEGER PRIMARY KEY,
@@ -52,26 +55,34 @@ CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_d AFTER DELETE ON main.contacts 
         'via', (SELECT v.uid FROM main.contacts v WHERE v.id = old.via_id)));
 END;
 
-CREATE TEMP TRIGGER IF NOT EXISTS sync_tags_i AFTER INSERT ON main.contact_tags BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS sync_tags_i AFTER INSERT ON main.contact_tags
+WHEN NOT EXISTS (SELECT 1 FROM sync_staged WHERE row_id = new.contact_id AND tbl = 1 AND change = 'I')
+BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (2, 'I', new.contact_id, new.tag);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_tags_d AFTER DELETE ON main.contact_tags BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (2, 'D', old.contact_id, old.tag);
 END;
-CREATE TEMP TRIGGER IF NOT EXISTS sync_emails_i AFTER INSERT ON main.contact_emails BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS sync_emails_i AFTER INSERT ON main.contact_emails
+WHEN NOT EXISTS (SELECT 1 FROM sync_staged WHERE row_id = new.contact_id AND tbl = 1 AND change = 'I')
+BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (3, 'I', new.contact_id, new.email);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_emails_d AFTER DELETE ON main.contact_emails BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (3, 'D', old.contact_id, old.email);
 END;
-CREATE TEMP TRIGGER IF NOT EXISTS sync_phones_i AFTER INSERT ON main.contact_phones BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS sync_phones_i AFTER INSERT ON main.contact_phones
+WHEN NOT EXISTS (SELECT 1 FROM sync_staged WHERE row_id = new.contact_id AND tbl = 1 AND change = 'I')
+BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (4, 'I', new.contact_id, new.phone);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_phones_d AFTER DELETE ON main.contact_phones BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (4, 'D', old.contact_id, old.phone);
 END;
 
-CREATE TEMP TRIGGER IF NOT EXISTS sync_aliases_i AFTER INSERT ON main.contact_aliases BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS sync_aliases_i AFTER INSERT ON main.contact_aliases
+WHEN NOT EXISTS (SELECT 1 FROM sync_staged WHERE row_id = new.contact_id AND tbl = 1 AND change = 'I')
+BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, item) VALUES (9, 'I', new.contact_id, new.handle);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_aliases_d AFTER DELETE ON main.contact_aliases BEGIN
@@ -102,7 +113,9 @@ CREATE TEMP TRIGGER IF NOT EXISTS sync_interactions_d AFTER DELETE ON main.inter
         'trust', old.trust, 'honesty', old.honesty, 'created_at', old.created_at,
         'author', old.author));
 END;
-CREATE TEMP TRIGGER IF NOT EXISTS sync_participants_i AFTER INSERT ON main.interaction_contacts BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS sync_participants_i AFTER INSERT ON main.interaction_contacts
+WHEN NOT EXISTS (SELECT 1 FROM sync_staged WHERE row_id = new.interaction_id AND tbl = 5 AND change = 'I')
+BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, ref, old)
     VALUES (6, 'I', new.interaction_id, new.contact_id, new.position);
 END;
