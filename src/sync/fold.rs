@@ -4,6 +4,7 @@
 //! times operations arrive; the tables, their maintained columns and the search index are
 //! updated in the caller's transaction.
 
+use super::handles::{self, Settler};
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
@@ -110,7 +111,7 @@ pub struct Fold<'c> {
     /// Contacts whose existence must be settled at the end (removed, or named while absent).
     settle: BTreeSet<String>,
     cadence_changed: bool,
-    renamed: Vec<(String, String)>,
+    handles: Settler,
 }
 
 impl<'c> Fold<'c> {
@@ -120,7 +121,7 @@ impl<'c> Fold<'c> {
             touched: BTreeSet::new(),
             settle: BTreeSet::new(),
             cadence_changed: false,
-            renamed: Vec::new(),
+            handles: Settler::default(),
         }
     }
 
@@ -187,8 +188,14 @@ impl<'c> Fold<'c> {
             Some(id) => {
                 if body.new {
                     // The same record created twice (the same file imported on two machines):
-                    // equal stamps, so the larger value wins everywhere.
-                    let current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    // equal stamps, so the larger value wins everywhere. A contact's handle is
+                    // the one it asks for, not the one a collision left it holding.
+                    let mut current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    if kind == Kind::Contact
+                        && let Some(asked) = handles::asked(self.conn, uid)?
+                    {
+                        current.insert("handle".into(), Value::String(asked));
+                    }
                     winners.retain(|field, value| {
                         let held = current.get(field).cloned().unwrap_or(Value::Null);
                         json_text(value) > json_text(&held)
@@ -210,6 +217,19 @@ impl<'c> Fold<'c> {
     fn write_fields(&mut self, kind: Kind, id: i64, uid: &str, fields: &Fields) -> Result<()> {
         if kind == Kind::Interaction {
             self.touch_participants(id)?;
+            if fields
+                .iter()
+                .any(|(field, value)| ends_participation(field, value))
+            {
+                self.settle_participants(id)?;
+            }
+            // Unlogged: its fields stay in registers (participants included), so an undo
+            // elsewhere that brings it back brings it back whole, whatever arrived first.
+            if fields.get("alive") == Some(&Value::Bool(false))
+                && let Some(current) = entity::read(self.conn, kind, uid)?
+            {
+                registers::keep_unstamped(self.conn, uid, &current)?;
+            }
         }
         for (field, value) in fields {
             match (kind, field.as_str()) {
@@ -218,9 +238,14 @@ impl<'c> Fold<'c> {
                 }
                 (Kind::Contact, "handle") => {
                     if let Some(handle) = value.as_str() {
-                        let created_at = contacts::get(self.conn, id)?.created_at;
-                        let handle = self.settle_handle(uid, created_at, handle)?;
-                        entity::set_field(self.conn, kind, id, field, &Value::String(handle))?;
+                        self.handles.ask(self.conn, id, uid, handle)?;
+                    }
+                }
+                (Kind::Contact, "created_at") => {
+                    // The creation order decides who keeps a contested handle.
+                    entity::set_field(self.conn, kind, id, field, value)?;
+                    if let Some(asked) = handles::asked(self.conn, uid)? {
+                        self.handles.touch(&asked);
                     }
                 }
                 _ => match entity::set_field(self.conn, kind, id, field, value)? {
@@ -245,6 +270,31 @@ impl<'c> Fold<'c> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A removed contact that came back archived only because this interaction held it must
+    /// go again when the interaction no longer does (as a fresh fold would never bring it back).
+    fn settle_participants(&mut self, interaction_id: i64) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.uid FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+             WHERE ic.interaction_id = ?1",
+        )?;
+        let uids = stmt.query_map([interaction_id], |row| row.get::<_, String>(0))?;
+        for uid in uids {
+            self.settle.insert(uid?);
+        }
+        Ok(())
+    }
+
+    /// Has the contact `uid` settled by [`Fold::finish`]: removed, it stays only while an
+    /// interaction holds it.
+    pub fn settle_later(&mut self, uid: &str) {
+        self.settle.insert(uid.to_string());
+    }
+
+    /// Has the family of `handle` settled by [`Fold::finish`] (see `handles.rs`).
+    pub fn settle_handle_later(&mut self, handle: &str) {
+        self.handles.touch(handle);
     }
 
     fn touch_participants(&mut self, interaction_id: i64) -> Result<()> {
@@ -272,15 +322,9 @@ impl<'c> Fold<'c> {
             return Ok(());
         }
         if kind == Kind::Contact
-            && let (Some(handle), Some(created_at)) = (
-                fields
-                    .get("handle")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                fields.get("created_at").and_then(Value::as_i64),
-            )
+            && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {
-            let handle = self.settle_handle(uid, created_at, &handle)?;
+            let handle = self.handles.for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
@@ -298,8 +342,15 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
-    /// Participants and follow-ups that named this contact before it was here.
+    /// Participants, follow-ups and contacts (`via`) that named this contact before it was here.
     fn link_waiting(&mut self, uid: &str, id: i64) -> Result<()> {
+        let named = Value::String(uid.to_string());
+        for (introduced, _) in registers::referring(self.conn, "via", &named)? {
+            if let Some(introduced_id) = entity::id_of(self.conn, Kind::Contact, &introduced)? {
+                entity::set_field(self.conn, Kind::Contact, introduced_id, "via", &named)?;
+                self.touched.insert(introduced_id);
+            }
+        }
         let field = format!("with:{uid}");
         for (interaction, position) in registers::with_field(self.conn, &field)? {
             if let Some(interaction_id) = entity::id_of(self.conn, Kind::Interaction, &interaction)?
@@ -328,19 +379,15 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
-    /// The handle a contact asking for `wanted` gets (see `handles.rs`).
-    fn settle_handle(&mut self, uid: &str, created_at: i64, wanted: &str) -> Result<String> {
-        super::handles::settle(self.conn, uid, created_at, wanted, &mut self.renamed)
-    }
-
     /// Settles removed contacts (gone unless an interaction still holds them: then archived,
-    /// at the time of the removal), refreshes maintained columns, and forgets the staged
-    /// changes of these writes. Returns the handles that had to change.
+    /// at the time of the removal) and contested handles, refreshes maintained columns, and
+    /// forgets the staged changes of these writes. Returns the handles that had to change.
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
         let settle: Vec<String> = self.settle.iter().cloned().collect();
         for uid in settle {
             self.settle_contact(&uid)?;
         }
+        let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
         let ids: Vec<i64> = self
             .touched
             .iter()
@@ -352,7 +399,39 @@ impl<'c> Fold<'c> {
             upkeep::refresh_all_due(self.conn)?;
         }
         capture::discard(self.conn)?;
-        Ok(self.renamed)
+        Ok(renamed)
+    }
+
+    /// Keeps what names a contact about to go in registers: its follow-ups (their rows go
+    /// with it) and the contacts it introduced (their `via` is cleared), so they come back
+    /// with it if a later interaction brings the contact back, as on a replica where it
+    /// never went.
+    fn keep_references(&mut self, contact_id: i64, uid: &str) -> Result<()> {
+        let introduced: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT uid FROM contacts WHERE via_id = ?1")?;
+            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut via = Fields::new();
+        via.insert("via".into(), Value::String(uid.to_string()));
+        for other in introduced {
+            registers::keep_unstamped(self.conn, &other, &via)?;
+        }
+        let uids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
+            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for uid in uids {
+            if let Some(fields) = entity::read(self.conn, Kind::FollowUp, &uid)? {
+                registers::keep_unstamped(self.conn, &uid, &fields)?;
+            }
+        }
+        Ok(())
     }
 
     fn settle_contact(&mut self, uid: &str) -> Result<()> {
@@ -370,14 +449,19 @@ impl<'c> Fold<'c> {
                     if let Some(fields) = &fields {
                         registers::keep_unstamped(self.conn, uid, fields)?;
                     }
+                    self.keep_references(id, uid)?;
                     entity::delete(self.conn, Kind::Contact, id)?;
                     self.touched.remove(&id);
+                    // Its handle may go back to one that lost it to this contact.
                     if let Some(handle) = fields
                         .as_ref()
                         .and_then(|f| f.get("handle"))
                         .and_then(Value::as_str)
                     {
-                        super::handles::release(self.conn, handle, &mut self.renamed)?;
+                        self.handles.touch(handle);
+                    }
+                    if let Some(asked) = handles::asked(self.conn, uid)? {
+                        self.handles.touch(&asked);
                     }
                 }
             }
@@ -421,6 +505,12 @@ fn beats_current(
 ) -> Result<bool> {
     let current = entity::read(conn, kind, uid)?.unwrap_or_default();
     Ok(json_text(value) > json_text(current.get(field).unwrap_or(&Value::Null)))
+}
+
+/// Whether setting `field` to `value` ends an interaction or one contact's part in it.
+pub fn ends_participation(field: &str, value: &Value) -> bool {
+    (field == "alive" && *value == Value::Bool(false))
+        || (field.starts_with("with:") && value.is_null())
 }
 
 /// A value's JSON text: how equal stamps are broken (the same everywhere).
