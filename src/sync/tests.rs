@@ -50,6 +50,7 @@ fn log(db: &mut Db, contact: i64, note: &str) -> i64 {
             note: note.into(),
             marks: Reith::default(),
             contact_ids: vec![contact],
+            author: None,
         };
         interactions::insert(tx, &new, now)
     })
