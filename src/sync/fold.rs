@@ -263,6 +263,17 @@ impl<'c> Fold<'c> {
                         if kind == Kind::Contact && field == "via" {
                             entity::set_field(self.conn, kind, id, field, &Value::Null)?;
                         }
+                        // A follow-up moved to a contact not here waits for it (in registers),
+                        // rather than stay with the contact an older write named.
+                        if kind == Kind::FollowUp && field == "contact" {
+                            // This write's values first: what is kept never overwrites.
+                            registers::keep_unstamped(self.conn, uid, fields)?;
+                            if let Some(current) = entity::read(self.conn, kind, uid)? {
+                                registers::keep_unstamped(self.conn, uid, &current)?;
+                            }
+                            entity::delete(self.conn, kind, id)?;
+                            return Ok(());
+                        }
                     }
                 },
             }
