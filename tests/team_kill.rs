@@ -1,8 +1,8 @@
 //! `rel sync` SIGKILLed while it pushes to a real PostgreSQL, through the real binary: each
 //! member imports a few thousand records (a push large enough to be caught in the middle),
-//! and its sync is killed either the moment the server shows its push transaction writing
-//! (so the kill lands mid-push, with no hook in rel) or after a random pause (before the
-//! push, or after it committed and before the journal recorded it). After every kill the
+//! and its sync is killed the moment the server shows its push transaction writing (so the
+//! kill lands mid-push, with no hook in rel), the moment the push is committed (while the
+//! journal applies what it received, before it records the push), or after a random pause. After every kill the
 //! operations table holds each replica's sequence gap-free from 1; in the end every member
 //! converges and the server holds each operation once.
 
@@ -56,6 +56,17 @@ fn pushing(client: &mut postgres::Client, role: &str) -> bool {
         )
         .expect("activity");
     row.get::<_, i64>(0) > 0
+}
+
+/// How many operations of `replica` the server holds.
+fn held(client: &mut postgres::Client, replica: &str) -> i64 {
+    client
+        .query_one(
+            "SELECT count(*) FROM rel.operations WHERE workspace = $1 AND replica = $2",
+            &[&WORKSPACE, &replica],
+        )
+        .expect("count")
+        .get(0)
 }
 
 /// Waits until no session of `role` is left (the server noticed the killed client and rolled
@@ -116,20 +127,27 @@ fn a_sync_killed_mid_push_leaves_nothing_half_written_and_everyone_converges() {
             member.ok(noon(), &["-q", "import", &file.display().to_string()]);
             let head = own_head(member);
 
+            let replica = member.strings("SELECT uuid FROM sync_replicas WHERE n = 1")[0].clone();
             let mut child = member.spawn(noon(), &["sync"]);
-            let watch_for_push = rng.chance(60);
-            let pause = Duration::from_millis(rng.below(1_500) as u64);
+            // Where to kill: while the push writes, right after it committed (while the
+            // journal applies what it received), or after a random pause.
+            let moment = rng.below(10);
+            let pause = Duration::from_millis(rng.below(400) as u64);
             let started = Instant::now();
             loop {
                 if child.try_wait().expect("wait").is_some() {
                     break;
                 }
-                let now_pushing = watch_for_push && pushing(&mut client, role);
-                if now_pushing || (!watch_for_push && started.elapsed() >= pause) {
+                let now = match moment {
+                    0..=3 => pushing(&mut client, role),
+                    4..=6 => held(&mut client, &replica) == head,
+                    _ => started.elapsed() >= pause,
+                };
+                if now {
                     // Child::kill is SIGKILL on Unix: rel gets no chance to clean up.
                     child.kill().expect("kill");
                     kills += 1;
-                    mid_push += usize::from(now_pushing);
+                    mid_push += usize::from(moment <= 3);
                     break;
                 }
                 std::thread::sleep(Duration::from_micros(200));
@@ -139,16 +157,12 @@ fn a_sync_killed_mid_push_leaves_nothing_half_written_and_everyone_converges() {
             assert_gap_free(&mut client, &format!("{}'s killed sync", member.name));
             // Pushed and committed, but the journal never recorded it: the next sync must see
             // that from the server and not send again.
-            let replica = member.strings("SELECT uuid FROM sync_replicas WHERE n = 1")[0].clone();
             let sent: i64 = member
                 .strings("SELECT sent_seq FROM sync_remote WHERE id = 1")
                 .first()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
-            let on_server = runs(&mut client)
-                .into_iter()
-                .find(|run| run.0 == replica)
-                .map_or(0, |run| run.1);
+            let on_server = held(&mut client, &replica);
             if on_server == head && sent < head {
                 committed_unrecorded += 1;
             }

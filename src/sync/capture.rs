@@ -93,6 +93,9 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         }
         match change.kind {
             Kind::Contact => {
+                if change.undo.get("restored").is_some() {
+                    derived.relink(&change.uid)?;
+                }
                 let was = change.undo.get("fields").and_then(|f| f.get("handle"));
                 let dumped = change.dump.as_ref().and_then(|d| d.get("handle"));
                 for handle in [body.set.get("handle"), was, dumped]

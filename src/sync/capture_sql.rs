@@ -47,6 +47,12 @@ BEGIN
         'archived_at', old.archived_at, 'snoozed_until', old.snoozed_until, 'owner', old.owner,
         'via', (SELECT v.uid FROM main.contacts v WHERE v.id = old.via_id)));
 END;
+-- Who a removed contact introduced (their via is cleared with it) is kept as a register, so the
+-- via comes back if the contact does (logged with elsewhere meanwhile), as on every replica.
+CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_keep_via BEFORE DELETE ON main.contacts BEGIN
+    INSERT OR IGNORE INTO main.sync_fields (uid, field, hlc, replica, value)
+    SELECT c.uid, 'via', 0, '', json_quote(old.uid) FROM main.contacts c WHERE c.via_id = old.id;
+END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_d AFTER DELETE ON main.contacts BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, old) VALUES (1, 'D', old.id, json_object(
         'uid', old.uid, 'handle', old.handle, 'name', old.name, 'org', old.org, 'role', old.role,

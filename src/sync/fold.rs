@@ -258,6 +258,11 @@ impl<'c> Fold<'c> {
                         if let Some(contact) = field.strip_prefix("with:") {
                             self.settle.insert(contact.to_string());
                         }
+                        // The latest `via` names someone not here: no one, until they arrive
+                        // (not whoever an older write named).
+                        if kind == Kind::Contact && field == "via" {
+                            entity::set_field(self.conn, kind, id, field, &Value::Null)?;
+                        }
                     }
                 },
             }
@@ -290,6 +295,15 @@ impl<'c> Fold<'c> {
     /// interaction holds it.
     pub fn settle_later(&mut self, uid: &str) {
         self.settle.insert(uid.to_string());
+    }
+
+    /// Links what named contact `uid` while it was away (a contact `rel undo` brought back
+    /// here: what came back elsewhere through the fold links the same way).
+    pub fn relink(&mut self, uid: &str) -> Result<()> {
+        if let Some(id) = entity::id_of(self.conn, Kind::Contact, uid)? {
+            self.link_waiting(uid, id)?;
+        }
+        Ok(())
     }
 
     /// Has the family of `handle` settled by [`Fold::finish`] (see `handles.rs`).
@@ -367,12 +381,18 @@ impl<'c> Fold<'c> {
         for (followup, _) in
             registers::referring(self.conn, "contact", &Value::String(uid.to_string()))?
         {
-            if entity::id_of(self.conn, Kind::FollowUp, &followup)?.is_none() {
-                let mut fields = Fields::new();
-                for (field, _, value) in registers::all(self.conn, &followup)? {
-                    fields.insert(field, value);
+            match entity::id_of(self.conn, Kind::FollowUp, &followup)? {
+                None => {
+                    let mut fields = Fields::new();
+                    for (field, _, value) in registers::all(self.conn, &followup)? {
+                        fields.insert(field, value);
+                    }
+                    self.materialize(Kind::FollowUp, &followup, fields)?;
                 }
-                self.materialize(Kind::FollowUp, &followup, fields)?;
+                // Moved here (by a merge elsewhere) while this contact was not here yet.
+                Some(followup_id) => {
+                    entity::set_field(self.conn, Kind::FollowUp, followup_id, "contact", &named)?;
+                }
             }
         }
         self.touched.insert(id);
