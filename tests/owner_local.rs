@@ -297,6 +297,8 @@ fn an_owner_change_syncs_through_a_folder_remote() {
     first.ok(&["sync"]);
     second.ok(&["sync"]);
     assert_eq!(second.json(&["show", "bo"])["owner"], "bob");
+    // A folder remote has no members.
+    assert_eq!(second.json(&["sync", "status"])["member"], Value::Null);
     assert_eq!(
         first.ok(&["sync", "verify"]),
         second.ok(&["sync", "verify"])

@@ -140,6 +140,18 @@ fn add_makes_the_adder_the_owner_and_log_signs_the_touch() {
         handles(&carol.json(&["list", "--owner", "none"])),
         ["old-client"]
     );
+    // Who this journal acts as, from the role `sync init` connected as.
+    assert_eq!(
+        carol.json(&["sync", "status"])["member"],
+        carol.role.as_str()
+    );
+    let status = carol
+        .journal
+        .ok(later(), &["sync", "status", "--format", "tsv"]);
+    assert!(
+        status.contains(&format!("member\t{}\n", carol.role)),
+        "{status}"
+    );
     // `log --add` creates contacts as `add` does: the member's own.
     carol
         .journal
