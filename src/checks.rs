@@ -141,6 +141,36 @@ pub fn note(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The longest member name: PostgreSQL cuts role names at 63 bytes.
+pub const MAX_MEMBER_BYTES: usize = 63;
+
+/// A team member's name (a contact's `owner`, an interaction's `author`), from `--owner`,
+/// an import file or a PostgreSQL role: trimmed, at most 63 bytes, no control characters.
+/// `none` (any case; PostgreSQL reserves it as a role name) means nobody: Ok(None).
+pub fn member(text: &str) -> Result<Option<String>> {
+    let name = text.trim();
+    if name.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    if name.is_empty() {
+        return Err(Error::usage("a member name is empty")
+            .with_hint("give the member's PostgreSQL role, e.g. --owner alice, or --owner none"));
+    }
+    if name.len() > MAX_MEMBER_BYTES {
+        return Err(Error::usage(format!(
+            "member name is too long ({} bytes; PostgreSQL role names have at most {MAX_MEMBER_BYTES})",
+            name.len()
+        )));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_control() || crate::escape::is_bidi_or_separator(c))
+    {
+        return Err(Error::usage("member name contains control characters"));
+    }
+    Ok(Some(name.to_string()))
+}
+
 /// An instant rel stores: within years 1900–9999 (the WHEN rules' one range check).
 pub fn instant(field: &str, unix: i64) -> Result<i64> {
     crate::when::check_unix_in_range(unix).map_err(|err| Error {

@@ -189,6 +189,9 @@ pub struct EditArgs {
     /// Remove a phone number (repeatable)
     #[arg(long, value_name = "PHONE")]
     pub drop_phone: Vec<String>,
+    /// Hand the contact, with its whole history, to another team member ('none': unowned)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -218,6 +221,9 @@ pub struct ListArgs {
     /// Flip the sort order
     #[arg(long)]
     pub reverse: bool,
+    /// Only the contacts this team member owns ('none': only unowned ones)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
     /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
@@ -311,6 +317,13 @@ pub struct DueArgs {
     /// At most N rows
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Only what this team member owns ('none': only unowned contacts) [default: yours and
+    /// unowned ones in a team workspace, everything outside one]
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub owner: Option<String>,
+    /// Everyone's contacts, whoever owns them
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -51,12 +51,15 @@ pub const EDIT: &str = "Examples:
   rel edit maria --untag coi --drop-email old@example.com
   rel edit maria --every never                 # never due, whatever her tags say
   rel edit maria --every inherit               # back to her tags' cadence or default-every
-  rel edit maria --name \"María López Díaz\"     # the handle stays; --handle renames it";
+  rel edit maria --name \"María López Díaz\"     # the handle stays; --handle renames it
+  rel edit maria --owner alice                 # a team: hand her, with her history, to alice
+  rel edit maria --owner none                  # unowned: on every member's 'rel due'";
 
 pub const LIST: &str = "Examples:
   rel list --tag key-account --sort due
   rel list --sort last                         # longest untouched first
-  rel ls --archived";
+  rel ls --archived
+  rel list --owner bob                         # a team: the contacts bob owns";
 
 pub const SHOW: &str = "Examples:
   rel show maria
@@ -92,7 +95,8 @@ pub const DUE: &str = "Examples:
   rel due                          # everything due by the end of today
   rel due --within 1w              # and what falls due in the next week
   rel due --tag key-account --limit 10
-  rel due --format json | jq -r '.[].handle'";
+  rel due --format json | jq -r '.[].handle'
+  rel due --owner bob              # a team: only what bob owns (--all: everyone's)";
 
 pub const SNOOZE: &str = concat!(
     "Examples:

@@ -4,7 +4,7 @@
 
 /// Bidirectional controls and line/paragraph separators: they make a line read differently
 /// from what it holds (a handle that looks reversed, a row that seems to end early).
-fn is_bidi_or_separator(c: char) -> bool {
+pub fn is_bidi_or_separator(c: char) -> bool {
     matches!(
         c,
         '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}'

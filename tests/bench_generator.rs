@@ -165,6 +165,7 @@ fn inserting_interactions_keeps_maintained_columns_equal_to_refresh() {
                 note: "benchmark".into(),
                 marks: strained,
                 contact_ids: contact_ids.clone(),
+                author: None,
             };
             insert(tx, &new, NOW)?;
         }

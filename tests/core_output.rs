@@ -40,8 +40,13 @@ const CONTACT: &[&str] = &[
     "last_touch",
     "next_due",
     "reith",
+    // The contract's Team section: the member who owns the contact (null when unowned).
+    "owner",
 ];
-const INTERACTION: &[&str] = &["id", "uid", "at", "channel", "note", "contacts", "traits"];
+/// `author`: the member who logged it (the contract's Team section; null outside a team).
+const INTERACTION: &[&str] = &[
+    "id", "uid", "at", "channel", "note", "contacts", "traits", "author",
+];
 const FOLLOWUP: &[&str] = &[
     "id",
     "uid",
@@ -101,6 +106,8 @@ fn json_records_have_exactly_the_contract_fields() {
         "reith",
         "focus",
         "text",
+        // The contact's owner in a team workspace, so `--all` shows whose a row is.
+        "owner",
     ]);
     for row in due.as_array().unwrap() {
         assert_eq!(keys(row), due_keys);

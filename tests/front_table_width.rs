@@ -5,29 +5,6 @@
 
 mod common;
 use common::TestEnv;
-use std::process::Command;
-
-/// Runs a command on a new pseudo-terminal of the given width and prints what it wrote.
-const PTY_RUN: &str = r#"
-import fcntl, os, struct, subprocess, sys, termios
-columns = int(sys.argv[1])
-master, slave = os.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-child = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
-os.close(slave)
-chunks = []
-while True:
-    try:
-        chunk = os.read(master, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    chunks.append(chunk)
-code = child.wait()
-sys.stdout.buffer.write(b"".join(chunks).replace(b"\r\n", b"\n"))
-sys.exit(code)
-"#;
 
 /// How a run sets colour and width.
 #[derive(Clone, Copy, Debug)]
@@ -44,17 +21,7 @@ fn on_terminal(
     env_columns: Option<usize>,
     args: &[&str],
 ) -> String {
-    let rel = assert_cmd::cargo::cargo_bin("rel");
-    let mut cmd = Command::new("python3");
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("REL_DB", &env.db)
-        .env("REL_NOW", &env.now)
-        .env("TZ", "UTC")
-        .env("TERM", "xterm-256color")
-        .args(["-c", PTY_RUN, &columns.to_string()])
-        .arg(rel);
+    let mut cmd = common::pty::command(env, columns, "");
     match look {
         Look::Colour => {}
         Look::NoColorEnv => {

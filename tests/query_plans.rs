@@ -8,6 +8,7 @@ mod common;
 
 use rel::db::Db;
 use rel::db::interactions::{TimelineQuery, timeline_sql};
+use rel::db::owner::OwnerFilter;
 use rel::db::{due, followups, search};
 use rel::model::Trait;
 
@@ -40,6 +41,47 @@ fn plan_lines(db: &Db, sql: &str) -> Vec<(i64, String)> {
         lines.push((row.get(1).expect("parent"), row.get(3).expect("detail")));
     }
     lines
+}
+
+/// `rel due`'s queries, whoever's contacts they keep: the owner filter rides along on the
+/// rows each index walk reads, never changes the walk.
+fn check_due(db: &Db, owner: &OwnerFilter) {
+    let followups = plan(db, &due::followups_sql(owner));
+    assert_uses(&followups, "USING INDEX followups_open");
+    assert_no_scan(&followups);
+    // Read in index order, so `rel due --limit N` stops after N follow-ups.
+    let sorts = followups.iter().any(|l| l.contains("TEMP B-TREE"));
+    assert!(
+        !sorts,
+        "the follow-ups are sorted:\n{}",
+        followups.join("\n")
+    );
+
+    let contacts = plan(db, &due::contacts_sql(owner));
+    assert_uses(&contacts, "USING INDEX contacts_due");
+    assert_no_scan(&contacts);
+    // `--within` with `--limit`: walks the due dates in order (only same-day ties are sorted).
+    let soonest = plan(db, &due::soonest_contacts_sql(owner));
+    assert_uses(&soonest, "USING INDEX contacts_due");
+    assert_no_scan(&soonest);
+    assert!(
+        !soonest
+            .iter()
+            .any(|l| l.contains("USE TEMP B-TREE FOR ORDER BY")),
+        "{soonest:?}"
+    );
+
+    // `rel due --limit N`: one bounded walk of (due_every, due_at) per cadence; birthdays by
+    // their day.
+    for sql in [due::nth_of_cadence_sql(owner), due::of_cadence_sql(owner)] {
+        let walk = plan(db, &sql);
+        assert_uses(&walk, "USING INDEX contacts_due_by_cadence (due_every=?");
+        assert_no_scan(&walk);
+        let sorts = walk.iter().any(|l| l.contains("TEMP B-TREE"));
+        assert!(!sorts, "the per-cadence walk sorts:\n{}", walk.join("\n"));
+    }
+    let birthdays = plan(db, &due::birthdays_sql(owner));
+    assert_uses(&birthdays, "USING INDEX contacts_birthday_day");
 }
 
 /// True when a line walks a table of interactions row by row.
@@ -81,51 +123,30 @@ fn assert_no_scan(plan: &[String]) {
     }
 }
 
-fn check_all(db: &Db) {
-    let followups = plan(db, due::FOLLOWUPS_SQL);
-    assert_uses(&followups, "USING INDEX followups_open");
-    assert_no_scan(&followups);
-    // Read in index order, so `rel due --limit N` stops after N follow-ups.
-    let sorts = followups.iter().any(|l| l.contains("TEMP B-TREE"));
-    assert!(
-        !sorts,
-        "the follow-ups are sorted:\n{}",
-        followups.join("\n")
-    );
+/// Every owner filter `rel due` can run with: outside a team, a member's default, `--owner`.
+fn owner_filters() -> [OwnerFilter; 4] {
+    [
+        OwnerFilter::Anyone,
+        OwnerFilter::MemberOrUnowned("alice".into()),
+        OwnerFilter::Member("alice".into()),
+        OwnerFilter::Unowned,
+    ]
+}
 
-    let contacts = plan(db, due::CONTACTS_SQL);
-    assert_uses(&contacts, "USING INDEX contacts_due");
-    assert_no_scan(&contacts);
-    // `--within` with `--limit`: walks the due dates in order (only same-day ties are sorted).
-    let soonest = plan(db, &due::soonest_contacts_sql());
-    assert_uses(&soonest, "USING INDEX contacts_due");
-    assert_no_scan(&soonest);
-    assert!(
-        !soonest
-            .iter()
-            .any(|l| l.contains("USE TEMP B-TREE FOR ORDER BY")),
-        "{soonest:?}"
-    );
+fn check_all(db: &Db) {
+    for owner in owner_filters() {
+        check_due(db, &owner);
+    }
 
     // `rel show`: one contact's follow-ups through their index, not all open ones.
     let shown = plan(db, &followups::list_sql(true));
     assert_uses(&shown, "USING INDEX followups_contact");
     assert!(!shown.iter().any(|l| l.starts_with("SCAN f")), "{shown:?}");
 
-    // `rel due --limit N`: the cadences by a loose index scan, then one bounded walk of
-    // (due_every, due_at) per cadence; birthdays by their day.
+    // `rel due --limit N`: the cadences by a loose index scan.
     let cadences = plan(db, due::CADENCES_SQL);
     assert_uses(&cadences, "contacts_due_by_cadence");
     assert_no_scan(&cadences);
-    for sql in [due::nth_of_cadence_sql(), due::of_cadence_sql()] {
-        let walk = plan(db, &sql);
-        assert_uses(&walk, "USING INDEX contacts_due_by_cadence (due_every=?");
-        assert_no_scan(&walk);
-        let sorts = walk.iter().any(|l| l.contains("TEMP B-TREE"));
-        assert!(!sorts, "the per-cadence walk sorts:\n{}", walk.join("\n"));
-    }
-    let birthdays = plan(db, &due::birthdays_sql());
-    assert_uses(&birthdays, "USING INDEX contacts_birthday_day");
 
     let note = plan(db, due::NOTE_SQL);
     assert_uses(&note, "USING INTEGER PRIMARY KEY");

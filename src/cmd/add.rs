@@ -51,6 +51,8 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
             birthday,
             via_id: resolve_via(tx, fields)?,
             note: note.clone(),
+            // In a team workspace the adder owns the contact; outside one nobody does.
+            owner: crate::sync::settings::member(tx)?,
         };
         let id = contacts::insert(tx, &new, now)?;
         upkeep::refresh_many(tx, &[id])?;

@@ -3,8 +3,10 @@
 
 use super::Ctx;
 use super::due_rows::{self, Window};
+use crate::checks;
 use crate::cli::DueArgs;
 use crate::db::due::{self, DueItem};
+use crate::db::owner::OwnerFilter;
 use crate::db::upkeep::CadenceRules;
 use crate::error::{Error, Result};
 use crate::output::{Format, ListRow, Tone, first_line, relative, rfc3339, rfc3339_opt};
@@ -26,11 +28,24 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     let window =
         Window::new(now, today, last_day).map_err(|_| Error::usage("--within is out of range"))?;
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase());
+    let only = args.owner.as_deref().map(checks::member).transpose()?;
     let db = ctx.open()?;
     let _snapshot = db.snapshot()?;
+    let owner = match (only, args.all) {
+        (Some(only), _) => OwnerFilter::only(only),
+        (None, true) => OwnerFilter::Anyone,
+        // This member's contacts and the unowned ones; outside a team there is no member and
+        // every contact is shown.
+        (None, false) => match crate::sync::settings::member(db.conn())? {
+            Some(me) => OwnerFilter::MemberOrUnowned(me),
+            None => OwnerFilter::Anyone,
+        },
+    };
     let limit = args.limit.filter(|n| *n > 0);
-    let items = due_rows::gather(db.conn(), &window, tag.as_deref(), limit)?;
-    let hint = if ctx.out.for_person() && no_cadences_anywhere(&db)? {
+    let items = due_rows::gather(db.conn(), &window, tag.as_deref(), &owner, limit)?;
+    let hint = if args.owner.is_some() {
+        "Nothing due for this owner."
+    } else if ctx.out.for_person() && no_cadences_anywhere(&db)? {
         "Nothing is due yet. rel reminds you of people you give a cadence:\n  \
          rel add \"Maria Lopez\" --org Acme --every 2w\n  \
          rel log maria \"called about the renewal\" -t trust --follow-up friday"
@@ -109,6 +124,7 @@ fn due_json(
         "reith": item.reith,
         "focus": focus,
         "text": text,
+        "owner": item.owner,
     })
 }
 

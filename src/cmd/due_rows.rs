@@ -4,6 +4,7 @@
 
 use crate::birthday::{self, Birthday};
 use crate::db::due::{self, DueItem};
+use crate::db::owner::OwnerFilter;
 use crate::error::Result;
 use crate::when::{Cadence, days_late, start_of};
 use chrono::NaiveDate;
@@ -44,18 +45,20 @@ pub fn gather(
     conn: &Connection,
     window: &Window,
     tag: Option<&str>,
+    owner: &OwnerFilter,
     limit: Option<usize>,
 ) -> Result<Vec<DueItem>> {
     // Each source is read in its final order and cut at `limit`: a screenful of `rel due`
     // reads a screenful of rows, however many thousands are due.
-    let due_followups = due::followups(conn, i64::MIN, window.end_of_today, tag, limit)?;
+    let due_followups = due::followups(conn, i64::MIN, window.end_of_today, tag, owner, limit)?;
     let mut later = Vec::new();
     if window.horizon > window.end_of_today {
-        later = due::followups(conn, window.end_of_today, window.horizon, tag, limit)?;
+        later = due::followups(conn, window.end_of_today, window.horizon, tag, owner, limit)?;
     }
-    let (mut due_birthdays, later_birthdays): (Vec<_>, Vec<_>) = birthdays(conn, window, tag)?
-        .into_iter()
-        .partition(|b| b.due_at < window.end_of_today);
+    let (mut due_birthdays, later_birthdays): (Vec<_>, Vec<_>) =
+        birthdays(conn, window, tag, owner)?
+            .into_iter()
+            .partition(|b| b.due_at < window.end_of_today);
     due_birthdays.sort_by(|a, b| a.handle.cmp(&b.handle));
     later.extend(later_birthdays);
 
@@ -63,8 +66,8 @@ pub fn gather(
     let wanted = limit.map(|n| n.saturating_sub(shown_before));
     let mut due_contacts = match wanted {
         Some(0) => Vec::new(),
-        Some(n) => top_contacts(conn, window, tag, n)?,
-        None => due::contacts(conn, i64::MIN, window.end_of_today, tag)?,
+        Some(n) => top_contacts(conn, window, tag, owner, n)?,
+        None => due::contacts(conn, i64::MIN, window.end_of_today, tag, owner)?,
     };
     rank_contacts(&mut due_contacts, window.now);
     if let Some(n) = wanted {
@@ -73,8 +76,8 @@ pub fn gather(
     if window.horizon > window.end_of_today {
         let (from, to) = (window.end_of_today, window.horizon);
         later.extend(match limit {
-            Some(n) => due::soonest_contacts(conn, from, to, tag, n)?,
-            None => due::contacts(conn, from, to, tag)?,
+            Some(n) => due::soonest_contacts(conn, from, to, tag, owner, n)?,
+            None => due::contacts(conn, from, to, tag, owner)?,
         });
     }
     // Soonest first, then handle; at the same moment a contact's follow-ups, then its
@@ -99,10 +102,15 @@ pub fn gather(
 
 /// Birthdays kept from today to the window's last day, each dated to the start of its day and
 /// with `birthday` or `turns N` as its text.
-fn birthdays(conn: &Connection, window: &Window, tag: Option<&str>) -> Result<Vec<DueItem>> {
+fn birthdays(
+    conn: &Connection,
+    window: &Window,
+    tag: Option<&str>,
+    owner: &OwnerFilter,
+) -> Result<Vec<DueItem>> {
     let days = birthday::keys_between(window.today, window.last_day);
     let mut rows = Vec::new();
-    for mut row in due::birthdays(conn, days.as_deref(), tag)? {
+    for mut row in due::birthdays(conn, days.as_deref(), tag, owner)? {
         let Some(stored) = row.text.as_deref().and_then(Birthday::parse) else {
             continue;
         };
@@ -127,11 +135,12 @@ fn top_contacts(
     conn: &Connection,
     window: &Window,
     tag: Option<&str>,
+    owner: &OwnerFilter,
     n: usize,
 ) -> Result<Vec<DueItem>> {
     let mut rows = Vec::new();
     for every in due::cadences(conn)? {
-        let nth = due::nth_of_cadence(conn, &every, window.end_of_today, n - 1, tag)?;
+        let nth = due::nth_of_cadence(conn, &every, window.end_of_today, n - 1, tag, owner)?;
         let before = match nth.and_then(|t| chrono::DateTime::from_timestamp(t, 0)) {
             Some(nth) => {
                 let day_after = crate::when::local_date(nth).succ_opt();
@@ -142,7 +151,7 @@ fn top_contacts(
             }
             None => window.end_of_today,
         };
-        rows.extend(due::of_cadence(conn, &every, before, tag)?);
+        rows.extend(due::of_cadence(conn, &every, before, tag, owner)?);
     }
     Ok(rows)
 }

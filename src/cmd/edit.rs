@@ -31,6 +31,8 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
     if let Some(note) = &fields.note {
         checks::note(note)?;
     }
+    // `--owner none` makes the contact unowned (Some(None)).
+    let owner = args.owner.as_deref().map(checks::member).transpose()?;
     let birthday = match fields.birthday.as_deref().map(str::trim) {
         Some("") => Some(None),
         Some(text) => Some(Some(checks::birthday(text)?)),
@@ -68,6 +70,11 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
         }
         if let Some(birthday) = &birthday {
             set(tx, id, "birthday", birthday.as_deref())?;
+        }
+        if let Some(owner) = &owner {
+            // The whole history goes with the contact: its interactions and follow-ups hang
+            // off it, so changing this one field hands all of them over.
+            set(tx, id, "owner", owner.as_deref())?;
         }
         if let Some(via) = resolve_via(tx, fields)? {
             if via == id {
@@ -117,4 +124,5 @@ fn asks_for_a_change(args: &EditArgs) -> bool {
         || !args.untag.is_empty()
         || !args.drop_email.is_empty()
         || !args.drop_phone.is_empty()
+        || args.owner.is_some()
 }

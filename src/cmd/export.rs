@@ -160,6 +160,7 @@ fn json_contact(row: Contact, via_uid: Option<String>) -> JsonContact {
         created_at: Some(rfc3339(row.created_at)),
         archived_at: time_opt(row.archived_at),
         snoozed_until: time_opt(row.snoozed_until),
+        owner: row.owner,
     }
 }
 
@@ -179,6 +180,7 @@ fn json_interaction(row: InteractionRow) -> JsonInteraction {
         contacts: row.contact_uids,
         traits,
         created_at: Some(rfc3339(row.created_at)),
+        author: row.author,
     }
 }
 

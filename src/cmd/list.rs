@@ -2,13 +2,14 @@
 
 use super::Ctx;
 use super::records::{CONTACT_HEADERS, contact_row};
+use crate::checks;
 use crate::cli::{ListArgs, SortKey};
 use crate::db::contacts::{self, ListQuery, ListSort};
+use crate::db::owner::OwnerFilter;
 use crate::error::Result;
 use crate::output::{Cap, Listing};
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
-    let db = ctx.open()?;
     let cap = Cap::new(ctx.out.format, args.limit);
     let query = ListQuery {
         tag: args.tag.map(|t| t.trim().to_lowercase()),
@@ -20,9 +21,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             SortKey::Due => ListSort::Due,
         },
         reverse: args.reverse,
+        owner: match args.owner.as_deref() {
+            Some(name) => OwnerFilter::only(checks::member(name)?),
+            None => OwnerFilter::Anyone,
+        },
         // One extra row tells whether the cap hid anything.
         limit: cap.query_limit(),
     };
+    let db = ctx.open()?;
     let mut found = contacts::list(db.conn(), &query)?;
     let more = cap.apply(&mut found);
     let now = ctx.now_unix();
@@ -34,7 +40,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             .collect(),
     );
     listing.more = more;
-    let hint = if args.archived {
+    let hint = if args.owner.is_some() {
+        "No contacts with this owner."
+    } else if args.archived {
         "No archived contacts."
     } else {
         "No contacts yet. Add one: rel add \"Maria Lopez\" --org Acme --every 2w"

@@ -73,6 +73,8 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             note: note.text.clone(),
             marks,
             contact_ids: contact_ids.clone(),
+            // In a team workspace the touch is signed by the member who logged it.
+            author: crate::sync::settings::member(tx)?,
         };
         let id = interactions::insert(tx, &new, now)?;
         close_followups(tx, &closes, &contact_ids, at)?;
@@ -205,8 +207,10 @@ pub fn resolve_or_add(
         let id = match who::lookup(conn, name)? {
             Lookup::Found(contact) => contact.id,
             Lookup::Missing if add => {
+                // As `rel add`: in a team workspace the member who adds a contact owns it.
                 let new = contacts::NewContact {
                     name: name.clone(),
+                    owner: crate::sync::settings::member(conn)?,
                     ..Default::default()
                 };
                 let id = contacts::insert(conn, &new, now)?;

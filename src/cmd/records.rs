@@ -29,6 +29,7 @@ pub fn contact_json(c: &Contact) -> Value {
         // An archived contact is never due (its maintained date is kept for unarchive).
         "next_due": rfc3339_opt(c.due_at.filter(|_| c.archived_at.is_none())),
         "reith": c.reith,
+        "owner": c.owner,
     })
 }
 
@@ -41,6 +42,7 @@ pub fn interaction_json(i: &Interaction) -> Value {
         "note": i.note,
         "contacts": i.contacts,
         "traits": i.marks.marked(),
+        "author": i.author,
     })
 }
 

@@ -89,6 +89,8 @@ fn card_fields(c: &Contact, now: i64) -> Vec<(&'static str, String, String)> {
             opt(&c.birthday),
         ),
         ("via", opt(&c.via), opt(&c.via)),
+        // The team member who owns the contact (empty when unowned).
+        ("owner", opt(&c.owner), opt(&c.owner)),
         ("note", opt(&c.note), opt(&c.note)),
         (
             "archived",

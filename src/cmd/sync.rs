@@ -143,6 +143,8 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
 fn status(ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
     let status = engine::status(&db)?;
+    // In a team workspace: the member this journal acts as (owner of what it adds).
+    let member = crate::sync::settings::member(db.conn())?;
     let replicas: Vec<_> = status
         .replicas
         .iter()
@@ -156,6 +158,7 @@ fn status(ctx: &Ctx) -> Result<()> {
         "unsent": status.unsent,
         "last_sync": rfc3339_opt(status.last_sync_at),
         "replicas": replicas,
+        "member": member,
     });
     if ctx.out.json_record(&record)? || ctx.out.quiet {
         return Ok(());
@@ -168,6 +171,9 @@ fn status(ctx: &Ctx) -> Result<()> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "replica\t{}", status.replica)?;
         writeln!(out, "remote\t{}", escape_visible(&status.remote))?;
+        if let Some(member) = &member {
+            writeln!(out, "member\t{}", escape_visible(member))?;
+        }
         writeln!(out, "unsent\t{}", status.unsent)?;
         writeln!(out, "last sync\t{last}")?;
     }

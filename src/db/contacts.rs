@@ -30,6 +30,8 @@ pub struct Contact {
     pub due_every: Option<String>,
     pub due_at: Option<i64>,
     pub reith: Reith,
+    /// The member who owns it in a team workspace; None = unowned.
+    pub owner: Option<String>,
 }
 
 /// The columns `from_row` reads, in order; `c` is the contacts table.
@@ -40,14 +42,14 @@ pub const CONTACT_COLUMNS: &str = "c.id, c.uid, c.handle, c.name, c.org, c.role,
     c.every, c.birthday, (SELECT v.handle FROM contacts v WHERE v.id = c.via_id), c.note, \
     c.created_at, c.archived_at, c.snoozed_until, c.last_touch, c.last_interaction_id, \
     c.due_every, c.due_at, c.reith_respect, c.reith_empathy, c.reith_integrity, \
-    c.reith_trust, c.reith_honesty";
+    c.reith_trust, c.reith_honesty, c.owner";
 
 fn json_list(text: String) -> Vec<String> {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
 /// How many columns `CONTACT_COLUMNS` selects (a query may add its own after them).
-pub const CONTACT_COLUMN_COUNT: usize = 25;
+pub const CONTACT_COLUMN_COUNT: usize = 26;
 
 /// Maps a row selected with `CONTACT_COLUMNS`.
 pub fn from_row(row: &Row) -> rusqlite::Result<Contact> {
@@ -73,6 +75,7 @@ pub fn from_row(row: &Row) -> rusqlite::Result<Contact> {
         due_every: row.get(18)?,
         due_at: row.get(19)?,
         reith: super::reith_at(row, 20)?,
+        owner: row.get(25)?,
     })
 }
 
@@ -91,6 +94,8 @@ pub struct NewContact {
     pub birthday: Option<String>,
     pub via_id: Option<i64>,
     pub note: Option<String>,
+    /// The member who owns it (`rel add` in a team workspace: the adder).
+    pub owner: Option<String>,
 }
 
 /// Lower-case, accents removed (é → e), for handles and forgiving matches.
@@ -173,9 +178,9 @@ pub fn insert(conn: &Connection, new: &NewContact, now: i64) -> Result<i64> {
     };
     let uid = new.uid.clone().unwrap_or_else(new_uid);
     conn.execute(
-        "INSERT INTO contacts (uid, handle, name, org, role, every, birthday, via_id, note, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![uid, handle, new.name, new.org, new.role, new.every, new.birthday, new.via_id, new.note, now],
+        "INSERT INTO contacts (uid, handle, name, org, role, every, birthday, via_id, note, created_at, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![uid, handle, new.name, new.org, new.role, new.every, new.birthday, new.via_id, new.note, now, new.owner],
     )?;
     let id = conn.last_insert_rowid();
     add_list_items(conn, id, List::Emails, &new.emails)?;
@@ -259,6 +264,8 @@ pub struct ListQuery {
     pub sort: ListSort,
     /// Flip the whole order.
     pub reverse: bool,
+    /// Whose contacts (`--owner`).
+    pub owner: super::owner::OwnerFilter,
     pub limit: Option<usize>,
 }
 
@@ -290,15 +297,20 @@ pub fn list(conn: &Connection, query: &ListQuery) -> Result<Vec<Contact>> {
         .collect::<Vec<_>>()
         .join(", ");
     let limit = query.limit.map_or(-1, |n| n as i64);
+    let owner = query.owner.sql(4);
     let sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contacts c
          WHERE {archived}
            AND (?1 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?1))
            AND (?2 IS NULL OR instr(lower(c.org), lower(?2)) > 0)
+           AND {owner}
          ORDER BY {order} LIMIT ?3"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![query.tag, query.org, limit], from_row)?;
+    let rows = stmt.query_map(
+        params![query.tag, query.org, limit, query.owner.bound()],
+        from_row,
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -318,7 +330,9 @@ pub fn all_tags(conn: &Connection) -> Result<Vec<String>> {
 
 /// Sets one text column of a contact. `column` comes from the fixed list below, never input.
 pub fn set_column(conn: &Connection, id: i64, column: &str, value: Option<&str>) -> Result<()> {
-    const EDITABLE: [&str; 7] = ["handle", "name", "org", "role", "note", "every", "birthday"];
+    const EDITABLE: [&str; 8] = [
+        "handle", "name", "org", "role", "note", "every", "birthday", "owner",
+    ];
     if !EDITABLE.contains(&column) {
         return Err(Error::runtime(format!(
             "internal: '{column}' is not an editable column"

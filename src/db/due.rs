@@ -2,6 +2,7 @@
 //! reads the maintained columns through partial indexes, so its cost does not grow with history.
 //! Bounds (`before`) are exclusive: "due by the end of today" is "due before tomorrow's start".
 
+use super::owner::OwnerFilter;
 use crate::error::Result;
 use crate::model::Reith;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -40,6 +41,8 @@ pub struct DueItem {
     /// The contact's latest interaction, whose note is read with `note` only when the row is
     /// printed: at 100k contacts, holding every due contact's note at once costs hundreds of MB.
     pub note_of: Option<i64>,
+    /// The contact's owner in a team workspace (None = unowned).
+    pub owner: Option<String>,
 }
 
 fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
@@ -59,39 +62,53 @@ fn from_row(row: &Row) -> rusqlite::Result<DueItem> {
         reith: super::reith_at(row, 6)?,
         text: row.get(11)?,
         note_of: row.get(12)?,
+        owner: row.get(13)?,
     })
 }
 
-/// Open follow-ups of active contacts due in [?3, ?1) (tag ?2 or any), soonest first (ties by
-/// id), at most ?4 (-1: all). The `followups_open` partial index holds them in that order
-/// (due date, then rowid), so a screenful stops after its rows instead of reading thousands.
-pub const FOLLOWUPS_SQL: &str = "SELECT f.id, c.handle, c.name, f.due_at, c.last_touch, c.due_every,
-        c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, f.text, NULL
-     FROM followups f JOIN contacts c ON c.id = f.contact_id
-     WHERE f.done_at IS NULL AND f.due_at < ?1 AND f.due_at >= ?3 AND c.archived_at IS NULL
-       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))
-     ORDER BY f.due_at, f.id LIMIT ?4";
+/// Open follow-ups of active contacts due in [?3, ?1) (tag ?2 or any, owners as ?5 filters),
+/// soonest first (ties by id), at most ?4 (-1: all). The `followups_open` partial index holds
+/// them in that order (due date, then rowid), so a screenful stops after its rows instead of
+/// reading thousands.
+pub fn followups_sql(owner: &OwnerFilter) -> String {
+    format!(
+        "SELECT f.id, c.handle, c.name, f.due_at, c.last_touch, c.due_every,
+            c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, f.text,
+            NULL, c.owner
+         FROM followups f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.done_at IS NULL AND f.due_at < ?1 AND f.due_at >= ?3 AND c.archived_at IS NULL
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))
+           AND {}
+         ORDER BY f.due_at, f.id LIMIT ?4",
+        owner.sql(5)
+    )
+}
 
 const CONTACT_COLUMNS: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_touch, c.due_every,
         c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, NULL,
-        c.last_interaction_id
+        c.last_interaction_id, c.owner
      FROM contacts c";
 
 const TAG_FILTER: &str = "(?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
 
-/// Active contacts whose maintained due date is in [?3, ?1) (tag ?2 or any); walks the
-/// `contacts_due` partial index and never touches interactions.
-pub const CONTACTS_SQL: &str = "SELECT NULL, c.handle, c.name, c.due_at, c.last_touch, c.due_every,
-        c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, NULL,
-        c.last_interaction_id
-     FROM contacts c
-     WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ?1 AND c.due_at >= ?3
-       AND (?2 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?2))";
+/// Active contacts whose maintained due date is in [?3, ?1) (tag ?2 or any, owners as ?4
+/// filters); walks the `contacts_due` partial index and never touches interactions.
+pub fn contacts_sql(owner: &OwnerFilter) -> String {
+    format!(
+        "{CONTACT_COLUMNS}
+         WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_at < ?1 AND c.due_at >= ?3
+           AND {TAG_FILTER} AND {}",
+        owner.sql(4)
+    )
+}
 
-/// [`CONTACTS_SQL`] soonest first (ties by handle), at most ?4: what `--within` shows after
+/// [`contacts_sql`] soonest first (ties by handle), at most ?5: what `--within` shows after
 /// the rows due today, when only a screenful is wanted.
-pub fn soonest_contacts_sql() -> String {
-    format!("{CONTACTS_SQL} ORDER BY c.due_at, c.handle LIMIT ?4")
+pub fn soonest_contacts_sql(owner: &OwnerFilter) -> String {
+    format!(
+        "{} ORDER BY c.due_at, c.handle LIMIT ?5",
+        contacts_sql(owner)
+    )
 }
 
 /// The distinct effective cadences of active due-able contacts, one index seek each (a loose
@@ -105,37 +122,41 @@ pub const CADENCES_SQL: &str = "WITH RECURSIVE cadence(every) AS (
           FROM cadence WHERE cadence.every IS NOT NULL)
      SELECT every FROM cadence WHERE every IS NOT NULL";
 
-/// The due date of the (?3 + 1)-th contact of cadence ?4 due before ?1 (tag ?2 or any), in due
-/// order: a walk of `contacts_due_by_cadence` that stops there.
-pub fn nth_of_cadence_sql() -> String {
+/// The due date of the (?3 + 1)-th contact of cadence ?4 due before ?1 (tag ?2 or any, owners
+/// as ?5 filters), in due order: a walk of `contacts_due_by_cadence` that stops there.
+pub fn nth_of_cadence_sql(owner: &OwnerFilter) -> String {
     format!(
         "SELECT c.due_at FROM contacts c
          WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_every = ?4 AND c.due_at < ?1
-           AND {TAG_FILTER}
-         ORDER BY c.due_at LIMIT 1 OFFSET ?3"
+           AND {TAG_FILTER} AND {}
+         ORDER BY c.due_at LIMIT 1 OFFSET ?3",
+        owner.sql(5)
     )
 }
 
-/// Contacts of cadence ?3 due before ?1 (tag ?2 or any), through `contacts_due_by_cadence`.
-pub fn of_cadence_sql() -> String {
+/// Contacts of cadence ?3 due before ?1 (tag ?2 or any, owners as ?4 filters), through
+/// `contacts_due_by_cadence`.
+pub fn of_cadence_sql(owner: &OwnerFilter) -> String {
     format!(
         "{CONTACT_COLUMNS}
          WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_every = ?3 AND c.due_at < ?1
-           AND {TAG_FILTER}"
+           AND {TAG_FILTER} AND {}",
+        owner.sql(4)
     )
 }
 
 /// Active contacts whose birthday (`MM-DD`) is one of the JSON array ?1, or any when ?1 is
-/// NULL (tag ?2 or any); through `contacts_birthday_day`.
-pub fn birthdays_sql() -> String {
+/// NULL (tag ?2 or any, owners as ?3 filters); through `contacts_birthday_day`.
+pub fn birthdays_sql(owner: &OwnerFilter) -> String {
     format!(
         "SELECT NULL, c.handle, c.name, 0, c.last_touch, c.due_every,
             c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty,
-            c.birthday, c.last_interaction_id
+            c.birthday, c.last_interaction_id, c.owner
          FROM contacts c
          WHERE c.archived_at IS NULL AND c.birthday IS NOT NULL
            AND (?1 IS NULL OR substr(c.birthday, -5) IN (SELECT value FROM json_each(?1)))
-           AND {TAG_FILTER}"
+           AND {TAG_FILTER} AND {}",
+        owner.sql(3)
     )
 }
 
@@ -154,12 +175,13 @@ pub fn followups(
     from: i64,
     before: i64,
     tag: Option<&str>,
+    owner: &OwnerFilter,
     limit: Option<usize>,
 ) -> Result<Vec<DueItem>> {
     collect(
         conn,
-        FOLLOWUPS_SQL,
-        params![before, tag, from, sql_limit(limit)],
+        &followups_sql(owner),
+        params![before, tag, from, sql_limit(limit), owner.bound()],
     )
 }
 
@@ -174,8 +196,13 @@ pub fn contacts(
     from: i64,
     before: i64,
     tag: Option<&str>,
+    owner: &OwnerFilter,
 ) -> Result<Vec<DueItem>> {
-    collect(conn, CONTACTS_SQL, params![before, tag, from])
+    collect(
+        conn,
+        &contacts_sql(owner),
+        params![before, tag, from, owner.bound()],
+    )
 }
 
 /// Active contacts due in [`from`, `before`), soonest first (ties by handle), at most `limit`.
@@ -184,13 +211,14 @@ pub fn soonest_contacts(
     from: i64,
     before: i64,
     tag: Option<&str>,
+    owner: &OwnerFilter,
     limit: usize,
 ) -> Result<Vec<DueItem>> {
-    let sql = soonest_contacts_sql();
+    let sql = soonest_contacts_sql(owner);
     collect(
         conn,
         &sql,
-        params![before, tag, from, sql_limit(Some(limit))],
+        params![before, tag, from, owner.bound(), sql_limit(Some(limit))],
     )
 }
 
@@ -208,11 +236,14 @@ pub fn nth_of_cadence(
     before: i64,
     index: usize,
     tag: Option<&str>,
+    owner: &OwnerFilter,
 ) -> Result<Option<i64>> {
     let index = i64::try_from(index).unwrap_or(i64::MAX);
     Ok(conn
-        .prepare_cached(&nth_of_cadence_sql())?
-        .query_row(params![before, tag, index, every], |row| row.get(0))
+        .prepare_cached(&nth_of_cadence_sql(owner))?
+        .query_row(params![before, tag, index, every, owner.bound()], |row| {
+            row.get(0)
+        })
         .optional()?)
 }
 
@@ -222,8 +253,13 @@ pub fn of_cadence(
     every: &str,
     before: i64,
     tag: Option<&str>,
+    owner: &OwnerFilter,
 ) -> Result<Vec<DueItem>> {
-    collect(conn, &of_cadence_sql(), params![before, tag, every])
+    collect(
+        conn,
+        &of_cadence_sql(owner),
+        params![before, tag, every, owner.bound()],
+    )
 }
 
 /// Active contacts with a birthday on one of `days` (`MM-DD`; None = every birthday). The rows'
@@ -232,9 +268,14 @@ pub fn birthdays(
     conn: &Connection,
     days: Option<&[String]>,
     tag: Option<&str>,
+    owner: &OwnerFilter,
 ) -> Result<Vec<DueItem>> {
     let days = days.map(serde_json::to_string).transpose()?;
-    let mut rows = collect(conn, &birthdays_sql(), params![days, tag])?;
+    let mut rows = collect(
+        conn,
+        &birthdays_sql(owner),
+        params![days, tag, owner.bound()],
+    )?;
     for row in &mut rows {
         row.kind = DueKind::Birthday;
     }

@@ -49,12 +49,16 @@ impl Kind {
     }
 }
 
-/// Contact columns that are fields under the same name (text).
-pub const CONTACT_TEXT: [&str; 7] = ["handle", "name", "org", "role", "every", "birthday", "note"];
+/// Contact columns that are fields under the same name (text). `owner`: the member who
+/// owns the contact in a team workspace (NULL = unowned).
+pub const CONTACT_TEXT: [&str; 8] = [
+    "handle", "name", "org", "role", "every", "birthday", "note", "owner",
+];
 /// Contact columns that are fields under the same name (integer times).
 pub const CONTACT_TIMES: [&str; 3] = ["created_at", "archived_at", "snoozed_until"];
-/// Interaction columns that are fields under the same name.
-pub const INTERACTION_COLUMNS: [&str; 9] = [
+/// Interaction columns that are fields under the same name. `author`: the member who logged
+/// it in a team workspace (NULL outside one).
+pub const INTERACTION_COLUMNS: [&str; 10] = [
     "at",
     "channel",
     "note",
@@ -64,6 +68,7 @@ pub const INTERACTION_COLUMNS: [&str; 9] = [
     "trust",
     "honesty",
     "created_at",
+    "author",
 ];
 /// Follow-up columns that are fields under the same name.
 pub const FOLLOWUP_COLUMNS: [&str; 4] = ["due_at", "text", "done_at", "created_at"];
@@ -119,8 +124,8 @@ fn value_of(row: &rusqlite::Row, index: usize) -> rusqlite::Result<Value> {
 fn read_contact(conn: &Connection, uid: &str) -> Result<Option<Fields>> {
     let found = conn
         .prepare_cached(
-            "SELECT id, handle, name, org, role, every, birthday, note, created_at, archived_at,
-                    snoozed_until, (SELECT v.uid FROM contacts v WHERE v.id = c.via_id)
+            "SELECT id, handle, name, org, role, every, birthday, note, owner, created_at,
+                    archived_at, snoozed_until, (SELECT v.uid FROM contacts v WHERE v.id = c.via_id)
              FROM contacts c WHERE uid = ?1",
         )?
         .query_row([uid], |row| {
@@ -128,7 +133,7 @@ fn read_contact(conn: &Connection, uid: &str) -> Result<Option<Fields>> {
             for (i, name) in CONTACT_TEXT.iter().chain(CONTACT_TIMES.iter()).enumerate() {
                 fields.insert((*name).into(), value_of(row, i + 1)?);
             }
-            fields.insert("via".into(), value_of(row, 11)?);
+            fields.insert("via".into(), value_of(row, 12)?);
             Ok((row.get::<_, i64>(0)?, fields))
         })
         .optional()?;
@@ -158,7 +163,8 @@ pub const LISTS: [(&str, &str, &str); 4] = [
 fn read_interaction(conn: &Connection, uid: &str) -> Result<Option<Fields>> {
     let found = conn
         .prepare_cached(
-            "SELECT id, at, channel, note, respect, empathy, integrity, trust, honesty, created_at
+            "SELECT id, at, channel, note, respect, empathy, integrity, trust, honesty, created_at,
+                    author
              FROM interactions WHERE uid = ?1",
         )?
         .query_row([uid], |row| {
@@ -298,6 +304,9 @@ fn set_interaction_field(
     if INTERACTION_COLUMNS.contains(&field) {
         let bound = match field {
             "channel" | "note" => rusqlite::types::Value::Text(text(value).unwrap_or_default()),
+            "author" => {
+                text(value).map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text)
+            }
             _ => match value.as_i64() {
                 Some(n) => rusqlite::types::Value::Integer(n),
                 None => return Ok(Applied::Done),
@@ -402,11 +411,12 @@ pub fn insert(conn: &Connection, kind: Kind, uid: &str, fields: &Fields) -> Resu
             };
             conn.prepare_cached(
                 "INSERT INTO contacts (uid, handle, name, org, role, every, birthday, note, created_at,
-                    archived_at, snoozed_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    archived_at, snoozed_until, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 uid, handle, name, txt("org"), txt("role"), txt("every"), txt("birthday"), txt("note"),
-                created_at, int("archived_at"), int("snoozed_until")
+                created_at, int("archived_at"), int("snoozed_until"), txt("owner")
             ])?;
             conn.last_insert_rowid()
         }
@@ -416,12 +426,12 @@ pub fn insert(conn: &Connection, kind: Kind, uid: &str, fields: &Fields) -> Resu
             };
             conn.prepare_cached(
                 "INSERT INTO interactions (uid, at, channel, note, respect, empathy, integrity, trust,
-                    honesty, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    honesty, created_at, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 uid, at, txt("channel").unwrap_or_else(|| "other".into()), txt("note").unwrap_or_default(),
                 int("respect").unwrap_or(0), int("empathy").unwrap_or(0), int("integrity").unwrap_or(0),
-                int("trust").unwrap_or(0), int("honesty").unwrap_or(0), created_at
+                int("trust").unwrap_or(0), int("honesty").unwrap_or(0), created_at, txt("author")
             ])?;
             conn.last_insert_rowid()
         }

@@ -38,6 +38,7 @@ pub struct InteractionRow {
     pub contact_uids: Vec<String>,
     pub contact_handles: Vec<String>,
     pub created_at: i64,
+    pub author: Option<String>,
 }
 
 /// Calls `each` for every interaction, by id.
@@ -50,7 +51,7 @@ pub fn each_interaction(
             i.honesty, i.created_at,
             (SELECT json_group_array(json_array(uid, handle)) FROM (SELECT c.uid, c.handle
                FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-               WHERE ic.interaction_id = i.id ORDER BY ic.position))
+               WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author
          FROM interactions i ORDER BY i.id",
     )?;
     let mut rows = stmt.query([])?;
@@ -66,6 +67,7 @@ pub fn each_interaction(
             note: row.get(4)?,
             marks: super::reith_at(row, 5)?,
             created_at: row.get(10)?,
+            author: row.get(12)?,
             contact_uids,
             contact_handles,
         })?;

@@ -64,6 +64,8 @@ pub struct IncomingContact {
     pub created_at: Option<i64>,
     pub archived_at: Option<i64>,
     pub snoozed_until: Option<i64>,
+    /// The team member who owns it (checked with `checks::member`); None says nothing.
+    pub owner: Option<String>,
 }
 
 /// An interaction from a rel export, its participants already resolved to contact ids.
@@ -77,6 +79,8 @@ pub struct IncomingInteraction {
     pub marks: Reith,
     pub contact_ids: Vec<i64>,
     pub created_at: i64,
+    /// The team member who logged it; None says nothing (an author stored is kept).
+    pub author: Option<String>,
 }
 
 /// A follow-up from a rel export, its contact and interaction resolved to ids.
@@ -115,6 +119,9 @@ pub struct Importer<'c> {
     /// each contact's last touch and REITH sums are added up on the way, so `finish` need not
     /// read a million rows back.
     histories: Option<HashMap<i64, upkeep::History>>,
+    /// This member in a team workspace: owns the contacts an address book (vCard, CSV)
+    /// brings in, as `rel add` would make them theirs. A rel export says who owns what itself.
+    adder: Option<String>,
 }
 
 impl<'c> Importer<'c> {
@@ -125,6 +132,7 @@ impl<'c> Importer<'c> {
             |row| row.get(0),
         )?;
         let deferred = Some(bulk::defer(conn)?);
+        let adder = crate::sync::settings::member(conn)?;
         Ok(Importer {
             conn,
             now,
@@ -135,6 +143,7 @@ impl<'c> Importer<'c> {
             seen: HashSet::new(),
             settings_changed: false,
             interactions_were_empty,
+            adder,
         })
     }
 
@@ -161,7 +170,11 @@ impl<'c> Importer<'c> {
                 ))
             }
             None => {
-                let id = self.insert_contact(new)?;
+                let owner = match rule {
+                    MatchRule::Uid => new.owner.clone(),
+                    MatchRule::UidEmailName => new.owner.clone().or_else(|| self.adder.clone()),
+                };
+                let id = self.insert_contact(new, owner.as_deref())?;
                 self.touched.insert(id);
                 if rule == MatchRule::UidEmailName {
                     self.seen.insert(id);
@@ -210,7 +223,7 @@ impl<'c> Importer<'c> {
         Ok(self.names.as_ref().and_then(|n| n.get(&new.name).copied()))
     }
 
-    fn insert_contact(&mut self, new: &IncomingContact) -> Result<i64> {
+    fn insert_contact(&mut self, new: &IncomingContact, owner: Option<&str>) -> Result<i64> {
         let handle = match &new.handle {
             Some(handle)
                 if contacts::slug(handle) == *handle
@@ -226,8 +239,8 @@ impl<'c> Importer<'c> {
         self.conn
             .prepare_cached(
                 "INSERT INTO contacts (id, uid, handle, name, org, role, every, birthday, note,
-                    created_at, archived_at, snoozed_until)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    created_at, archived_at, snoozed_until, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 id,
@@ -241,7 +254,8 @@ impl<'c> Importer<'c> {
                 new.note,
                 new.created_at.unwrap_or(self.now),
                 new.archived_at,
-                new.snoozed_until
+                new.snoozed_until,
+                owner
             ])?;
         let id = self.conn.last_insert_rowid();
         contacts::add_list_items(self.conn, id, List::Emails, &new.emails)?;
@@ -267,6 +281,7 @@ impl<'c> Importer<'c> {
             ("every", current.every.as_ref(), new.every.as_ref()),
             ("birthday", current.birthday.as_ref(), new.birthday.as_ref()),
             ("note", current.note.as_ref(), new.note.as_ref()),
+            ("owner", current.owner.as_ref(), new.owner.as_ref()),
         ];
         for (column, stored, given) in texts {
             if let Some(given) = given

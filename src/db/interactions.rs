@@ -16,11 +16,13 @@ pub struct Interaction {
     /// Handles in the order they were named.
     pub contacts: Vec<String>,
     pub marks: Reith,
+    /// The member who logged it in a team workspace; None outside one.
+    pub author: Option<String>,
 }
 
 const COLUMNS: &str = "i.id, i.uid, i.at, i.channel, i.note, i.respect, i.empathy, i.integrity, i.trust, i.honesty, \
     (SELECT json_group_array(handle) FROM (SELECT c.handle FROM interaction_contacts ic \
-       JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id ORDER BY ic.position))";
+       JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author";
 
 fn from_row(row: &Row) -> rusqlite::Result<Interaction> {
     let handles: String = row.get(10)?;
@@ -32,6 +34,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Interaction> {
         note: row.get(4)?,
         marks: super::reith_at(row, 5)?,
         contacts: serde_json::from_str(&handles).unwrap_or_default(),
+        author: row.get(11)?,
     })
 }
 
@@ -44,6 +47,8 @@ pub struct NewInteraction {
     pub note: String,
     pub marks: Reith,
     pub contact_ids: Vec<i64>,
+    /// The member logging it (`rel log` in a team workspace).
+    pub author: Option<String>,
 }
 
 /// Inserts an interaction with its participants and refreshes their maintained columns.
@@ -51,10 +56,10 @@ pub fn insert(conn: &Connection, new: &NewInteraction, now: i64) -> Result<i64> 
     let uid = new.uid.clone().unwrap_or_else(super::contacts::new_uid);
     let m = &new.marks;
     conn.prepare_cached(
-        "INSERT INTO interactions (uid, at, channel, note, respect, empathy, integrity, trust, honesty, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO interactions (uid, at, channel, note, respect, empathy, integrity, trust, honesty, created_at, author)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
-    .execute(params![uid, new.at, new.channel, new.note, m.respect, m.empathy, m.integrity, m.trust, m.honesty, now])?;
+    .execute(params![uid, new.at, new.channel, new.note, m.respect, m.empathy, m.integrity, m.trust, m.honesty, now, new.author])?;
     let id = conn.last_insert_rowid();
     add_participants(conn, id, &new.contact_ids)?;
     upkeep::add_touch(conn, &new.contact_ids, id, new.at, &new.marks)?;

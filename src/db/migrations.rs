@@ -44,6 +44,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0006_oplog.sql"),
         changes_existing: false,
     },
+    // Ownership (a contact's owner, an interaction's author, this member's name): new columns
+    // and an index only; no existing row is rewritten.
+    Migration {
+        sql: include_str!("sql/0007_ownership.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -15,6 +15,7 @@ pub mod file;
 pub mod followups;
 pub mod import;
 pub mod interactions;
+pub mod owner;
 pub mod same_name;
 pub mod search;
 pub mod settings;

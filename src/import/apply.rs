@@ -199,6 +199,7 @@ impl<'c> Apply<'c> {
             created_at: time_opt("created_at", &record.created_at)?,
             archived_at: time_opt("archived_at", &record.archived_at)?,
             snoozed_until: time_opt("snoozed_until", &record.snoozed_until)?,
+            owner: record.owner,
         })
     }
 
@@ -219,9 +220,14 @@ impl<'c> Apply<'c> {
                 marks.set(t, *value);
             }
             let created_at = time_opt("created_at", &record.created_at)?.unwrap_or(at);
-            Ok((at, channel, marks, created_at))
+            // The same check as a member's name anywhere (`none`: no author).
+            let author = match record.author.as_deref() {
+                Some(name) => checks::member(name).map_err(|e| e.message)?,
+                None => None,
+            };
+            Ok((at, channel, marks, created_at, author))
         })();
-        let (at, channel, marks, created_at) = match checked {
+        let (at, channel, marks, created_at, author) = match checked {
             Ok(values) => values,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -245,6 +251,7 @@ impl<'c> Apply<'c> {
             marks,
             contact_ids,
             created_at,
+            author,
         }))
     }
 

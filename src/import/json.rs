@@ -57,6 +57,9 @@ pub struct JsonContact {
     pub archived_at: Option<String>,
     #[serde(default)]
     pub snoozed_until: Option<String>,
+    /// The team member who owns it; null = unowned.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -75,6 +78,9 @@ pub struct JsonInteraction {
     pub traits: BTreeMap<String, i64>,
     #[serde(default)]
     pub created_at: Option<String>,
+    /// The team member who logged it; null outside a team.
+    #[serde(default)]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 use super::capture_sql::{
     self, ALIASES, CONTACTS, EMAILS, FOLLOWUPS, INTERACTIONS, PARTICIPANTS, PHONES, SETTINGS, TAGS,
 };
+use super::fold::{Fold, ends_participation};
 use super::{clock, oplog, registers};
 use crate::db::entity::{self, Fields, Kind};
 use crate::db::settings;
@@ -68,7 +69,11 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     }
     conn.prepare_cached(capture_sql::FORGET_CREATED)?
         .execute([])?;
-    let mut released = Vec::new();
+    // What follows from these changes the way the fold derives it on every replica (not
+    // operations of their own, so it is settled after the changes were read): the families of
+    // handles freed or asked for (see `handles.rs`; a creation takes a free handle and changes
+    // no one else's), and removed contacts an interaction no longer holds.
+    let mut derived = Fold::new(conn);
     for change in changes(conn, now_ms)? {
         seq += 1;
         last = clock::tick(last, now_ms);
@@ -85,19 +90,56 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         registers::stamp_all(conn, &change.uid, &body.set, last, &local)?;
         if let Some(dump) = &change.dump {
             registers::keep_unstamped(conn, &change.uid, dump)?;
-            released.extend(
-                dump.get("handle")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            );
+        }
+        match change.kind {
+            Kind::Contact => {
+                if change.undo.get("restored").is_some() {
+                    derived.relink(&change.uid)?;
+                }
+                let was = change.undo.get("fields").and_then(|f| f.get("handle"));
+                let dumped = change.dump.as_ref().and_then(|d| d.get("handle"));
+                for handle in [body.set.get("handle"), was, dumped]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    derived.settle_handle_later(handle);
+                }
+            }
+            Kind::Interaction => {
+                if let Some(Value::Object(whole)) = change.undo.get("deleted") {
+                    // Kept as the fold keeps an unlogged interaction (see `fold.rs`).
+                    let whole: Fields = whole.clone().into_iter().collect();
+                    registers::keep_unstamped(conn, &change.uid, &whole)?;
+                }
+                if change.undo.get("restored").is_some() {
+                    // Brought back naming a contact gone meanwhile: it comes back archived.
+                    for (field, _, value) in registers::all(conn, &change.uid)? {
+                        if let Some(contact) = field.strip_prefix("with:")
+                            && !value.is_null()
+                        {
+                            derived.settle_later(contact);
+                        }
+                    }
+                }
+                let deleted = change.undo.get("deleted").and_then(Value::as_object);
+                let before = deleted.or(change.undo.get("fields").and_then(Value::as_object));
+                let ended = body
+                    .set
+                    .iter()
+                    .any(|(field, value)| ends_participation(field, value));
+                for field in before.into_iter().flat_map(|f| f.keys()) {
+                    if let Some(contact) = field.strip_prefix("with:")
+                        && ended
+                    {
+                        derived.settle_later(contact);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    // A removed contact's handle goes back to one that lost it to them (derived, as the fold
-    // does it on every replica: not an operation of its own).
-    for handle in released {
-        super::handles::release(conn, &handle, &mut Vec::new())?;
-    }
-    discard(conn)?;
+    derived.finish()?;
     if seq < first_seq {
         return Ok(None);
     }
@@ -370,6 +412,17 @@ fn describe(
     };
     if staged.restored {
         let mut set = now.clone();
+        // A restored contact whose handle was taken meanwhile waits parked: it asks for its
+        // own, and `record` settles who holds it.
+        if kind == Kind::Contact
+            && set
+                .get("handle")
+                .and_then(Value::as_str)
+                .is_some_and(|h| h.starts_with(' '))
+            && let Some(asked) = super::handles::asked(conn, &uid)?
+        {
+            set.insert("handle".into(), Value::String(asked));
+        }
         match kind {
             Kind::Contact => {
                 set.insert("removed".into(), Value::Null);

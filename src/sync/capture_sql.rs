@@ -34,23 +34,30 @@ CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_i AFTER INSERT ON main.contacts 
     INSERT INTO sync_staged (tbl, change, row_id) VALUES (1, 'I', new.id);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_u AFTER UPDATE OF handle, name, org, role, every,
-    birthday, via_id, note, created_at, archived_at, snoozed_until ON main.contacts
+    birthday, via_id, note, created_at, archived_at, snoozed_until, owner ON main.contacts
 WHEN old.handle IS NOT new.handle OR old.name IS NOT new.name OR old.org IS NOT new.org
     OR old.role IS NOT new.role OR old.every IS NOT new.every OR old.birthday IS NOT new.birthday
     OR old.via_id IS NOT new.via_id OR old.note IS NOT new.note OR old.created_at IS NOT new.created_at
     OR old.archived_at IS NOT new.archived_at OR old.snoozed_until IS NOT new.snoozed_until
+    OR old.owner IS NOT new.owner
 BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, old) VALUES (1, 'U', old.id, json_object(
         'uid', old.uid, 'handle', old.handle, 'name', old.name, 'org', old.org, 'role', old.role,
         'every', old.every, 'birthday', old.birthday, 'note', old.note, 'created_at', old.created_at,
-        'archived_at', old.archived_at, 'snoozed_until', old.snoozed_until,
+        'archived_at', old.archived_at, 'snoozed_until', old.snoozed_until, 'owner', old.owner,
         'via', (SELECT v.uid FROM main.contacts v WHERE v.id = old.via_id)));
+END;
+-- Who a removed contact introduced (their via is cleared with it) is kept as a register, so the
+-- via comes back if the contact does (logged with elsewhere meanwhile), as on every replica.
+CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_keep_via BEFORE DELETE ON main.contacts BEGIN
+    INSERT OR IGNORE INTO main.sync_fields (uid, field, hlc, replica, value)
+    SELECT c.uid, 'via', 0, '', json_quote(old.uid) FROM main.contacts c WHERE c.via_id = old.id;
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_contacts_d AFTER DELETE ON main.contacts BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, old) VALUES (1, 'D', old.id, json_object(
         'uid', old.uid, 'handle', old.handle, 'name', old.name, 'org', old.org, 'role', old.role,
         'every', old.every, 'birthday', old.birthday, 'note', old.note, 'created_at', old.created_at,
-        'archived_at', old.archived_at, 'snoozed_until', old.snoozed_until,
+        'archived_at', old.archived_at, 'snoozed_until', old.snoozed_until, 'owner', old.owner,
         'via', (SELECT v.uid FROM main.contacts v WHERE v.id = old.via_id)));
 END;
 
@@ -92,22 +99,25 @@ CREATE TEMP TRIGGER IF NOT EXISTS sync_interactions_i AFTER INSERT ON main.inter
     INSERT INTO sync_staged (tbl, change, row_id) VALUES (5, 'I', new.id);
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_interactions_u AFTER UPDATE OF at, channel, note, respect,
-    empathy, integrity, trust, honesty, created_at ON main.interactions
+    empathy, integrity, trust, honesty, created_at, author ON main.interactions
 WHEN old.at IS NOT new.at OR old.channel IS NOT new.channel OR old.note IS NOT new.note
     OR old.respect IS NOT new.respect OR old.empathy IS NOT new.empathy
     OR old.integrity IS NOT new.integrity OR old.trust IS NOT new.trust
     OR old.honesty IS NOT new.honesty OR old.created_at IS NOT new.created_at
+    OR old.author IS NOT new.author
 BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, old) VALUES (5, 'U', old.id, json_object(
         'uid', old.uid, 'at', old.at, 'channel', old.channel, 'note', old.note,
         'respect', old.respect, 'empathy', old.empathy, 'integrity', old.integrity,
-        'trust', old.trust, 'honesty', old.honesty, 'created_at', old.created_at));
+        'trust', old.trust, 'honesty', old.honesty, 'created_at', old.created_at,
+        'author', old.author));
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_interactions_d AFTER DELETE ON main.interactions BEGIN
     INSERT INTO sync_staged (tbl, change, row_id, old) VALUES (5, 'D', old.id, json_object(
         'uid', old.uid, 'at', old.at, 'channel', old.channel, 'note', old.note,
         'respect', old.respect, 'empathy', old.empathy, 'integrity', old.integrity,
-        'trust', old.trust, 'honesty', old.honesty, 'created_at', old.created_at));
+        'trust', old.trust, 'honesty', old.honesty, 'created_at', old.created_at,
+        'author', old.author));
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS sync_participants_i AFTER INSERT ON main.interaction_contacts
 WHEN NOT EXISTS (SELECT 1 FROM sync_staged WHERE row_id = new.interaction_id AND tbl = 5 AND change = 'I')

@@ -9,13 +9,13 @@ use sha2::{Digest, Sha256};
 const LINES: [&str; 4] = [
     "SELECT json_array('contact', c.uid, c.handle, c.name, c.org, c.role, c.every, c.birthday,
         (SELECT v.uid FROM contacts v WHERE v.id = c.via_id), c.note, c.created_at, c.archived_at,
-        c.snoozed_until,
+        c.snoozed_until, c.owner,
         json((SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY email))),
         json((SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY phone))),
         json((SELECT json_group_array(tag) FROM (SELECT tag FROM contact_tags WHERE contact_id = c.id ORDER BY tag))))
      FROM contacts c ORDER BY c.uid",
     "SELECT json_array('interaction', i.uid, i.at, i.channel, i.note, i.respect, i.empathy,
-        i.integrity, i.trust, i.honesty, i.created_at,
+        i.integrity, i.trust, i.honesty, i.created_at, i.author,
         json((SELECT json_group_array(uid) FROM (SELECT c.uid FROM interaction_contacts ic
             JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id
             ORDER BY ic.position, c.uid))))

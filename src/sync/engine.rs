@@ -73,7 +73,16 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>) -> Result<boo
         .with_hint("pass --key with the key 'rel sync key' prints on a machine syncing with it"));
     }
     transport.prepare()?;
-    db.write(|tx| settings::save(tx, &remote, key.as_ref()))?;
+    // In a team workspace the role we connect as is this member's name (contacts it adds
+    // are its own); remotes without members give None.
+    let member = transport.remote().member()?;
+    db.write(|tx| {
+        settings::save(tx, &remote, key.as_ref())?;
+        match &member {
+            Some(member) => settings::set_member(tx, member),
+            None => Ok(()),
+        }
+    })?;
     Ok(!key_given && key.is_some())
 }
 
@@ -86,6 +95,7 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
     let remote = transport.remote();
     remote.check()?;
+    remember_member(db, remote)?;
     let mut heads = remote.heads()?;
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);
@@ -135,6 +145,17 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
         db.write(|tx| settings::record_progress(tx, pushed_to, &heads, now.timestamp()))?;
     }
     Ok(outcome)
+}
+
+/// A team journal set up before rel kept the member's name learns it at its next sync.
+fn remember_member(db: &mut Db, remote: &mut dyn Remote) -> Result<()> {
+    if settings::member(db.conn())?.is_some() {
+        return Ok(());
+    }
+    match remote.member()? {
+        Some(member) => db.write(|tx| settings::set_member(tx, &member)),
+        None => Ok(()),
+    }
 }
 
 /// How many operations one segment holds at most: a first sync of a large journal is sent

@@ -4,6 +4,7 @@
 //! times operations arrive; the tables, their maintained columns and the search index are
 //! updated in the caller's transaction.
 
+use super::handles::{self, Settler};
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
@@ -118,7 +119,7 @@ pub struct Fold<'c> {
     /// Contacts whose existence must be settled at the end (removed, or named while absent).
     settle: BTreeSet<String>,
     cadence_changed: bool,
-    renamed: Vec<(String, String)>,
+    handles: Settler,
 }
 
 impl<'c> Fold<'c> {
@@ -128,7 +129,7 @@ impl<'c> Fold<'c> {
             touched: BTreeSet::new(),
             settle: BTreeSet::new(),
             cadence_changed: false,
-            renamed: Vec::new(),
+            handles: Settler::default(),
         }
     }
 
@@ -195,8 +196,14 @@ impl<'c> Fold<'c> {
             Some(id) => {
                 if body.new {
                     // The same record created twice (the same file imported on two machines):
-                    // equal stamps, so the larger value wins everywhere.
-                    let current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    // equal stamps, so the larger value wins everywhere. A contact's handle is
+                    // the one it asks for, not the one a collision left it holding.
+                    let mut current = entity::read(self.conn, kind, uid)?.unwrap_or_default();
+                    if kind == Kind::Contact
+                        && let Some(asked) = handles::asked(self.conn, uid)?
+                    {
+                        current.insert("handle".into(), Value::String(asked));
+                    }
                     winners.retain(|field, value| {
                         let held = current.get(field).cloned().unwrap_or(Value::Null);
                         json_text(value) > json_text(&held)
@@ -218,6 +225,19 @@ impl<'c> Fold<'c> {
     fn write_fields(&mut self, kind: Kind, id: i64, uid: &str, fields: &Fields) -> Result<()> {
         if kind == Kind::Interaction {
             self.touch_participants(id)?;
+            if fields
+                .iter()
+                .any(|(field, value)| ends_participation(field, value))
+            {
+                self.settle_participants(id)?;
+            }
+            // Unlogged: its fields stay in registers (participants included), so an undo
+            // elsewhere that brings it back brings it back whole, whatever arrived first.
+            if fields.get("alive") == Some(&Value::Bool(false))
+                && let Some(current) = entity::read(self.conn, kind, uid)?
+            {
+                registers::keep_unstamped(self.conn, uid, &current)?;
+            }
         }
         for (field, value) in fields {
             match (kind, field.as_str()) {
@@ -226,9 +246,14 @@ impl<'c> Fold<'c> {
                 }
                 (Kind::Contact, "handle") => {
                     if let Some(handle) = value.as_str() {
-                        let created_at = contacts::get(self.conn, id)?.created_at;
-                        let handle = self.settle_handle(uid, created_at, handle)?;
-                        entity::set_field(self.conn, kind, id, field, &Value::String(handle))?;
+                        self.handles.ask(self.conn, id, uid, handle)?;
+                    }
+                }
+                (Kind::Contact, "created_at") => {
+                    // The creation order decides who keeps a contested handle.
+                    entity::set_field(self.conn, kind, id, field, value)?;
+                    if let Some(asked) = handles::asked(self.conn, uid)? {
+                        self.handles.touch(&asked);
                     }
                 }
                 _ => match entity::set_field(self.conn, kind, id, field, value)? {
@@ -240,6 +265,22 @@ impl<'c> Fold<'c> {
                         registers::keep_unstamped(self.conn, uid, &pending)?;
                         if let Some(contact) = field.strip_prefix("with:") {
                             self.settle.insert(contact.to_string());
+                        }
+                        // The latest `via` names someone not here: no one, until they arrive
+                        // (not whoever an older write named).
+                        if kind == Kind::Contact && field == "via" {
+                            entity::set_field(self.conn, kind, id, field, &Value::Null)?;
+                        }
+                        // A follow-up moved to a contact not here waits for it (in registers),
+                        // rather than stay with the contact an older write named.
+                        if kind == Kind::FollowUp && field == "contact" {
+                            // This write's values first: what is kept never overwrites.
+                            registers::keep_unstamped(self.conn, uid, fields)?;
+                            if let Some(current) = entity::read(self.conn, kind, uid)? {
+                                registers::keep_unstamped(self.conn, uid, &current)?;
+                            }
+                            entity::delete(self.conn, kind, id)?;
+                            return Ok(());
                         }
                     }
                 },
@@ -253,6 +294,40 @@ impl<'c> Fold<'c> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// A removed contact that came back archived only because this interaction held it must
+    /// go again when the interaction no longer does (as a fresh fold would never bring it back).
+    fn settle_participants(&mut self, interaction_id: i64) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.uid FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+             WHERE ic.interaction_id = ?1",
+        )?;
+        let uids = stmt.query_map([interaction_id], |row| row.get::<_, String>(0))?;
+        for uid in uids {
+            self.settle.insert(uid?);
+        }
+        Ok(())
+    }
+
+    /// Has the contact `uid` settled by [`Fold::finish`]: removed, it stays only while an
+    /// interaction holds it.
+    pub fn settle_later(&mut self, uid: &str) {
+        self.settle.insert(uid.to_string());
+    }
+
+    /// Links what named contact `uid` while it was away (a contact `rel undo` brought back
+    /// here: what came back elsewhere through the fold links the same way).
+    pub fn relink(&mut self, uid: &str) -> Result<()> {
+        if let Some(id) = entity::id_of(self.conn, Kind::Contact, uid)? {
+            self.link_waiting(uid, id)?;
+        }
+        Ok(())
+    }
+
+    /// Has the family of `handle` settled by [`Fold::finish`] (see `handles.rs`).
+    pub fn settle_handle_later(&mut self, handle: &str) {
+        self.handles.touch(handle);
     }
 
     fn touch_participants(&mut self, interaction_id: i64) -> Result<()> {
@@ -280,15 +355,9 @@ impl<'c> Fold<'c> {
             return Ok(());
         }
         if kind == Kind::Contact
-            && let (Some(handle), Some(created_at)) = (
-                fields
-                    .get("handle")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                fields.get("created_at").and_then(Value::as_i64),
-            )
+            && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {
-            let handle = self.settle_handle(uid, created_at, &handle)?;
+            let handle = self.handles.for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
@@ -306,8 +375,15 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
-    /// Participants and follow-ups that named this contact before it was here.
+    /// Participants, follow-ups and contacts (`via`) that named this contact before it was here.
     fn link_waiting(&mut self, uid: &str, id: i64) -> Result<()> {
+        let named = Value::String(uid.to_string());
+        for (introduced, _) in registers::referring(self.conn, "via", &named)? {
+            if let Some(introduced_id) = entity::id_of(self.conn, Kind::Contact, &introduced)? {
+                entity::set_field(self.conn, Kind::Contact, introduced_id, "via", &named)?;
+                self.touched.insert(introduced_id);
+            }
+        }
         let field = format!("with:{uid}");
         for (interaction, position) in registers::with_field(self.conn, &field)? {
             if let Some(interaction_id) = entity::id_of(self.conn, Kind::Interaction, &interaction)?
@@ -324,32 +400,34 @@ impl<'c> Fold<'c> {
         for (followup, _) in
             registers::referring(self.conn, "contact", &Value::String(uid.to_string()))?
         {
-            if entity::id_of(self.conn, Kind::FollowUp, &followup)?.is_none() {
-                let mut fields = Fields::new();
-                for (field, _, value) in registers::all(self.conn, &followup)? {
-                    fields.insert(field, value);
+            match entity::id_of(self.conn, Kind::FollowUp, &followup)? {
+                None => {
+                    let mut fields = Fields::new();
+                    for (field, _, value) in registers::all(self.conn, &followup)? {
+                        fields.insert(field, value);
+                    }
+                    self.materialize(Kind::FollowUp, &followup, fields)?;
                 }
-                self.materialize(Kind::FollowUp, &followup, fields)?;
+                // Moved here (by a merge elsewhere) while this contact was not here yet.
+                Some(followup_id) => {
+                    entity::set_field(self.conn, Kind::FollowUp, followup_id, "contact", &named)?;
+                }
             }
         }
         self.touched.insert(id);
         Ok(())
     }
 
-    /// The handle a contact asking for `wanted` gets (see `handles.rs`).
-    fn settle_handle(&mut self, uid: &str, created_at: i64, wanted: &str) -> Result<String> {
-        super::handles::settle(self.conn, uid, created_at, wanted, &mut self.renamed)
-    }
-
     /// Settles removed contacts (gone unless an interaction still holds them: then archived,
-    /// at the time of the removal) and refreshes maintained columns. Returns the handles that
-    /// had to change. The caller forgets the staged changes of these writes (after the search
-    /// indexes have been brought up to date from them).
+    /// at the time of the removal) and contested handles, and refreshes maintained columns.
+    /// Returns the handles that had to change. The caller forgets the staged changes of these
+    /// writes (after the search indexes have been brought up to date from them).
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
         let settle: Vec<String> = self.settle.iter().cloned().collect();
         for uid in settle {
             self.settle_contact(&uid)?;
         }
+        let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
         let ids: Vec<i64> = self
             .touched
             .iter()
@@ -360,7 +438,39 @@ impl<'c> Fold<'c> {
         if self.cadence_changed {
             upkeep::refresh_all_due(self.conn)?;
         }
-        Ok(self.renamed)
+        Ok(renamed)
+    }
+
+    /// Keeps what names a contact about to go in registers: its follow-ups (their rows go
+    /// with it) and the contacts it introduced (their `via` is cleared), so they come back
+    /// with it if a later interaction brings the contact back, as on a replica where it
+    /// never went.
+    fn keep_references(&mut self, contact_id: i64, uid: &str) -> Result<()> {
+        let introduced: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT uid FROM contacts WHERE via_id = ?1")?;
+            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut via = Fields::new();
+        via.insert("via".into(), Value::String(uid.to_string()));
+        for other in introduced {
+            registers::keep_unstamped(self.conn, &other, &via)?;
+        }
+        let uids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
+            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for uid in uids {
+            if let Some(fields) = entity::read(self.conn, Kind::FollowUp, &uid)? {
+                registers::keep_unstamped(self.conn, &uid, &fields)?;
+            }
+        }
+        Ok(())
     }
 
     fn settle_contact(&mut self, uid: &str) -> Result<()> {
@@ -378,14 +488,19 @@ impl<'c> Fold<'c> {
                     if let Some(fields) = &fields {
                         registers::keep_unstamped(self.conn, uid, fields)?;
                     }
+                    self.keep_references(id, uid)?;
                     entity::delete(self.conn, Kind::Contact, id)?;
                     self.touched.remove(&id);
+                    // Its handle may go back to one that lost it to this contact.
                     if let Some(handle) = fields
                         .as_ref()
                         .and_then(|f| f.get("handle"))
                         .and_then(Value::as_str)
                     {
-                        super::handles::release(self.conn, handle, &mut self.renamed)?;
+                        self.handles.touch(handle);
+                    }
+                    if let Some(asked) = handles::asked(self.conn, uid)? {
+                        self.handles.touch(&asked);
                     }
                 }
             }
@@ -429,6 +544,12 @@ fn beats_current(
 ) -> Result<bool> {
     let current = entity::read(conn, kind, uid)?.unwrap_or_default();
     Ok(json_text(value) > json_text(current.get(field).unwrap_or(&Value::Null)))
+}
+
+/// Whether setting `field` to `value` ends an interaction or one contact's part in it.
+pub fn ends_participation(field: &str, value: &Value) -> bool {
+    (field == "alive" && *value == Value::Bool(false))
+        || (field.starts_with("with:") && value.is_null())
 }
 
 /// A value's JSON text: how equal stamps are broken (the same everywhere).

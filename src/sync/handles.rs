@@ -1,173 +1,282 @@
-//! Two contacts created on different machines with the same handle: the one created first
-//! (creation time, then uid) keeps it, the others take the next free `-2`, `-3`… in that same
-//! order. The whole group asking for a handle is settled at once, so every replica ends with
-//! the same handles whatever order the contacts arrived in. A contact keeps the handle it
-//! asked for as a creation-time register, so a later arrival can settle the group again.
+//! Handles as a function of the operations. Each contact *asks* for a handle (its handle
+//! register: the creation's value, or the latest change's); the handle it *holds* is derived
+//! on every replica the same way: contacts asking for handles of one family are taken in
+//! creation order (creation time, then uid) and each holds the first of `asked`, `asked-2`,
+//! `asked-3`… not held by an earlier one. A family is every handle with the same *root*
+//! (trailing `-N` parts stripped: `bob`, `bob-2`, `bob-2-3`): a contact can only ever hold a
+//! handle of its own family, so families settle independently.
+//!
+//! Settling a family parks every contact holding one of its handles on a handle no one can
+//! type (a space and its uid), then deals the handles out in order, so the UNIQUE index never
+//! sees two holders and the outcome does not depend on what arrived first. Where a contact
+//! holds something other than what it asked for, the asked value is kept in its `handle`
+//! register (a creation-time one unless a change set it), so any replica can settle again.
 
 use super::registers;
-use crate::db::contacts;
-use crate::db::entity::Fields;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The family a handle belongs to: the handle with trailing `-N` parts stripped.
+pub fn root(handle: &str) -> &str {
+    let mut stem = handle;
+    while let Some((head, tail)) = stem.rsplit_once('-') {
+        if head.is_empty() || tail.is_empty() || !tail.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        stem = head;
+    }
+    stem
+}
+
+/// The handle a parked contact holds while its family is settled (never a typed handle: a
+/// handle has no spaces).
+fn parked(uid: &str) -> String {
+    format!(" {uid}")
+}
+
+fn is_parked(handle: &str) -> bool {
+    handle.starts_with(' ')
+}
+
+/// The handle `uid` asks for: its handle register when it has one, else the one it holds.
+pub fn asked(conn: &Connection, uid: &str) -> Result<Option<String>> {
+    if let Some((_, value)) = registers::get(conn, uid, "handle")?
+        && let Some(handle) = value.as_str()
+    {
+        return Ok(Some(handle.to_string()));
+    }
+    Ok(conn
+        .prepare_cached("SELECT handle FROM contacts WHERE uid = ?1")?
+        .query_row([uid], |row| row.get::<_, String>(0))
+        .optional()?
+        .filter(|handle| !is_parked(handle)))
+}
+
+/// Records that `uid` asks for `wanted` (a creation-time register: a change's register is
+/// written by the fold itself and is left as it is).
+pub fn set_asked(conn: &Connection, uid: &str, wanted: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO sync_fields (uid, field, hlc, replica, value) VALUES (?1, 'handle', 0, '', ?2)
+         ON CONFLICT (uid, field) DO UPDATE SET value = excluded.value
+         WHERE sync_fields.hlc = 0 AND sync_fields.replica = ''",
+    )?
+    .execute(params![uid, serde_json::to_string(wanted)?])?;
+    Ok(())
+}
+
+fn held(conn: &Connection, handle: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM contacts WHERE handle = ?1")?
+        .query_row([handle], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Families to settle, and what each contact held before (to report renames).
+#[derive(Default)]
+pub struct Settler {
+    dirty: BTreeSet<String>,
+    /// uid → the handle held before this write touched it (None: created by this write).
+    before: HashMap<String, Option<String>>,
+}
+
+impl Settler {
+    /// The handle a contact about to be written for `uid` starts with: `wanted` when no one
+    /// holds it (a contact taking a free handle changes no one else's), else a parked one and
+    /// its family is settled by [`Settler::finish`].
+    pub fn for_new(&mut self, conn: &Connection, uid: &str, wanted: &str) -> Result<String> {
+        self.before.entry(uid.to_string()).or_insert(None);
+        if !held(conn, wanted)? {
+            return Ok(wanted.to_string());
+        }
+        set_asked(conn, uid, wanted)?;
+        self.dirty.insert(root(wanted).to_string());
+        Ok(parked(uid))
+    }
+
+    /// An existing contact `id` now asks for `wanted` (its family, and the one it held a
+    /// handle of, are settled by [`Settler::finish`]).
+    pub fn ask(&mut self, conn: &Connection, id: i64, uid: &str, wanted: &str) -> Result<()> {
+        let current: String = conn
+            .prepare_cached("SELECT handle FROM contacts WHERE id = ?1")?
+            .query_row([id], |row| row.get(0))?;
+        set_asked(conn, uid, wanted)?;
+        self.touch(&current);
+        self.touch(wanted);
+        if current == wanted {
+            return Ok(());
+        }
+        self.before
+            .entry(uid.to_string())
+            .or_insert_with(|| Some(current.clone()));
+        let handle = if held(conn, wanted)? {
+            parked(uid)
+        } else {
+            wanted.to_string()
+        };
+        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+            .execute(params![id, handle])?;
+        Ok(())
+    }
+
+    /// The family of `handle` must be settled again (a contact holding or asking for it left,
+    /// or its creation time changed).
+    pub fn touch(&mut self, handle: &str) {
+        if !is_parked(handle) {
+            self.dirty.insert(root(handle).to_string());
+        }
+    }
+
+    /// Settles every family touched. Returns the contacts that hold another handle than they
+    /// asked for and than they held before: (asked, holds).
+    pub fn finish(mut self, conn: &Connection) -> Result<Vec<(String, String)>> {
+        let mut renamed = BTreeMap::new();
+        // A family comes back only when one of its holders asked for another family's
+        // handle (it is parked meanwhile), so this ends.
+        while let Some(family) = self.dirty.pop_first() {
+            self.settle(conn, &family, &mut renamed)?;
+        }
+        Ok(renamed.into_values().collect())
+    }
+
+    fn settle(
+        &mut self,
+        conn: &Connection,
+        family: &str,
+        renamed: &mut BTreeMap<String, (String, String)>,
+    ) -> Result<()> {
+        // Everyone holding or asking for a handle of the family.
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen = BTreeSet::new();
+        {
+            let mut holding = conn.prepare_cached(
+                "SELECT id, uid, created_at, handle FROM contacts
+                 WHERE handle = ?1 OR (handle >= ?1 || '-' AND handle < ?1 || '.')",
+            )?;
+            let rows = holding.query_map([family], |row| {
+                Ok(Member {
+                    id: row.get(0)?,
+                    uid: row.get(1)?,
+                    created_at: row.get(2)?,
+                    holds: row.get(3)?,
+                    asks: None,
+                })
+            })?;
+            for member in rows {
+                let member = member?;
+                if root(&member.holds) == family && seen.insert(member.uid.clone()) {
+                    members.push(member);
+                }
+            }
+        }
+        {
+            let quoted = serde_json::to_string(family)?;
+            let open = &quoted[..quoted.len() - 1];
+            let mut asking = conn.prepare_cached(
+                "SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
+                 JOIN contacts c ON c.uid = f.uid
+                 WHERE f.field = 'handle' AND (f.value = ?1 OR (f.value >= ?2 AND f.value < ?3))",
+            )?;
+            let rows = asking.query_map(
+                params![quoted, format!("{open}-"), format!("{open}.")],
+                |row| {
+                    Ok(Member {
+                        id: row.get(0)?,
+                        uid: row.get(1)?,
+                        created_at: row.get(2)?,
+                        holds: row.get(3)?,
+                        asks: row.get::<_, Option<String>>(4)?,
+                    })
+                },
+            )?;
+            for member in rows {
+                let mut member = member?;
+                member.asks = member
+                    .asks
+                    .and_then(|text| serde_json::from_str::<String>(&text).ok());
+                if member.asks.as_deref().is_some_and(|a| root(a) == family)
+                    && seen.insert(member.uid.clone())
+                {
+                    members.push(member);
+                }
+            }
+        }
+        // What each asks for, kept in its register before it is parked.
+        for member in &mut members {
+            if member.asks.is_none() {
+                member.asks = asked(conn, &member.uid)?;
+            }
+            let asks = member.asks.clone().unwrap_or_default();
+            set_asked(conn, &member.uid, &asks)?;
+            self.before
+                .entry(member.uid.clone())
+                .or_insert_with(|| Some(member.holds.clone()));
+            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+                .execute(params![member.id, parked(&member.uid)])?;
+        }
+        // Holders that ask for another family's handle are dealt one there.
+        members.retain(|member| {
+            let asks = member.asks.as_deref().unwrap_or_default();
+            let here = root(asks) == family;
+            if !here && !asks.is_empty() {
+                self.dirty.insert(root(asks).to_string());
+            }
+            here
+        });
+        members.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
+        let mut dealt: BTreeSet<String> = BTreeSet::new();
+        for member in &members {
+            let asks = member.asks.clone().unwrap_or_default();
+            let mut handle = asks.clone();
+            let mut n = 2;
+            while dealt.contains(&handle) {
+                handle = format!("{asks}-{n}");
+                n += 1;
+            }
+            dealt.insert(handle.clone());
+            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+                .execute(params![member.id, handle])?;
+            if handle == asks {
+                // Holding what it asks for: the register is only needed when it is a change's.
+                conn.prepare_cached(
+                    "DELETE FROM sync_fields WHERE uid = ?1 AND field = 'handle' AND hlc = 0
+                       AND replica = ''",
+                )?
+                .execute([&member.uid])?;
+            }
+            let before = self.before.get(&member.uid).cloned().flatten();
+            if handle != asks && before.as_deref() != Some(handle.as_str()) {
+                renamed.insert(member.uid.clone(), (asks, handle));
+            } else {
+                renamed.remove(&member.uid);
+            }
+        }
+        Ok(())
+    }
+}
 
 struct Member {
-    created_at: i64,
+    id: i64,
     uid: String,
-    id: Option<i64>,
-    current: Option<String>,
-}
-
-/// The handle `uid` (created at `created_at`, not necessarily written yet) gets when it asks
-/// for `wanted`; other contacts of the group are renamed, each rename added to `renamed` as
-/// (asked for, got).
-pub fn settle(
-    conn: &Connection,
-    uid: &str,
     created_at: i64,
-    wanted: &str,
-    renamed: &mut Vec<(String, String)>,
-) -> Result<String> {
-    settle_reserving(conn, uid, created_at, wanted, renamed, &[])
+    holds: String,
+    asks: Option<String>,
 }
 
-/// [`settle`], never dealing out a handle of `reserved` (given to a contact not written yet).
-fn settle_reserving(
-    conn: &Connection,
-    uid: &str,
-    created_at: i64,
-    wanted: &str,
-    renamed: &mut Vec<(String, String)>,
-    reserved: &[String],
-) -> Result<String> {
-    // Those asking for `wanted`: holding it as created (no other handle asked for since), or
-    // asking for it by a register.
-    let mut members: Vec<Member> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, uid, created_at, handle FROM contacts c WHERE handle = ?1
-               AND NOT EXISTS (SELECT 1 FROM sync_fields f WHERE f.uid = c.uid
-                               AND f.field = 'handle' AND f.value != json_quote(?1))
-             UNION SELECT c.id, c.uid, c.created_at, c.handle FROM sync_fields f
-                   JOIN contacts c ON c.uid = f.uid
-                   WHERE f.field = 'handle' AND f.value = json_quote(?1)",
-        )?;
-        let rows = stmt.query_map([wanted], |row| {
-            Ok(Member {
-                id: Some(row.get(0)?),
-                uid: row.get(1)?,
-                created_at: row.get(2)?,
-                current: Some(row.get(3)?),
-            })
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    // A contact holding `wanted` only because it lost its own handle earlier (`bob-2`, asked
-    // for `bob`) gives it up to one that asks for it, and is dealt a handle of its own group
-    // again. So every replica ends the same whichever arrived first.
-    let squatter: Option<(i64, String, i64, String)> = conn
-        .prepare_cached(
-            "SELECT c.id, c.uid, c.created_at, f.value FROM contacts c
-             JOIN sync_fields f ON f.uid = c.uid AND f.field = 'handle'
-             WHERE c.handle = ?1 AND f.value != json_quote(?1)",
-        )?
-        .query_row([wanted], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })
-        .optional()?;
-    if let Some((id, squatter_uid, _, _)) = &squatter
-        && squatter_uid != uid
-    {
-        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-            .execute(params![id, format!(" {squatter_uid}")])?;
-    }
-    if !members.iter().any(|m| m.uid == uid) {
-        members.push(Member {
-            created_at,
-            uid: uid.to_string(),
-            id: None,
-            current: None,
-        });
-    }
-    if members.len() == 1 && squatter.as_ref().is_none_or(|s| s.1 == uid) {
-        return Ok(wanted.to_string());
-    }
-    members.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
-    // Step aside first, so the handles can be dealt out in order without a UNIQUE clash. A
-    // space never occurs in a handle.
-    for member in &members {
-        if let Some(id) = member.id {
-            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![id, format!(" {}", member.uid)])?;
-        }
-        let mut asked = Fields::new();
-        asked.insert("handle".into(), Value::String(wanted.to_string()));
-        registers::keep_unstamped(conn, &member.uid, &asked)?;
-    }
-    let mut mine = wanted.to_string();
-    // Handles dealt to contacts not written yet are not in the table: keep them out of reach.
-    let mut dealt = reserved.to_vec();
-    for (place, member) in members.iter().enumerate() {
-        let handle = if place == 0 {
-            wanted.to_string()
-        } else {
-            next_free(conn, wanted, &dealt)?
-        };
-        dealt.push(handle.clone());
-        if let Some(id) = member.id {
-            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![id, handle])?;
-        }
-        if member.current.as_deref() != Some(handle.as_str()) && handle != wanted {
-            renamed.push((wanted.to_string(), handle.clone()));
-        }
-        if member.uid == uid {
-            mine = handle;
-        }
-    }
-    if let Some((id, squatter_uid, created, asked)) = squatter
-        && squatter_uid != uid
-        && let Ok(Value::String(asked)) = serde_json::from_str::<Value>(&asked)
-    {
-        let before = format!(" {squatter_uid}");
-        let mut keep = reserved.to_vec();
-        keep.push(mine.clone());
-        let handle = settle_reserving(conn, &squatter_uid, created, &asked, renamed, &keep)?;
-        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1 AND handle = ?3")?
-            .execute(params![id, handle, before])?;
-    }
-    Ok(mine)
-}
+#[cfg(test)]
+mod tests {
+    use super::root;
 
-fn next_free(conn: &Connection, base: &str, reserved: &[String]) -> Result<String> {
-    let mut n = 2;
-    loop {
-        let candidate = format!("{base}-{n}");
-        if !reserved.contains(&candidate) && !contacts::handle_taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-        n += 1;
+    #[test]
+    fn a_family_is_the_handle_without_its_trailing_numbers() {
+        assert_eq!(root("bob"), "bob");
+        assert_eq!(root("bob-2"), "bob");
+        assert_eq!(root("bob-2-3"), "bob");
+        assert_eq!(root("ann-lee-12"), "ann-lee");
+        assert_eq!(root("route-66"), "route");
+        assert_eq!(root("2"), "2");
+        assert_eq!(root("-2"), "-2");
+        assert_eq!(root("bob-"), "bob-");
     }
-}
-
-/// After the contact holding `handle` is gone: the first of those still asking for it (a
-/// contact that lost it to the one removed) takes it back, as a replica that never saw the
-/// removed contact would have dealt it.
-pub fn release(conn: &Connection, handle: &str, renamed: &mut Vec<(String, String)>) -> Result<()> {
-    if contacts::handle_taken(conn, handle)? {
-        return Ok(());
-    }
-    let first: Option<(String, i64)> = conn
-        .prepare_cached(
-            "SELECT c.uid, c.created_at FROM sync_fields f JOIN contacts c ON c.uid = f.uid
-             WHERE f.field = 'handle' AND f.value = json_quote(?1)
-             ORDER BY c.created_at, c.uid LIMIT 1",
-        )?
-        .query_row([handle], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    if let Some((uid, created_at)) = first {
-        let got = settle(conn, &uid, created_at, handle, renamed)?;
-        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE uid = ?1")?
-            .execute(params![uid, got])?;
-    }
-    Ok(())
 }

@@ -216,4 +216,8 @@ impl Remote for PgRemote {
         }
         tx.commit().map_err(|e| query_error(&e))
     }
+
+    fn member(&mut self) -> Result<Option<String>> {
+        self.role().map(Some)
+    }
 }

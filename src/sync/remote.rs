@@ -38,4 +38,10 @@ pub trait Remote {
     /// operations the remote already holds again changes nothing, so a push cut short can be
     /// retried whole.
     fn push(&mut self, ops: &[WireOp]) -> Result<()>;
+
+    /// Who this replica writes as, where the remote knows members (a PostgreSQL role); None
+    /// for remotes without members (folder, git).
+    fn member(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
 }

@@ -109,6 +109,30 @@ pub fn save(conn: &Connection, remote: &RemoteKind, key: Option<&SyncKey>) -> Re
     Ok(())
 }
 
+/// This member's name in a team workspace (the PostgreSQL role `rel sync init --postgres`
+/// connected as); None outside a team (no remote, or a folder or git remote): there, no
+/// contact is anyone's by default and `rel due` shows everything.
+pub fn member(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT member FROM sync_remote WHERE id = 1 AND kind = 'postgres'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Records this member's name (at `sync init`, or at the first sync of a journal set up by a
+/// rel that did not keep it).
+pub fn set_member(conn: &Connection, member: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE sync_remote SET member = ?1 WHERE id = 1",
+        params![member],
+    )?;
+    Ok(())
+}
+
 /// Records how far a sync got: this replica's head on the remote and every replica's.
 pub fn record_progress(
     conn: &Connection,

@@ -50,6 +50,7 @@ fn log(db: &mut Db, contact: i64, note: &str) -> i64 {
             note: note.into(),
             marks: Reith::default(),
             contact_ids: vec![contact],
+            author: None,
         };
         interactions::insert(tx, &new, now)
     })
@@ -193,6 +194,41 @@ fn the_same_handle_from_two_replicas_goes_to_the_earlier_creation_everywhere() {
         "b's Sam was created first"
     );
     assert_eq!(created(&a, "sam-2"), at(1).timestamp());
+}
+
+#[test]
+fn a_contact_introduced_via_one_not_received_yet_is_linked_when_it_arrives() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut a = open(dir.path(), "a", at(0));
+    let mut b = open(dir.path(), "b", at(0));
+    let mut c = open(dir.path(), "c", at(0));
+    add(&mut a, "Maria Lopez");
+    send(&a, &mut b);
+    let maria = contacts::get_by_handle(b.conn(), "maria-lopez")
+        .expect("read")
+        .expect("maria on b")
+        .id;
+    let now = b.now_ms() / 1000;
+    b.write(|tx| {
+        contacts::insert(
+            tx,
+            &NewContact {
+                name: "Sam".into(),
+                via_id: Some(maria),
+                ..Default::default()
+            },
+            now,
+        )
+    })
+    .expect("add sam via maria");
+    // c hears of Sam (from b) before it hears of Maria (from a).
+    send(&b, &mut c);
+    send(&a, &mut c);
+    let sam = contacts::get_by_handle(c.conn(), "sam")
+        .expect("read")
+        .expect("sam on c");
+    assert_eq!(sam.via.as_deref(), Some("maria-lopez"));
+    assert_eq!(digest_of(&c), digest_of(&b));
 }
 
 #[test]
@@ -410,11 +446,9 @@ proptest! {
         converges(&steps, &order, &cuts, false)?;
     }
 
-    /// The same with names that collide across replicas: fails today (a fresh fold can deal
-    /// the `-N` suffixes of colliding handles differently, e.g. bob-3 where others have bob-2);
-    /// see tests/sync_sim.rs's ignored collision test. Run with `-- --ignored`.
+    /// The same with names that collide across replicas: handles are dealt in creation
+    /// order per family (see `handles.rs`), whatever arrived first.
     #[test]
-    #[ignore = "fails today: colliding handles settle differently on a fresh fold (sync lane)"]
     fn the_fold_converges_when_handles_collide(
         steps in proptest::collection::vec(step(), 1..40),
         order in proptest::collection::vec(any::<prop::sample::Index>(), 1..200),

@@ -152,12 +152,8 @@ impl Reverter<'_> {
         if kind == Kind::Contact
             && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {
-            let created_at = fields
-                .get("created_at")
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
-            let handle =
-                super::handles::settle(self.conn, uid, created_at, handle, &mut Vec::new())?;
+            // Taken meanwhile: it waits parked, and the write settles who holds it.
+            let handle = super::handles::Settler::default().for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {

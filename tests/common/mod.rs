@@ -150,3 +150,4 @@ impl TestEnv {
     }
 }
 pub mod pg;
+pub mod pty;

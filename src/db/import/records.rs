@@ -24,8 +24,8 @@ impl Importer<'_> {
             self.conn
                 .prepare_cached(
                     "INSERT INTO interactions (id, uid, at, channel, note, respect, empathy,
-                        integrity, trust, honesty, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        integrity, trust, honesty, created_at, author)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )?
                 .execute(params![
                     id,
@@ -38,7 +38,8 @@ impl Importer<'_> {
                     m.integrity,
                     m.trust,
                     m.honesty,
-                    new.created_at
+                    new.created_at,
+                    new.author
                 ])?;
             let id = self.conn.last_insert_rowid();
             self.add_participants(id, &new.contact_ids)?;
@@ -58,6 +59,7 @@ impl Importer<'_> {
             && stored.note == new.note
             && stored.marks == new.marks
             && stored.created_at == new.created_at
+            && (new.author.is_none() || stored.author == new.author)
             && participants == new.contact_ids;
         if same {
             return Ok((id, Outcome::Unchanged));
@@ -65,7 +67,8 @@ impl Importer<'_> {
         self.conn
             .prepare_cached(
                 "UPDATE interactions SET at = ?2, channel = ?3, note = ?4, respect = ?5,
-                    empathy = ?6, integrity = ?7, trust = ?8, honesty = ?9, created_at = ?10
+                    empathy = ?6, integrity = ?7, trust = ?8, honesty = ?9, created_at = ?10,
+                    author = coalesce(?11, author)
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -78,7 +81,8 @@ impl Importer<'_> {
                 m.integrity,
                 m.trust,
                 m.honesty,
-                new.created_at
+                new.created_at,
+                new.author
             ])?;
         self.touched.extend(&participants);
         self.conn
@@ -92,7 +96,8 @@ impl Importer<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, at, channel, note, respect, empathy, integrity, trust, honesty, created_at
+                "SELECT id, at, channel, note, respect, empathy, integrity, trust, honesty, created_at,
+                    author
                  FROM interactions WHERE uid = ?1",
             )?
             .query_row([uid], |row| {
@@ -104,6 +109,7 @@ impl Importer<'_> {
                         note: row.get(3)?,
                         marks: crate::db::reith_at(row, 4)?,
                         created_at: row.get(9)?,
+                        author: row.get(10)?,
                     },
                 ))
             })
@@ -202,6 +208,7 @@ struct StoredInteraction {
     note: String,
     marks: Reith,
     created_at: i64,
+    author: Option<String>,
 }
 
 pub fn interaction_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {

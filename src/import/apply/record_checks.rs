@@ -35,6 +35,14 @@ pub(super) fn checked_contact(
             .transpose()
             .map_err(reason)?,
         note,
+        // `none` (as `rel edit --owner none`) says unowned, which an import leaves as it is.
+        owner: contact
+            .owner
+            .as_deref()
+            .map(checks::member)
+            .transpose()
+            .map_err(reason)?
+            .flatten(),
         ..contact
     })
 }
