@@ -140,6 +140,8 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         }
     }
     derived.finish()?;
+    // What the derived upkeep changed is not an operation either.
+    discard(conn)?;
     if seq < first_seq {
         return Ok(None);
     }
