@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
         .iter()
         .map(|text| parse_id(text, "follow-up"))
         .collect::<Result<Vec<_>>>()?;
-    let mut db = ctx.open()?;
+    let mut db = ctx.open_for_write()?;
     // Unknown or ambiguous names fail before the editor opens, not after the note is typed.
     // (With the note on the command line the transaction below resolves them once.)
     let editor_may_open = args.touch.edit || args.note.is_empty();

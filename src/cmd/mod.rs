@@ -59,6 +59,15 @@ impl Ctx {
         Ok(db)
     }
 
+    /// Like [`Ctx::open`], for a command that always writes (`rel log`): one connection, the
+    /// writer, instead of a reader that the first write replaces (each connection opens the
+    /// file and reads the schema again: `rel log` at L went from 8.5 to 7.0–7.8 ms).
+    pub fn open_for_write(&self) -> Result<Db> {
+        let mut db = Db::open_writer(&self.db_path)?;
+        db.set_now(self.now);
+        Ok(db)
+    }
+
     pub fn now_unix(&self) -> i64 {
         self.now.timestamp()
     }
