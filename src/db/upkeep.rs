@@ -184,6 +184,25 @@ pub fn add_touch(
     Ok(())
 }
 
+/// After a batch of changes (a sync's fold, an undo): refreshes the touched contacts that still
+/// exist, and every due date when a cadence setting changed.
+pub fn refresh_after_batch(
+    conn: &Connection,
+    touched: &std::collections::BTreeSet<i64>,
+    cadence_changed: bool,
+) -> Result<()> {
+    let ids: Vec<i64> = touched
+        .iter()
+        .copied()
+        .filter(|id| super::contacts::get(conn, *id).is_ok())
+        .collect();
+    refresh_many(conn, &ids)?;
+    if cadence_changed {
+        refresh_all_due(conn)?;
+    }
+    Ok(())
+}
+
 /// Refreshes several contacts with one read of the cadence settings.
 pub fn refresh_many(conn: &Connection, contact_ids: &[i64]) -> Result<()> {
     let rules = CadenceRules::load(conn)?;

@@ -10,7 +10,7 @@ use super::registers::{self, Stamp};
 use super::remote::WireOp;
 use super::{capture, clock, search_upkeep};
 use crate::db::entity::{self, Applied, Fields, Kind};
-use crate::db::{contacts, upkeep};
+use crate::db::upkeep;
 use crate::error::Result;
 use rusqlite::{Connection, params};
 use serde_json::Value;
@@ -428,16 +428,7 @@ impl<'c> Fold<'c> {
             self.settle_contact(&uid)?;
         }
         let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
-        let ids: Vec<i64> = self
-            .touched
-            .iter()
-            .copied()
-            .filter(|id| contacts::get(self.conn, *id).is_ok())
-            .collect();
-        upkeep::refresh_many(self.conn, &ids)?;
-        if self.cadence_changed {
-            upkeep::refresh_all_due(self.conn)?;
-        }
+        upkeep::refresh_after_batch(self.conn, &self.touched, self.cadence_changed)?;
         Ok(renamed)
     }
 

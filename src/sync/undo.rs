@@ -238,16 +238,6 @@ impl Reverter<'_> {
     }
 
     fn finish(self) -> Result<()> {
-        let ids: Vec<i64> = self
-            .touched
-            .iter()
-            .copied()
-            .filter(|id| contacts::get(self.conn, *id).is_ok())
-            .collect();
-        upkeep::refresh_many(self.conn, &ids)?;
-        if self.cadence {
-            upkeep::refresh_all_due(self.conn)?;
-        }
-        Ok(())
+        upkeep::refresh_after_batch(self.conn, &self.touched, self.cadence)
     }
 }
