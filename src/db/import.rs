@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 /// keeps them. The operation log stages one row per record the import creates until commit
 /// (a million at L): in a temp file rather than in memory, so the import's memory stays
 /// bounded (365 MB -> under 256 MB at L). SQLite unlinks the file as it opens it, and rel's
-/// umask makes it 0600. Called before the write installs its temp triggers (changing
+/// umask makes it 0600. Called before the write creates its staging table (changing
 /// `temp_store` drops the connection's temp objects).
 pub fn prepare_for_bulk(db: &Db) -> Result<()> {
     db.conn
@@ -122,7 +122,14 @@ pub struct Importer<'c> {
     /// This member in a team workspace: owns the contacts an address book (vCard, CSV)
     /// brings in, as `rel add` would make them theirs. A rel export says who owns what itself.
     adder: Option<String>,
+    /// Records written since the operation log last staged what this write changed.
+    unstaged: usize,
 }
+
+/// How many records an import writes between two stagings of its changes: the capture hook
+/// holds what it sees in memory until then (16 bytes a creation; a million at L would be
+/// 30 MB more at the peak).
+const STAGE_EVERY: usize = 16_384;
 
 impl<'c> Importer<'c> {
     pub fn new(conn: &'c Connection, now: i64) -> Result<Importer<'c>> {
@@ -144,11 +151,24 @@ impl<'c> Importer<'c> {
             settings_changed: false,
             interactions_were_empty,
             adder,
+            unstaged: 0,
         })
+    }
+
+    /// Called before each record: moves what the capture hook saw to the staging table (a
+    /// temp file in a bulk import) every [`STAGE_EVERY`] records.
+    fn stage_now_and_then(&mut self) -> Result<()> {
+        self.unstaged += 1;
+        if self.unstaged >= STAGE_EVERY {
+            crate::sync::capture::stage(self.conn)?;
+            self.unstaged = 0;
+        }
+        Ok(())
     }
 
     /// Creates or merges one contact; returns its id and what happened.
     pub fn contact(&mut self, new: &IncomingContact, rule: MatchRule) -> Result<(i64, Outcome)> {
+        self.stage_now_and_then()?;
         match self.find_contact(new, rule)? {
             Some(id) => {
                 let current = contacts::get(self.conn, id)?;

@@ -1,5 +1,5 @@
 //! Turning what a write changed into this replica's operations, inside the same transaction
-//! (called by `Db::write`). Creations are recorded in bulk with no body (the record is its own
+//! (called by `Db::write`; the changes are seen by `capture_hook.rs`). Creations are recorded in bulk with no body (the record is its own
 //! body); every other change becomes one operation per record that sets the fields that
 //! changed, with what they were before kept for `rel undo`.
 
@@ -7,7 +7,7 @@ use super::capture_sql::{
     self, ALIASES, CONTACTS, EMAILS, FOLLOWUPS, INTERACTIONS, PARTICIPANTS, PHONES, SETTINGS, TAGS,
 };
 use super::fold::{Fold, ends_participation};
-use super::{clock, oplog, registers};
+use super::{capture_hook, clock, oplog, registers};
 use crate::db::entity::{self, Fields, Kind};
 use crate::db::settings;
 use crate::error::Result;
@@ -15,15 +15,26 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
-/// Creates the staging table and its triggers on this connection (outside any transaction, so
-/// a rolled-back write does not take them away).
+/// Creates the staging table and starts watching this connection's writes (outside any
+/// transaction, so a rolled-back write does not take the table away).
 pub fn install(conn: &Connection) -> Result<()> {
     conn.execute_batch(capture_sql::CREATE)?;
-    Ok(())
+    capture_hook::install(conn)
+}
+
+/// A write begins: what an earlier, rolled-back write left seen is forgotten.
+pub fn begin(conn: &Connection) {
+    capture_hook::forget(conn);
+}
+
+/// Brings the staging table up to date with every change made so far (before reading it).
+pub fn stage(conn: &Connection) -> Result<()> {
+    capture_hook::flush(conn)
 }
 
 /// Forgets whatever was staged (the fold's own writes are not this replica's operations).
 pub fn discard(conn: &Connection) -> Result<()> {
+    capture_hook::forget(conn);
     conn.prepare_cached("DELETE FROM temp.sync_staged")?
         .execute([])?;
     Ok(())
@@ -32,6 +43,8 @@ pub fn discard(conn: &Connection) -> Result<()> {
 /// Marks a record re-created by `rel undo`: it is sent whole, as a change, not as a creation
 /// (other replicas already saw it created and removed).
 pub fn mark_restored(conn: &Connection, tbl: i64, row_id: i64) -> Result<()> {
+    stage(conn)?;
+    capture_hook::forget_created(conn, tbl, row_id);
     conn.prepare_cached(
         "UPDATE temp.sync_staged SET change = 'R' WHERE tbl = ?1 AND row_id = ?2 AND change = 'I'",
     )?
@@ -49,6 +62,7 @@ pub struct Recorded {
 /// Records the staged changes as operations stamped at `now_ms`, and the write as one undo
 /// step labelled `label` (when `label` is Some). Returns None when nothing changed.
 pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Option<Recorded>> {
+    stage(conn)?;
     let staged: i64 = conn
         .prepare_cached("SELECT count(*) FROM temp.sync_staged")?
         .query_row([], |row| row.get(0))?;

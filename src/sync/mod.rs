@@ -5,13 +5,13 @@
 //! # How a write becomes operations (read this before adding a write)
 //!
 //! Every write goes through `Db::write` (`src/db/mod.rs`). Before the transaction, the
-//! connection gets temporary triggers (`capture_sql.rs`) on every synced table; they stage each
-//! row change (with the row as it was). Before commit, [`capture::record`] turns the staged
+//! connection gets a pre-update hook (`capture_hook.rs`) that stages each row change of every
+//! synced table (with the row as it was). Before commit, [`capture::record`] turns the staged
 //! changes into this replica's operations, in the same transaction, and the write into one
 //! `rel undo` step. So **a new command that writes through `Db::write` records its operations
 //! with no extra code**, as long as it changes the tables and columns listed in
-//! `capture_sql.rs`. If you add a column or table that should sync (or be undone), add it there
-//! (trigger + `old` JSON), in `db/entity.rs` (read/write as a field) and in `digest.rs`.
+//! `capture_hook.rs`. If you add a column or table that should sync (or be undone), add it there
+//! (watched columns + `old` fields), in `db/entity.rs` (read/write as a field) and in `digest.rs`.
 //! Maintained columns (last touch, due, REITH sums) are not captured: upkeep derives them.
 //!
 //! # Operations
@@ -36,12 +36,14 @@
 //! [`replica_id`], [`own_ops_after`] / [`own_ops_page`], [`received_heads`],
 //! [`apply_received`] (inside one `Db::write`), [`digest`].
 
+mod capture_hook;
 mod capture_sql;
 mod clock;
 pub mod digest;
 mod fold;
 mod handles;
 mod oplog;
+mod preupdate;
 mod registers;
 mod search_upkeep;
 

@@ -9,7 +9,7 @@
 //! the write transaction: a rollback brings them back) and every row the batch touched is
 //! re-indexed once at its end.
 //!
-//! Which rows: the capture staging table (`capture_sql.rs`) sees every insert, delete and
+//! Which rows: the capture staging table (`capture_hook.rs`) sees every insert, delete and
 //! synced-column update of contacts, their tags and interactions, whoever makes them. For an
 //! interaction indexed before the batch, its first staged change holds (in `old`) the note the
 //! index has for it, which FTS5's `delete` needs.
@@ -73,6 +73,7 @@ impl Deferred {
     /// Re-indexes every row staged since [`defer`] and recreates the triggers. Call before
     /// the staged changes are discarded.
     pub fn restore(self, conn: &Connection) -> Result<()> {
+        super::capture::stage(conn)?;
         conn.execute_batch(REINDEX)?;
         for sql in &self.recreate {
             conn.execute_batch(sql)?;

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 impl Importer<'_> {
     /// Creates, replaces or leaves one interaction, matched by uid.
     pub fn interaction(&mut self, new: &IncomingInteraction) -> Result<(i64, Outcome)> {
+        self.stage_now_and_then()?;
         let existing: Option<(i64, StoredInteraction)> = if self.interactions_were_empty {
             None
         } else {
@@ -130,6 +131,7 @@ impl Importer<'_> {
 
     /// Creates, replaces or leaves one follow-up, matched by uid.
     pub fn followup(&mut self, new: &IncomingFollowUp) -> Result<Outcome> {
+        self.stage_now_and_then()?;
         type Stored = (i64, i64, Option<i64>, i64, String, Option<i64>, i64);
         let existing: Option<Stored> = self
             .conn
