@@ -185,6 +185,39 @@ fn merge_moves_everything_and_the_old_handle_keeps_resolving() {
 }
 
 #[test]
+fn merging_a_contact_that_holds_merged_handles_moves_them_and_records_each_move_once() {
+    let env = TestEnv::new();
+    env.ok(&["add", "Ann Lee", "--tag", "x"]);
+    env.ok(&["add", "Ann L"]);
+    env.ok(&["add", "Ann Bee"]);
+    env.ok(&["add", "Bob Stone", "--via", "ann-l"]);
+    env.ok(&["log", "ann-l,bob", "lunch", "--follow-up", "friday"]);
+    env.ok(&["merge", "ann-l", "ann-lee", "--yes"]);
+    let before = digest(&env);
+    // ann-lee holds the alias ann-l; merging it into ann-bee moves both handles to ann-bee
+    // (SQLite replaces the alias row: a removal the operation log must not see as one).
+    env.ok(&["merge", "ann-lee", "ann-bee", "--yes"]);
+    assert_eq!(env.json(&["show", "ann-l"])["handle"], "ann-bee");
+    assert_eq!(env.json(&["show", "ann-lee"])["handle"], "ann-bee");
+    let kept_alias = env.sql_i64(
+        "SELECT count(*) FROM sync_ops WHERE kind = 'contact' AND undo LIKE '%\"deleted\"%'
+         AND undo LIKE '%alias:%'",
+    );
+    assert_eq!(
+        kept_alias, 0,
+        "the removed contact's record does not claim the moved alias"
+    );
+    let moved = env.sql_i64(
+        "SELECT count(*) FROM sync_ops WHERE kind = 'contact'
+         AND body LIKE '%\"alias:ann-l\":true%' AND body LIKE '%\"alias:ann-lee\":true%'",
+    );
+    assert_eq!(moved, 1, "one change gives ann-bee both handles");
+    env.ok(&["undo"]);
+    assert_eq!(digest(&env), before);
+    assert_eq!(env.json(&["show", "ann-lee"])["handle"], "ann-lee");
+}
+
+#[test]
 fn merge_asks_and_refuses_without_yes_off_a_terminal_and_undo_reverts_it() {
     let env = TestEnv::new();
     env.ok(&["add", "Ann Lee"]);

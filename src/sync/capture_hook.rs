@@ -370,15 +370,40 @@ impl Buffer {
                 let Some(contact) = int_of(&col("contact_id")) else {
                     return;
                 };
+                let item = text_of(col(item_column(tbl)));
+                if tbl == ALIASES {
+                    self.forget_replaced_alias(depth, item.as_deref());
+                }
                 if self.created_contacts.contains(contact) {
                     return;
                 }
                 let extra = Extra {
-                    item: text_of(col(item_column(tbl))),
+                    item,
                     ..Extra::default()
                 };
                 self.push(depth, tbl, b'I', contact, Some(extra));
             }
+        }
+    }
+
+    /// `rel merge` moves handles with `INSERT OR REPLACE`: SQLite deletes the row that held the
+    /// handle just before it inserts the new one, and calls the hook for that delete too. A
+    /// trigger never saw it (delete triggers do not fire for REPLACE), and the handle is not
+    /// lost but moved, so the removal is dropped: the delete just seen at this depth of the
+    /// same handle.
+    fn forget_replaced_alias(&mut self, depth: i32, handle: Option<&str>) {
+        let Some((d, last)) = self.open.last() else {
+            return;
+        };
+        let replaced = *d == depth
+            && last.tbl == ALIASES
+            && last.change == b'D'
+            && self
+                .extras
+                .get(last.extra as usize)
+                .is_some_and(|extra| extra.item.as_deref() == handle);
+        if replaced {
+            self.open.pop();
         }
     }
 
