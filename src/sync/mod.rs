@@ -37,6 +37,7 @@
 //! [`apply_received`] (inside one `Db::write`), [`digest`].
 
 mod capture_hook;
+mod capture_seen;
 mod capture_sql;
 mod clock;
 pub mod digest;
