@@ -161,6 +161,7 @@ impl Settler {
                     created_at: row.get(2)?,
                     holds: row.get(3)?,
                     asks: None,
+                    registered: false,
                 })
             })?;
             for member in rows {
@@ -187,6 +188,7 @@ impl Settler {
                         created_at: row.get(2)?,
                         holds: row.get(3)?,
                         asks: row.get::<_, Option<String>>(4)?,
+                        registered: true,
                     })
                 },
             )?;
@@ -202,31 +204,44 @@ impl Settler {
                 }
             }
         }
-        // What each asks for, kept in its register before it is parked.
+        // What each asks for: its register, else the handle it holds (read above, and no
+        // other member's write touches its row).
         for member in &mut members {
             if member.asks.is_none() {
-                member.asks = asked(conn, &member.uid)?;
+                match registers::get(conn, &member.uid, "handle")? {
+                    Some((_, value)) if value.is_string() => {
+                        member.asks = value.as_str().map(str::to_string);
+                        member.registered = true;
+                    }
+                    found => {
+                        member.registered = found.is_some();
+                        member.asks = Some(member.holds.clone()).filter(|h| !is_parked(h));
+                    }
+                }
             }
-            let asks = member.asks.clone().unwrap_or_default();
-            set_asked(conn, &member.uid, &asks)?;
             self.before
                 .entry(member.uid.clone())
                 .or_insert_with(|| Some(member.holds.clone()));
-            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![member.id, parked(&member.uid)])?;
         }
-        // Holders that ask for another family's handle are dealt one there.
-        members.retain(|member| {
+        // Holders that ask for another family's handle are parked (their asked handle kept in
+        // their register) and dealt one there.
+        let mut here = Vec::with_capacity(members.len());
+        for member in members {
             let asks = member.asks.as_deref().unwrap_or_default();
-            let here = root(asks) == family;
-            if !here && !asks.is_empty() {
+            if root(asks) == family {
+                here.push(member);
+                continue;
+            }
+            set_asked(conn, &member.uid, asks)?;
+            park(conn, &member)?;
+            if !asks.is_empty() {
                 self.dirty.insert(root(asks).to_string());
             }
-            here
-        });
-        members.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
+        }
+        here.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
         let mut dealt: BTreeSet<String> = BTreeSet::new();
-        for member in &members {
+        let mut handles = Vec::with_capacity(here.len());
+        for member in &here {
             let asks = member.asks.clone().unwrap_or_default();
             let mut handle = asks.clone();
             let mut n = 2;
@@ -235,15 +250,34 @@ impl Settler {
                 n += 1;
             }
             dealt.insert(handle.clone());
-            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![member.id, handle])?;
+            handles.push(handle);
+        }
+        // Only the contacts whose handle changes are written: most of a family keeps what it
+        // holds, and rewriting (park, then deal) every holder of a large family cost most of a
+        // big receive. Those that move are parked first, so the UNIQUE index never sees two
+        // holders; those that stay hold a handle no mover is dealt (the dealt handles differ).
+        for (member, handle) in here.iter().zip(&handles) {
+            if *handle != member.holds {
+                park(conn, member)?;
+            }
+        }
+        for (member, handle) in here.iter().zip(handles) {
+            let asks = member.asks.clone().unwrap_or_default();
+            if handle != member.holds {
+                conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+                    .execute(params![member.id, handle])?;
+            }
             if handle == asks {
                 // Holding what it asks for: the register is only needed when it is a change's.
-                conn.prepare_cached(
-                    "DELETE FROM sync_fields WHERE uid = ?1 AND field = 'handle' AND hlc = 0
-                       AND replica = ''",
-                )?
-                .execute([&member.uid])?;
+                if member.registered {
+                    conn.prepare_cached(
+                        "DELETE FROM sync_fields WHERE uid = ?1 AND field = 'handle' AND hlc = 0
+                           AND replica = ''",
+                    )?
+                    .execute([&member.uid])?;
+                }
+            } else {
+                set_asked(conn, &member.uid, &asks)?;
             }
             let before = self.before.get(&member.uid).cloned().flatten();
             if handle != asks && before.as_deref() != Some(handle.as_str()) {
@@ -256,12 +290,21 @@ impl Settler {
     }
 }
 
+/// Moves a member out of the way while its family is dealt (see [`parked`]).
+fn park(conn: &Connection, member: &Member) -> Result<()> {
+    conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+        .execute(params![member.id, parked(&member.uid)])?;
+    Ok(())
+}
+
 struct Member {
     id: i64,
     uid: String,
     created_at: i64,
     holds: String,
     asks: Option<String>,
+    /// Whether it has a handle register (so one of creation time may need deleting).
+    registered: bool,
 }
 
 #[cfg(test)]
