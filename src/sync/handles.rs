@@ -174,10 +174,16 @@ impl Settler {
         {
             let quoted = serde_json::to_string(family)?;
             let open = &quoted[..quoted.len() - 1];
+            // Two searches rather than one OR: SQLite reads the OR through `field` alone, every
+            // handle register once per family settled.
             let mut asking = conn.prepare_cached(
                 "SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
                  JOIN contacts c ON c.uid = f.uid
-                 WHERE f.field = 'handle' AND (f.value = ?1 OR (f.value >= ?2 AND f.value < ?3))",
+                 WHERE f.field = 'handle' AND f.value = ?1
+                 UNION ALL
+                 SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
+                 JOIN contacts c ON c.uid = f.uid
+                 WHERE f.field = 'handle' AND f.value >= ?2 AND f.value < ?3",
             )?;
             let rows = asking.query_map(
                 params![quoted, format!("{open}-"), format!("{open}.")],
