@@ -163,13 +163,16 @@ impl<'c> Fold<'c> {
         } else {
             stamp.clone()
         };
+        // The record's registers in one read, not one per field (most records have none).
+        let held = registers::all(self.conn, uid)?;
         let mut winners = Fields::new();
         for (field, value) in &body.set {
-            let current = registers::get(self.conn, uid, field)?;
-            let wins = match &current {
+            let current = held.iter().find(|(name, _, _)| name == field);
+            let wins = match current {
                 None => true,
-                Some((held, held_value)) => {
-                    stamp > *held || (stamp == *held && json_text(value) > json_text(held_value))
+                Some((_, held_stamp, held_value)) => {
+                    stamp > *held_stamp
+                        || (stamp == *held_stamp && json_text(value) > json_text(held_value))
                 }
             };
             if wins {
@@ -212,8 +215,13 @@ impl<'c> Fold<'c> {
                 self.write_fields(kind, id, uid, &winners)
             }
             None => {
-                let mut fields = if body.new { winners } else { Fields::new() };
-                for (field, _, value) in registers::all(self.conn, uid)? {
+                // A creation wrote no register above, so `held` is still what is stored.
+                let (mut fields, held) = if body.new {
+                    (winners, held)
+                } else {
+                    (Fields::new(), registers::all(self.conn, uid)?)
+                };
+                for (field, _, value) in held {
                     fields.insert(field, value);
                 }
                 self.materialize(kind, uid, fields)
