@@ -191,11 +191,16 @@ pub fn refresh_after_batch(
     touched: &std::collections::BTreeSet<i64>,
     cadence_changed: bool,
 ) -> Result<()> {
-    let ids: Vec<i64> = touched
-        .iter()
-        .copied()
-        .filter(|id| super::contacts::get(conn, *id).is_ok())
-        .collect();
+    // Existence only: reading whole contacts (a statement prepared anew each time) cost a
+    // tenth of receiving 10,000 operations at L.
+    let mut exists = conn.prepare_cached("SELECT 1 FROM contacts WHERE id = ?1")?;
+    let mut ids = Vec::with_capacity(touched.len());
+    for &id in touched {
+        if exists.exists([id])? {
+            ids.push(id);
+        }
+    }
+    drop(exists);
     refresh_many(conn, &ids)?;
     if cadence_changed {
         refresh_all_due(conn)?;

@@ -125,6 +125,8 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     {
         return Ok(outcome);
     }
+    // Received operations land all over a large journal's indexes (see the function).
+    db.prepare_for_batch()?;
     let report = db.write(|tx| {
         let report = apply_received(tx, &incoming, now)?;
         settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;

@@ -42,7 +42,11 @@ pub fn apply_received(
     let local = oplog::replica_id(tx)?;
     let mut report = ApplyReport::default();
     let mut senders = HashSet::new();
-    let mut ready: Vec<(Stamp, String)> = Vec::new();
+    // Bodies are parsed once, here; one that does not parse is stored and never applied.
+    let mut ready: Vec<(Stamp, Body)> = Vec::new();
+    // Whether any operation is due to be applied (parsed or not: the search indexes are set
+    // aside for the batch as soon as one is).
+    let mut any_due = false;
     let mut seen = clock::load(tx)?;
     for op in ops.iter().filter(|op| op.replica != local) {
         let n = oplog::replica_number(tx, &op.replica)?;
@@ -65,13 +69,16 @@ pub fn apply_received(
         senders.insert(op.replica.clone());
         if !held {
             seen = seen.max(op.hlc);
-            ready.push((
-                Stamp {
-                    hlc: op.hlc,
-                    replica: op.replica.clone(),
-                },
-                op.body.clone(),
-            ));
+            any_due = true;
+            if let Some(body) = parsed {
+                ready.push((
+                    Stamp {
+                        hlc: op.hlc,
+                        replica: op.replica.clone(),
+                    },
+                    body,
+                ));
+            }
         }
     }
     // Operations held back before whose time has come.
@@ -93,14 +100,15 @@ pub fn apply_received(
         tx.prepare_cached("UPDATE sync_ops SET held = 0 WHERE replica = ?1 AND seq = ?2")?
             .execute([n, seq])?;
         seen = seen.max(hlc);
-        ready.push((Stamp { hlc, replica }, body));
+        any_due = true;
+        if let Ok(body) = serde_json::from_str::<Body>(&body) {
+            ready.push((Stamp { hlc, replica }, body));
+        }
     }
     report.replicas = senders.len();
     clock::store(tx, seen)?;
     // The search indexes are brought up to date once, at the end (see `search_upkeep`).
-    let search = (!ready.is_empty())
-        .then(|| search_upkeep::defer(tx))
-        .transpose()?;
+    let search = any_due.then(|| search_upkeep::defer(tx)).transpose()?;
     let mut fold = Fold::new(tx);
     fold.apply_all(ready)?;
     report.renamed = fold.finish()?;
@@ -135,12 +143,9 @@ impl<'c> Fold<'c> {
 
     /// Applies operation bodies stamped as given. Contacts first, then interactions, then
     /// follow-ups (what they refer to is then present); order does not change the result.
-    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, String)>) -> Result<()> {
+    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body)>) -> Result<()> {
         let mut parsed: Vec<(Kind, Stamp, Body)> = Vec::new();
-        for (stamp, text) in ops.drain(..) {
-            let Ok(body) = serde_json::from_str::<Body>(&text) else {
-                continue;
-            };
+        for (stamp, body) in ops.drain(..) {
             // Kinds and versions this rel does not know are kept in the log and skipped here.
             if body.v != oplog::BODY_VERSION {
                 continue;
@@ -163,13 +168,16 @@ impl<'c> Fold<'c> {
         } else {
             stamp.clone()
         };
+        // The record's registers in one read, not one per field (most records have none).
+        let held = registers::all(self.conn, uid)?;
         let mut winners = Fields::new();
         for (field, value) in &body.set {
-            let current = registers::get(self.conn, uid, field)?;
-            let wins = match &current {
+            let current = held.iter().find(|(name, _, _)| name == field);
+            let wins = match current {
                 None => true,
-                Some((held, held_value)) => {
-                    stamp > *held || (stamp == *held && json_text(value) > json_text(held_value))
+                Some((_, held_stamp, held_value)) => {
+                    stamp > *held_stamp
+                        || (stamp == *held_stamp && json_text(value) > json_text(held_value))
                 }
             };
             if wins {
@@ -212,8 +220,13 @@ impl<'c> Fold<'c> {
                 self.write_fields(kind, id, uid, &winners)
             }
             None => {
-                let mut fields = if body.new { winners } else { Fields::new() };
-                for (field, _, value) in registers::all(self.conn, uid)? {
+                // A creation wrote no register above, so `held` is still what is stored.
+                let (mut fields, held) = if body.new {
+                    (winners, held)
+                } else {
+                    (Fields::new(), registers::all(self.conn, uid)?)
+                };
+                for (field, _, value) in held {
                     fields.insert(field, value);
                 }
                 self.materialize(kind, uid, fields)

@@ -15,7 +15,7 @@
 use super::registers;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The family a handle belongs to: the handle with trailing `-N` parts stripped.
 pub fn root(handle: &str) -> &str {
@@ -148,24 +148,31 @@ impl Settler {
     ) -> Result<()> {
         // Everyone holding or asking for a handle of the family.
         let mut members: Vec<Member> = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::new();
         {
+            // With each holder's handle register, if any: one join instead of a look-up per
+            // holder (a family at L holds up to a hundred contacts).
             let mut holding = conn.prepare_cached(
-                "SELECT id, uid, created_at, handle FROM contacts
-                 WHERE handle = ?1 OR (handle >= ?1 || '-' AND handle < ?1 || '.')",
+                "SELECT c.id, c.uid, c.created_at, c.handle, f.uid IS NOT NULL, f.value
+                 FROM contacts c LEFT JOIN sync_fields f ON f.uid = c.uid AND f.field = 'handle'
+                 WHERE c.handle = ?1 OR (c.handle >= ?1 || '-' AND c.handle < ?1 || '.')",
             )?;
             let rows = holding.query_map([family], |row| {
+                let registered: bool = row.get(4)?;
                 Ok(Member {
                     id: row.get(0)?,
                     uid: row.get(1)?,
                     created_at: row.get(2)?,
                     holds: row.get(3)?,
+                    register: registered
+                        .then(|| row.get::<_, Option<String>>(5))
+                        .transpose()?,
                     asks: None,
                 })
             })?;
             for member in rows {
                 let member = member?;
-                if root(&member.holds) == family && seen.insert(member.uid.clone()) {
+                if root(&member.holds) == family && seen.insert(member.id) {
                     members.push(member);
                 }
             }
@@ -173,10 +180,16 @@ impl Settler {
         {
             let quoted = serde_json::to_string(family)?;
             let open = &quoted[..quoted.len() - 1];
+            // Two searches rather than one OR: SQLite reads the OR through `field` alone, every
+            // handle register once per family settled.
             let mut asking = conn.prepare_cached(
                 "SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
                  JOIN contacts c ON c.uid = f.uid
-                 WHERE f.field = 'handle' AND (f.value = ?1 OR (f.value >= ?2 AND f.value < ?3))",
+                 WHERE f.field = 'handle' AND f.value = ?1
+                 UNION ALL
+                 SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
+                 JOIN contacts c ON c.uid = f.uid
+                 WHERE f.field = 'handle' AND f.value >= ?2 AND f.value < ?3",
             )?;
             let rows = asking.query_map(
                 params![quoted, format!("{open}-"), format!("{open}.")],
@@ -186,47 +199,52 @@ impl Settler {
                         uid: row.get(1)?,
                         created_at: row.get(2)?,
                         holds: row.get(3)?,
-                        asks: row.get::<_, Option<String>>(4)?,
+                        register: Some(row.get::<_, Option<String>>(4)?),
+                        asks: None,
                     })
                 },
             )?;
             for member in rows {
                 let mut member = member?;
-                member.asks = member
-                    .asks
-                    .and_then(|text| serde_json::from_str::<String>(&text).ok());
+                member.asks = member.asked_in_register();
                 if member.asks.as_deref().is_some_and(|a| root(a) == family)
-                    && seen.insert(member.uid.clone())
+                    && seen.insert(member.id)
                 {
                     members.push(member);
                 }
             }
         }
-        // What each asks for, kept in its register before it is parked.
+        // What each asks for: its register, else the handle it holds (both read above, and no
+        // other member's write touches its rows).
         for member in &mut members {
             if member.asks.is_none() {
-                member.asks = asked(conn, &member.uid)?;
+                member.asks = member
+                    .asked_in_register()
+                    .or_else(|| Some(member.holds.clone()).filter(|h| !is_parked(h)));
             }
-            let asks = member.asks.clone().unwrap_or_default();
-            set_asked(conn, &member.uid, &asks)?;
             self.before
                 .entry(member.uid.clone())
                 .or_insert_with(|| Some(member.holds.clone()));
-            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![member.id, parked(&member.uid)])?;
         }
-        // Holders that ask for another family's handle are dealt one there.
-        members.retain(|member| {
+        // Holders that ask for another family's handle are parked (their asked handle kept in
+        // their register) and dealt one there.
+        let mut here = Vec::with_capacity(members.len());
+        for member in members {
             let asks = member.asks.as_deref().unwrap_or_default();
-            let here = root(asks) == family;
-            if !here && !asks.is_empty() {
+            if root(asks) == family {
+                here.push(member);
+                continue;
+            }
+            set_asked(conn, &member.uid, asks)?;
+            park(conn, &member)?;
+            if !asks.is_empty() {
                 self.dirty.insert(root(asks).to_string());
             }
-            here
-        });
-        members.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
+        }
+        here.sort_by(|a, b| (a.created_at, &a.uid).cmp(&(b.created_at, &b.uid)));
         let mut dealt: BTreeSet<String> = BTreeSet::new();
-        for member in &members {
+        let mut handles = Vec::with_capacity(here.len());
+        for member in &here {
             let asks = member.asks.clone().unwrap_or_default();
             let mut handle = asks.clone();
             let mut n = 2;
@@ -235,15 +253,34 @@ impl Settler {
                 n += 1;
             }
             dealt.insert(handle.clone());
-            conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                .execute(params![member.id, handle])?;
+            handles.push(handle);
+        }
+        // Only the contacts whose handle changes are written: most of a family keeps what it
+        // holds, and rewriting (park, then deal) every holder of a large family cost most of a
+        // big receive. Those that move are parked first, so the UNIQUE index never sees two
+        // holders; those that stay hold a handle no mover is dealt (the dealt handles differ).
+        for (member, handle) in here.iter().zip(&handles) {
+            if *handle != member.holds {
+                park(conn, member)?;
+            }
+        }
+        for (member, handle) in here.iter().zip(handles) {
+            let asks = member.asks.clone().unwrap_or_default();
+            if handle != member.holds {
+                conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+                    .execute(params![member.id, handle])?;
+            }
             if handle == asks {
                 // Holding what it asks for: the register is only needed when it is a change's.
-                conn.prepare_cached(
-                    "DELETE FROM sync_fields WHERE uid = ?1 AND field = 'handle' AND hlc = 0
-                       AND replica = ''",
-                )?
-                .execute([&member.uid])?;
+                if member.register.is_some() {
+                    conn.prepare_cached(
+                        "DELETE FROM sync_fields WHERE uid = ?1 AND field = 'handle' AND hlc = 0
+                           AND replica = ''",
+                    )?
+                    .execute([&member.uid])?;
+                }
+            } else {
+                set_asked(conn, &member.uid, &asks)?;
             }
             let before = self.before.get(&member.uid).cloned().flatten();
             if handle != asks && before.as_deref() != Some(handle.as_str()) {
@@ -256,12 +293,30 @@ impl Settler {
     }
 }
 
+/// Moves a member out of the way while its family is dealt (see [`parked`]).
+fn park(conn: &Connection, member: &Member) -> Result<()> {
+    conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
+        .execute(params![member.id, parked(&member.uid)])?;
+    Ok(())
+}
+
 struct Member {
     id: i64,
     uid: String,
     created_at: i64,
     holds: String,
+    /// Its handle register's value (JSON text) when it has one: then one of creation time
+    /// may need deleting.
+    register: Option<Option<String>>,
     asks: Option<String>,
+}
+
+impl Member {
+    /// The handle its register asks for, when it has a register holding a string.
+    fn asked_in_register(&self) -> Option<String> {
+        let text = self.register.as_ref()?.as_deref()?;
+        serde_json::from_str::<String>(text).ok()
+    }
 }
 
 #[cfg(test)]
