@@ -43,7 +43,7 @@ pub struct Db {
     writer: bool,
     /// "Now" for the operation log's clock (`REL_NOW` honoured); the wall clock when unset.
     now_ms: Option<i64>,
-    /// Whether this connection has the staging table and the hook that stage changes for the log.
+    /// Whether this connection has the hook and staging table that stage changes for the log.
     capturing: bool,
 }
 
@@ -166,7 +166,8 @@ impl Db {
     pub fn become_writer(&mut self) -> Result<()> {
         if !self.writer {
             // Only the connection is replaced: whatever else the Db carries stays. Anything
-            // bound to a connection (pragmas, the capture hook and its staging table) must be set up after this.
+            // bound to a connection (pragmas, the capture hook and its staging table) must be
+            // set up after this.
             let fresh = Db::open_writer(&self.path)?;
             self.conn = fresh.conn;
             self.writer = true;

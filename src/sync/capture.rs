@@ -1,7 +1,8 @@
 //! Turning what a write changed into this replica's operations, inside the same transaction
-//! (called by `Db::write`; the changes are seen by `capture_hook.rs`). Creations are recorded in bulk with no body (the record is its own
-//! body); every other change becomes one operation per record that sets the fields that
-//! changed, with what they were before kept for `rel undo`.
+//! (called by `Db::write`; the changes are seen by `capture_hook.rs`). Creations are recorded
+//! in bulk with no body (the record is its own body); every other change becomes one operation
+//! per record that sets the fields that changed, with what they were before kept for
+//! `rel undo`.
 
 use super::capture_sql::{
     self, ALIASES, CONTACTS, EMAILS, FOLLOWUPS, INTERACTIONS, PARTICIPANTS, PHONES, SETTINGS, TAGS,

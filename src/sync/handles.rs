@@ -41,16 +41,22 @@ fn is_parked(handle: &str) -> bool {
 
 /// The handle `uid` asks for: its handle register when it has one, else the one it holds.
 pub fn asked(conn: &Connection, uid: &str) -> Result<Option<String>> {
-    if let Some((_, value)) = registers::get(conn, uid, "handle")?
-        && let Some(handle) = value.as_str()
-    {
-        return Ok(Some(handle.to_string()));
+    let register = registers::get(conn, uid, "handle")?
+        .and_then(|(_, value)| value.as_str().map(str::to_string));
+    if register.is_some() {
+        return Ok(register);
     }
-    Ok(conn
+    let holds = conn
         .prepare_cached("SELECT handle FROM contacts WHERE uid = ?1")?
         .query_row([uid], |row| row.get::<_, String>(0))
-        .optional()?
-        .filter(|handle| !is_parked(handle)))
+        .optional()?;
+    Ok(asked_of(None, holds))
+}
+
+/// The rule of [`asked`] on values already read: the register's handle, else the handle held
+/// (unless it is a parked placeholder).
+fn asked_of(register: Option<String>, holds: Option<String>) -> Option<String> {
+    register.or_else(|| holds.filter(|handle| !is_parked(handle)))
 }
 
 /// Records that `uid` asks for `wanted` (a creation-time register: a change's register is
@@ -218,9 +224,7 @@ impl Settler {
         // other member's write touches its rows).
         for member in &mut members {
             if member.asks.is_none() {
-                member.asks = member
-                    .asked_in_register()
-                    .or_else(|| Some(member.holds.clone()).filter(|h| !is_parked(h)));
+                member.asks = asked_of(member.asked_in_register(), Some(member.holds.clone()));
             }
             self.before
                 .entry(member.uid.clone())
