@@ -349,13 +349,13 @@ fn print_known(ctx: &Ctx, label: &str, known: &[&Node]) -> Result<()> {
         .iter()
         .map(|n| {
             format!(
-                "{} ({} touches in the last year)",
+                "{} yourself ({} touches in the last year)",
                 n.handle, n.touches_last_year
             )
         })
         .collect();
     ctx.out.note(&format!(
-        "you know {} yourself: no introduction needed",
+        "you know {}: no introduction needed",
         who.join(", ")
     ))
 }
