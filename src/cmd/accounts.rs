@@ -280,10 +280,11 @@ pub fn card(ctx: &Ctx, args: AccountArgs) -> Result<()> {
     if ctx.out.json_record(&record)? {
         return Ok(());
     }
+    let count = account.people.len();
     let mut lines = vec![format!(
-        "{} — {} people, {} touched in the last 90 days{}",
+        "{} — {count} {}, {} touched in the last 90 days{}",
         account.org,
-        account.people.len(),
+        if count == 1 { "person" } else { "people" },
         account.touched_90d,
         if account.key { "; key account" } else { "" }
     )];

@@ -306,14 +306,7 @@ fn print_paths(
                 .as_array()
                 .map(|hops| {
                     hops.iter()
-                        .map(|h| {
-                            format!(
-                                "{} → {}: {}",
-                                h["from"].as_str().unwrap_or_default(),
-                                h["to"].as_str().unwrap_or_default(),
-                                h["why"].as_str().unwrap_or_default()
-                            )
-                        })
+                        .map(|h| h["why"].as_str().unwrap_or_default().to_string())
                         .collect()
                 })
                 .unwrap_or_default();
