@@ -40,10 +40,14 @@ for scale in $SCALES; do
     # The rel this script builds migrates the file first (schema 9 adds dismissed_until), so
     # rel and the floor read the same schema.
     "$REL" --db "$db" suggest >/dev/null
-    # A target with people around it: the contact in the most shared interactions.
-    who=$(sqlite3 "$db" "SELECT c.handle FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-        WHERE c.archived_at IS NULL AND (SELECT count(*) FROM interaction_contacts o
-        WHERE o.interaction_id = ic.interaction_id) > 1 GROUP BY c.id ORDER BY count(*) DESC LIMIT 1")
+    # A target you do not know well (fewer than 3 touches in the last year, else rel answers
+    # "you know them" without a search) with the most links around it.
+    who=$(sqlite3 "$db" "SELECT c.handle FROM contacts c WHERE c.archived_at IS NULL
+        AND (SELECT count(*) FROM interaction_contacts y JOIN interactions i ON i.id = y.interaction_id
+             WHERE y.contact_id = c.id AND i.at > 1795780800 - 31536000) < 3
+        ORDER BY (SELECT count(*) FROM contacts v WHERE v.via_id = c.id) + (c.via_id IS NOT NULL)
+                 + (SELECT count(*) FROM interaction_contacts y WHERE y.contact_id = c.id) DESC, c.id
+        LIMIT 1")
     sed "s/@WHO@/$who/g" "$SQL/intro.sql" >"$OUT/intro-$scale.sql"
 
     bench "$scale-suggest" "$REL --db $db suggest" "sqlite3 -batch $db '.read $SQL/suggest.sql'"

@@ -237,7 +237,10 @@ fn you_know_them_yourself_and_org_targets() {
         table.contains("tom-baker → maria-lopez → jane-cfo"),
         "{table}"
     );
-    assert!(table.contains("introduced by tom-baker"), "{table}");
+    assert!(
+        table.contains("tom-baker introduced maria-lopez"),
+        "{table}"
+    );
     assert!(table.contains("met 1× together, last Oct 2026"), "{table}");
     // --org: anyone there; Ken is linked to no one.
     let org = env.json(&["intro", "--org", "GLOBEX"]);

@@ -63,6 +63,14 @@ pub fn run(ctx: &Ctx, args: IntroArgs) -> Result<()> {
         }
         (None, None) => unreachable!("clap requires WHO or --org"),
     };
+    // Knowing the target well is answered before any search.
+    let known: Vec<Node> = intro::nodes(conn, &targets, now, me.as_deref())?
+        .into_iter()
+        .filter(|n| n.touches_last_year >= KNOWN_TOUCHES)
+        .collect();
+    if !known.is_empty() {
+        return print_known(ctx, &label, &known);
+    }
     let depth = usize::from(args.depth);
     // Breadth first from the targets: the links of everyone within depth − 1 are every link
     // a path of at most `depth` links can use. One query per level.
@@ -87,14 +95,6 @@ pub fn run(ctx: &Ctx, args: IntroArgs) -> Result<()> {
         .into_iter()
         .map(|n| (n.id, n))
         .collect();
-    let known: Vec<&Node> = targets
-        .iter()
-        .filter_map(|t| nodes.get(t))
-        .filter(|n| n.touches_last_year >= KNOWN_TOUCHES)
-        .collect();
-    if !known.is_empty() {
-        return print_known(ctx, &label, &known);
-    }
     let mut paths = search(&targets, &edges, &nodes, depth);
     paths.sort_by(|a, b| {
         b.strength
@@ -221,10 +221,11 @@ fn month(at: Option<i64>) -> String {
 fn reason(from: &Node, to: &Node, edge: &Edge) -> String {
     let mut words = Vec::new();
     if edge.via {
+        // Said with both names: "introduced by" alone leaves open who introduced whom.
         if to.via == Some(from.id) {
-            words.push(format!("introduced by {}", from.handle));
+            words.push(format!("{} introduced {}", from.handle, to.handle));
         } else {
-            words.push(format!("introduced {}", to.handle));
+            words.push(format!("{} introduced {}", to.handle, from.handle));
         }
     }
     if edge.shared > 0 {
@@ -326,7 +327,7 @@ fn print_paths(
         .list(&Listing::new(&["path", "strength", "why"], rows), "")
 }
 
-fn print_known(ctx: &Ctx, label: &str, known: &[&Node]) -> Result<()> {
+fn print_known(ctx: &Ctx, label: &str, known: &[Node]) -> Result<()> {
     let handles: BTreeSet<&str> = known.iter().map(|n| n.handle.as_str()).collect();
     if ctx.out.is_json() {
         let record = json!({
