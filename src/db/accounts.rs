@@ -25,15 +25,25 @@ pub struct Person {
     pub owner: Option<String>,
 }
 
-/// Every active contact with an organisation (?1: a tag to mark, or NULL; ?2: an organisation
-/// 's spellings as a JSON array, or NULL for all).
+/// Every active contact with an organisation (?1: a tag to mark, or NULL), in
+/// [`people_sql`]'s organisations.
 pub const PEOPLE_SQL: &str = "SELECT c.id, c.handle, c.name, c.org, c.role, c.last_touch,
         c.due_at, EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = 'key-account'),
         (?1 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?1)),
         c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust, c.reith_honesty, c.owner
      FROM contacts c
-     WHERE c.archived_at IS NULL AND c.org IS NOT NULL AND c.org != ''
-       AND (?2 IS NULL OR c.org IN (SELECT value FROM json_each(?2)))";
+     WHERE c.archived_at IS NULL AND c.org IS NOT NULL AND c.org != ''";
+
+/// [`PEOPLE_SQL`] for every organisation, or (`one`) for the spellings in the JSON array ?2,
+/// found through `contacts_org`; the owner filter reads ?3.
+pub fn people_sql(one: bool, owner: &OwnerFilter) -> String {
+    let org = if one {
+        "AND c.org IN (SELECT value FROM json_each(?2))"
+    } else {
+        "AND ?2 IS NULL"
+    };
+    format!("{PEOPLE_SQL} {org} AND {}", owner.sql(3))
+}
 
 pub fn people(
     conn: &Connection,
@@ -41,7 +51,7 @@ pub fn people(
     spellings: Option<&[String]>,
     owner: &OwnerFilter,
 ) -> Result<Vec<Person>> {
-    let sql = format!("{PEOPLE_SQL} AND {}", owner.sql(3));
+    let sql = people_sql(spellings.is_some(), owner);
     let spellings = spellings.map(serde_json::to_string).transpose()?;
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![tag, spellings, owner.bound()], |row| {
