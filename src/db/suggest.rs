@@ -105,10 +105,10 @@ pub fn each_candidate(
     let mut current: Option<Candidate> = None;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
-        if current.as_ref().is_some_and(|c| c.id != id) {
-            if let Some(done) = current.take() {
-                visit(sorted(done))?;
-            }
+        if current.as_ref().is_some_and(|c| c.id != id)
+            && let Some(done) = current.take()
+        {
+            visit(sorted(done))?;
         }
         let candidate = match &mut current {
             Some(candidate) => candidate,
