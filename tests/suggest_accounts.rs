@@ -137,6 +137,11 @@ fn account_card_people_followups_interactions() {
     let text = env.ok(&["account", "acme", "--format", "table"]);
     assert!(!text.contains("single-threaded"), "{text}");
     assert!(text.contains("send the quote"), "{text}");
+    let tsv = env.ok(&["account", "acme", "--format", "tsv"]);
+    assert!(
+        tsv.starts_with("handle\tname\trole\tlast_touch\towner\ncy-diaz\tCy Diaz\t"),
+        "{tsv}"
+    );
     let text = env.ok(&["account", "keyco", "--format", "table"]);
     assert!(text.contains("single-threaded"), "{text}");
 }

@@ -11,7 +11,7 @@ use crate::db::interactions::{self, TimelineQuery};
 use crate::db::owner::OwnerFilter;
 use crate::error::{Error, Result};
 use crate::model::Reith;
-use crate::output::{Cap, ListRow, Listing, Tone, first_line, relative, rfc3339_opt};
+use crate::output::{Cap, Format, ListRow, Listing, Tone, first_line, relative, rfc3339_opt};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -279,6 +279,29 @@ pub fn card(ctx: &Ctx, args: AccountArgs) -> Result<()> {
     record["interactions"] = recent.iter().map(interaction_json).collect();
     if ctx.out.json_record(&record)? {
         return Ok(());
+    }
+    if ctx.out.format != Format::Table {
+        // Scripts reading tsv/csv get the people, one row each (as `rel show` gives fields).
+        let rows = account
+            .people
+            .iter()
+            .map(|p| ListRow {
+                json: Value::Null,
+                plain: vec![
+                    p.handle.clone(),
+                    p.name.clone(),
+                    p.role.clone().unwrap_or_default(),
+                    rfc3339_opt(p.last_touch)
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    p.owner.clone().unwrap_or_default(),
+                ],
+                pretty: Vec::new(),
+            })
+            .collect();
+        let headers = ["handle", "name", "role", "last_touch", "owner"];
+        return ctx.out.list(&Listing::new(&headers, rows), "");
     }
     let count = account.people.len();
     let mut lines = vec![format!(
