@@ -93,17 +93,15 @@ pub struct Node {
 }
 
 /// The contacts `ids` with your standing (?2 now, ?3 the member whose touches are yours, or
-/// NULL for every touch).
+/// NULL for every touch): one pass over each one's touches.
 pub const NODES_SQL: &str = "SELECT c.id, c.handle, c.name, c.archived_at IS NOT NULL, c.via_id,
-        c.owner, c.reith_trust,
-        (SELECT count(*) FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id
-          WHERE ic.contact_id = c.id AND (?3 IS NULL OR i.author = ?3)),
-        (SELECT count(*) FROM interaction_contacts ic JOIN interactions i ON i.id = ic.interaction_id
-          WHERE ic.contact_id = c.id AND (?3 IS NULL OR i.author = ?3) AND i.at > ?2 - 31536000),
-        (SELECT total(1.0 - (?2 - min(i.at, ?2)) / 63072000.0) FROM interaction_contacts ic
-          JOIN interactions i ON i.id = ic.interaction_id
-          WHERE ic.contact_id = c.id AND (?3 IS NULL OR i.author = ?3) AND i.at > ?2 - 63072000)
-     FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?1))";
+        c.owner, c.reith_trust, count(i.id), count(CASE WHEN i.at > ?2 - 31536000 THEN 1 END),
+        total(CASE WHEN i.at > ?2 - 63072000 THEN 1.0 - (?2 - min(i.at, ?2)) / 63072000.0 END)
+     FROM contacts c
+     LEFT JOIN interaction_contacts ic ON ic.contact_id = c.id
+     LEFT JOIN interactions i ON i.id = ic.interaction_id AND (?3 IS NULL OR i.author = ?3)
+     WHERE c.id IN (SELECT value FROM json_each(?1))
+     GROUP BY c.id";
 
 pub fn nodes(conn: &Connection, ids: &[i64], now: i64, me: Option<&str>) -> Result<Vec<Node>> {
     let ids = serde_json::to_string(ids)?;
