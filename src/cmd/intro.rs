@@ -21,6 +21,9 @@ const VIA_WEIGHT: f64 = 3.0;
 const KNOWN_TOUCHES: i64 = 3;
 /// Enough paths for any screen, however dense the graph (a meeting of 15 links everyone).
 const MAX_PATHS: usize = 100_000;
+/// And a bound on the walk itself: at depth 4 through people who met hundreds of others, the
+/// simple paths number in the billions; the search stops after this many steps.
+const MAX_STEPS: usize = 2_000_000;
 
 /// A link between two people, both directions merged.
 #[derive(Debug, Clone, Default)]
@@ -153,37 +156,44 @@ fn search(
     let mut paths = Vec::new();
     // Walked from the target backwards: `trail` is [target, …, current].
     let mut trail: Vec<i64> = Vec::new();
+    let mut steps = 0usize;
     fn walk(
         trail: &mut Vec<i64>,
         depth: usize,
         adjacent: &HashMap<i64, Vec<i64>>,
         usable: &dyn Fn(i64) -> bool,
-        emit: &mut dyn FnMut(&[i64]),
-    ) {
-        let Some(&here) = trail.last() else { return };
+        emit: &mut dyn FnMut(&[i64]) -> bool,
+    ) -> bool {
+        let Some(&here) = trail.last() else {
+            return true;
+        };
         if trail.len() > depth {
-            return;
+            return true;
         }
         for &next in adjacent.get(&here).map_or(&[][..], Vec::as_slice) {
             if !usable(next) || trail.contains(&next) {
                 continue;
             }
             trail.push(next);
-            emit(trail);
-            walk(trail, depth, adjacent, usable, emit);
+            let more = emit(trail) && walk(trail, depth, adjacent, usable, emit);
             trail.pop();
+            if !more {
+                return false;
+            }
         }
+        true
     }
     for &target in targets {
         trail.clear();
         trail.push(target);
         let mut emit = |trail: &[i64]| {
-            if paths.len() >= MAX_PATHS {
-                return;
+            steps += 1;
+            if paths.len() >= MAX_PATHS || steps > MAX_STEPS {
+                return false;
             }
             let start = trail[trail.len() - 1];
             let Some(first) = nodes.get(&start).filter(|n| n.touches > 0) else {
-                return;
+                return true;
             };
             let people: Vec<i64> = trail.iter().rev().copied().collect();
             let strength = people
@@ -201,8 +211,11 @@ fn search(
                 standing: first.recency + first.trust as f64,
                 handles,
             });
+            true
         };
-        walk(&mut trail, depth, &adjacent, &usable, &mut emit);
+        if !walk(&mut trail, depth, &adjacent, &usable, &mut emit) {
+            break;
+        }
     }
     paths
 }
