@@ -449,3 +449,30 @@ fn the_same_now_gives_the_same_answer() {
     let json = later.json(&["suggest", "--kind", "rhythm"]);
     assert_eq!(json[0]["facts"]["days_since"], 40);
 }
+
+#[test]
+fn a_dismissal_and_its_undo_sync_through_a_folder() {
+    let first = TestEnv::new();
+    dormant(&first, "Dora");
+    let remote = first.dir.path().join("remote");
+    let remote = remote.to_str().expect("utf-8");
+    assert_eq!(first.run(&["sync", "init", "--folder", remote]).code, 0);
+    first.ok(&["sync"]);
+    let key = first.ok(&["sync", "key"]);
+    let second = TestEnv::new();
+    let run = second.run(&["sync", "init", "--folder", remote, "--key", key.trim_end()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    second.ok(&["sync"]);
+    assert_eq!(handles(&second, &[]), vec!["dora"]);
+    first.ok(&["suggest", "dismiss", "dora"]);
+    first.ok(&["sync"]);
+    second.ok(&["sync"]);
+    assert_eq!(handles(&second, &[]), Vec::<String>::new());
+    let digest = |env: &TestEnv| env.ok(&["sync", "verify"]);
+    assert_eq!(digest(&first), digest(&second));
+    first.ok(&["undo"]);
+    first.ok(&["sync"]);
+    second.ok(&["sync"]);
+    assert_eq!(handles(&second, &[]), vec!["dora"]);
+    assert_eq!(digest(&first), digest(&second));
+}
