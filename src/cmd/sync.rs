@@ -50,6 +50,14 @@ fn sync(ctx: &Ctx) -> Result<()> {
             escape_visible(to)
         );
     }
+    for refused in &outcome.refused {
+        eprintln!(
+            "rel: warning: 1 change from replica {} (seq {}) refused: {}",
+            escape_visible(&refused.replica),
+            refused.seq,
+            escape_visible(&refused.reason)
+        );
+    }
     if outcome.held_back > 0 {
         eprintln!(
             "rel: warning: {} received changes are stamped more than a day ahead of this clock; \
@@ -67,6 +75,7 @@ fn sync(ctx: &Ctx) -> Result<()> {
         "received": outcome.received,
         "replicas": outcome.replicas,
         "renamed": renamed,
+        "refused": outcome.refused.len(),
     });
     if ctx.out.quiet || ctx.out.json_record(&record)? {
         return Ok(());
@@ -125,6 +134,12 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
     };
     let described = remote.describe();
     let mut db = ctx.open()?;
+    if let RemoteKind::Postgres { url, workspace } = &remote {
+        // Before anything is recorded: no grant, or a mistyped (empty) workspace.
+        if crate::sync::settings::load(db.conn())?.is_none() {
+            super::team::check_workspace(url, workspace)?;
+        }
+    }
     let made_key = engine::init(&mut db, remote, key)?;
     if made_key && !ctx.out.quiet {
         eprintln!(

@@ -54,6 +54,7 @@ pub mod folder;
 pub mod git;
 pub mod pg_connect;
 pub mod pg_conninfo;
+pub mod pg_members;
 mod pg_pass;
 pub mod pg_schema;
 mod pg_tls;
