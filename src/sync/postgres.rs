@@ -144,7 +144,7 @@ impl PgRemote {
             seq,
             author: Some(author.to_string()),
             reason: format!(
-                "written by role '{author}', but replica {replica} belongs to role '{owner}'"
+                "written by role '{author}', but the replica belongs to role '{owner}'"
             ),
         });
     }
