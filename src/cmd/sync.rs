@@ -51,12 +51,16 @@ fn sync(ctx: &Ctx) -> Result<()> {
         );
     }
     for refused in &outcome.refused {
-        eprintln!(
-            "rel: warning: 1 change from replica {} (seq {}) refused: {}",
-            escape_visible(&refused.replica),
-            refused.seq,
-            escape_visible(&refused.reason)
-        );
+        let replica = escape_visible(&refused.replica);
+        let reason = escape_visible(&refused.reason);
+        if refused.waits {
+            eprintln!("rel: warning: replica {replica}: {reason}");
+        } else {
+            eprintln!(
+                "rel: warning: 1 change from replica {replica} (seq {}) refused: {reason}",
+                refused.seq
+            );
+        }
     }
     if outcome.held_back > 0 {
         eprintln!(
@@ -75,7 +79,7 @@ fn sync(ctx: &Ctx) -> Result<()> {
         "received": outcome.received,
         "replicas": outcome.replicas,
         "renamed": renamed,
-        "refused": outcome.refused.len(),
+        "refused": outcome.refused.iter().filter(|r| !r.waits).count(),
     });
     if ctx.out.quiet || ctx.out.json_record(&record)? {
         return Ok(());

@@ -146,6 +146,7 @@ impl PgRemote {
             reason: format!(
                 "written by role '{author}', but the replica belongs to role '{owner}'"
             ),
+            waits: false,
         });
     }
 
@@ -354,9 +355,16 @@ impl Remote for PgRemote {
             }
             let expected = after + 1 + ops.len() as i64;
             if seq != expected {
-                return Err(Error::runtime(format!(
-                    "the remote misses operation {expected} of replica {replica}"
-                )));
+                // A gap (rows a member wrote past its own head with plain SQL): what comes
+                // before it applies, what comes after waits, and nobody else's sync stops.
+                self.refused.insert(Refused {
+                    replica: replica.to_string(),
+                    seq: expected,
+                    author: Some(author),
+                    reason: format!("operation {expected} is missing from the remote; the replica's later changes wait for it"),
+                    waits: true,
+                });
+                break;
             }
             ops.push(WireOp {
                 replica: replica.to_string(),

@@ -33,6 +33,9 @@ pub struct Refused {
     pub author: Option<String>,
     /// Why it is refused, for the warning (`written by role 'alice', but …`).
     pub reason: String,
+    /// True for a gap: `seq` is missing from the remote, and this replica's operations after
+    /// it wait (not applied now, applied once it arrives). False: this row is never applied.
+    pub waits: bool,
 }
 
 /// A place operations are exchanged through.
