@@ -218,3 +218,33 @@ fn a_grant_by_a_role_that_does_not_own_rels_tables_exits_1() {
     let own = env.ok(&["team", "members", &eve_url, "--format", "tsv"]);
     assert_eq!(own, list);
 }
+
+#[test]
+fn on_a_terminal_joining_an_empty_workspace_asks_first() {
+    let Some(team) = Team::new("t2_empty_tty") else {
+        return;
+    };
+    let role = team.role("alice", &[]);
+    let url = team.db.url_as(&role);
+    let env = TestEnv::new();
+    let on_terminal = |typed: &str| {
+        let output = common::pty::command(&env, 100, typed)
+            .args(["sync", "init", "--postgres", &url, "--workspace", "slaes"])
+            .output()
+            .expect("python3 runs");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, shown) = on_terminal("n\n");
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("new, empty workspace slaes: join it? [y/N]"),
+        "{shown}"
+    );
+    assert_eq!(env.run(&["sync", "status"]).code, 2, "nothing was set up");
+    let (code, shown) = on_terminal("y\n");
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("sync set up with"), "{shown}");
+}

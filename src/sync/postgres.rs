@@ -305,8 +305,13 @@ impl Remote for PgRemote {
             .map_err(|e| query_error(&e))?;
         let mut heads = BTreeMap::new();
         for row in rows {
-            let (replica, owner): (String, String) = (row.get(0), row.get(1));
-            let (honest, any): (Option<i64>, i64) = (row.get(2), row.get(3));
+            // Never NULL for a replica that has rows, but read as Option: a row of the
+            // database never panics rel.
+            let (replica, owner): (String, Option<String>) = (row.get(0), row.get(1));
+            let (honest, any): (Option<i64>, Option<i64>) = (row.get(2), row.get(3));
+            let (Some(owner), Some(any)) = (owner, any) else {
+                continue;
+            };
             if let Some(head) = honest {
                 heads.insert(replica.clone(), head);
             }
