@@ -23,10 +23,13 @@ const OPERATIONS: &str =
                             WHERE n.nspname = 'rel' AND c.relname = 'operations')";
 
 /// Whether a role may use a workspace: the row-level security condition, written once.
-/// `{ws}` is the workspace column of the table the policy guards.
-const MAY_USE: &str = "EXISTS (SELECT 1 FROM rel.members m
-                               WHERE m.role = current_user::text
-                                 AND (m.workspace IS NULL OR m.workspace = {ws}))";
+/// `{ws}` is the workspace column of the table the policy guards. Both subqueries are
+/// uncorrelated, so PostgreSQL runs each once per statement (a hashed set and a flag), not
+/// once per row of a long fetch.
+const MAY_USE: &str = "({ws} IN (SELECT m.workspace FROM rel.members m
+                                  WHERE m.role = current_user::text)
+                        OR EXISTS (SELECT 1 FROM rel.members m
+                                    WHERE m.role = current_user::text AND m.workspace IS NULL))";
 
 /// The largest operation body the database takes, in bytes (the contract's 8 MiB).
 pub const MAX_BODY: i64 = 8 * 1024 * 1024;
