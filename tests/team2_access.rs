@@ -129,6 +129,18 @@ fn members_grant_and_revoke() {
     );
     assert_eq!(json[0]["workspaces"], serde_json::Value::Null);
 
+    // The tables' owner is no member: granting or revoking it is exit 1, nothing changed.
+    let owner_role: String = team
+        .db
+        .client()
+        .query_one("SELECT current_user::text", &[])
+        .expect("owner")
+        .get(0);
+    for verb in ["grant", "revoke"] {
+        let err = team.owner.fails(&["team", verb, &url, &owner_role], 1);
+        assert!(err.contains("owns rel's tables"), "{err}");
+    }
+
     // A second grant changes nothing and says so; it is not an error.
     let again = team
         .owner

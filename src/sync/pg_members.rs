@@ -83,6 +83,25 @@ fn require_owner(tx: &mut Transaction) -> Result<()> {
     Ok(())
 }
 
+/// The tables' owner is no member: revoking "all but SELECT and INSERT" from it would strip
+/// the owner of its own tables, and row-level security does not apply to it anyway.
+fn refuse_owner(tx: &mut Transaction, role: &str) -> Result<()> {
+    let row = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname = 'rel' AND c.relname = 'operations'
+                               AND pg_get_userbyid(c.relowner) = $1)",
+            &[&role],
+        )
+        .map_err(q)?;
+    if row.get::<_, bool>(0) {
+        return Err(Error::runtime(format!(
+            "role '{role}' owns rel's tables: it reads and appends every workspace already; nothing was changed"
+        )));
+    }
+    Ok(())
+}
+
 fn role_exists(tx: &mut Transaction, role: &str) -> Result<bool> {
     let row = tx
         .query_one(
@@ -127,6 +146,7 @@ fn privileges(tx: &mut Transaction, role: &str) -> Result<(bool, bool)> {
 pub fn grant(client: &mut Client, role: &str, scope: &Scope) -> Result<bool> {
     let mut tx = client.transaction().map_err(q)?;
     require_owner(&mut tx)?;
+    refuse_owner(&mut tx, role)?;
     if !role_exists(&mut tx, role)? {
         return Err(
             Error::runtime(format!("PostgreSQL has no role '{role}'")).with_hint(format!(
@@ -184,6 +204,7 @@ pub fn grant(client: &mut Client, role: &str, scope: &Scope) -> Result<bool> {
 pub fn revoke(client: &mut Client, role: &str, scope: &Scope) -> Result<()> {
     let mut tx = client.transaction().map_err(q)?;
     require_owner(&mut tx)?;
+    refuse_owner(&mut tx, role)?;
     let before = scope_of(&mut tx, role)?;
     let known = role_exists(&mut tx, role)?;
     match (scope, &before) {
