@@ -260,3 +260,22 @@ fn on_a_terminal_joining_an_empty_workspace_asks_first() {
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("sync set up with"), "{shown}");
 }
+
+#[test]
+fn a_grant_without_workspace_covers_later_workspaces() {
+    let Some(team) = Team::new("t2_later_ws") else {
+        return;
+    };
+    let alice = team.role("alice", &[]);
+    // A workspace born after alice's grant.
+    let carol = team.member("carol", &["support"], "support");
+    carol.env.ok(&["add", "Dana Fox"]);
+    carol.sync();
+    let mut psql = team.as_role(&alice);
+    assert!(
+        count(
+            &mut psql,
+            "SELECT count(*) FROM rel.operations WHERE workspace = 'support'"
+        ) > 0
+    );
+}
