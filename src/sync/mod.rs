@@ -58,6 +58,7 @@ pub mod pg_members;
 mod pg_pass;
 pub mod pg_schema;
 mod pg_tls;
+mod pg_workspace;
 pub mod postgres;
 pub mod remote;
 pub mod seal;

@@ -15,6 +15,7 @@
 use super::pg_connect::{self, Endpoint, query_error};
 use super::pg_schema;
 use super::pg_schema::Server;
+use super::pg_workspace;
 use super::remote::{Refused, Remote, WireOp};
 use crate::error::{Error, Result};
 use postgres::Client;
@@ -67,59 +68,16 @@ impl PgRemote {
         }
     }
 
-    /// The role may read and append rel's operations, and this workspace in particular
-    /// (row-level security would otherwise show it an empty workspace and refuse its rows).
+    /// The role may read and append rel's operations, and this workspace in particular.
     pub fn check_workspace(&mut self) -> Result<()> {
         let server = pg_schema::check_member(&mut self.client)?;
         self.server = Some(server);
-        if !server.bound || server.owner {
-            return Ok(());
-        }
-        let rows = self
-            .client
-            .query(
-                "SELECT workspace FROM rel.members WHERE role = current_user::text
-                  ORDER BY workspace NULLS FIRST",
-                &[],
-            )
-            .map_err(|e| query_error(&e))?;
-        let granted: Vec<Option<String>> = rows.iter().map(|r| r.get(0)).collect();
-        if granted
-            .iter()
-            .any(|w| w.is_none() || w.as_deref() == Some(self.workspace.as_str()))
-        {
-            return Ok(());
-        }
-        let role = self.role()?;
-        let names: Vec<String> = granted.into_iter().flatten().collect();
-        let mut error = Error::runtime(format!(
-            "role '{role}' may not use workspace '{}' here",
-            self.workspace
-        ));
-        error = if names.is_empty() {
-            error.with_hint(format!(
-                "the database's owner runs 'rel team grant URL {role} --workspace {}'",
-                self.workspace
-            ))
-        } else {
-            error.with_hint(format!(
-                "it may use: {} (names are case-sensitive)",
-                names.join(", ")
-            ))
-        };
-        Err(error)
+        pg_workspace::check_grant(&mut self.client, server, &self.workspace)
     }
 
     /// Whether the workspace holds no operation yet (as far as this role may see).
     pub fn workspace_is_empty(&mut self) -> Result<bool> {
-        let row = self
-            .client
-            .query_one(
-                "SELECT NOT EXISTS (SELECT 1 FROM rel.operations WHERE workspace = $1)",
-                &[&self.workspace],
-            )
-            .map_err(|e| query_error(&e))?;
-        Ok(row.get(0))
+        pg_workspace::is_empty(&mut self.client, &self.workspace)
     }
 
     /// The SQL for the role replica `r.replica` belongs to: its binding where the server
