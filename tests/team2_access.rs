@@ -279,3 +279,61 @@ fn a_grant_without_workspace_covers_later_workspaces() {
         ) > 0
     );
 }
+
+/// Businesses rarely hand rel a superuser: an ordinary role that owns the database sets up,
+/// grants and syncs, and the rules hold the same.
+#[test]
+fn an_ordinary_role_owning_the_database_runs_the_team() {
+    let Some(db) = common::pg::fresh("t2_plain_owner") else {
+        return;
+    };
+    let boss = db.role("boss");
+    db.client()
+        .batch_execute(&format!(
+            "GRANT CREATE ON DATABASE \"{}\" TO \"{boss}\"",
+            db.name
+        ))
+        .expect("grant create");
+    let boss_url = db.url_as(&boss);
+    let owner = TestEnv::new();
+    let out = owner.ok(&["team", "setup", &boss_url]);
+    assert!(out.starts_with("set up database"), "{out}");
+    let alice = db.role("alice");
+    owner.ok(&["team", "grant", &boss_url, &alice, "--workspace", "sales"]);
+
+    let member = TestEnv::new();
+    let run = member.run(&[
+        "sync",
+        "init",
+        "--postgres",
+        &db.url_as(&alice),
+        "--workspace",
+        "sales",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    member.ok(&["add", "Ann Lee"]);
+    member.ok(&["sync"]);
+    // The owner's own journal reads every workspace (row-level security does not bind it).
+    let own = TestEnv::new();
+    let run = own.run(&[
+        "sync",
+        "init",
+        "--postgres",
+        &boss_url,
+        "--workspace",
+        "sales",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    own.ok(&["add", "Bo Ek"]);
+    own.ok(&["sync"]);
+    assert_eq!(own.sql_i64("SELECT count(*) FROM contacts"), 2);
+    // Bindings were written by the trigger with the owner's rights.
+    let bound: i64 = db
+        .client()
+        .query_one("SELECT count(DISTINCT role) FROM rel.replicas", &[])
+        .expect("bindings")
+        .get(0);
+    assert_eq!(bound, 2);
+    let list = owner.ok(&["team", "members", &boss_url, "--format", "tsv"]);
+    assert_eq!(list, format!("role\tworkspaces\n{alice}\tsales\n"));
+}
