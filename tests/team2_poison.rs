@@ -139,3 +139,26 @@ fn bodies_that_fail_the_command_lines_checks_are_quarantined() {
     );
     assert!(carol.env.ok(&["export"]).contains("carla-diaz"));
 }
+
+#[test]
+fn extreme_stamps_and_sequence_numbers_stop_nobody() {
+    let Some((team, bob, carol, eve)) = team_with_hostile("t2_poison_extreme") else {
+        return;
+    };
+    let uid = bob.uid("carla-diaz");
+    let mut psql = team.as_role(&eve);
+    for (replica, seq, hlc) in [
+        ("eve-min", 1, i64::MIN),
+        ("eve-neg", 1, -1),
+        ("eve-max", 1, i64::MAX),
+        ("eve-far", i64::MAX, 1),
+    ] {
+        psql.execute(
+            "INSERT INTO rel.operations (workspace, replica, seq, hlc, op)
+             VALUES ('sales', $1, $2, $3, $4::text::json)",
+            &[&replica, &seq, &hlc, &contact_op(&uid, "org", "EXTREME")],
+        )
+        .unwrap_or_else(|e| panic!("{replica}: {e:?}"));
+    }
+    honest_members_carry_on(&bob, &carol);
+}
