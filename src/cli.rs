@@ -592,12 +592,37 @@ rel team setup 'host=/run/postgresql dbname=crm'"
         url: String,
     },
     /// Let a PostgreSQL role take part: read and append operations, nothing else
-    #[command(after_help = "The role must exist: CREATE ROLE alice LOGIN PASSWORD '…'")]
+    #[command(
+        after_help = "The role must exist: CREATE ROLE alice LOGIN PASSWORD '…'\n\
+Without --workspace the role may use every workspace, later ones included.\n\nExamples:\n  \
+rel team grant postgresql://owner@db.example/crm alice --workspace sales"
+    )]
     Grant {
         /// Connection string of the database's owner
         url: String,
         /// The member's PostgreSQL role
         role: String,
+        /// Only this workspace (repeat for more) [default: every workspace]
+        #[arg(long = "workspace", value_name = "NAME")]
+        workspaces: Vec<String>,
+    },
+    /// Take a role's access away (the history it wrote stays)
+    #[command(
+        after_help = "Without --workspace the role loses every workspace and its rights on rel's tables."
+    )]
+    Revoke {
+        /// Connection string of the database's owner
+        url: String,
+        /// The member's PostgreSQL role
+        role: String,
+        /// Only this workspace (repeat for more) [default: all of them]
+        #[arg(long = "workspace", value_name = "NAME")]
+        workspaces: Vec<String>,
+    },
+    /// List the roles that may take part and their workspaces
+    Members {
+        /// Connection string (the owner sees every role; a member only itself)
+        url: String,
     },
 }
 
