@@ -102,6 +102,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     for warning in &summary.warnings {
         eprintln!("rel: warning: {}", escape_visible(&warning.describe()));
     }
+    crate::import::apply::say_shared_emails(&summary.shared_emails);
     report(ctx, &summary, args.dry_run)
 }
 
@@ -201,6 +202,12 @@ fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
         return Ok(());
     }
     let mut parts = vec![tally("contacts", &summary.contacts)];
+    if summary.contacts.repeated > 0 {
+        parts.push(format!(
+            "{} repeated within the file",
+            summary.contacts.repeated
+        ));
+    }
     for (name, counts) in [
         ("interactions", &summary.interactions),
         ("follow-ups", &summary.followups),
