@@ -6,24 +6,40 @@ use super::csv_columns::{Field, can_name, field_of, is_interactions_export, unes
 use super::draft::{ContactDraft, RecordError};
 use super::normalize::{
     clean, person_name, push_tags, push_unique, read_birthday, split_multi, unix_newlines,
+    whole_email, whole_phone,
 };
 use csv::{ErrorKind, StringRecord};
 use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Reads contacts from CSV with a header row, one result per data row.
-pub fn read_csv<R: Read>(reader: R) -> CsvRows<R> {
+/// The reader behind the rows: the header line already read (to sniff its delimiter),
+/// then the rest of the stream.
+pub type Sniffed<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
+
+/// Reads contacts from CSV with a header row, one result per data row. The delimiter
+/// (comma, semicolon or tab) is the one the header line uses most.
+pub fn read_csv<R: Read>(mut reader: R) -> CsvRows<Sniffed<R>> {
+    let (head, read_error) = match first_line(&mut reader) {
+        Ok(head) => (head, None),
+        Err(err) => (Vec::new(), Some(err)),
+    };
+    let delimiter = sniff_delimiter(&head);
     let newlines = Arc::new(Mutex::new(Newlines::default()));
     let reader = LineCounting {
-        inner: reader,
+        inner: std::io::Cursor::new(head).chain(reader),
         read: 0,
         newlines: Arc::clone(&newlines),
     };
+    // Rows may carry more (empty) cells than the header; `draft_of` checks them.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
-        .flexible(false)
+        .flexible(true)
+        .delimiter(delimiter)
         .from_reader(reader);
+    if let Some(err) = read_error {
+        return CsvRows::failed(csv, format!("read error: {err}"));
+    }
     let mut header = StringRecord::new();
     let (columns, header_error) = match csv.read_record(&mut header) {
         Ok(true) => {
@@ -41,7 +57,12 @@ pub fn read_csv<R: Read>(reader: R) -> CsvRows<R> {
         ),
     };
     let empty_file = header.is_empty();
+    let rel_own = {
+        let has = |name: &str| header.iter().any(|h| h.trim() == name);
+        has("uid") && has("handle")
+    };
     CsvRows {
+        rel_own,
         ignored_with_data: vec![false; columns.len()],
         header: header.iter().map(str::to_string).collect(),
         csv: Some(csv),
@@ -65,6 +86,71 @@ pub struct CsvRows<R> {
     ignored_with_data: Vec<bool>,
     newlines: Arc<Mutex<Newlines>>,
     record: usize,
+    /// rel's own export (`uid` and `handle` columns): list cells split at ` ::: ` only.
+    rel_own: bool,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Rows of a file whose first line could not be read: one bad record saying why.
+    fn failed(csv: csv::Reader<LineCounting<R>>, message: String) -> CsvRows<R> {
+        CsvRows {
+            csv: Some(csv),
+            header: Vec::new(),
+            columns: Vec::new(),
+            header_error: Some(message),
+            empty_file: true,
+            ignored_with_data: Vec::new(),
+            newlines: Arc::new(Mutex::new(Newlines::default())),
+            record: 0,
+            rel_own: false,
+        }
+    }
+}
+
+/// A header line longer than this is no address book's: it is sniffed from its start.
+const MAX_HEADER: usize = 1 << 20;
+
+/// The bytes up to and including the first line end outside quotes (or `MAX_HEADER`).
+fn first_line<R: Read>(reader: &mut R) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut quoted = false;
+    let mut byte = [0u8; 1];
+    while head.len() < MAX_HEADER {
+        if reader.read(&mut byte)? == 0 {
+            break;
+        }
+        head.push(byte[0]);
+        match byte[0] {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ => {}
+        }
+    }
+    Ok(head)
+}
+
+/// Comma, semicolon or tab: whichever the header line holds most of outside quotes
+/// (a comma when it holds none: a one-column file).
+pub fn sniff_delimiter(header: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for byte in header {
+        match byte {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let delimiters = [b',', b';', b'\t'];
+    let mut best = 0;
+    for index in 1..3 {
+        if counts[index] > counts[best] {
+            best = index;
+        }
+    }
+    delimiters[best]
 }
 
 impl<R> CsvRows<R> {
@@ -223,7 +309,9 @@ impl<R> CsvRows<R> {
             line,
             ..Default::default()
         };
+        self.check_width(row)?;
         let (mut name, mut first, mut middle, mut last) = (None, None, None, None);
+        let mut birth = [None, None, None];
         for (index, raw) in row.iter().enumerate() {
             let cell = unescape_formula(raw);
             let Some(field) = self.columns.get(index).copied().flatten() else {
@@ -245,12 +333,12 @@ impl<R> CsvRows<R> {
                 Field::First => keep(&mut first),
                 Field::Middle => keep(&mut middle),
                 Field::Last => keep(&mut last),
-                Field::Email => {
-                    split_multi(cell).for_each(|e| push_unique(&mut draft.emails, e, true))
-                }
-                Field::Phone => {
-                    split_multi(cell).for_each(|p| push_unique(&mut draft.phones, p, false))
-                }
+                Field::Email => split_multi(cell, !self.rel_own, whole_email)
+                    .into_iter()
+                    .for_each(|e| push_unique(&mut draft.emails, e, true)),
+                Field::Phone => split_multi(cell, !self.rel_own, whole_phone)
+                    .into_iter()
+                    .for_each(|p| push_unique(&mut draft.phones, p, false)),
                 Field::Org => keep(&mut draft.org),
                 Field::Role => keep(&mut draft.role),
                 Field::Tags => push_tags(&mut draft.tags, cell),
@@ -267,8 +355,18 @@ impl<R> CsvRows<R> {
                 Field::CreatedAt => keep(&mut draft.created_at),
                 Field::ArchivedAt => keep(&mut draft.archived_at),
                 Field::SnoozedUntil => keep(&mut draft.snoozed_until),
+                Field::BirthYear => keep(&mut birth[0]),
+                Field::BirthMonth => keep(&mut birth[1]),
+                Field::BirthDay => keep(&mut birth[2]),
                 Field::Birthday | Field::Meta => {}
             }
+        }
+        if draft.birthday.is_none()
+            && let Some(text) = birthday_of_parts(&birth)
+        {
+            let (kept, warning) = read_birthday(&text);
+            draft.birthday = kept;
+            draft.warnings.extend(warning);
         }
         draft.note = draft.note.map(unix_newlines);
         let given = person_name(
@@ -290,3 +388,38 @@ impl<R> CsvRows<R> {
 #[cfg(test)]
 #[path = "csv_tests.rs"]
 mod tests;
+
+impl<R> CsvRows<R> {
+    /// A row as wide as the header, or wider or narrower by empty cells only (exports that
+    /// end every row with one more `,`, or drop the empty ones at the end).
+    fn check_width(&self, row: &StringRecord) -> Result<(), String> {
+        let expected = self.header.len();
+        let found = row.len();
+        let extra_filled = row
+            .iter()
+            .skip(expected)
+            .any(|cell| !cell.trim().is_empty());
+        let missing_named = self
+            .header
+            .iter()
+            .skip(found)
+            .any(|name| !name.trim().is_empty());
+        if extra_filled || missing_named {
+            return Err(format!(
+                "expected {expected} fields like the header, found {found}"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Thunderbird's `Birth Year`, `Birth Month`, `Birth Day` as one date `read_birthday`
+/// reads (`--MM-DD` without a year); `None` when month or day is missing.
+fn birthday_of_parts(parts: &[Option<String>; 3]) -> Option<String> {
+    let number = |part: &Option<String>| part.as_deref().and_then(|p| p.trim().parse::<u32>().ok());
+    let (month, day) = (number(&parts[1])?, number(&parts[2])?);
+    Some(match number(&parts[0]) {
+        Some(year) => format!("{year:04}-{month:02}-{day:02}"),
+        None => format!("--{month:02}-{day:02}"),
+    })
+}
