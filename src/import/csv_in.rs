@@ -41,7 +41,7 @@ pub fn read_csv<R: Read>(mut reader: R) -> CsvRows<Sniffed<R>> {
         return CsvRows::failed(csv, format!("read error: {err}"));
     }
     let mut header = StringRecord::new();
-    let (columns, header_error) = match csv.read_record(&mut header) {
+    let (columns, header_error) = match read_text(&mut csv, &mut header) {
         Ok(true) => {
             let columns: Vec<_> = header.iter().map(field_of).collect();
             let error = (!can_name(&columns)).then(|| header_problem(&header));
@@ -51,9 +51,13 @@ pub fn read_csv<R: Read>(mut reader: R) -> CsvRows<Sniffed<R>> {
             Vec::new(),
             Some("empty file: expected a header row".to_string()),
         ),
-        Err(err) => (
+        Err(Unread::Csv(err)) => (
             Vec::new(),
             Some(format!("unreadable header row: {}", describe(&err))),
+        ),
+        Err(Unread::NotUtf8(bytes)) => (
+            Vec::new(),
+            Some(format!("unreadable header row: {}", not_utf8(&bytes))),
         ),
     };
     let empty_file = header.is_empty();
@@ -194,13 +198,21 @@ impl<R: Read> Iterator for CsvRows<R> {
         }
         let csv = self.csv.as_mut()?;
         let mut row = StringRecord::new();
-        let result = csv.read_record(&mut row);
+        let result = read_text(csv, &mut row);
         self.record += 1;
         let record = self.record;
         let out = match &result {
             Ok(false) => {
                 self.csv = None;
                 return None;
+            }
+            Err(Unread::NotUtf8(bytes)) => {
+                let line = self.line_at(bytes.position());
+                Err(RecordError {
+                    record,
+                    line,
+                    message: not_utf8(bytes),
+                })
             }
             Ok(true) => {
                 let line = self.line_at(row.position());
@@ -214,18 +226,49 @@ impl<R: Read> Iterator for CsvRows<R> {
                     message,
                 })
             }
-            Err(err) => Err(RecordError {
+            Err(Unread::Csv(err)) => Err(RecordError {
                 record,
                 line: self.line_at(err.position()),
                 message: describe(err),
             }),
         };
         // A broken row spoils only itself; a failing reader ends the import.
-        if matches!(&result, Err(err) if matches!(err.kind(), ErrorKind::Io(_))) {
+        if matches!(&result, Err(Unread::Csv(err)) if matches!(err.kind(), ErrorKind::Io(_))) {
             self.csv = None;
         }
         Some(out)
     }
+}
+
+/// Why a row could not be read as text.
+enum Unread {
+    Csv(csv::Error),
+    /// The row's bytes, kept so the hint can name the charset they most likely are.
+    NotUtf8(csv::ByteRecord),
+}
+
+/// One row as text, read as bytes first so that a row that is not UTF-8 can be told
+/// apart and its charset guessed.
+fn read_text<R: Read>(csv: &mut csv::Reader<R>, row: &mut StringRecord) -> Result<bool, Unread> {
+    let mut bytes = csv::ByteRecord::new();
+    if !csv.read_byte_record(&mut bytes).map_err(Unread::Csv)? {
+        return Ok(false);
+    }
+    match StringRecord::from_byte_record(bytes) {
+        Ok(text) => {
+            *row = text;
+            Ok(true)
+        }
+        Err(err) => Err(Unread::NotUtf8(err.into_byte_record())),
+    }
+}
+
+fn not_utf8(bytes: &csv::ByteRecord) -> String {
+    let text: Vec<u8> = bytes.iter().flat_map(|cell| cell.iter().copied()).collect();
+    format!(
+        "text is not valid UTF-8 ({})",
+        crate::import::charset::hint_for(&text)
+    )
 }
 
 /// Empty, or Outlook's word for "nothing" (`0/0/00` dates, `Unspecified` gender).
@@ -289,10 +332,6 @@ fn describe(err: &csv::Error) -> String {
             expected_len, len, ..
         } => {
             format!("expected {expected_len} fields like the header, found {len}")
-        }
-        ErrorKind::Utf8 { .. } => {
-            "text is not valid UTF-8 (save the file as UTF-8, or pass --encoding windows-1252)"
-                .into()
         }
         ErrorKind::Io(io) => format!("read error: {io}"),
         _ => err.to_string(),
