@@ -10,6 +10,7 @@ pub mod draft;
 mod normalize;
 pub mod vcard;
 mod vcard_line;
+mod vcard_qp;
 mod vcard_split;
 
 pub use csv_in::{CsvRows, read_csv};
