@@ -89,10 +89,13 @@ fn a_family_sharing_one_address_stays_two_people() {
 fn the_summary_line_counts_repeats_within_the_file() {
     let env = TestEnv::new();
     let path = sample("family.vcf");
-    let out = env.ok(&["import", &path]);
+    let run = env.run(&["import", &path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        out.contains("contacts: 2 created, 0 updated, 0 unchanged; 1 repeated within the file"),
-        "{out}"
+        run.stdout
+            .contains("contacts: 2 created, 0 updated, 0 unchanged; 1 repeated within the file"),
+        "{}",
+        run.stdout
     );
 }
 
