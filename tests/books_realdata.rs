@@ -158,7 +158,8 @@ fn round_trips_of_every_real_file_keep_every_contact() {
 fn round_trips_keep_a_family_sharing_an_address() {
     let env = TestEnv::new();
     let family = format!("{}/tests/data/books/family.vcf", env!("CARGO_MANIFEST_DIR"));
-    env.ok(&["import", &family]);
+    let run = env.run(&["import", &family]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     env.ok(&[
         "add",
         "Pat Smith",
