@@ -334,4 +334,16 @@ mod tests {
             hint_for(&latin2)
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn wide_readers_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = Wide::sniff(&bytes);
+            let _ = readable_head(&bytes);
+            for big_endian in [false, true] {
+                let text = utf8_of(Utf32::new(&bytes[..], big_endian));
+                proptest::prop_assert!(text.chars().count() <= bytes.len() / 4 + 1);
+            }
+        }
+    }
 }

@@ -319,6 +319,28 @@ mod tests {
     }
 
     #[test]
+    fn list_cells_split_at_semicolons_only_into_whole_items() {
+        let phones = split_multi("+1-418-656-9254;ext=102 ::: +1 555 0100", true, whole_phone);
+        assert_eq!(phones, ["+1-418-656-9254;ext=102 ", " +1 555 0100"]);
+        assert_eq!(
+            split_multi("+1 555 0100;+1 555 0199", true, whole_phone).len(),
+            2
+        );
+        assert_eq!(
+            split_multi("+1 555 0100;+1 555 0199", false, whole_phone).len(),
+            1
+        );
+        assert_eq!(
+            split_multi("semicolon;@points.net", true, whole_email).len(),
+            1
+        );
+        assert_eq!(
+            split_multi("a@x.org;b@y.org", true, whole_email),
+            ["a@x.org", "b@y.org"]
+        );
+    }
+
+    #[test]
     fn line_breaks_become_lf() {
         assert_eq!(unix_newlines("a\r\nb\rc\nd".into()), "a\nb\nc\nd");
     }

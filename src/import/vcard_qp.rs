@@ -183,4 +183,15 @@ mod tests {
         assert_eq!(keep_backslashes(b"N", "A\\;B;C\\D"), "A\\;B;C\\\\D");
         assert_eq!(keep_backslashes(b"TEL", "1\\2"), "1\\2");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn rewriting_never_panics(line in proptest::collection::vec(proptest::num::u8::ANY, 0..200), v21: bool) {
+            let (text, _) = rewrite(&line, v21, None, &mut Guesser::default());
+            if !line.contains(&b'\n') && !line.contains(&b'\r') {
+                proptest::prop_assert!(!text.contains(['\n', '\r']));
+            }
+            let _ = decode_quoted_printable(&line);
+        }
+    }
 }
