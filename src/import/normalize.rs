@@ -29,11 +29,7 @@ pub fn push_unique(list: &mut Vec<String>, value: &str, fold_case: bool) {
 /// typing a spreadsheet with `;`. A `;` splits only when every piece looks like an item of
 /// its own (`looks_whole`), so `+1-418-656-9254;ext=102` or `"semi;colon"@example.com`
 /// stay one item; `semicolon_too` is false for rel's own CSV, which never joins with `;`.
-pub fn split_multi<'a>(
-    value: &'a str,
-    semicolon_too: bool,
-    looks_whole: fn(&str) -> bool,
-) -> Vec<&'a str> {
+pub fn split_multi(value: &str, semicolon_too: bool, looks_whole: fn(&str) -> bool) -> Vec<&str> {
     let mut items = Vec::new();
     for part in value.split(":::") {
         let pieces: Vec<&str> = part.split(';').collect();
