@@ -3,6 +3,8 @@
 //! command can name them.
 
 use super::csv_columns::{Field, can_name, field_of, is_interactions_export, unescape_formula};
+pub use super::csv_dialect::sniff_delimiter;
+use super::csv_dialect::{Unread, first_line, not_utf8, read_text};
 use super::draft::{ContactDraft, RecordError};
 use super::normalize::{
     clean, person_name, push_tags, push_unique, read_birthday, split_multi, unix_newlines,
@@ -111,52 +113,6 @@ impl<R: Read> CsvRows<R> {
     }
 }
 
-/// A header line longer than this is no address book's: it is sniffed from its start.
-const MAX_HEADER: usize = 1 << 20;
-
-/// The bytes up to and including the first line end outside quotes (or `MAX_HEADER`).
-fn first_line<R: Read>(reader: &mut R) -> std::io::Result<Vec<u8>> {
-    let mut head = Vec::new();
-    let mut quoted = false;
-    let mut byte = [0u8; 1];
-    while head.len() < MAX_HEADER {
-        if reader.read(&mut byte)? == 0 {
-            break;
-        }
-        head.push(byte[0]);
-        match byte[0] {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            _ => {}
-        }
-    }
-    Ok(head)
-}
-
-/// Comma, semicolon or tab: whichever the header line holds most of outside quotes
-/// (a comma when it holds none: a one-column file).
-pub fn sniff_delimiter(header: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for byte in header {
-        match byte {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let delimiters = [b',', b';', b'\t'];
-    let mut best = 0;
-    for index in 1..3 {
-        if counts[index] > counts[best] {
-            best = index;
-        }
-    }
-    delimiters[best]
-}
-
 impl<R> CsvRows<R> {
     /// Columns rel did not read that hold a value in some row, and how many more it did
     /// not read that were empty throughout: for one line on stderr.
@@ -238,37 +194,6 @@ impl<R: Read> Iterator for CsvRows<R> {
         }
         Some(out)
     }
-}
-
-/// Why a row could not be read as text.
-enum Unread {
-    Csv(csv::Error),
-    /// The row's bytes, kept so the hint can name the charset they most likely are.
-    NotUtf8(csv::ByteRecord),
-}
-
-/// One row as text, read as bytes first so that a row that is not UTF-8 can be told
-/// apart and its charset guessed.
-fn read_text<R: Read>(csv: &mut csv::Reader<R>, row: &mut StringRecord) -> Result<bool, Unread> {
-    let mut bytes = csv::ByteRecord::new();
-    if !csv.read_byte_record(&mut bytes).map_err(Unread::Csv)? {
-        return Ok(false);
-    }
-    match StringRecord::from_byte_record(bytes) {
-        Ok(text) => {
-            *row = text;
-            Ok(true)
-        }
-        Err(err) => Err(Unread::NotUtf8(err.into_byte_record())),
-    }
-}
-
-fn not_utf8(bytes: &csv::ByteRecord) -> String {
-    let text: Vec<u8> = bytes.iter().flat_map(|cell| cell.iter().copied()).collect();
-    format!(
-        "text is not valid UTF-8 ({})",
-        crate::import::charset::hint_for(&text)
-    )
 }
 
 /// Empty, or Outlook's word for "nothing" (`0/0/00` dates, `Unspecified` gender).

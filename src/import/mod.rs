@@ -5,6 +5,7 @@
 
 pub mod charset;
 pub mod csv_columns;
+mod csv_dialect;
 pub mod csv_in;
 pub mod draft;
 mod normalize;
