@@ -160,6 +160,26 @@ fn csv_list_cells_keep_semicolons_inside_items() {
     second_import_changes_nothing(&env, "rel-contacts.csv", &[]);
 }
 
+#[test]
+fn an_older_rel_csv_joined_with_semicolons_still_splits_whole_items() {
+    let env = TestEnv::new();
+    let file = env.dir.path().join("old.csv");
+    std::fs::write(
+        &file,
+        "uid,handle,name,email,phone\n\
+         u-1,ann,Ann,ann@example.com;ann@work.example,'+1-418-656-9254;ext=102\n",
+    )
+    .expect("write");
+    let run = env.run(&["import", file.to_str().expect("path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ann = contact(&env, "ann");
+    assert_eq!(
+        texts(&ann["emails"]),
+        ["ann@example.com", "ann@work.example"]
+    );
+    assert_eq!(texts(&ann["phones"]), ["+1-418-656-9254;ext=102"]);
+}
+
 // 3. vCard 2.1 bare QUOTED-PRINTABLE.
 
 #[test]

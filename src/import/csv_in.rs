@@ -92,7 +92,8 @@ pub struct CsvRows<R> {
     ignored_with_data: Vec<bool>,
     newlines: Arc<Mutex<Newlines>>,
     record: usize,
-    /// rel's own export (`uid` and `handle` columns): list cells split at ` ::: ` only.
+    /// rel's own export (`uid` and `handle` columns): list cells joined with ` ::: ` split
+    /// there only (see `semicolons_split`).
     rel_own: bool,
 }
 
@@ -297,10 +298,10 @@ impl<R> CsvRows<R> {
                 Field::First => keep(&mut first),
                 Field::Middle => keep(&mut middle),
                 Field::Last => keep(&mut last),
-                Field::Email => split_multi(cell, !self.rel_own, whole_email)
+                Field::Email => split_multi(cell, self.semicolons_split(cell), whole_email)
                     .into_iter()
                     .for_each(|e| push_unique(&mut draft.emails, e, true)),
-                Field::Phone => split_multi(cell, !self.rel_own, whole_phone)
+                Field::Phone => split_multi(cell, self.semicolons_split(cell), whole_phone)
                     .into_iter()
                     .for_each(|p| push_unique(&mut draft.phones, p, false)),
                 Field::Org => keep(&mut draft.org),
@@ -354,6 +355,13 @@ impl<R> CsvRows<R> {
 mod tests;
 
 impl<R> CsvRows<R> {
+    /// Whether a `;` may split a list cell: not in rel's own CSV, which joins with ` ::: `,
+    /// unless the cell has no ` ::: ` at all (an export of an older rel, which joined with
+    /// `;`; `split_multi` still keeps `+1-418-656-9254;ext=102` whole).
+    fn semicolons_split(&self, cell: &str) -> bool {
+        !self.rel_own || !cell.contains(":::")
+    }
+
     /// A row as wide as the header, or wider or narrower by empty cells only (exports that
     /// end every row with one more `,`, or drop the empty ones at the end).
     fn check_width(&self, row: &StringRecord) -> Result<(), String> {
