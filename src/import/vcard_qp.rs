@@ -2,8 +2,8 @@
 //! `ENCODING=QUOTED-PRINTABLE`), decoded here rather than by calcard, which skips the bare
 //! form and reads the bytes without their `CHARSET`. The bytes are decoded in the
 //! property's `CHARSET`, else in `--encoding`, else as UTF-8 when valid, else kept with
-//! U+FFFD and a warning naming the property. vCard 2.1 has no backslash escapes (only `\;`
-//! between the parts of a structured value), so its backslashes are kept.
+//! U+FFFD and a warning naming the property. vCard 2.1 escapes only `\;` (and `\\`), so
+//! its other backslashes are kept.
 
 use super::charset::Guesser;
 use super::vcard_line::split_property;
@@ -60,29 +60,29 @@ pub fn decode_quoted_printable(value: &[u8]) -> Vec<u8> {
 /// Properties whose vCard 2.1 backslashes are kept (text people write, where a `\` is
 /// part of the text: `FN:A;B\C`).
 const TEXT_PROPERTIES: [&str; 6] = ["FN", "N", "ORG", "TITLE", "ROLE", "NOTE"];
-/// Structured ones, where vCard 2.1's one escape, `\;`, keeps a `;` inside a part.
-const STRUCTURED: [&str; 2] = ["N", "ORG"];
 
-/// A vCard 2.1 value made safe for a reader of vCard 3/4 escapes: every backslash is
-/// doubled (kept), except `\;` in a structured value.
+/// A vCard 2.1 value made safe for a reader of vCard 3/4 escapes. vCard 2.1 escapes only
+/// `\;` (and writers such as SyncEvolution write `\\` for a backslash): those pairs stay
+/// escapes; any other backslash is text and is doubled so that it is kept.
 pub fn keep_backslashes(name: &[u8], value: &str) -> String {
     let name = String::from_utf8_lossy(name).to_ascii_uppercase();
     if !TEXT_PROPERTIES.contains(&name.as_str()) || !value.contains('\\') {
         return value.to_string();
     }
-    let structured = STRUCTURED.contains(&name.as_str());
     let mut out = String::with_capacity(value.len() + 4);
     let mut chars = value.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            if structured && chars.peek() == Some(&';') {
-                out.push_str("\\;");
-                chars.next();
-            } else {
-                out.push_str("\\\\");
-            }
-        } else {
+        if c != '\\' {
             out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some(&next @ (';' | '\\')) => {
+                out.push('\\');
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push_str("\\\\"),
         }
     }
     out
@@ -181,6 +181,10 @@ mod tests {
     fn vcard21_backslashes_are_kept() {
         assert_eq!(keep_backslashes(b"FN", "A;B\\C"), "A;B\\\\C");
         assert_eq!(keep_backslashes(b"N", "A\\;B;C\\D"), "A\\;B;C\\\\D");
+        assert_eq!(
+            keep_backslashes(b"NOTE", "x \\; y \\\\ z"),
+            "x \\; y \\\\ z"
+        );
         assert_eq!(keep_backslashes(b"TEL", "1\\2"), "1\\2");
     }
 
