@@ -88,6 +88,20 @@ pub fn keep_backslashes(name: &[u8], value: &str) -> String {
     out
 }
 
+/// The properties rel reads (see `vcard::to_draft`).
+const READ: [&str; 10] = [
+    "FN",
+    "N",
+    "ORG",
+    "TITLE",
+    "ROLE",
+    "NOTE",
+    "EMAIL",
+    "TEL",
+    "CATEGORIES",
+    "BDAY",
+];
+
 /// One whole quoted-printable property (soft line breaks already joined), rewritten as a
 /// plain UTF-8 line calcard reads: the encoding and charset parameters gone, line breaks
 /// as `\n`. The warning names the property when its bytes had to be guessed at.
@@ -117,21 +131,23 @@ pub fn rewrite(
     guesser.feed(&bytes);
     let shown = String::from_utf8_lossy(name).to_ascii_uppercase();
     let mut warning = None;
-    let text = match named_charset(params).or(fallback) {
-        Some(charset) => charset.decode_without_bom_handling(&bytes).0.into_owned(),
-        None => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(err) => {
-                let bytes = err.into_bytes();
-                warning = Some(format!(
+    let text =
+        match named_charset(params).or(fallback) {
+            Some(charset) => charset.decode_without_bom_handling(&bytes).0.into_owned(),
+            None => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(err) => {
+                    let bytes = err.into_bytes();
+                    // Only what rel keeps is worth a word; an address label is dropped anyway.
+                    warning = READ.contains(&shown.as_str()).then(|| format!(
                     "{shown} is quoted-printable text that is not UTF-8 and names no CHARSET; \
                      kept with \u{FFFD} for the unreadable bytes ({})",
                     guesser.hint()
                 ));
-                String::from_utf8_lossy(&bytes).into_owned()
-            }
-        },
-    };
+                    String::from_utf8_lossy(&bytes).into_owned()
+                }
+            },
+        };
     let text = if version21 {
         keep_backslashes(name, &text)
     } else {
