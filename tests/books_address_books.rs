@@ -402,6 +402,9 @@ fn handles_keep_the_voicing_of_kana() {
         .collect();
     assert_eq!(handles, ["doraemon", "roido"]);
     assert_eq!(env.ok(&["add", "ドラえもん"]).trim(), "doraemon-2");
+    // Half-width katakana (old Japanese phones) and a decomposed name (macOS) too.
+    assert_eq!(env.ok(&["add", "ﾄﾞﾗえもん"]).trim(), "doraemon-3");
+    assert_eq!(env.ok(&["add", "ロイト\u{3099}"]).trim(), "roido-2");
 }
 
 #[test]
