@@ -336,6 +336,24 @@ fn a_utf16_csv_with_a_mark_is_read() {
 }
 
 #[test]
+fn utf16_and_utf32_csvs_are_read_without_a_mark_or_with_one() {
+    let text = "Name,Email\r\nZoë Ångström,zoe@example.se\r\n";
+    let utf16be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let mut utf32be = vec![0, 0, 0xFE, 0xFF];
+    utf32be.extend(text.chars().flat_map(|c| u32::from(c).to_be_bytes()));
+    for (name, bytes) in [("utf16be.csv", utf16be), ("utf32be.csv", utf32be)] {
+        let env = TestEnv::new();
+        let file = env.dir.path().join(name);
+        std::fs::write(&file, bytes).expect("write");
+        let run = env.run(&["import", file.to_str().expect("path")]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let zoe = contact(&env, "zoe-angstrom");
+        assert_eq!(zoe["name"], "Zoë Ångström", "{name}");
+        assert_eq!(texts(&zoe["emails"]), ["zoe@example.se"], "{name}");
+    }
+}
+
+#[test]
 fn a_shift_jis_csv_gets_a_hint_naming_shift_jis() {
     let env = TestEnv::new();
     let path = sample("shiftjis.csv");
