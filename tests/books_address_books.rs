@@ -66,7 +66,14 @@ fn second_import_changes_nothing(env: &TestEnv, file: &str, args: &[&str]) {
 #[test]
 fn a_family_sharing_one_address_stays_two_people() {
     let env = TestEnv::new();
-    let (tally, stderr) = import(&env, "family.vcf", &[]);
+    let path = sample("family.vcf");
+    let run = env.run(&["import", &path, "--format", "json"]);
+    let summary: Value = serde_json::from_str(&run.stdout).expect("JSON summary");
+    assert_eq!(
+        summary["shared_emails"],
+        serde_json::json!(["jane-smith shares smiths@example.com with john-smith"])
+    );
+    let (tally, stderr) = (summary["contacts"].clone(), run.stderr);
     assert_eq!(counts(&tally), [2, 0, 0, 1], "{tally}");
     assert!(
         stderr.contains("jane-smith shares smiths@example.com with john-smith"),

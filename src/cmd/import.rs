@@ -200,6 +200,7 @@ fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
             "skipped_records": summary.skipped,
             "groups": summary.groups,
             "warnings": summary.warnings,
+            "shared_emails": summary.shared_emails,
         });
         ctx.out.json_record(&record)?;
         return Ok(());
