@@ -50,6 +50,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0007_ownership.sql"),
         changes_existing: false,
     },
+    // Counters for `rel stats`, filled from the interactions and kept by triggers; new tables
+    // only.
+    Migration {
+        sql: include_str!("sql/0014_stats_counters.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.
