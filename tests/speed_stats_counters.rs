@@ -108,6 +108,30 @@ fn counters_after_an_import_equal_a_recount() {
     assert_counters_match(&env);
     let total: i64 = env.sql_i64("SELECT sum(touches) FROM stats_days");
     assert_eq!(total, env.sql_i64("SELECT count(*) FROM interactions"));
+    // The import into an empty journal counted once at the end; the triggers are back.
+    let triggers =
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stats_count_%'";
+    assert_eq!(env.sql_i64(triggers), 3);
+    let export = env.dir.path().join("again.json");
+    env.ok(&["export", "-o", export.to_str().expect("utf-8 path")]);
+    env.ok(&["add", "Zed Last"]);
+    env.ok(&[
+        "log",
+        "zed",
+        "after the import",
+        "-c",
+        "visit",
+        "-t",
+        "integrity",
+    ]);
+    assert_counters_match(&env);
+    // An import into a journal that already holds interactions keeps counting row by row.
+    let second = TestEnv::new();
+    second.ok(&["add", "Early Bird"]);
+    second.ok(&["log", "early", "first", "-c", "social"]);
+    second.ok(&["-q", "import", export.to_str().expect("utf-8 path")]);
+    assert_eq!(second.sql_i64(triggers), 3);
+    assert_counters_match(&second);
 }
 
 #[derive(Debug, Clone)]

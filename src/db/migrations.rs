@@ -53,7 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
     // Counters for `rel stats`, filled from the interactions and kept by triggers; new tables
     // only.
     Migration {
-        sql: include_str!("sql/0014_stats_counters.sql"),
+        sql: concat!(
+            include_str!("sql/0014_stats_counters.sql"),
+            include_str!("sql/stats_recount.sql"),
+            include_str!("sql/stats_triggers.sql")
+        ),
         changes_existing: false,
     },
 ];

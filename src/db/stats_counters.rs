@@ -9,6 +9,33 @@ use chrono::{DateTime, Datelike, Local, TimeZone};
 use rusqlite::{Connection, params};
 use std::collections::{BTreeMap, HashMap};
 
+/// For a bulk import: when the journal holds no interaction yet, drops the counting triggers
+/// (one recount at the end costs a fraction of a million per-row updates) and says so.
+pub fn suspend_for_bulk(conn: &Connection) -> Result<bool> {
+    let empty: bool = conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM interactions)",
+        [],
+        |row| row.get(0),
+    )?;
+    if empty {
+        conn.execute_batch(
+            "DROP TRIGGER stats_count_insert; DROP TRIGGER stats_count_delete;
+             DROP TRIGGER stats_count_update;",
+        )?;
+    }
+    Ok(empty)
+}
+
+/// Undoes [`suspend_for_bulk`] inside the same transaction: counts everything once and puts
+/// the triggers back.
+pub fn resume_after_bulk(conn: &Connection) -> Result<()> {
+    conn.execute_batch(concat!(
+        include_str!("sql/stats_recount.sql"),
+        include_str!("sql/stats_triggers.sql")
+    ))?;
+    Ok(())
+}
+
 /// Traits, channels and local months over every interaction.
 pub fn tallies(conn: &Connection) -> Result<Tallies> {
     let mut traits = TraitCounts::default();
