@@ -45,6 +45,7 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Create a contact; prints its handle
     #[command(after_long_help = examples::ADD)]
@@ -135,7 +136,8 @@ pub enum Command {
     Man,
 }
 
-/// Contact fields shared by `add` and `edit`.
+// Contact fields shared by `add` and `edit` (a plain comment: with deferred building, a doc
+// comment here would replace the command's own description).
 #[derive(Debug, Args, Default)]
 pub struct ContactFields {
     /// Organisation
@@ -250,7 +252,7 @@ pub struct ShowArgs {
     pub limit: usize,
 }
 
-/// REITH marks and channel shared by `log` and `amend`.
+// REITH marks and channel shared by `log` and `amend` (a plain comment, as above).
 #[derive(Debug, Args, Default)]
 pub struct TouchFields {
     /// When it happened (WHEN; default now; not in the future)
@@ -397,7 +399,7 @@ pub struct RemindArgs {
     pub text: Vec<String>,
 }
 
-/// `rel followups` lists; `rel followups edit|rm` fix a follow-up.
+// `rel followups` lists; `rel followups edit|rm` fix a follow-up (a plain comment, as above).
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct FollowupsArgs {
@@ -412,6 +414,7 @@ pub struct FollowupsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum FollowupsAction {
     /// Change a follow-up's due time or text
     Edit(FollowupEditArgs),
@@ -580,6 +583,7 @@ pub struct TeamArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum TeamCommand {
     /// Create rel's tables in a PostgreSQL database (run once by its owner; again changes nothing)
     #[command(
@@ -678,6 +682,7 @@ pub struct SuggestArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SuggestAction {
     /// Hide a contact's suggestions for a while (default 30 days)
     Dismiss(SuggestDismissArgs),
@@ -742,4 +747,14 @@ pub struct IntroArgs {
     /// At most N paths (default 5; 0 = no cap)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+}
+
+/// The whole command tree, every subcommand's arguments included. Parsing builds only the
+/// subcommand it runs (`defer = true` above: building all of them cost about 0.9 M
+/// instructions, most of `rel --version`), so code that walks the tree (usage hints, the man
+/// page, completion) asks for it built.
+pub fn full_command() -> clap::Command {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    command
 }

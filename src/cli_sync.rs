@@ -17,6 +17,7 @@ pub struct SyncArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SyncAction {
     /// Choose the remote this journal syncs through (once per machine)
     Init(SyncInitArgs),

@@ -5,7 +5,6 @@
 //! Candidates are read with a read-only open of an existing database: completing never creates
 //! a file, and any problem (no database, an older schema, a locked file) just means no candidates.
 
-use crate::cli::Cli;
 use crate::db::{Db, contacts};
 use crate::error::Result;
 use crate::paths;
@@ -20,7 +19,7 @@ pub const COMPLETE_VAR: &str = "COMPLETE";
 
 /// Answers a completion request and exits, when the shell made one; otherwise returns.
 pub fn complete_if_asked() {
-    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+    clap_complete::CompleteEnv::with_factory(crate::cli::full_command)
         .var(COMPLETE_VAR)
         // The scripts call `rel` from PATH, so they do not depend on where rel was built.
         .completer("rel")

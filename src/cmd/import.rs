@@ -5,6 +5,7 @@
 use super::Ctx;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
+use crate::db::stats_counters;
 use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
 use crate::import::charset::{Transcoded, prepare, readable_head};
@@ -43,6 +44,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let now = ctx.now_unix();
     prepare_for_bulk(&db)?;
     let result = db.write_or_rehearse(!args.dry_run, |tx| {
+        let counting_suspended =
+            format == ImportFormat::Json && stats_counters::suspend_for_bulk(tx)?;
         let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {
@@ -95,7 +98,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             return Err(RecordBudget::error(&shown));
         }
         bar.set_message("updating due dates");
-        apply.finish()
+        let summary = apply.finish()?;
+        if counting_suspended {
+            stats_counters::resume_after_bulk(tx)?;
+        }
+        Ok(summary)
     });
     bar.finish_and_clear();
     let summary = result?;

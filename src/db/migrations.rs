@@ -56,6 +56,16 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0009_suggest.sql"),
         changes_existing: false,
     },
+    // Counters for `rel stats`, filled from the interactions and kept by triggers; new tables
+    // only.
+    Migration {
+        sql: concat!(
+            include_str!("sql/0014_stats_counters.sql"),
+            include_str!("sql/stats_recount.sql"),
+            include_str!("sql/stats_triggers.sql")
+        ),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

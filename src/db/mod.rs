@@ -22,6 +22,7 @@ pub mod same_name;
 pub mod search;
 pub mod settings;
 pub mod stats;
+pub mod stats_counters;
 pub mod suggest;
 pub mod upkeep;
 pub mod who;
