@@ -9,8 +9,12 @@ pub fn archive(ctx: &Ctx, args: WhoArg, hide: bool) -> Result<()> {
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     let contact = db.write(|tx| {
-        // Archived contacts answer only to their exact handle or #ID, which resolve covers.
-        let contact = who::resolve(tx, &args.who)?;
+        // Archived contacts answer to names only when bringing them back.
+        let contact = if hide {
+            who::resolve(tx, &args.who)?
+        } else {
+            who::resolve_archived(tx, &args.who)?
+        };
         let at = if hide {
             Some(contact.archived_at.unwrap_or(now))
         } else {

@@ -45,7 +45,9 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
     for name in names.iter().filter(|_| editor_may_open) {
         match who::lookup(db.conn(), name)? {
             Lookup::Found(contact) => with.push(format!("{} ({})", contact.name, contact.handle)),
-            Lookup::Missing if args.add => with.push(format!("{name} (a new contact)")),
+            Lookup::Missing if args.add && who::archived_by_name(db.conn(), name)?.is_empty() => {
+                with.push(format!("{name} (a new contact)"))
+            }
             Lookup::Missing => {
                 // Fails, naming the problem (unknown, or only archived).
                 let contact = who::resolve(db.conn(), name)?;
@@ -206,6 +208,11 @@ pub fn resolve_or_add(
     for name in names {
         let id = match who::lookup(conn, name)? {
             Lookup::Found(contact) => contact.id,
+            // An archived contact of that name or name word: creating a second one would
+            // split one person's history; resolve fails naming the archived one.
+            Lookup::Missing if add && !who::archived_by_name(conn, name)?.is_empty() => {
+                who::resolve(conn, name)?.id
+            }
             Lookup::Missing if add => {
                 // As `rel add`: in a team workspace the member who adds a contact owns it.
                 let new = contacts::NewContact {
