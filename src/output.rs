@@ -355,6 +355,22 @@ impl Output {
         Ok(true)
     }
 
+    /// Several records: a JSON array, or one JSONL line each; false when the caller should
+    /// draw text instead.
+    pub fn json_records(&self, records: &[Value]) -> Result<bool> {
+        match self.format {
+            Format::Json => self.json_record(&records),
+            Format::Jsonl => {
+                let mut out = std::io::stdout().lock();
+                for record in records {
+                    writeln!(out, "{}", serde_json::to_string(record)?)?;
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Whether records are printed as JSON or JSONL.
     pub fn is_json(&self) -> bool {
         matches!(self.format, Format::Json | Format::Jsonl)

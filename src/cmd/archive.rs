@@ -28,7 +28,8 @@ pub fn archive(ctx: &Ctx, args: WhoArg, hide: bool) -> Result<()> {
         .json_record(&super::records::contact_json(&contact))?
     {
         let verb = if hide { "archived" } else { "unarchived" };
-        ctx.out.note(&format!("{verb} {}", contact.handle))?;
+        let who = super::friendly::person(&contact.name, &contact.handle, ctx.out.for_person());
+        ctx.out.note(&format!("{verb} {who}"))?;
     }
     Ok(())
 }

@@ -23,6 +23,16 @@ pub fn day(unix: i64, now: i64) -> String {
     text
 }
 
+/// How a confirmation names a contact: on a terminal the person and the handle
+/// (`Samantha Reyes (samantha-reyes)`), for scripts the handle alone.
+pub fn person(name: &str, handle: &str, for_person: bool) -> String {
+    if for_person && name != handle {
+        format!("{} ({handle})", escape_visible(name))
+    } else {
+        handle.to_string()
+    }
+}
+
 fn local(unix: i64) -> Option<DateTime<Local>> {
     DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&Local))
 }

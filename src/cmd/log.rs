@@ -62,6 +62,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
     ))];
     let note = read_note(&args.note, args.touch.edit, &about)?;
     let now = ctx.now_unix();
+    let for_person = ctx.out.for_person();
     let result = db.write(|tx| {
         let (contact_ids, created) = resolve_or_add(tx, &names, args.add, now)?;
         let channel = match channel {
@@ -102,9 +103,38 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             .map(|id| contacts::get(tx, *id))
             .collect::<Result<Vec<_>>>()?;
         let new_followup = new_followup.map(|id| followups::get(tx, id)).transpose()?;
-        Ok((interactions::get(tx, id)?, created, new_followup))
+        let people = contact_ids
+            .iter()
+            .map(|id| contacts::get(tx, *id))
+            .collect::<Result<Vec<_>>>()?;
+        let open = if for_person {
+            open_followups(tx, &contact_ids, &closes, new_followup.as_ref())?
+        } else {
+            Vec::new()
+        };
+        Ok((
+            interactions::get(tx, id)?,
+            created,
+            new_followup,
+            people,
+            open,
+        ))
     });
-    let (interaction, created, new_followup) = note.keep_on_failure(result)?;
+    let (interaction, created, new_followup, people, open) = note.keep_on_failure(result)?;
+    if let Some(f) = &new_followup {
+        super::followups::warn_if_past(f.due_at, now);
+    }
+    if for_person {
+        // Closing loops: a promise to this person may be what this touch kept.
+        for f in &open {
+            eprintln!(
+                "open follow-up {} '{}' — add --done {} to close it",
+                f.id,
+                escape_visible(&first_line(&f.text)),
+                f.id
+            );
+        }
+    }
     for contact in &created {
         eprintln!(
             "note: created contact {} ({})",
@@ -116,16 +146,17 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
         &interaction.id.to_string(),
         &interaction_json(&interaction),
         || {
-            let mut line = format!(
-                "logged {} with {}",
-                interaction.id,
-                interaction.contacts.join(", ")
-            );
+            let with: Vec<String> = people
+                .iter()
+                .map(|c| friendly::person(&c.name, &c.handle, true))
+                .collect();
+            let mut line = format!("logged {} with {}", interaction.id, with.join(", "));
             if let Some(f) = &new_followup {
                 line.push_str(&format!(
-                    "; follow-up {} due {}",
+                    "; follow-up {} due {}: {}",
                     f.id,
-                    friendly::day(f.due_at, now)
+                    friendly::day(f.due_at, now),
+                    first_line(&f.text)
                 ));
             }
             if !closes.is_empty() {
@@ -154,6 +185,26 @@ fn close_followups(conn: &Connection, ids: &[i64], contact_ids: &[i64], at: i64)
     followups::mark_done(conn, ids, at)
 }
 
+/// The open follow-ups of the touch's contacts that it neither closes nor created, only
+/// for a person at a terminal to read (the first five).
+fn open_followups(
+    conn: &Connection,
+    contact_ids: &[i64],
+    closes: &[i64],
+    created: Option<&followups::FollowUp>,
+) -> Result<Vec<followups::FollowUp>> {
+    let mut open = Vec::new();
+    for id in contact_ids {
+        for f in followups::list(conn, false, Some(*id), Some(5))? {
+            if !closes.contains(&f.id) && created.is_none_or(|c| c.id != f.id) {
+                open.push(f);
+            }
+        }
+    }
+    open.truncate(5);
+    Ok(open)
+}
+
 fn default_todo(note: &str) -> String {
     let line = first_line(note);
     if line.is_empty() {
@@ -178,6 +229,8 @@ pub fn split_whos(text: &str) -> Result<Vec<String>> {
 }
 
 pub fn parse_marks(touch: &TouchFields) -> Result<Reith> {
+    crate::checks::no_empty_items("-t", &touch.shown)?;
+    crate::checks::no_empty_items("--strained", &touch.strained)?;
     Reith::from_marks(
         &Trait::parse_list(&touch.shown)?,
         &Trait::parse_list(&touch.strained)?,
