@@ -462,7 +462,8 @@ pub fn relative(unix: i64, now: i64) -> String {
     }
 }
 
-/// `45m`, `5h`, `12d`, `3w`, `4mo`, `2y`.
+/// `45m`, `5h`, `18d`, `4mo`, `2y`: days up to 30 (so `18d overdue` sorts by eye among
+/// `8d overdue` rows, where `2w` did not), then months, and never `12mo` (that is `1y`).
 pub fn short_span(seconds: i64) -> String {
     let minutes = seconds / 60;
     let hours = minutes / 60;
@@ -471,14 +472,12 @@ pub fn short_span(seconds: i64) -> String {
         format!("{minutes}m")
     } else if days < 1 {
         format!("{hours}h")
-    } else if days < 14 {
+    } else if days <= 30 {
         format!("{days}d")
-    } else if days < 60 {
-        format!("{}w", days / 7)
-    } else if days < 365 {
+    } else if days / 30 < 12 {
         format!("{}mo", days / 30)
     } else {
-        format!("{}y", days / 365)
+        format!("{}y", (days / 365).max(1))
     }
 }
 

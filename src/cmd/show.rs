@@ -82,6 +82,16 @@ fn card_fields(c: &Contact, now: i64) -> Vec<(&'static str, String, String)> {
                 .unwrap_or_default(),
         ),
         (
+            "snoozed",
+            super::records::snooze_shown(c, now)
+                .map(|s| s.trim_start_matches("snoozed ").to_string())
+                .unwrap_or_default(),
+            c.snoozed_until
+                .filter(|until| *until > now)
+                .map(rfc3339)
+                .unwrap_or_default(),
+        ),
+        (
             "birthday",
             c.birthday
                 .as_deref()
