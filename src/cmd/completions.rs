@@ -106,3 +106,46 @@ pub fn handle_list(current: &OsStr) -> Vec<CompletionCandidate> {
         })
         .collect()
 }
+
+/// Archived contacts only: what `rel unarchive` can bring back.
+pub fn archived_handles() -> Vec<CompletionCandidate> {
+    let Some(db) = open_for_completion() else {
+        return Vec::new();
+    };
+    contacts::archived_handles(db.conn())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(handle, name)| CompletionCandidate::new(handle).help(Some(name.into())))
+        .collect()
+}
+
+/// The five REITH traits, for `-t` and `--strained`.
+pub fn traits() -> Vec<CompletionCandidate> {
+    crate::model::Trait::ALL
+        .iter()
+        .map(|t| CompletionCandidate::new(t.name()))
+        .collect()
+}
+
+/// The channels, for `-c`.
+pub fn channels() -> Vec<CompletionCandidate> {
+    crate::model::CHANNELS
+        .iter()
+        .map(|c| CompletionCandidate::new(*c))
+        .collect()
+}
+
+/// Open follow-up ids, soonest first, each described by its handle and text (`rel done`).
+pub fn open_followups() -> Vec<CompletionCandidate> {
+    let Some(db) = open_for_completion() else {
+        return Vec::new();
+    };
+    crate::db::followups::list(db.conn(), false, None, Some(200))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            let help = format!("{}: {}", f.handle, crate::output::first_line(&f.text));
+            CompletionCandidate::new(f.id.to_string()).help(Some(help.into()))
+        })
+        .collect()
+}
