@@ -261,29 +261,78 @@ impl Output {
     }
 
     fn table(&self, listing: &Listing) -> Table {
-        let mut table = new_table(self.color);
-        let headers: Vec<String> = listing
+        let mut headers: Vec<String> = listing
             .table_headers
             .iter()
             .map(|h| header_text(h))
             .collect();
+        // Cells as they will show (escaped), so widths are measured on what is drawn.
+        let mut rows: Vec<Vec<(String, Tone)>> = listing
+            .rows
+            .iter()
+            .map(|row| {
+                row.pretty
+                    .iter()
+                    .map(|(text, tone)| (escape_visible(text), *tone))
+                    .collect()
+            })
+            .collect();
+        // Columns empty on every row say nothing: they go before any text is cut.
+        let keep: Vec<bool> = (0..headers.len())
+            .map(|index| {
+                !crate::output_fit::droppable_when_empty(&headers[index])
+                    || rows
+                        .iter()
+                        .any(|row| row.get(index).is_some_and(|(text, _)| !text.is_empty()))
+            })
+            .collect();
+        let mut index = 0;
+        headers.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+        for row in &mut rows {
+            let mut index = 0;
+            row.retain(|_| {
+                index += 1;
+                keep.get(index - 1).copied().unwrap_or(true)
+            });
+        }
+        let mut table = new_table(self.color);
+        let layout = crate::output_fit::terminal_width().map(|width| {
+            // A 100,000-character name is measured only up to a little past the width: every
+            // step below is linear in what it reads.
+            let texts: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|(text, _)| cut_chars(text, width + 1).to_string())
+                        .collect()
+                })
+                .collect();
+            crate::output_fit::fit(&headers, &texts, width)
+        });
         table.set_header(headers.iter().map(|h| self.header_cell(h)));
-        // No cell shows more than the table is wide, and comfy-table's truncation is quadratic
-        // in a cell's length (a 100,000-character name took 20 s at 20 columns): cut first,
-        // one character past the width, so the table still draws its "…".
-        let longest = table.width().map(|w| usize::from(w) + 1);
-        for row in &listing.rows {
-            let cells = row.pretty.iter().map(|(text, tone)| match longest {
-                Some(limit) => self.cell(cut_chars(text, limit), *tone),
-                None => self.cell(text, *tone),
+        for row in &rows {
+            let cells = row.iter().enumerate().map(|(index, (text, tone))| {
+                let shown = match layout
+                    .as_ref()
+                    .and_then(|l| l.get(index).copied().flatten())
+                {
+                    // The whole text: a note's `(+N lines)` and a snippet's match may lie
+                    // past the width (shaping is linear, whatever the length).
+                    Some(width) => crate::output_shape::shape(&headers[index], text, width),
+                    None => text.clone(),
+                };
+                self.styled(shown, *tone)
             });
             let mut table_row = Row::from(cells);
             // One line per record: long notes end in an ellipsis instead of wrapping.
             table_row.max_height(1);
             table.add_row(table_row);
         }
-        if let Some(width) = crate::output_fit::terminal_width() {
-            crate::output_fit::fit(&mut table, &headers, width);
+        if let Some(layout) = &layout {
+            crate::output_fit::apply(&mut table, layout);
         }
         table
     }
@@ -298,7 +347,12 @@ impl Output {
     }
 
     pub fn cell(&self, text: &str, tone: Tone) -> Cell {
-        let cell = Cell::new(escape_visible(text));
+        self.styled(escape_visible(text), tone)
+    }
+
+    /// A cell of text already escaped, coloured by its tone when colour is on.
+    fn styled(&self, text: String, tone: Tone) -> Cell {
+        let cell = Cell::new(text);
         if !self.color {
             return cell;
         }

@@ -33,6 +33,18 @@ pub fn person(name: &str, handle: &str, for_person: bool) -> String {
     }
 }
 
+/// `Fri 4 Dec` (with the year when it is not this year's), without the time.
+pub fn date(unix: i64, now: i64) -> String {
+    let (Some(at), Some(now)) = (local(unix), local(now)) else {
+        return String::new();
+    };
+    if at.year() == now.year() {
+        at.format("%a %-d %b").to_string()
+    } else {
+        at.format("%a %-d %b %Y").to_string()
+    }
+}
+
 fn local(unix: i64) -> Option<DateTime<Local>> {
     DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&Local))
 }

@@ -136,7 +136,7 @@ pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
 pub fn snooze_shown(c: &Contact, now: i64) -> Option<String> {
     let until = c.snoozed_until.filter(|until| *until > now)?;
     (c.due_at == Some(until) && c.archived_at.is_none())
-        .then(|| format!("snoozed until {}", super::friendly::day(until, now)))
+        .then(|| format!("snoozed until {}", super::friendly::date(until, now)))
 }
 
 /// `Fri 4 Dec 2026`: a day named for reading, in local time.
