@@ -70,8 +70,10 @@ fn give(header: &str) -> Give {
             bare: FIRST_HANDLE,
             share: 1,
         },
+        // Most full names fit in 24 (`Αλέξανδρος Παπαδόπουλος` is 23): the cadence and the
+        // last touch give way before a name is cut.
         "NAME" => Give::Shrink {
-            comfortable: 14,
+            comfortable: 24,
             bare: 8,
             share: 2,
         },
