@@ -275,4 +275,21 @@ mod tests {
         }
         assert_eq!(fit_text(text, 100), text);
     }
+
+    proptest::proptest! {
+        /// Any text at any width: no panic, no word lost or broken, and lines within the
+        /// width whenever each word fits.
+        #[test]
+        fn fitting_never_panics_or_loses_words(text in "[a-z ,\\n]{0,200}", width in 10usize..100) {
+            let fitted = fit_text(&text, width);
+            let words: Vec<&str> = fitted.split_whitespace().collect();
+            let original: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(words, original);
+            if text.split_whitespace().all(|w| w.width() + 6 <= width) {
+                for line in fitted.lines() {
+                    proptest::prop_assert!(line.width() <= width, "{:?}", line);
+                }
+            }
+        }
+    }
 }

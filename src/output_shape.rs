@@ -170,4 +170,31 @@ mod tests {
         assert!(shaped.starts_with("…[avery"), "{shaped}");
         assert!(shaped.width() <= 10);
     }
+
+    proptest::proptest! {
+        /// Any text, any column: no panic, and never wider than the column.
+        #[test]
+        fn shaping_never_panics_and_fits(
+            text in "\\PC{0,80}",
+            header in proptest::sample::select(vec!["WHO", "NOTE", "MATCH", "NAME"]),
+            width in 2usize..60,
+        ) {
+            let shaped = shape(header, &text, width);
+            proptest::prop_assert!(shaped.width() <= width, "{shaped:?} at {width}");
+        }
+
+        /// Snippets with a match shorter than the column always show it whole.
+        #[test]
+        fn a_short_match_is_always_shown(
+            before in "[a-z ]{0,60}",
+            word in "[a-z]{1,8}",
+            after in "[a-z ]{0,60}",
+            width in 12usize..60,
+        ) {
+            let text = format!("{before}[{word}]{after}");
+            let shaped = shape("MATCH", &text, width);
+            let matched = format!("[{word}]");
+            proptest::prop_assert!(shaped.contains(&matched), "{shaped:?}");
+        }
+    }
 }

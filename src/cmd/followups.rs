@@ -171,7 +171,7 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     // All ids or none: an unknown one aborts the whole transaction.
-    let (was_done, changed) = db.write(|tx| {
+    let (was_done, changed, names) = db.write(|tx| {
         let was_done = ids
             .iter()
             .map(|id| Ok(followups::get(tx, *id)?.done_at.is_some()))
@@ -185,7 +185,11 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
             .iter()
             .map(|id| followups::get(tx, *id))
             .collect::<Result<Vec<_>>>()?;
-        Ok((was_done, changed))
+        let names = changed
+            .iter()
+            .map(|f| Ok(crate::db::contacts::get(tx, f.contact_id)?.name))
+            .collect::<Result<Vec<String>>>()?;
+        Ok((was_done, changed, names))
     })?;
     let records: Vec<_> = changed.iter().map(followup_json).collect();
     if ctx.out.json_records(&records)? {
@@ -201,8 +205,14 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     if ctx.out.for_person() {
         for (index, followup) in changed.iter().enumerate() {
             let word = if unchanged(index) { already } else { verb };
-            let line = followup_line(followup, now);
-            ctx.out.note(&format!("{word} {}", line.trim_start()))?;
+            // `done 7 for María López (maria-lopez), due Fri 4 Dec: send the quote`
+            let who = friendly::person(&names[index], &followup.handle, true);
+            ctx.out.note(&format!(
+                "{word} {} for {who}, due {}: {}",
+                followup.id,
+                friendly::day(followup.due_at, now),
+                first_line(&followup.text)
+            ))?;
         }
         return Ok(());
     }

@@ -108,4 +108,14 @@ mod tests {
         let a = args("remind john monday call about renewal");
         assert!(quoting_problem(&a, "monday", now(), Dir::Future, true).is_none());
     }
+
+    proptest::proptest! {
+        /// Any words after any WHEN: no panic.
+        #[test]
+        fn never_panics(words in proptest::collection::vec("[a-z0-9: -]{0,12}", 0..8), at in 0usize..8) {
+            let text = words.get(at).cloned().unwrap_or_default();
+            let _ = quoting_problem(&words, &text, now(), Dir::Future, false);
+            let _ = quoting_problem(&words, &text, now(), Dir::Past, true);
+        }
+    }
 }
