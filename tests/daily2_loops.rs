@@ -61,6 +61,11 @@ fn every_command_that_writes_prints_json_records() {
     assert_eq!(deleted["deleted"]["handle"], "bob-stone");
     assert_eq!(deleted["interactions_deleted"], 1);
 
+    let fresh = TestEnv::new();
+    let run = fresh.run(&["--format", "json", "undo"]);
+    assert_eq!(run.code, 0);
+    let nothing: Value = serde_json::from_str(&run.stdout).expect("json");
+    assert!(nothing["reverted"].is_null(), "{nothing}");
     let undone = json(&env, &["undo"]);
     assert!(undone["reverted"]["command"].as_str().is_some(), "{undone}");
     let list = json(&env, &["undo", "--list"]);
