@@ -197,6 +197,8 @@ fn empty_list_items_on_the_command_line_are_usage_errors() {
     env.fails(&["list", "--tag", ""], 2);
     env.fails(&["due", "--tag", ""], 2);
     env.fails(&["timeline", "--tag", ""], 2);
+    env.fails(&["log", "john,", "x"], 2);
+    env.fails(&["log", "john,,sam-carter", "x"], 2);
     assert_eq!(
         env.sql_i64("SELECT count(*) FROM contacts WHERE name = 'Ann'"),
         0

@@ -216,6 +216,11 @@ fn default_todo(note: &str) -> String {
 
 /// `a,b` names two contacts (handles never contain commas).
 pub fn split_whos(text: &str) -> Result<Vec<String>> {
+    // `maria,` or `maria,,tom` is a slip (a name left out), as an empty `-t` item is.
+    if !text.trim().is_empty() && text.split(',').any(|n| n.trim().is_empty()) {
+        return Err(Error::usage(format!("'{text}' has an empty name"))
+            .with_hint("separate contacts with commas: maria,tom"));
+    }
     let names: Vec<String> = text
         .split(',')
         .map(str::trim)
