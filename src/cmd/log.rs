@@ -103,14 +103,17 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             .map(|id| contacts::get(tx, *id))
             .collect::<Result<Vec<_>>>()?;
         let new_followup = new_followup.map(|id| followups::get(tx, id)).transpose()?;
-        let people = contact_ids
-            .iter()
-            .map(|id| contacts::get(tx, *id))
-            .collect::<Result<Vec<_>>>()?;
-        let open = if for_person {
-            open_followups(tx, &contact_ids, &closes, new_followup.as_ref())?
+        // Names and open follow-ups are for a person's eyes only: scripts (and `rel log` at
+        // L, timed to the millisecond) skip the extra reads.
+        let (people, open) = if for_person {
+            let people = contact_ids
+                .iter()
+                .map(|id| contacts::get(tx, *id))
+                .collect::<Result<Vec<_>>>()?;
+            let open = open_followups(tx, &contact_ids, &closes, new_followup.as_ref())?;
+            (people, open)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         Ok((
             interactions::get(tx, id)?,
