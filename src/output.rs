@@ -278,26 +278,7 @@ impl Output {
             })
             .collect();
         // Columns empty on every row say nothing: they go before any text is cut.
-        let keep: Vec<bool> = (0..headers.len())
-            .map(|index| {
-                !crate::output_fit::droppable_when_empty(&headers[index])
-                    || rows
-                        .iter()
-                        .any(|row| row.get(index).is_some_and(|(text, _)| !text.is_empty()))
-            })
-            .collect();
-        let mut index = 0;
-        headers.retain(|_| {
-            index += 1;
-            keep[index - 1]
-        });
-        for row in &mut rows {
-            let mut index = 0;
-            row.retain(|_| {
-                index += 1;
-                keep.get(index - 1).copied().unwrap_or(true)
-            });
-        }
+        crate::output_fit::drop_empty_columns(&mut headers, &mut rows);
         let mut table = new_table(self.color);
         let layout = crate::output_fit::terminal_width().map(|width| {
             // A 100,000-character name is measured only up to a little past the width: every

@@ -101,6 +101,31 @@ pub fn droppable_when_empty(header: &str) -> bool {
     give(header) != Give::Never
 }
 
+/// Leaves out the columns whose cells are empty on every row, except those that are never
+/// given up (see [`droppable_when_empty`]). Rows hold (text, anything) pairs.
+pub fn drop_empty_columns<T>(headers: &mut Vec<String>, rows: &mut [Vec<(String, T)>]) {
+    let keep: Vec<bool> = (0..headers.len())
+        .map(|index| {
+            !droppable_when_empty(&headers[index])
+                || rows
+                    .iter()
+                    .any(|row| row.get(index).is_some_and(|(text, _)| !text.is_empty()))
+        })
+        .collect();
+    let mut index = 0;
+    headers.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    for row in rows.iter_mut() {
+        let mut index = 0;
+        row.retain(|_| {
+            index += 1;
+            keep.get(index - 1).copied().unwrap_or(true)
+        });
+    }
+}
+
 /// Marks a bare minimum that is the widest "first item +N" of a comma-separated list.
 const FIRST_HANDLE: usize = 0;
 
@@ -342,6 +367,24 @@ mod tests {
         );
         assert!(w[4].is_some(), "DONE AT kept at 80: {w:?}");
         assert!(w[3].is_some_and(|t| t >= 8), "{w:?}");
+    }
+
+    #[test]
+    fn empty_columns_go_but_never_the_handle_or_due() {
+        let mut headers: Vec<String> = ["HANDLE", "ORG", "NEXT DUE", "NAME"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let mut rows = vec![vec![
+            ("ann".to_string(), ()),
+            (String::new(), ()),
+            (String::new(), ()),
+            ("Ann".to_string(), ()),
+        ]];
+        drop_empty_columns(&mut headers, &mut rows);
+        assert_eq!(headers, ["HANDLE", "NEXT DUE", "NAME"]);
+        assert_eq!(rows[0].len(), 3);
+        assert_eq!(rows[0][2].0, "Ann");
     }
 
     #[test]
