@@ -249,10 +249,10 @@ pub struct TouchFields {
     #[arg(short, long, value_name = "CHANNEL", add = ArgValueCandidates::new(crate::cmd::completions::channels))]
     pub channel: Option<String>,
     /// A trait this touch showed: respect, empathy, integrity, trust, honesty (or r,e,i,t,h)
-    #[arg(short = 't', long = "trait", value_name = "TRAIT", add = ArgValueCandidates::new(crate::cmd::completions::traits))]
+    #[arg(short = 't', long = "trait", value_name = "TRAIT", add = ArgValueCompleter::new(crate::cmd::completions::traits))]
     pub shown: Vec<String>,
     /// A trait this touch strained
-    #[arg(long, value_name = "TRAIT", add = ArgValueCandidates::new(crate::cmd::completions::traits))]
+    #[arg(long, value_name = "TRAIT", add = ArgValueCompleter::new(crate::cmd::completions::traits))]
     pub strained: Vec<String>,
     /// Write the note in $VISUAL / $EDITOR
     #[arg(short, long)]

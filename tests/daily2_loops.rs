@@ -286,6 +286,15 @@ fn completion_offers_traits_channels_open_follow_ups_and_archived_handles() {
     );
     assert_eq!(complete_bash(&env, &["amend", "1", "-t", "e"]), ["empathy"]);
     assert_eq!(
+        complete_bash(&env, &["log", "x", "-t", "trust,"]),
+        [
+            "trust,respect",
+            "trust,empathy",
+            "trust,integrity",
+            "trust,honesty"
+        ]
+    );
+    assert_eq!(
         complete_bash(&env, &["log", "x", "-c", "m"]),
         ["meeting", "message"]
     );

@@ -119,11 +119,20 @@ pub fn archived_handles() -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// The five REITH traits, for `-t` and `--strained`.
-pub fn traits() -> Vec<CompletionCandidate> {
+/// The five REITH traits, for `-t` and `--strained`; after a comma (`-t trust,h`) the rest
+/// of the list, keeping what came before.
+pub fn traits(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    let (done, partial) = match current.rsplit_once(',') {
+        Some((done, partial)) => (format!("{done},"), partial),
+        None => (String::new(), current.as_ref()),
+    };
+    let named: Vec<&str> = done.split(',').collect();
     crate::model::Trait::ALL
         .iter()
-        .map(|t| CompletionCandidate::new(t.name()))
+        .map(|t| t.name())
+        .filter(|name| name.starts_with(partial) && !named.contains(name))
+        .map(|name| CompletionCandidate::new(format!("{done}{name}")))
         .collect()
 }
 
