@@ -96,7 +96,7 @@ pub enum Command {
     /// Hide a contact from list and due
     Archive(WhoArg),
     /// Bring an archived contact back
-    Unarchive(WhoArg),
+    Unarchive(UnarchiveArg),
     /// Delete a contact and the interactions that involve only them
     Rm(RmArgs),
     /// Bring contacts (and, from JSON, everything) in; idempotent
@@ -259,13 +259,13 @@ pub struct TouchFields {
     #[arg(long, value_name = "WHEN")]
     pub at: Option<String>,
     /// call, email, meeting, message, visit, event, social, other
-    #[arg(short, long, value_name = "CHANNEL")]
+    #[arg(short, long, value_name = "CHANNEL", add = ArgValueCandidates::new(crate::cmd::completions::channels))]
     pub channel: Option<String>,
     /// A trait this touch showed: respect, empathy, integrity, trust, honesty (or r,e,i,t,h)
-    #[arg(short = 't', long = "trait", value_name = "TRAIT")]
+    #[arg(short = 't', long = "trait", value_name = "TRAIT", add = ArgValueCompleter::new(crate::cmd::completions::traits))]
     pub shown: Vec<String>,
     /// A trait this touch strained
-    #[arg(long, value_name = "TRAIT")]
+    #[arg(long, value_name = "TRAIT", add = ArgValueCompleter::new(crate::cmd::completions::traits))]
     pub strained: Vec<String>,
     /// Write the note in $VISUAL / $EDITOR
     #[arg(short, long)]
@@ -447,7 +447,7 @@ pub struct FollowupRmArgs {
 #[derive(Debug, Args)]
 pub struct DoneArgs {
     /// Follow-up ids
-    #[arg(required = true, value_name = "ID")]
+    #[arg(required = true, value_name = "ID", add = ArgValueCandidates::new(crate::cmd::completions::open_followups))]
     pub ids: Vec<String>,
     /// Reopen them instead (they were marked done by mistake)
     #[arg(long)]
@@ -468,6 +468,13 @@ pub struct StatsArgs {
 pub struct WhoArg {
     /// The contact
     #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    pub who: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UnarchiveArg {
+    /// The archived contact (any part of its name, as for other WHOs)
+    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::archived_handles))]
     pub who: String,
 }
 

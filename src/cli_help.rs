@@ -9,16 +9,18 @@ pub const GLOBAL: &str = "Global options";
 macro_rules! when_text {
     () => {
         "WHEN is a point in time, in local time (TZ is honoured):
-  2026-12-04, 2026-12-04 15:30, RFC 3339     a date (its start) or an instant
-  dec 5, 5 dec, december 5 2027 3pm          a month and day, optional year and time
-  today, yesterday, tomorrow, noon, 3pm      a day or a time of day
-  friday, fri 09:30, next friday, last tue   weekdays: the next one for future uses,
-                                             the latest one for past ones (--at)
-  next week, last month                      = in 1w, 1m ago
-  in 2w, 3 days ago, 2h ago                  relative to now
-  3d, 2w, 1m, 6m, 1y                         a duration: from now (due dates),
-                                             ago (--at, --since)
-Units: min, h, d, w, m/mo (a calendar month), y. --at may not be in the future."
+  2026-12-04, 2026-12-04 15:30, RFC 3339   a date (its start) or an instant
+  dec 5, 5 dec, december 5 2027 3pm        a month and day (year, time optional)
+  today, yesterday, tomorrow, noon, 3pm    a day or a time of day
+  friday, fri 09:30, next fri, last tue    weekdays: the next one for future
+                                           uses, the latest one for past ones
+  next week, last month                    = in 1w, 1m ago
+  in 2w, 3 days ago, 2h ago                relative to now
+  3d, 2w, 1m, 6m, 1y                       a duration: from now (due dates),
+                                           ago (--at, --since)
+Units: min, h, d, w, m/mo (a calendar month), y. --at may not be in the future.
+Quote a WHEN of several words (rel remind maria \"next friday\" call), or end
+it with -- (rel remind maria monday -- 10am call)."
     };
 }
 
@@ -201,3 +203,117 @@ pub const INTRO: &str = "Examples:
   rel intro jane-cfo               # who can introduce you, strongest paths first
   rel intro --org acme --depth 3
   rel intro jane-cfo --format json | jq '.paths[0].people'";
+
+/// The long help's text fitted to `width` columns the way clap would not: a line that is too
+/// wide is wrapped at words, never inside one, and a two-column row (`command   what it
+/// does`, a WHEN form and its meaning) is stacked, its right side on the lines below, instead
+/// of being re-flowed into broken rows.
+pub fn fit_text(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.width() <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        // A row's right column starts after a run of two or more spaces past the indent.
+        let split = line[indent..]
+            .find("  ")
+            .map(|at| indent + at)
+            .filter(|at| *at > indent);
+        let stacked = indent + 4;
+        match split {
+            Some(at) => {
+                let left = line[..at].trim_end();
+                let right = line[at..].trim_start();
+                out.extend(wrap_words(left, indent, width));
+                out.extend(wrap_words(right, stacked, width));
+            }
+            // A continuation of a right column, or prose: wrapped under its own indent (one
+            // deeper than half the width would leave no room, so it joins the stacked rows).
+            None => {
+                let indent = if indent > width / 2 { 6 } else { indent };
+                out.extend(wrap_words(line.trim_start(), indent, width));
+            }
+        }
+    }
+    out.join("\n")
+}
+
+/// `text` as lines of at most `width` columns, each indented by `indent`; words are never
+/// split (a word wider than the room gets a line of its own).
+fn wrap_words(text: &str, indent: usize, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let room = width.saturating_sub(indent).max(1);
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        if !current.is_empty() && current.width() + 1 + word.width() > room {
+            lines.push(format!("{pad}{current}"));
+            current.clear();
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(format!("{pad}{current}"));
+    }
+    lines
+}
+
+/// Every command's long help fitted to `width` (see [`fit_text`]), recursively.
+pub fn fit_command(mut command: clap::Command, width: usize) -> clap::Command {
+    if let Some(text) = command.get_after_long_help().map(|t| t.to_string()) {
+        command = command.after_long_help(fit_text(&text, width));
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, |sub| fit_command(sub, width));
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_text;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn rows_are_stacked_and_words_never_split() {
+        let text = "WHEN is:\n  friday, fri 09:30, next fri, last tue    weekdays: the next one for future\n                                           uses, the latest one for past ones";
+        for width in [30, 40, 60] {
+            let fitted = fit_text(text, width);
+            for line in fitted.lines() {
+                assert!(line.width() <= width, "{width}: {line:?}");
+            }
+            let words: Vec<&str> = fitted.split_whitespace().collect();
+            let original: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(words, original, "no word broken or lost at {width}");
+        }
+        assert_eq!(fit_text(text, 100), text);
+    }
+
+    proptest::proptest! {
+        /// Any text at any width: no panic, no word lost or broken, and lines within the
+        /// width whenever each word fits.
+        #[test]
+        fn fitting_never_panics_or_loses_words(text in "[a-z ,\\n]{0,200}", width in 10usize..100) {
+            let fitted = fit_text(&text, width);
+            let words: Vec<&str> = fitted.split_whitespace().collect();
+            let original: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(words, original);
+            if text.split_whitespace().all(|w| w.width() + 6 <= width) {
+                for line in fitted.lines() {
+                    proptest::prop_assert!(line.width() <= width, "{:?}", line);
+                }
+            }
+        }
+    }
+}

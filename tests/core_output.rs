@@ -42,6 +42,8 @@ const CONTACT: &[&str] = &[
     "reith",
     // The contract's Team section: the member who owns the contact (null when unowned).
     "owner",
+    // Records: `snoozed_until` (null when none), issue 21.
+    "snoozed_until",
 ];
 /// `author`: the member who logged it (the contract's Team section; null outside a team).
 const INTERACTION: &[&str] = &[

@@ -181,7 +181,8 @@ fn listings_fit_60_80_120_columns_with_colour_on_and_off() {
             check(
                 &due,
                 columns,
-                &["5w overdue", "3w overdue", "6w overdue"],
+                // Days up to 30, then months (issue 21: `18d`, not `2w`).
+                &["1mo overdue", "26d overdue"],
                 &format!("due {what}"),
             );
             let list = on_terminal(&env, columns, look, None, &["list"]);

@@ -105,3 +105,55 @@ pub fn handle_list(current: &OsStr) -> Vec<CompletionCandidate> {
         })
         .collect()
 }
+
+/// Archived contacts only: what `rel unarchive` can bring back.
+pub fn archived_handles() -> Vec<CompletionCandidate> {
+    let Some(db) = open_for_completion() else {
+        return Vec::new();
+    };
+    contacts::archived_handles(db.conn())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(handle, name)| CompletionCandidate::new(handle).help(Some(name.into())))
+        .collect()
+}
+
+/// The five REITH traits, for `-t` and `--strained`; after a comma (`-t trust,h`) the rest
+/// of the list, keeping what came before.
+pub fn traits(current: &OsStr) -> Vec<CompletionCandidate> {
+    let current = current.to_string_lossy();
+    let (done, partial) = match current.rsplit_once(',') {
+        Some((done, partial)) => (format!("{done},"), partial),
+        None => (String::new(), current.as_ref()),
+    };
+    let named: Vec<&str> = done.split(',').collect();
+    crate::model::Trait::ALL
+        .iter()
+        .map(|t| t.name())
+        .filter(|name| name.starts_with(partial) && !named.contains(name))
+        .map(|name| CompletionCandidate::new(format!("{done}{name}")))
+        .collect()
+}
+
+/// The channels, for `-c`.
+pub fn channels() -> Vec<CompletionCandidate> {
+    crate::model::CHANNELS
+        .iter()
+        .map(|c| CompletionCandidate::new(*c))
+        .collect()
+}
+
+/// Open follow-up ids, soonest first, each described by its handle and text (`rel done`).
+pub fn open_followups() -> Vec<CompletionCandidate> {
+    let Some(db) = open_for_completion() else {
+        return Vec::new();
+    };
+    crate::db::followups::list(db.conn(), false, None, Some(200))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            let help = format!("{}: {}", f.handle, crate::output::first_line(&f.text));
+            CompletionCandidate::new(f.id.to_string()).help(Some(help.into()))
+        })
+        .collect()
+}

@@ -27,6 +27,7 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     };
     let window =
         Window::new(now, today, last_day).map_err(|_| Error::usage("--within is out of range"))?;
+    crate::checks::no_empty_items("--tag", args.tag.as_slice())?;
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase());
     let only = args.owner.as_deref().map(checks::member).transpose()?;
     let db = ctx.open()?;

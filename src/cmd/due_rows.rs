@@ -110,6 +110,7 @@ fn birthdays(
     owner: &OwnerFilter,
 ) -> Result<Vec<DueItem>> {
     let days = birthday::keys_between(window.today, window.last_day);
+    let start_of_today = start_of(window.today)?.timestamp();
     let mut rows = Vec::new();
     for mut row in due::birthdays(conn, days.as_deref(), tag, owner)? {
         let Some(stored) = row.text.as_deref().and_then(Birthday::parse) else {
@@ -119,6 +120,10 @@ fn birthdays(
             continue;
         };
         if day > window.last_day {
+            continue;
+        }
+        // Closing loops: once you have been in touch on the day, the birthday row is done.
+        if day == window.today && row.last_touch.is_some_and(|t| t >= start_of_today) {
             continue;
         }
         row.due_at = start_of(day)?.timestamp();

@@ -15,7 +15,10 @@ const OWNER_AT: usize = 2;
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let cap = Cap::new(ctx.out.format, args.limit);
     let query = ListQuery {
-        tag: args.tag.map(|t| t.trim().to_lowercase()),
+        tag: {
+            crate::checks::no_empty_items("--tag", args.tag.as_slice())?;
+            args.tag.map(|t| t.trim().to_lowercase())
+        },
         org: args.org,
         archived: if args.all { None } else { Some(args.archived) },
         sort: match args.sort {

@@ -36,6 +36,7 @@ mod team;
 mod temp_file;
 mod timeline;
 mod undo;
+mod when_words;
 
 use crate::cli::{Cli, Command};
 use crate::db::Db;
@@ -77,8 +78,15 @@ impl Ctx {
     }
 
     /// Parses a WHEN relative to this command's "now".
+    /// A WHEN followed on the command line by words that would join it (`monday 10am call`)
+    /// is exit 2 with the quoted form as a hint.
     pub fn when(&self, text: &str, dir: when::Dir) -> Result<when::When> {
-        when::parse_when(text, self.now, dir)
+        let parsed = when::parse_when(text, self.now, dir);
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        match when_words::quoting_problem(&args, text, self.now, dir, parsed.is_ok()) {
+            Some(problem) => Err(problem),
+            None => parsed,
+        }
     }
 }
 
@@ -139,8 +147,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Remind(args) => followups::remind(&ctx, args),
         Command::Followups(args) => followups::run(&ctx, args),
         Command::Done(args) => followups::done(&ctx, args),
-        Command::Archive(args) => archive::archive(&ctx, args, true),
-        Command::Unarchive(args) => archive::archive(&ctx, args, false),
+        Command::Archive(args) => archive::archive(&ctx, args),
+        Command::Unarchive(args) => archive::unarchive(&ctx, args),
         Command::Rm(args) => rm::run(&ctx, args),
         Command::Config(args) => config::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),

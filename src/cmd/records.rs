@@ -30,6 +30,7 @@ pub fn contact_json(c: &Contact) -> Value {
         "next_due": rfc3339_opt(c.due_at.filter(|_| c.archived_at.is_none())),
         "reith": c.reith,
         "owner": c.owner,
+        "snoozed_until": rfc3339_opt(c.snoozed_until),
     })
 }
 
@@ -119,12 +120,23 @@ pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
                 (
                     c.due_at
                         .filter(|_| c.archived_at.is_none())
-                        .map_or(String::new(), |t| due_phrase(t, now)),
+                        .map_or(String::new(), |t| match snooze_shown(c, now) {
+                            Some(until) => until,
+                            None => due_phrase(t, now),
+                        }),
                     due_tone,
                 ),
             ]
         },
     )
+}
+
+/// `snoozed until Fri 4 Dec` while a snooze decides the contact's next due date (a touch
+/// since ends it; so does the date passing).
+pub fn snooze_shown(c: &Contact, now: i64) -> Option<String> {
+    let until = c.snoozed_until.filter(|until| *until > now)?;
+    (c.due_at == Some(until) && c.archived_at.is_none())
+        .then(|| format!("snoozed until {}", super::friendly::date(until, now)))
 }
 
 /// `Fri 4 Dec 2026`: a day named for reading, in local time.

@@ -325,6 +325,15 @@ pub fn all_handles(conn: &Connection) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Archived contacts' handles and names (completion after `rel unarchive`).
+pub fn archived_handles(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT handle, name FROM contacts WHERE archived_at IS NOT NULL ORDER BY handle",
+    )?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Every tag in use (for shell completion and hints).
 pub fn all_tags(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT DISTINCT tag FROM contact_tags ORDER BY tag")?;

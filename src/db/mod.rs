@@ -346,7 +346,11 @@ fn uri_path(path: &Path) -> String {
 
 /// How `rel undo --list` names a step: the command line that made it.
 fn step_label() -> String {
-    let words: Vec<String> = std::env::args().skip(1).collect();
+    // Quoted as a shell would need them, so the label reads as the command that was typed.
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .map(|w| crate::escape::shell_quoted(&w))
+        .collect();
     let mut label = format!("rel {}", words.join(" "));
     if label.chars().count() > 120 {
         label = label.chars().take(119).collect::<String>() + "…";
