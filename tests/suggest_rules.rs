@@ -83,7 +83,7 @@ fn rhythm_needs_four_touch_days_counted_once_per_day() {
     assert_eq!(row["facts"]["usual_gap_days"], 10);
     assert_eq!(row["facts"]["days_since"], 30);
     assert_eq!(row["command"], "rel edit four --every 10d");
-    assert_eq!(row["why"], "you usually talk every ~10d; it has been 4w");
+    assert_eq!(row["why"], "you usually talk every ~10d; it has been 30d");
 }
 
 #[test]
