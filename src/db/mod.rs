@@ -23,6 +23,9 @@ pub mod stats;
 pub mod upkeep;
 pub mod who;
 
+#[cfg(test)]
+mod sqlite_build_tests;
+
 use crate::error::{Error, Result};
 use crate::paths;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
