@@ -56,6 +56,7 @@ impl Ctx {
     pub fn open(&self) -> Result<Db> {
         let mut db = Db::open(&self.db_path)?;
         db.set_now(self.now);
+        db.set_recorder(&crate::sync::recorder::OPERATION_LOG);
         Ok(db)
     }
 
@@ -65,6 +66,7 @@ impl Ctx {
     pub fn open_for_write(&self) -> Result<Db> {
         let mut db = Db::open_writer(&self.db_path)?;
         db.set_now(self.now);
+        db.set_recorder(&crate::sync::recorder::OPERATION_LOG);
         Ok(db)
     }
 

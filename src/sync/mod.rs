@@ -58,6 +58,7 @@ mod pg_pass;
 pub mod pg_schema;
 mod pg_tls;
 pub mod postgres;
+pub mod recorder;
 pub mod remote;
 pub mod seal;
 pub mod segment;
