@@ -22,6 +22,7 @@ mod data_no_panic;
 mod front_errors_help;
 mod front_table_width;
 mod fuzz_readers;
+mod house_layers;
 mod import_concat_props;
 mod import_round_trips;
 mod import_sources;
