@@ -2,7 +2,7 @@
 //! `COMPLETE=SHELL rel` prints), and the shell then asks `rel` itself for candidates, so
 //! contact handles and tags complete from the database.
 //!
-//! The candidates themselves are in `cli_candidates.rs`, beside the clap definitions that
+//! The candidates themselves are in `cli/candidates.rs`, beside the clap definitions that
 //! name them (so `cli` does not reach up into `cmd`).
 
 use crate::cli::Cli;

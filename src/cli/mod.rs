@@ -1,9 +1,13 @@
 //! Every command and option of rel (clap derive). Doc comments are the help text.
 
-use crate::cli_help as examples;
+pub mod candidates;
+pub mod help;
+pub mod sync;
+
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+use help as examples;
 use std::path::PathBuf;
 
 /// A terminal relationship journal: log every touch, see who is due, keep the REITH record.
@@ -111,7 +115,7 @@ pub enum Command {
     /// Revert the last change made on this machine
     Undo(UndoArgs),
     /// One journal on several machines
-    Sync(crate::cli_sync::SyncArgs),
+    Sync(sync::SyncArgs),
     /// A journal shared by a team on PostgreSQL: set up a database, add members
     Team(TeamArgs),
     /// Print a shell completion script
@@ -136,7 +140,7 @@ pub struct ContactFields {
     #[arg(long = "phone", value_name = "PHONE")]
     pub phones: Vec<String>,
     /// Tag, e.g. key-account, coi (repeatable)
-    #[arg(long = "tag", value_name = "TAG", add = ArgValueCandidates::new(crate::cli_candidates::tags))]
+    #[arg(long = "tag", value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tags: Vec<String>,
     /// How often to be in touch: 3d, 2w, 1m, quarterly… (edit: also never, inherit)
     #[arg(long, value_name = "CADENCE")]
@@ -145,7 +149,7 @@ pub struct ContactFields {
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub birthday: Option<String>,
     /// Who introduced them
-    #[arg(long, value_name = "WHO", add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(long, value_name = "WHO", add = ArgValueCandidates::new(candidates::handles))]
     pub via: Option<String>,
     /// Free-text note about the contact
     #[arg(long, value_name = "TEXT")]
@@ -166,7 +170,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The contact (#ID, handle, name or a unique part of it)
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// New display name (the handle stays)
     #[arg(long, value_name = "NAME")]
@@ -177,7 +181,7 @@ pub struct EditArgs {
     #[command(flatten)]
     pub fields: ContactFields,
     /// Remove a tag (repeatable)
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cli_candidates::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub untag: Vec<String>,
     /// Remove an email address (repeatable)
     #[arg(long, value_name = "EMAIL")]
@@ -200,7 +204,7 @@ pub enum SortKey {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only contacts with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cli_candidates::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tag: Option<String>,
     /// Only contacts whose organisation contains this text
     #[arg(long, value_name = "ORG")]
@@ -228,7 +232,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// How many recent interactions to show
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -258,7 +262,7 @@ pub struct TouchFields {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Who it was with: WHO[,WHO…]
-    #[arg(add = ArgValueCompleter::new(crate::cli_candidates::handle_list))]
+    #[arg(add = ArgValueCompleter::new(candidates::handle_list))]
     pub who: String,
     /// The note (words are joined; '-' reads stdin)
     #[arg(allow_hyphen_values = false)]
@@ -288,7 +292,7 @@ pub struct AmendArgs {
     #[command(flatten)]
     pub touch: TouchFields,
     /// Replace who it was with: WHO[,WHO…]
-    #[arg(long, value_name = "WHO,…", add = ArgValueCompleter::new(crate::cli_candidates::handle_list))]
+    #[arg(long, value_name = "WHO,…", add = ArgValueCompleter::new(candidates::handle_list))]
     pub with: Option<String>,
 }
 
@@ -308,7 +312,7 @@ pub struct DueArgs {
     #[arg(long, value_name = "DURATION")]
     pub within: Option<String>,
     /// Only contacts with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cli_candidates::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tag: Option<String>,
     /// At most N rows
     #[arg(long, value_name = "N")]
@@ -325,7 +329,7 @@ pub struct DueArgs {
 #[derive(Debug, Args)]
 pub struct SnoozeArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// Until when: a WHEN (friday, 2026-12-01) or a duration from now (2w)
     pub until: String,
@@ -334,7 +338,7 @@ pub struct SnoozeArgs {
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
     /// Only interactions with these contacts
-    #[arg(add = ArgValueCompleter::new(crate::cli_candidates::handle_list))]
+    #[arg(add = ArgValueCompleter::new(candidates::handle_list))]
     pub who: Vec<String>,
     /// From this WHEN on
     #[arg(long, value_name = "WHEN")]
@@ -349,7 +353,7 @@ pub struct TimelineArgs {
     #[arg(long, value_name = "CHANNEL")]
     pub channel: Option<String>,
     /// Only interactions with a contact with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cli_candidates::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tag: Option<String>,
     /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
     #[arg(long, value_name = "N")]
@@ -373,7 +377,7 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct RemindArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// When it is due
     pub when: String,
@@ -439,7 +443,7 @@ pub struct DoneArgs {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// One contact (default: everyone)
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: Option<String>,
     /// Only interactions from this WHEN on
     #[arg(long, value_name = "WHEN")]
@@ -449,14 +453,14 @@ pub struct StatsArgs {
 #[derive(Debug, Args)]
 pub struct WhoArg {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
 }
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// Do not ask
     #[arg(short, long)]
@@ -466,10 +470,10 @@ pub struct RmArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The duplicate: its interactions, follow-ups, emails, phones and tags move; it is removed
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// The contact that stays
-    #[arg(add = ArgValueCandidates::new(crate::cli_candidates::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub into_who: String,
     /// Do not ask
     #[arg(short, long)]
