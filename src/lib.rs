@@ -6,8 +6,9 @@
 pub mod birthday;
 pub mod checks;
 pub mod cli;
-pub mod cli_help;
-pub mod cli_sync;
+// The names these had as src/cli_*.rs files, for code written before they became cli/…;
+// new code says `cli::help`, `cli::sync`.
+pub use cli::{help as cli_help, sync as cli_sync};
 pub mod cmd;
 pub mod db;
 pub mod error;

@@ -20,6 +20,14 @@ pub enum Format {
     Tsv,
 }
 
+/// When to colour output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 /// How a table cell should stand out (only when colour is on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -125,7 +133,7 @@ impl Cap {
 }
 
 impl Output {
-    pub fn new(format: Option<Format>, color: crate::cli::ColorChoice, quiet: bool) -> Output {
+    pub fn new(format: Option<Format>, color: ColorChoice, quiet: bool) -> Output {
         let stdout_is_tty = std::io::stdout().is_terminal();
         let format = format.unwrap_or(if stdout_is_tty {
             Format::Table
@@ -133,9 +141,9 @@ impl Output {
             Format::Tsv
         });
         let color = match color {
-            crate::cli::ColorChoice::Always => true,
-            crate::cli::ColorChoice::Never => false,
-            crate::cli::ColorChoice::Auto => {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
                 stdout_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };

@@ -1,7 +1,7 @@
 //! Issue 21, "Address books": each numbered point with a small file of `tests/data/books/`
 //! written the way its program writes it, imported through the real binary.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! emails (one file), and two people of different names never merge by a shared email
 //! (two files).
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use proptest::prelude::*;

@@ -4,7 +4,7 @@
 //! a second time with nothing created or updated; vCard and CSV round trips keep every
 //! contact even where cards share emails.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! cannot be meant, repeated or empty changes said as such, spans in words, snoozes shown,
 //! loops closed, and completion of traits, channels, follow-up ids and archived handles.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

@@ -4,7 +4,7 @@
 //! `followups --all` keeps `done …`, and `rel show` and the long help wrap at words, never
 //! breaking a table row.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 const WIDTHS: [usize; 3] = [60, 80, 120];

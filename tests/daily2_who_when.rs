@@ -3,7 +3,7 @@
 //! resolves among archived by every rule), quoting hints wherever a WHEN is read, and empty
 //! list items as usage errors.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 /// Friday 27 November 2026, noon UTC (the default "now").

@@ -2,7 +2,7 @@
 //! are calendar days, `--within` puts what is due first, done follow-ups are never overdue,
 //! and birthdays are due rows, shown on the card and exported as yearly events.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! `rel import` through the binary: every sample file, all-or-nothing, --skip-invalid,
 //! --dry-run, idempotency, matching, stdin and unreadable files.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;

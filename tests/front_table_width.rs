@@ -3,7 +3,7 @@
 //! colour on and off, and with COLUMNS overriding the terminal. DUE texts and handles stay
 //! whole, headers never split inside a word, and `rel stats` fits too.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 /// How a run sets colour and width.

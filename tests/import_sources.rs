@@ -2,7 +2,7 @@
 //! its program writes it (CRLF, folding, quoted-printable, legacy charsets, the real
 //! Outlook and Google headers); every test goes through the binary.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;

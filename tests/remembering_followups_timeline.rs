@@ -1,6 +1,6 @@
 //! Follow-ups (`remind`, `followups`, `done`, `log --follow-up`) and `timeline` filters.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! these tests hold them equal to a full recount (`--since 1900-01-02` counts from the
 //! interactions themselves) after any sequence of writes, in whole-hour and part-hour zones.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use proptest::prelude::*;
 use serde_json::Value;

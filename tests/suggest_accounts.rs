@@ -1,6 +1,6 @@
 //! `rel accounts` and `rel account ORG`: organisations rolled up from their people.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `rel intro`: paths checked against a brute-force search of every path on generated
 //! graphs, plus the answers that are not paths (you know them; no path).
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! QUERY PLAN` on a generated database with the real schema. (No timing is asserted.)
 
 #[allow(unused)]
-mod common;
+use crate::common;
 
 use rel::db::Db;
 use rel::db::owner::OwnerFilter;

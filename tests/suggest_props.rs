@@ -1,7 +1,7 @@
 //! Property: on any journal, `rel suggest` never lists a contact that today's `rel due`
 //! lists, nor an archived one, nor one touched in the last 14 days (3 for `repair`).
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! `rel suggest`: every rule on both sides of its threshold, every exclusion, the budget, the
 //! order, dismissal (expiry, undo, sync capture) and determinism under REL_NOW.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 use chrono::{DateTime, Duration, Utc};

@@ -3,8 +3,8 @@
 //! names the owners, and `rel intro` links through everyone's interactions while "you" is the
 //! member asking. Skips without `REL_TEST_PG` (run with tests/pg/start.sh).
 
-mod common;
-mod sync_support;
+use crate::common;
+use crate::common::replica as sync_support;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::TestEnv;

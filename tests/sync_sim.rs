@@ -13,11 +13,11 @@
 //! `SIM_SEEDS=N` runs N seeds (default 2: one over a folder, one over git); `SIM_SEED=S` one;
 //! `SIM_KEEP=1` keeps a failing seed's journals and prints every step.
 
-mod common;
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{TestEnv, pg};
+use common::replica::{Replica, Rng, bare_repo};
+use common::{Run, TestEnv, pg};
 use rel::sync::folder::FolderRemote;
 use rel::sync::git::GitRemote;
 use rel::sync::postgres::PgRemote;
@@ -25,7 +25,6 @@ use rel::sync::remote::{Remote, WireOp};
 use rel::sync::seal::SyncKey;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use sync_support::{Ran, Replica, Rng, bare_repo};
 
 /// Steps per seed: git costs several git processes per sync, so its seeds take fewer.
 const FOLDER_STEPS: usize = 160;
@@ -135,12 +134,12 @@ impl Sim {
             std::process::exit(101);
         }
         panic!(
-            "seed {} over {} failed: {what}\nlast steps (newest first):\n{tail:#?}\nrerun: SIM_SEED={} cargo test --test sync_sim",
+            "seed {} over {} failed: {what}\nlast steps (newest first):\n{tail:#?}\nrerun: SIM_SEED={} cargo test --test runner sync_sim::",
             self.seed, self.remote[0], self.seed
         );
     }
 
-    fn check_ran(&self, r: usize, args: &[&str], ran: &Ran, allowed: &[i32]) {
+    fn check_ran(&self, r: usize, args: &[&str], ran: &Run, allowed: &[i32]) {
         if !allowed.contains(&ran.code) || ran.stderr.contains("panicked") {
             self.fail(&format!(
                 "{} rel {args:?} exit {}: {}",
@@ -151,7 +150,7 @@ impl Sim {
 
     /// Runs a command a user might type; usage errors and not-found are fine (random WHOs),
     /// anything else is not.
-    fn user(&mut self, r: usize, args: &[&str]) -> Ran {
+    fn user(&mut self, r: usize, args: &[&str]) -> Run {
         self.steps
             .push(format!("{}: rel {}", self.replicas[r].name, args.join(" ")));
         let before = self.interactions(r);
@@ -444,7 +443,7 @@ impl Sim {
             .join(format!("copy-{}.db", self.steps.len()));
         let copy_arg = copy.display().to_string();
         self.replicas[r].ok(self.now, &["backup", &copy_arg]);
-        let ran: Ran = self.replicas[r]
+        let ran: Run = self.replicas[r]
             .command(&copy, self.now, &["sync"])
             .output()
             .expect("run rel")
@@ -479,7 +478,7 @@ impl Sim {
         let a = self.replicas[r].spawn(self.now, &["sync"]);
         let b = self.replicas[other].spawn(self.now, &["sync"]);
         for (child, who) in [(a, r), (b, other)] {
-            let ran: Ran = child.wait_with_output().expect("wait").into();
+            let ran: Run = child.wait_with_output().expect("wait").into();
             self.check_ran(who, &["sync (concurrent)"], &ran, &[0]);
         }
     }

@@ -1,7 +1,7 @@
 //! The operation log through the binary: every command that changes the journal is one step
 //! that `rel undo` reverts; `rel merge`; `rel sync verify`; an old journal's first operations.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use rel::db::migrations::MIGRATIONS;
 

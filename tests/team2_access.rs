@@ -2,8 +2,8 @@
 //! and appends only the workspaces it was granted. `rel team grant|revoke|members`, and a
 //! grant or revoke PostgreSQL did not carry out is exit 1, never a success line.
 
-mod common;
-mod team2_support;
+use crate::common;
+use crate::team2_support;
 
 use common::TestEnv;
 use team2_support::Team;

@@ -3,8 +3,7 @@
 //! with the triggers disabled is refused by every member's rel, named, and never applied; and
 //! the victim's later changes still reach everyone. Bodies over 8 MiB are refused.
 
-mod common;
-mod team2_support;
+use crate::team2_support;
 
 use team2_support::{Team, contact_op};
 

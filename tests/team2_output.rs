@@ -1,8 +1,8 @@
 //! What a team member reads: an OWNER column in `rel list` and `rel due --all` tables, and
 //! hints that mention PostgreSQL.
 
-mod common;
-mod team2_support;
+use crate::common;
+use crate::team2_support;
 
 use common::TestEnv;
 use team2_support::Team;

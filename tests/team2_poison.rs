@@ -6,8 +6,7 @@
 //! before it); the quarantine that keeps bad bodies aside is built by the `journal` lane, and
 //! the tests marked ignored need it merged.
 
-mod common;
-mod team2_support;
+use crate::team2_support;
 
 use team2_support::{Member, Team, contact_op};
 

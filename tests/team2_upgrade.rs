@@ -3,8 +3,8 @@
 //! access and binding each replica to the author of its first operation. Before the upgrade,
 //! rel's own check of each operation's author is the only defence, and it holds.
 
-mod common;
-mod team2_support;
+use crate::common;
+use crate::team2_support;
 
 use common::TestEnv;
 use common::pg::{self, PgDb};

@@ -1,7 +1,7 @@
 //! `rel team setup` and `rel team grant` against a real PostgreSQL: the schema is created
 //! once, members may only read and append, and the database itself refuses to rewrite history.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use common::pg;

@@ -1,7 +1,7 @@
 //! Confirmations and mistakes off a terminal: the duplicate warning of `add`, `edit` with
 //! nothing to change, snooze only later, `log --add` naming what it created, bare lines kept.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 

@@ -3,7 +3,6 @@
 //! a timeline row says how many lines its first line stands for.
 
 use super::friendly;
-use super::records::marks_text;
 use crate::db::interactions::Interaction;
 use crate::output::escape_visible;
 use std::io::Write;
@@ -32,6 +31,16 @@ pub fn terminal_width() -> usize {
     } else {
         80
     }
+}
+
+/// `-t trust --strained honesty` shown as `+trust -honesty`.
+pub fn marks_text(i: &Interaction) -> String {
+    i.marks
+        .marked()
+        .iter()
+        .map(|(name, v)| format!("{}{name}", if v.as_i64() == Some(1) { "+" } else { "-" }))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A note's first line and, when it has more, how many: `called about it (+3 lines)`.

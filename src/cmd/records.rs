@@ -1,5 +1,6 @@
 //! The contract's JSON records and the table/tsv rows built from them, shared by commands.
 
+use super::note_block::{first_line_with_more, marks_text};
 use crate::db::contacts::Contact;
 use crate::db::followups::FollowUp;
 use crate::db::interactions::Interaction;
@@ -57,16 +58,6 @@ pub fn followup_json(f: &FollowUp) -> Value {
         "interaction_id": f.interaction_id,
         "done_at": rfc3339_opt(f.done_at),
     })
-}
-
-/// `-t trust --strained honesty` shown as `+trust -honesty`.
-pub fn marks_text(i: &Interaction) -> String {
-    i.marks
-        .marked()
-        .iter()
-        .map(|(name, v)| format!("{}{name}", if v.as_i64() == Some(1) { "+" } else { "-" }))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 pub const CONTACT_HEADERS: [&str; 7] = [
@@ -191,10 +182,7 @@ pub fn interaction_row(i: &Interaction, now: i64, format: Format) -> ListRow {
                         Tone::Good
                     },
                 ),
-                (
-                    super::note_block::first_line_with_more(&i.note),
-                    Tone::Plain,
-                ),
+                (first_line_with_more(&i.note), Tone::Plain),
             ]
         },
     )

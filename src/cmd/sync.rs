@@ -1,7 +1,7 @@
 //! `rel sync`, `rel sync init`, `rel sync status`, `rel sync key`.
 
 use super::Ctx;
-use crate::cli_sync::{SyncAction, SyncArgs, SyncInitArgs};
+use crate::cli::sync::{SyncAction, SyncArgs, SyncInitArgs};
 use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
 use crate::sync::engine;

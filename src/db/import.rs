@@ -8,7 +8,7 @@ mod records;
 
 use super::bulk;
 use super::contacts::{self, Contact, List};
-use super::{Db, settings, upkeep};
+use super::{Db, owner, recorder, settings, upkeep};
 use crate::error::Result;
 use crate::model::Reith;
 pub use matching::name_key;
@@ -149,7 +149,7 @@ impl<'c> Importer<'c> {
             |row| row.get(0),
         )?;
         let deferred = Some(bulk::defer(conn)?);
-        let adder = crate::sync::settings::member(conn)?;
+        let adder = owner::member(conn)?;
         Ok(Importer {
             conn,
             now,
@@ -171,7 +171,7 @@ impl<'c> Importer<'c> {
     fn stage_now_and_then(&mut self) -> Result<()> {
         self.unstaged += 1;
         if self.unstaged >= STAGE_EVERY {
-            crate::sync::capture::stage(self.conn)?;
+            recorder::stage(self.conn)?;
             self.unstaged = 0;
         }
         Ok(())

@@ -18,6 +18,7 @@ pub mod import;
 pub mod interactions;
 pub mod intro;
 pub mod owner;
+pub mod recorder;
 pub mod same_name;
 pub mod search;
 pub mod settings;
@@ -27,8 +28,12 @@ pub mod suggest;
 pub mod upkeep;
 pub mod who;
 
+#[cfg(test)]
+mod sqlite_build_tests;
+
 use crate::error::{Error, Result};
 use crate::paths;
+use recorder::Recorder;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -49,6 +54,8 @@ pub struct Db {
     now_ms: Option<i64>,
     /// Whether this connection has the hook and staging table that stage changes for the log.
     capturing: bool,
+    /// What records each write for sync; None records nothing (set by the command context).
+    recorder: Option<&'static dyn Recorder>,
 }
 
 impl Db {
@@ -89,6 +96,7 @@ impl Db {
             writer: false,
             now_ms: None,
             capturing: false,
+            recorder: None,
         })
     }
 
@@ -118,6 +126,7 @@ impl Db {
             writer: true,
             now_ms: None,
             capturing: false,
+            recorder: None,
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
         // The version is read before anything that could write (even the WAL switch), so a
@@ -160,6 +169,7 @@ impl Db {
             writer: false,
             now_ms: None,
             capturing: false,
+            recorder: None,
         };
         (db.user_version().ok()? == LATEST_VERSION).then_some(db)
     }
@@ -203,6 +213,12 @@ impl Db {
             true,
         )?;
         Ok(())
+    }
+
+    /// Records every later write through `recorder` (the operation log, which `db` does not
+    /// know: the command context gives it).
+    pub fn set_recorder(&mut self, recorder: &'static dyn Recorder) {
+        self.recorder = Some(recorder);
     }
 
     /// Sets the time the operation log stamps this process's writes with.
@@ -253,17 +269,24 @@ impl Db {
         work: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
         self.become_writer()?;
-        if !self.capturing {
-            crate::sync::capture::install(&self.conn)?;
+        if let Some(recorder) = self.recorder
+            && !self.capturing
+        {
+            recorder.install(&self.conn)?;
             self.capturing = true;
         }
         let now_ms = self.now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        crate::sync::capture::begin(&tx);
+        let _current = recorder::enter(self.recorder);
+        if let Some(recorder) = self.recorder {
+            recorder.begin(&tx);
+        }
         let value = work(&tx)?;
-        crate::sync::capture::record(&tx, now_ms, Some(&step_label()))?;
+        if let Some(recorder) = self.recorder {
+            recorder.record(&tx, now_ms, &step_label())?;
+        }
         if commit {
             tx.commit()?;
         } else {

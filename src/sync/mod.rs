@@ -60,6 +60,7 @@ pub mod pg_schema;
 mod pg_tls;
 mod pg_workspace;
 pub mod postgres;
+pub mod recorder;
 pub mod remote;
 pub mod seal;
 pub mod segment;

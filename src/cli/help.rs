@@ -1,6 +1,6 @@
 //! The long help (`--help`) that does not fit in a doc comment: examples and the WHEN grammar.
 //! `-h` shows the short help only; a new command adds its examples here and names them with
-//! `#[command(after_long_help = cli_help::NAME)]` in `cli.rs`.
+//! `#[command(after_long_help = examples::NAME)]` in `cli/mod.rs`.
 
 /// Headings that keep a command's own options apart from the global ones.
 pub const GLOBAL: &str = "Global options";

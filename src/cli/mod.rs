@@ -1,9 +1,13 @@
 //! Every command and option of rel (clap derive). Doc comments are the help text.
 
-use crate::cli_help as examples;
+pub mod candidates;
+pub mod help;
+pub mod sync;
+
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+use help as examples;
 use std::path::PathBuf;
 
 /// A terminal relationship journal: log every touch, see who is due, keep the REITH record.
@@ -37,12 +41,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
+/// `--color`: defined beside the output it governs, so `output` needs nothing from `cli`.
+pub use crate::output::ColorChoice;
 
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
@@ -116,7 +116,7 @@ pub enum Command {
     /// Revert the last change made on this machine
     Undo(UndoArgs),
     /// One journal on several machines
-    Sync(crate::cli_sync::SyncArgs),
+    Sync(sync::SyncArgs),
     /// A journal shared by a team on PostgreSQL: set up a database, add members
     Team(TeamArgs),
     /// Beyond what is due: whom to reach out to and why (5 a day)
@@ -153,7 +153,7 @@ pub struct ContactFields {
     #[arg(long = "phone", value_name = "PHONE")]
     pub phones: Vec<String>,
     /// Tag, e.g. key-account, coi (repeatable)
-    #[arg(long = "tag", value_name = "TAG", add = ArgValueCandidates::new(crate::cmd::completions::tags))]
+    #[arg(long = "tag", value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tags: Vec<String>,
     /// How often to be in touch: 3d, 2w, 1m, quarterly… (edit: also never, inherit)
     #[arg(long, value_name = "CADENCE")]
@@ -162,7 +162,7 @@ pub struct ContactFields {
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub birthday: Option<String>,
     /// Who introduced them
-    #[arg(long, value_name = "WHO", add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(long, value_name = "WHO", add = ArgValueCandidates::new(candidates::handles))]
     pub via: Option<String>,
     /// Free-text note about the contact
     #[arg(long, value_name = "TEXT")]
@@ -183,7 +183,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The contact (#ID, handle, name or a unique part of it)
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// New display name (the handle stays)
     #[arg(long, value_name = "NAME")]
@@ -194,7 +194,7 @@ pub struct EditArgs {
     #[command(flatten)]
     pub fields: ContactFields,
     /// Remove a tag (repeatable)
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cmd::completions::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub untag: Vec<String>,
     /// Remove an email address (repeatable)
     #[arg(long, value_name = "EMAIL")]
@@ -217,7 +217,7 @@ pub enum SortKey {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only contacts with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cmd::completions::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tag: Option<String>,
     /// Only contacts whose organisation contains this text
     #[arg(long, value_name = "ORG")]
@@ -245,7 +245,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// How many recent interactions to show
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -259,13 +259,13 @@ pub struct TouchFields {
     #[arg(long, value_name = "WHEN")]
     pub at: Option<String>,
     /// call, email, meeting, message, visit, event, social, other
-    #[arg(short, long, value_name = "CHANNEL", add = ArgValueCandidates::new(crate::cmd::completions::channels))]
+    #[arg(short, long, value_name = "CHANNEL", add = ArgValueCandidates::new(crate::cli::candidates::channels))]
     pub channel: Option<String>,
     /// A trait this touch showed: respect, empathy, integrity, trust, honesty (or r,e,i,t,h)
-    #[arg(short = 't', long = "trait", value_name = "TRAIT", add = ArgValueCompleter::new(crate::cmd::completions::traits))]
+    #[arg(short = 't', long = "trait", value_name = "TRAIT", add = ArgValueCompleter::new(crate::cli::candidates::traits))]
     pub shown: Vec<String>,
     /// A trait this touch strained
-    #[arg(long, value_name = "TRAIT", add = ArgValueCompleter::new(crate::cmd::completions::traits))]
+    #[arg(long, value_name = "TRAIT", add = ArgValueCompleter::new(crate::cli::candidates::traits))]
     pub strained: Vec<String>,
     /// Write the note in $VISUAL / $EDITOR
     #[arg(short, long)]
@@ -275,7 +275,7 @@ pub struct TouchFields {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Who it was with: WHO[,WHO…]
-    #[arg(add = ArgValueCompleter::new(crate::cmd::completions::handle_list))]
+    #[arg(add = ArgValueCompleter::new(candidates::handle_list))]
     pub who: String,
     /// The note (words are joined; '-' reads stdin)
     #[arg(allow_hyphen_values = false)]
@@ -305,7 +305,7 @@ pub struct AmendArgs {
     #[command(flatten)]
     pub touch: TouchFields,
     /// Replace who it was with: WHO[,WHO…]
-    #[arg(long, value_name = "WHO,…", add = ArgValueCompleter::new(crate::cmd::completions::handle_list))]
+    #[arg(long, value_name = "WHO,…", add = ArgValueCompleter::new(candidates::handle_list))]
     pub with: Option<String>,
 }
 
@@ -325,7 +325,7 @@ pub struct DueArgs {
     #[arg(long, value_name = "DURATION")]
     pub within: Option<String>,
     /// Only contacts with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cmd::completions::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tag: Option<String>,
     /// At most N rows
     #[arg(long, value_name = "N")]
@@ -342,7 +342,7 @@ pub struct DueArgs {
 #[derive(Debug, Args)]
 pub struct SnoozeArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// Until when: a WHEN (friday, 2026-12-01) or a duration from now (2w)
     pub until: String,
@@ -351,7 +351,7 @@ pub struct SnoozeArgs {
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
     /// Only interactions with these contacts
-    #[arg(add = ArgValueCompleter::new(crate::cmd::completions::handle_list))]
+    #[arg(add = ArgValueCompleter::new(candidates::handle_list))]
     pub who: Vec<String>,
     /// From this WHEN on
     #[arg(long, value_name = "WHEN")]
@@ -366,7 +366,7 @@ pub struct TimelineArgs {
     #[arg(long, value_name = "CHANNEL")]
     pub channel: Option<String>,
     /// Only interactions with a contact with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cmd::completions::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(candidates::tags))]
     pub tag: Option<String>,
     /// At most N rows (default 50 in a table, all otherwise; 0 = no cap)
     #[arg(long, value_name = "N")]
@@ -390,7 +390,7 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct RemindArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// When it is due
     pub when: String,
@@ -447,7 +447,7 @@ pub struct FollowupRmArgs {
 #[derive(Debug, Args)]
 pub struct DoneArgs {
     /// Follow-up ids
-    #[arg(required = true, value_name = "ID", add = ArgValueCandidates::new(crate::cmd::completions::open_followups))]
+    #[arg(required = true, value_name = "ID", add = ArgValueCandidates::new(crate::cli::candidates::open_followups))]
     pub ids: Vec<String>,
     /// Reopen them instead (they were marked done by mistake)
     #[arg(long)]
@@ -457,7 +457,7 @@ pub struct DoneArgs {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     /// One contact (default: everyone)
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: Option<String>,
     /// Only interactions from this WHEN on
     #[arg(long, value_name = "WHEN")]
@@ -467,21 +467,21 @@ pub struct StatsArgs {
 #[derive(Debug, Args)]
 pub struct WhoArg {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
 }
 
 #[derive(Debug, Args)]
 pub struct UnarchiveArg {
     /// The archived contact (any part of its name, as for other WHOs)
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::archived_handles))]
+    #[arg(add = ArgValueCandidates::new(crate::cli::candidates::archived_handles))]
     pub who: String,
 }
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// Do not ask
     #[arg(short, long)]
@@ -491,10 +491,10 @@ pub struct RmArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The duplicate: its interactions, follow-ups, emails, phones and tags move; it is removed
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub who: String,
     /// The contact that stays
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(candidates::handles))]
     pub into_who: String,
     /// Do not ask
     #[arg(short, long)]
@@ -698,7 +698,7 @@ pub enum SuggestAction {
 #[derive(Debug, Args)]
 pub struct SuggestDismissArgs {
     /// The contact
-    #[arg(add = ArgValueCandidates::new(crate::cmd::completions::handles))]
+    #[arg(add = ArgValueCandidates::new(crate::cli::candidates::handles))]
     pub who: String,
     /// For how long (e.g. 2w, 3m) [default: 30d]
     #[arg(long = "for", value_name = "DURATION")]
@@ -719,7 +719,7 @@ pub enum AccountSort {
 #[derive(Debug, Args)]
 pub struct AccountsArgs {
     /// Only people with this tag
-    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cmd::completions::tags))]
+    #[arg(long, value_name = "TAG", add = ArgValueCandidates::new(crate::cli::candidates::tags))]
     pub tag: Option<String>,
     /// Order of the organisations
     #[arg(long, value_enum, default_value_t = AccountSort::Due)]
@@ -741,7 +741,7 @@ pub struct IntroArgs {
     #[arg(
         required_unless_present = "org",
         conflicts_with = "org",
-        add = ArgValueCandidates::new(crate::cmd::completions::handles)
+        add = ArgValueCandidates::new(crate::cli::candidates::handles)
     )]
     pub who: Option<String>,
     /// Anyone at this organisation instead of one person

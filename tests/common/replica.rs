@@ -2,10 +2,10 @@
 //! folder, so its own git clone), driven through the real binary with its own clock.
 #![allow(dead_code)]
 
-use assert_cmd::cargo::CommandCargoExt;
+use super::{REL, Run, isolated};
 use chrono::{DateTime, Duration, Utc};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
 pub struct Replica {
     pub name: String,
@@ -13,23 +13,6 @@ pub struct Replica {
     pub db: PathBuf,
     /// How far this machine's clock is off, in minutes.
     pub skew_minutes: i64,
-}
-
-/// One finished run of `rel`.
-pub struct Ran {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl From<Output> for Ran {
-    fn from(output: Output) -> Ran {
-        Ran {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
 }
 
 impl Replica {
@@ -47,22 +30,12 @@ impl Replica {
     /// `rel` as this machine runs it at global time `now` (its skew applied).
     pub fn command(&self, db: &Path, now: DateTime<Utc>, args: &[&str]) -> Command {
         let local_now = now + Duration::minutes(self.skew_minutes);
-        let mut cmd = Command::cargo_bin("rel").expect("rel binary");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
-            .env("REL_DB", db)
-            .env("REL_NOW", local_now.to_rfc3339())
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1")
-            .current_dir(self.dir.path())
-            .args(args)
-            .stdin(Stdio::null());
+        let mut cmd = isolated(REL, self.dir.path(), db, &local_now.to_rfc3339());
+        cmd.args(args).stdin(Stdio::null());
         cmd
     }
 
-    pub fn run(&self, now: DateTime<Utc>, args: &[&str]) -> Ran {
+    pub fn run(&self, now: DateTime<Utc>, args: &[&str]) -> Run {
         self.command(&self.db, now, args)
             .output()
             .expect("run rel")

@@ -293,10 +293,8 @@ pub fn start_of(day: NaiveDate) -> Result<DateTime<Utc>> {
     local_instant(day.and_time(NaiveTime::MIN))
 }
 
-#[path = "when_grammar.rs"]
 mod grammar;
 pub use grammar::{parse_absolute, parse_when};
 
 #[cfg(test)]
-#[path = "when_tests.rs"]
 mod tests;

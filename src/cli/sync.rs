@@ -1,4 +1,4 @@
-//! The `rel sync` command family's arguments (kept apart from `cli.rs` so each stays readable).
+//! The `rel sync` command family's arguments (kept apart from `cli/mod.rs` so each stays readable).
 
 use clap::{ArgGroup, Args, Subcommand};
 use std::path::PathBuf;

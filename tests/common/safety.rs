@@ -1,28 +1,27 @@
 //! Helpers shared by the safety tests: spawning the real binary as a plain process (to run
-//! many at once or kill one), and reading what the database holds.
+//! many at once or kill one, or under a limit set by a shell first), and reading what the
+//! database holds.
 #![allow(dead_code)]
 
-use crate::common::TestEnv;
+pub use super::REL;
+use super::TestEnv;
 use rusqlite::{Connection, OpenFlags};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// The built `rel` binary.
-pub const REL: &str = env!("CARGO_BIN_EXE_rel");
-
 /// A `std::process::Command` for `rel ARGS` with the test environment, stdin closed.
 pub fn rel(env: &TestEnv, args: &[&str]) -> Command {
-    let mut cmd = Command::new(REL);
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.dir.path().join("xdg"))
-        .env("REL_DB", &env.db)
-        .env("REL_NOW", &env.now)
-        .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .current_dir(env.dir.path())
+    let mut cmd = env.std_cmd();
+    cmd.args(args).stdin(Stdio::null());
+    cmd
+}
+
+/// `rel ARGS` started by `sh -c 'PRELUDE && exec rel ARGS'` in the test environment, stdin
+/// closed: a umask or a ulimit set by PRELUDE applies to rel alone, not to the test process.
+pub fn rel_after(env: &TestEnv, prelude: &str, args: &[&str]) -> Command {
+    let mut cmd = super::isolated("sh", env.dir.path(), &env.db, &env.now);
+    cmd.args(["-c", &format!("{prelude} && exec \"$0\" \"$@\""), REL])
         .args(args)
         .stdin(Stdio::null());
     cmd
@@ -125,15 +124,7 @@ impl Rng {
 /// `rel ARGS` started from a shell whose umask is 022, as most users' is: rel must make its
 /// files private by itself.
 pub fn rel_with_umask_022(env: &TestEnv, args: &[&str]) -> Command {
-    let plain = rel(env, args);
-    let mut cmd = Command::new("sh");
-    cmd.env_clear()
-        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .current_dir(env.dir.path())
-        .args(["-c", "umask 022; exec \"$0\" \"$@\"", REL])
-        .args(args)
-        .stdin(Stdio::null());
-    cmd
+    rel_after(env, "umask 022", args)
 }
 
 /// Writes an executable shell script and returns its path.
