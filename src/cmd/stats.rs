@@ -5,6 +5,7 @@ use super::Ctx;
 use super::stats_chart::{self, Report};
 use crate::cli::StatsArgs;
 use crate::db::stats::{self, Scope, Strained};
+use crate::db::stats_counters;
 use crate::db::who;
 use crate::error::Result;
 use crate::model::Trait;
@@ -30,7 +31,11 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
         .transpose()?;
     let contact_id = contact.as_ref().map(|c| c.id);
     let scope = Scope { contact_id, since };
-    let tallies = stats::tallies(db.conn(), scope)?;
+    let tallies = if contact_id.is_none() && since.is_none() {
+        stats_counters::tallies(db.conn())?
+    } else {
+        stats::tallies(db.conn(), scope)?
+    };
     let report = Report {
         contact: contact.map(|c| (c.handle, c.name)),
         since,

@@ -40,16 +40,8 @@ pub struct Tallies {
 /// One scan instead of three, and no `GROUP BY`: SQLite's sorter held every row of a
 /// million-touch journal in memory (93 MB at L); the maps here hold at most one entry per
 /// channel and per month.
+/// (`rel stats` for the whole journal reads `stats_counters`, which the tests hold equal to this.)
 pub fn tallies(conn: &Connection, scope: Scope) -> Result<Tallies> {
-    if scope.contact_id.is_none() && scope.since.is_none() {
-        return super::stats_counters::tallies(conn);
-    }
-    tallies_by_scan(conn, scope)
-}
-
-/// [`tallies`] counted from the interactions themselves (a WHO or `--since` narrows them; the
-/// whole journal reads the counters the triggers keep, which the tests hold equal to this).
-pub fn tallies_by_scan(conn: &Connection, scope: Scope) -> Result<Tallies> {
     use chrono::{Datelike, Local, TimeZone};
     use std::collections::{BTreeMap, HashMap};
     let sql = format!(
