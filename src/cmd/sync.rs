@@ -43,6 +43,9 @@ fn verify(ctx: &Ctx) -> Result<()> {
 fn sync(ctx: &Ctx) -> Result<()> {
     let mut db = ctx.open()?;
     let outcome = engine::sync(&mut db, ctx.now)?;
+    for warning in &outcome.warnings {
+        eprintln!("rel: warning: {}", escape_visible(warning));
+    }
     for (from, to) in &outcome.renamed {
         eprintln!(
             "rel: {} was taken on another machine first; this contact is now {}",
@@ -108,11 +111,15 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
             if dir.as_os_str().is_empty() {
                 return Err(Error::usage("--folder needs a folder"));
             }
-            // Recorded absolute: a later `rel sync` may run from anywhere.
-            let dir = std::path::absolute(&dir)?;
+            // Recorded absolute: a later `rel sync` may run from anywhere. A quoted
+            // '~/Sync/rel' means what the shell would have made of it, not a folder named '~'.
+            let dir = std::path::absolute(expand_home(&dir))?;
             RemoteKind::Folder { dir }
         }
         (None, Some(url), None) => {
+            let url = expand_home(std::path::Path::new(&url))
+                .to_string_lossy()
+                .into_owned();
             let branch = args.branch.unwrap_or_else(|| "rel-sync".to_string());
             GitRemote::validate(&url, &branch)?;
             RemoteKind::Git { url, branch }
@@ -125,7 +132,7 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
     };
     let described = remote.describe();
     let mut db = ctx.open()?;
-    let made_key = engine::init(&mut db, remote, key)?;
+    let made_key = engine::init(&mut db, remote, key, args.replace)?;
     if made_key && !ctx.out.quiet {
         eprintln!(
             "rel: made a new sync key; other machines need it: run 'rel sync key' and keep a copy \
@@ -138,6 +145,21 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
     }
     ctx.out
         .note(&format!("sync set up with {described}; run 'rel sync'"))
+}
+
+/// `~` or `~/…` at the start of a path, as the shell expands it (for a path given quoted, or
+/// through a script that did not expand it); anything else is returned as it is.
+fn expand_home(path: &std::path::Path) -> std::path::PathBuf {
+    let text = path.to_string_lossy();
+    let rest = match text.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.trim_start_matches('/'),
+        _ => return path.to_path_buf(),
+    };
+    match dirs::home_dir() {
+        Some(home) if rest.is_empty() => home,
+        Some(home) => home.join(rest),
+        None => path.to_path_buf(),
+    }
 }
 
 fn status(ctx: &Ctx) -> Result<()> {

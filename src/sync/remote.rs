@@ -44,4 +44,10 @@ pub trait Remote {
     fn member(&mut self) -> Result<Option<String>> {
         Ok(None)
     }
+
+    /// What was found wrong on the remote and skipped since the last call (files that are
+    /// links, damaged, too large…), one line each, for `rel sync` to print as warnings.
+    fn warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
