@@ -274,6 +274,20 @@ impl FolderStore {
         Ok(Opens::No(unauthentic))
     }
 
+    /// Removes the temp files a killed sync of this replica left in its own folder (never
+    /// another replica's: each removes its own).
+    pub fn remove_own_leftovers(&self) {
+        // Only through real folders: never remove anything a link points at.
+        let mut dir = self.base.clone();
+        for part in LAYOUT_DIR.split('/').chain([self.own.as_str()]) {
+            dir.push(part);
+            if !remote_fs::kind_of(&dir).is_ok_and(|kind| kind == Kind::Dir) {
+                return;
+            }
+        }
+        remote_fs::remove_leftovers(&dir);
+    }
+
     /// Whether this replica's key-check is on the remote and opens with the key.
     pub fn own_key_check_ok(&self) -> Result<bool> {
         let (_, has_check) = self.listing(&self.own)?;

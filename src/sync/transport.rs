@@ -94,7 +94,10 @@ impl Transport {
         self.remote().check()?;
         super::remote_guard::expect_journal(self, journal)?;
         let repair = match self.store()? {
-            Some(store) => !store.own_key_check_ok()?,
+            Some(store) => {
+                store.remove_own_leftovers();
+                !store.own_key_check_ok()?
+            }
             None => false,
         };
         if repair {
