@@ -9,7 +9,7 @@ use super::seal::SyncKey;
 use super::segment::{self, KEY_CHECK, LAYOUT_DIR, Unopened};
 use crate::error::{Error, Result};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::{self, DirBuilder};
 use std::io::{ErrorKind, Write};
 use std::os::unix::fs::DirBuilderExt;
@@ -24,6 +24,9 @@ pub struct FolderStore {
     own: String,
     /// What was found wrong on the remote and skipped (shown as warnings after the sync).
     warnings: RefCell<Vec<String>>,
+    /// Whether the last key check opened any file: the remote holds this journal's data (the
+    /// key is the journal's own).
+    opened_any: std::cell::Cell<bool>,
 }
 
 /// Whether one replica's files open with the key.
@@ -40,6 +43,7 @@ impl FolderStore {
             key,
             own,
             warnings: RefCell::new(Vec::new()),
+            opened_any: std::cell::Cell::new(false),
         }
     }
 
@@ -191,18 +195,10 @@ impl FolderStore {
         Ok(false)
     }
 
-    /// Whether any of `known` (this journal's replicas) has files on the remote.
-    pub fn holds_any_of(&self, known: &BTreeSet<String>) -> Result<bool> {
-        for replica in self.replicas()? {
-            if !known.contains(&replica) {
-                continue;
-            }
-            let (ranges, has_check) = self.listing(&replica)?;
-            if has_check || !ranges.is_empty() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+    /// Whether the last [`FolderStore::check_key`] opened any file with the key: a file this
+    /// journal's key opens is this journal's data, whichever replica wrote it.
+    pub fn holds_this_journal(&self) -> bool {
+        self.opened_any.get()
     }
 
     /// Opens one sealed file of every replica (its key-check, or else its first segment), so
@@ -236,6 +232,7 @@ impl FolderStore {
         if !opened && !unauthentic.is_empty() {
             return Err(segment::wrong_key());
         }
+        self.opened_any.set(opened);
         for shown in unauthentic {
             self.warn(damaged(&shown));
         }

@@ -43,9 +43,9 @@ pub fn expect_journal(transport: &mut Transport, journal: &Journal) -> Result<()
     if !journal.synced_before {
         return Ok(());
     }
-    let holds = match transport.files_of_any(&journal.known)? {
+    let holds = match transport.holds_this_journal()? {
         // A folder or git remote: every replica leaves its key-check there at `sync init`,
-        // so even a journal that never sent anything is recognised.
+        // so even a journal that never sent anything is recognised by its key.
         Some(holds) => holds,
         // PostgreSQL: only operations tell; a remote that held none before proves nothing.
         None => {

@@ -110,14 +110,11 @@ impl Transport {
         Ok(())
     }
 
-    /// For [`super::remote_guard`]: whether any of `known` has files on a folder or git
-    /// remote (None for remotes without files).
-    pub(super) fn files_of_any(
-        &mut self,
-        known: &std::collections::BTreeSet<String>,
-    ) -> Result<Option<bool>> {
+    /// For [`super::remote_guard`], after the remote's check: whether a folder or git remote
+    /// holds any file this journal's key opens (None for remotes without files).
+    pub(super) fn holds_this_journal(&mut self) -> Result<Option<bool>> {
         match self.store()? {
-            Some(store) => store.holds_any_of(known).map(Some),
+            Some(store) => Ok(Some(store.holds_this_journal())),
             None => Ok(None),
         }
     }
