@@ -167,15 +167,25 @@ fn status(ctx: &Ctx) -> Result<()> {
     let status = engine::status(&db)?;
     // In a team workspace: the member this journal acts as (owner of what it adds).
     let member = crate::sync::settings::member(db.conn())?;
+    // The names replicas published (their host names), so people see "laptop", not a UUID.
+    let names = crate::sync::replica_names::load(db.conn())?;
+    let own_name = crate::sync::replica_names::host_name();
+    let replica_json = |replica: &String, seen: &i64, latest: &i64| {
+        json!({
+            "replica": replica,
+            "name": names.get(replica),
+            "seen": seen,
+            "latest": latest,
+        })
+    };
     let replicas: Vec<_> = status
         .replicas
         .iter()
-        .map(
-            |(replica, seen, latest)| json!({ "replica": replica, "seen": seen, "latest": latest }),
-        )
+        .map(|(replica, seen, latest)| replica_json(replica, seen, latest))
         .collect();
     let record = json!({
         "replica": status.replica,
+        "name": own_name,
         "remote": status.remote,
         "unsent": status.unsent,
         "last_sync": rfc3339_opt(status.last_sync_at),
@@ -192,6 +202,9 @@ fn status(ctx: &Ctx) -> Result<()> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "replica\t{}", status.replica)?;
+        if let Some(name) = &own_name {
+            writeln!(out, "name\t{}", escape_visible(name))?;
+        }
         writeln!(out, "remote\t{}", escape_visible(&status.remote))?;
         if let Some(member) = &member {
             writeln!(out, "member\t{}", escape_visible(member))?;
@@ -204,19 +217,33 @@ fn status(ctx: &Ctx) -> Result<()> {
     }
     let rows = status
         .replicas
-        .into_iter()
-        .map(|(replica, seen, latest)| ListRow {
-            json: json!({ "replica": replica, "seen": seen, "latest": latest }),
-            plain: vec![replica.clone(), seen.to_string(), latest.to_string()],
-            pretty: vec![
-                (replica, Tone::Plain),
-                (seen.to_string(), Tone::Plain),
-                (latest.to_string(), Tone::Plain),
-            ],
+        .iter()
+        .map(|(replica, seen, latest)| {
+            let name = names
+                .get(replica)
+                .map(|n| escape_visible(n))
+                .unwrap_or_default();
+            ListRow {
+                json: replica_json(replica, seen, latest),
+                plain: vec![
+                    name.clone(),
+                    replica.clone(),
+                    seen.to_string(),
+                    latest.to_string(),
+                ],
+                pretty: vec![
+                    (name, Tone::Plain),
+                    (replica.clone(), Tone::Dim),
+                    (seen.to_string(), Tone::Plain),
+                    (latest.to_string(), Tone::Plain),
+                ],
+            }
         })
         .collect();
-    ctx.out
-        .list(&Listing::new(&["replica", "seen", "latest"], rows), "")
+    ctx.out.list(
+        &Listing::new(&["name", "replica", "seen", "latest"], rows),
+        "",
+    )
 }
 
 fn key(ctx: &Ctx) -> Result<()> {

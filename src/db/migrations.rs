@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0007_ownership.sql"),
         changes_existing: false,
     },
+    // The names replicas publish on the remote (for `sync status`): a new table only.
+    Migration {
+        sql: include_str!("sql/0012_replica_names.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -112,6 +112,7 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     transport.open_for_sync(&journal)?;
     let remote = transport.remote();
     remember_member(db, remote)?;
+    super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);

@@ -6,7 +6,7 @@
 use super::remote::{Remote, WireOp};
 use super::remote_fs::{self, Kind, MAX_REMOTE_FILE};
 use super::seal::SyncKey;
-use super::segment::{self, KEY_CHECK, LAYOUT_DIR, Unopened};
+use super::segment::{self, KEY_CHECK, LAYOUT_DIR};
 use crate::error::{Error, Result};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -19,21 +19,14 @@ use std::path::{Path, PathBuf};
 pub struct FolderStore {
     /// The folder the user named (or the git working tree).
     base: PathBuf,
-    key: SyncKey,
+    pub(super) key: SyncKey,
     /// This replica: the only sub-folder this store writes into.
-    own: String,
+    pub(super) own: String,
     /// What was found wrong on the remote and skipped (shown as warnings after the sync).
     warnings: RefCell<Vec<String>>,
     /// Whether the last key check opened any file: the remote holds this journal's data (the
     /// key is the journal's own).
-    opened_any: std::cell::Cell<bool>,
-}
-
-/// Whether one replica's files open with the key.
-enum Opens {
-    Yes,
-    /// None did; these did not authenticate (the key is wrong, or they were altered).
-    No(Vec<String>),
+    pub(super) opened_any: std::cell::Cell<bool>,
 }
 
 impl FolderStore {
@@ -56,11 +49,11 @@ impl FolderStore {
     }
 
     /// How warnings name a file: its path inside the remote.
-    fn shown(replica: &str, name: &str) -> String {
+    pub(super) fn shown(replica: &str, name: &str) -> String {
         format!("{LAYOUT_DIR}/{replica}/{name}")
     }
 
-    fn warn(&self, text: String) {
+    pub(super) fn warn(&self, text: String) {
         let mut warnings = self.warnings.borrow_mut();
         if !warnings.contains(&text) {
             warnings.push(text);
@@ -107,7 +100,7 @@ impl FolderStore {
 
     /// The replica folders present on the remote (real folders only: a link is named in a
     /// warning and never followed).
-    fn replicas(&self) -> Result<Vec<String>> {
+    pub(super) fn replicas(&self) -> Result<Vec<String>> {
         if !self.layout_readable()? {
             return Ok(Vec::new());
         }
@@ -141,7 +134,7 @@ impl FolderStore {
     /// The segment ranges in `replica`'s folder, and whether its key-check file is there.
     /// Only regular files no larger than any rel writes count; anything else named like
     /// them is named in a warning and counts as missing (so what follows it waits).
-    fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
+    pub(super) fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
         let dir = self.replica_dir(replica);
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -195,82 +188,6 @@ impl FolderStore {
         Ok(false)
     }
 
-    /// Whether the last [`FolderStore::check_key`] opened any file with the key: a file this
-    /// journal's key opens is this journal's data, whichever replica wrote it.
-    pub fn holds_this_journal(&self) -> bool {
-        self.opened_any.get()
-    }
-
-    /// Opens one sealed file of every replica (its key-check, or else its first segment), so
-    /// a key that is not the remote's is refused before anything is read, applied or written.
-    /// A file that does not open while others do was damaged or altered: it is named in a
-    /// warning and blocks nothing (a replica whose key-check is damaged still syncs).
-    pub fn check_key(&self) -> Result<()> {
-        self.check_keys(true)
-    }
-
-    /// Like [`FolderStore::check_key`] but skipping this replica's own folder: `sync init`
-    /// may find a key-check that an earlier, failed init of this same journal left there.
-    pub fn check_key_of_others(&self) -> Result<()> {
-        self.check_keys(false)
-    }
-
-    fn check_keys(&self, with_own: bool) -> Result<()> {
-        let mut opened = false;
-        let mut unauthentic = Vec::new();
-        for replica in self.replicas()? {
-            if !with_own && replica == self.own {
-                continue;
-            }
-            match self.replica_opens(&replica)? {
-                Opens::Yes => opened = true,
-                Opens::No(files) => unauthentic.extend(files),
-            }
-        }
-        // Nothing opens and something refused the key: the key is not this remote's. (One
-        // file of many that does not open is damage; every file at once is the key.)
-        if !opened && !unauthentic.is_empty() {
-            return Err(segment::wrong_key());
-        }
-        self.opened_any.set(opened);
-        for shown in unauthentic {
-            self.warn(damaged(&shown));
-        }
-        Ok(())
-    }
-
-    fn replica_opens(&self, replica: &str) -> Result<Opens> {
-        let (ranges, has_check) = self.listing(replica)?;
-        let mut unauthentic = Vec::new();
-        let mut note = |shown: String, err: Unopened| match err {
-            Unopened::Unauthentic => unauthentic.push(shown),
-            Unopened::Damaged => self.warn(damaged(&shown)),
-        };
-        if has_check {
-            if let Some(bytes) = self.read(replica, KEY_CHECK)? {
-                match segment::verify_key_check(&self.key, replica, &bytes) {
-                    Ok(()) => return Ok(Opens::Yes),
-                    Err(err) => note(Self::shown(replica, KEY_CHECK), err),
-                }
-            }
-        }
-        if let Some(&first) = ranges.iter().min() {
-            let name = segment::segment_name(first.0, first.1);
-            if let Some(bytes) = self.read(replica, &name)? {
-                match segment::decode(&self.key, replica, first, &bytes) {
-                    Ok(_) => {
-                        for shown in unauthentic {
-                            self.warn(damaged(&shown));
-                        }
-                        return Ok(Opens::Yes);
-                    }
-                    Err(err) => note(Self::shown(replica, &name), err),
-                }
-            }
-        }
-        Ok(Opens::No(unauthentic))
-    }
-
     /// Removes the temp files a killed sync of this replica left in its own folder (never
     /// another replica's: each removes its own).
     pub fn remove_own_leftovers(&self) {
@@ -285,38 +202,8 @@ impl FolderStore {
         remote_fs::remove_leftovers(&dir);
     }
 
-    /// Whether this replica's key-check is on the remote and opens with the key.
-    pub fn own_key_check_ok(&self) -> Result<bool> {
-        let (_, has_check) = self.listing(&self.own)?;
-        if !has_check {
-            return Ok(false);
-        }
-        Ok(match self.read(&self.own, KEY_CHECK)? {
-            Some(bytes) => segment::verify_key_check(&self.key, &self.own, &bytes).is_ok(),
-            None => false,
-        })
-    }
-
-    /// Writes this replica's key-check file, unless one sealed with this key is there. One
-    /// that does not open (damaged, or sealed with another key by an init of this journal
-    /// that failed before it was recorded) is replaced. Returns the path written.
-    pub fn write_key_check(&self) -> Result<Vec<String>> {
-        let shown = Self::shown(&self.own, KEY_CHECK);
-        if self.own_key_check_ok()? {
-            return Ok(vec![shown]);
-        }
-        let bytes = segment::encode_key_check(&self.key, &self.own)?;
-        let own = self.own.clone();
-        let key = self.key.clone();
-        self.write_once(KEY_CHECK, &bytes, move |existing| {
-            segment::verify_key_check(&key, &own, existing).is_ok()
-        })?;
-        self.take_own_warnings();
-        Ok(vec![shown])
-    }
-
     /// Warnings about this replica's own files are dropped once it has rewritten them.
-    fn take_own_warnings(&self) {
+    pub(super) fn take_own_warnings(&self) {
         let prefix = format!("{LAYOUT_DIR}/{}/", self.own);
         self.warnings
             .borrow_mut()
@@ -325,7 +212,7 @@ impl FolderStore {
 
     /// The bytes of `name` in `replica`'s folder, or None (named in a warning) when it is not
     /// a regular file of a size rel writes, or vanished since the listing.
-    fn read(&self, replica: &str, name: &str) -> Result<Option<Vec<u8>>> {
+    pub(super) fn read(&self, replica: &str, name: &str) -> Result<Option<Vec<u8>>> {
         let path = self.replica_dir(replica).join(name);
         match remote_fs::read_bounded(&path) {
             Ok(Ok(bytes)) => Ok(Some(bytes)),
@@ -345,7 +232,12 @@ impl FolderStore {
     /// readers) is filled, flushed to disk and then linked under its final name, which fails
     /// rather than replace a file already there. The folder is flushed too so the new name
     /// survives a crash. Every folder on the way must be a real one (never a link).
-    fn write_once(&self, name: &str, bytes: &[u8], valid: impl Fn(&[u8]) -> bool) -> Result<()> {
+    pub(super) fn write_once(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        valid: impl Fn(&[u8]) -> bool,
+    ) -> Result<()> {
         let relative = Path::new(LAYOUT_DIR).join(&self.own);
         remote_fs::real_dirs(&self.base, &relative)?;
         let dir = self.base.join(&relative);
@@ -375,6 +267,31 @@ impl FolderStore {
             }
             Err(err) => return Err(self.io_error("write", &target, err.error)),
         }
+        remote_fs::sync_dir(&dir).map_err(|err| self.io_error("write", &dir, err))
+    }
+
+    /// Writes `name` in this replica's folder, replacing the file of that name atomically (a
+    /// temp file renamed over it): for the one small file a replica rewrites, its name.
+    pub(super) fn write_replacing(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let relative = Path::new(LAYOUT_DIR).join(&self.own);
+        remote_fs::real_dirs(&self.base, &relative)?;
+        let dir = self.base.join(&relative);
+        let target = dir.join(name);
+        if remote_fs::kind_of(&target).map_err(|err| self.io_error("write", &target, err))?
+            == Kind::Dir
+        {
+            return Err(remote_fs::not_writable(&target, Kind::Dir));
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(&dir)
+            .map_err(|err| self.io_error("write", &target, err))?;
+        temp.write_all(bytes)
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|err| self.io_error("write", &target, err))?;
+        // rename(2) replaces a link itself, never what it points at.
+        temp.persist(&target)
+            .map_err(|err| self.io_error("write", &target, err.error))?;
         remote_fs::sync_dir(&dir).map_err(|err| self.io_error("write", &dir, err))
     }
 
@@ -475,7 +392,7 @@ impl FolderStore {
 }
 
 /// The warning for a file that does not open while the key opens the rest of the remote.
-fn damaged(shown: &str) -> String {
+pub(super) fn damaged(shown: &str) -> String {
     format!("{shown} on the remote is damaged or was altered; nothing is applied from it")
 }
 
@@ -541,5 +458,13 @@ impl Remote for FolderRemote {
 
     fn warnings(&mut self) -> Vec<String> {
         self.store.take_warnings()
+    }
+
+    fn announce(&mut self, name: &str) -> Result<()> {
+        self.store.publish_name(name).map(|_| ())
+    }
+
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        self.store.names()
     }
 }

@@ -366,6 +366,20 @@ impl Remote for GitRemote {
     fn warnings(&mut self) -> Vec<String> {
         self.store.take_warnings()
     }
+
+    fn announce(&mut self, name: &str) -> Result<()> {
+        self.refresh_once()?;
+        // A commit only when the name changed (first sync, or the machine was renamed).
+        if self.store.published_name(&self.own)?.as_deref() == Some(name) {
+            return Ok(());
+        }
+        self.publish(|store| store.publish_name(name))
+    }
+
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        self.refresh_once()?;
+        self.store.names()
+    }
 }
 
 fn git_missing(err: std::io::Error) -> Error {

@@ -50,4 +50,15 @@ pub trait Remote {
     fn warnings(&mut self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Publishes this replica's name (the machine's host name) where the remote keeps one.
+    fn announce(&mut self, _name: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// The names other replicas published (replica id → name); empty where the remote keeps
+    /// none.
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        Ok(BTreeMap::new())
+    }
 }

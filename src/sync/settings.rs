@@ -125,7 +125,7 @@ pub fn forget(conn: &Connection) -> Result<()> {
 /// Records the time of a sync that found nothing new (`last sync` in `sync status`).
 pub fn record_sync_time(conn: &Connection, now: i64) -> Result<()> {
     conn.execute(
-        "UPDATE sync_remote SET last_sync_at = ?1 WHERE id = 1",
+        "UPDATE sync_remote SET last_sync_at = ?1 WHERE id = 1 AND last_sync_at IS NOT ?1",
         params![now],
     )?;
     Ok(())
