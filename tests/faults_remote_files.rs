@@ -442,3 +442,28 @@ fn leftover_temp_files_are_removed_by_the_replica_that_wrote_them() {
     setup.laptop.ok(noon(), &["sync"]);
     assert!(!theirs.join(".tmp-theirs").exists());
 }
+
+#[test]
+fn a_lone_machine_whose_only_file_was_replaced_repairs_it() {
+    let laptop = Replica::new("laptop");
+    let shared = tempfile::tempdir().expect("tempdir");
+    let folder = shared.path().join("drive");
+    laptop.ok(
+        noon(),
+        &["sync", "init", "--folder", &folder.display().to_string()],
+    );
+    laptop.ok(noon(), &["sync"]);
+    let own = folder.join("rel-sync/v1").join(Setup::id(&laptop));
+    // Only its key-check and name are there; both replaced by links to /dev/zero.
+    for file in ["key-check", "name"] {
+        std::fs::remove_file(own.join(file)).expect("remove");
+        std::os::unix::fs::symlink("/dev/zero", own.join(file)).expect("symlink");
+    }
+    let ran = sync_within_a_minute(&laptop);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for file in ["key-check", "name"] {
+        let meta = std::fs::symlink_metadata(own.join(file)).expect("file");
+        assert!(meta.file_type().is_file(), "{file} was not rewritten");
+    }
+    assert_eq!(laptop.run(noon(), &["sync"]).stderr, "");
+}

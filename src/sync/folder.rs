@@ -188,6 +188,19 @@ impl FolderStore {
         Ok(false)
     }
 
+    /// Whether this replica's folder is a real folder (reached through real folders) with
+    /// anything at all in it.
+    pub(super) fn own_folder_has_entries(&self) -> bool {
+        let mut dir = self.base.clone();
+        for part in LAYOUT_DIR.split('/').chain([self.own.as_str()]) {
+            dir.push(part);
+            if !remote_fs::kind_of(&dir).is_ok_and(|kind| kind == Kind::Dir) {
+                return false;
+            }
+        }
+        fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some())
+    }
+
     /// Removes the temp files a killed sync of this replica left in its own folder (never
     /// another replica's: each removes its own).
     pub fn remove_own_leftovers(&self) {

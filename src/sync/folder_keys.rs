@@ -19,8 +19,14 @@ enum Opens {
 impl FolderStore {
     /// Whether the last [`FolderStore::check_key`] opened any file with the key: a file this
     /// journal's key opens is this journal's data, whichever replica wrote it.
-    pub fn holds_this_journal(&self) -> bool {
-        self.opened_any.get()
+    /// This replica's own folder, with anything in it, counts too: a journal whose only file
+    /// there was replaced by something unreadable must still reach the step that repairs it.
+    pub fn holds_this_journal(&self) -> Result<bool> {
+        if self.opened_any.get() {
+            return Ok(true);
+        }
+        let (ranges, has_check) = self.listing(&self.own)?;
+        Ok(!ranges.is_empty() || has_check || self.own_folder_has_entries())
     }
 
     /// Opens one sealed file of every replica (its key-check, or else its first segment), so

@@ -114,7 +114,7 @@ impl Transport {
     /// holds any file this journal's key opens (None for remotes without files).
     pub(super) fn holds_this_journal(&mut self) -> Result<Option<bool>> {
         match self.store()? {
-            Some(store) => Ok(Some(store.holds_this_journal())),
+            Some(store) => store.holds_this_journal().map(Some),
             None => Ok(None),
         }
     }
