@@ -49,14 +49,12 @@ pub fn require_settings(db: &Db) -> Result<SyncSettings> {
 /// replica's whole history there.
 pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool) -> Result<bool> {
     let existing = settings::load(db.conn())?;
-    if let Some(existing) = &existing {
-        if !replace {
-            return Err(Error::usage(format!(
-                "sync is already set up with {}",
-                existing.remote.describe()
-            ))
-            .with_hint("see 'rel sync status'; to sync through another remote, add --replace"));
-        }
+    if let Some(existing) = existing.as_ref().filter(|_| !replace) {
+        return Err(Error::usage(format!(
+            "sync is already set up with {}",
+            existing.remote.describe()
+        ))
+        .with_hint("see 'rel sync status'; to sync through another remote, add --replace"));
     }
     let own = replica_id(db.conn())?;
     // The key the journal already has is this journal's: it is checked against the new remote

@@ -74,12 +74,10 @@ impl FolderStore {
             Unopened::Unauthentic => unauthentic.push(shown),
             Unopened::Damaged => self.warn(damaged(&shown)),
         };
-        if has_check {
-            if let Some(bytes) = self.read(replica, KEY_CHECK)? {
-                match segment::verify_key_check(&self.key, replica, &bytes) {
-                    Ok(()) => return Ok(Opens::Yes),
-                    Err(err) => note(Self::shown(replica, KEY_CHECK), err),
-                }
+        if has_check && let Some(bytes) = self.read(replica, KEY_CHECK)? {
+            match segment::verify_key_check(&self.key, replica, &bytes) {
+                Ok(()) => return Ok(Opens::Yes),
+                Err(err) => note(Self::shown(replica, KEY_CHECK), err),
             }
         }
         if let Some(&first) = ranges.iter().min() {
