@@ -11,14 +11,14 @@ use crate::error::{Error, Result};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs::{self, DirBuilder};
-use std::io::{ErrorKind, Write};
+use std::io::ErrorKind;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 /// Segment files under `<base>/rel-sync/v1`, sealed with one key.
 pub struct FolderStore {
     /// The folder the user named (or the git working tree).
-    base: PathBuf,
+    pub(super) base: PathBuf,
     pub(super) key: SyncKey,
     /// This replica: the only sub-folder this store writes into.
     pub(super) own: String,
@@ -241,74 +241,7 @@ impl FolderStore {
         }
     }
 
-    /// Writes `name` in this replica's folder whole or not at all: a temp file (ignored by
-    /// readers) is filled, flushed to disk and then linked under its final name, which fails
-    /// rather than replace a file already there. The folder is flushed too so the new name
-    /// survives a crash. Every folder on the way must be a real one (never a link).
-    pub(super) fn write_once(
-        &self,
-        name: &str,
-        bytes: &[u8],
-        valid: impl Fn(&[u8]) -> bool,
-    ) -> Result<()> {
-        let relative = Path::new(LAYOUT_DIR).join(&self.own);
-        remote_fs::real_dirs(&self.base, &relative)?;
-        let dir = self.base.join(&relative);
-        let target = dir.join(name);
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&dir)
-            .map_err(|err| self.io_error("write", &target, err))?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|err| self.io_error("write", &target, err))?;
-        match temp.persist_noclobber(&target) {
-            Ok(_) => {}
-            Err(err) if err.error.kind() == ErrorKind::AlreadyExists => {
-                // Another run of this replica wrote the same operations first: they are equal
-                // by construction, so the push is already done, provided that file is one rel
-                // wrote. Anything else in its place (a link, a FIFO, damaged bytes) is in this
-                // replica's own folder, where only it writes: it is replaced.
-                let existing = remote_fs::read_bounded(&target)
-                    .map_err(|io| self.io_error("read", &target, io))?;
-                if !existing.is_ok_and(|bytes| valid(&bytes)) {
-                    remove_any(&target).map_err(|io| self.io_error("replace", &target, io))?;
-                    err.file
-                        .persist_noclobber(&target)
-                        .map_err(|err| self.io_error("write", &target, err.error))?;
-                }
-            }
-            Err(err) => return Err(self.io_error("write", &target, err.error)),
-        }
-        remote_fs::sync_dir(&dir).map_err(|err| self.io_error("write", &dir, err))
-    }
-
-    /// Writes `name` in this replica's folder, replacing the file of that name atomically (a
-    /// temp file renamed over it): for the one small file a replica rewrites, its name.
-    pub(super) fn write_replacing(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        let relative = Path::new(LAYOUT_DIR).join(&self.own);
-        remote_fs::real_dirs(&self.base, &relative)?;
-        let dir = self.base.join(&relative);
-        let target = dir.join(name);
-        if remote_fs::kind_of(&target).map_err(|err| self.io_error("write", &target, err))?
-            == Kind::Dir
-        {
-            return Err(remote_fs::not_writable(&target, Kind::Dir));
-        }
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&dir)
-            .map_err(|err| self.io_error("write", &target, err))?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|err| self.io_error("write", &target, err))?;
-        // rename(2) replaces a link itself, never what it points at.
-        temp.persist(&target)
-            .map_err(|err| self.io_error("write", &target, err.error))?;
-        remote_fs::sync_dir(&dir).map_err(|err| self.io_error("write", &dir, err))
-    }
-
-    fn io_error(&self, verb: &str, path: &Path, err: std::io::Error) -> Error {
+    pub(super) fn io_error(&self, verb: &str, path: &Path, err: std::io::Error) -> Error {
         let hint = if err.kind() == ErrorKind::StorageFull {
             "free some space and run 'rel sync' again"
         } else {
@@ -371,51 +304,11 @@ impl FolderStore {
         }
         Ok(ops)
     }
-
-    /// Writes this replica's operations as one new segment, or several when they are many
-    /// bytes. Returns the paths written (inside the remote).
-    pub fn push(&self, ops: &[WireOp]) -> Result<Vec<String>> {
-        if ops.is_empty() {
-            return Ok(Vec::new());
-        }
-        if ops.iter().any(|op| op.replica != self.own)
-            || ops.windows(2).any(|pair| pair[1].seq != pair[0].seq + 1)
-        {
-            return Err(Error::runtime(
-                "internal: a push must be this replica's operations, in order without gaps",
-            ));
-        }
-        let relative = Path::new(LAYOUT_DIR).join(&self.own);
-        remote_fs::real_dirs(&self.base, &relative)?;
-        remote_fs::remove_leftovers(&self.base.join(&relative));
-        let mut written = Vec::new();
-        for (name, bytes) in segment::encode_in_pieces(&self.key, ops)? {
-            let range = segment::parse_segment_name(&name)
-                .ok_or_else(|| Error::runtime("internal: a segment name that does not parse"))?;
-            let key = self.key.clone();
-            let own = self.own.clone();
-            self.write_once(&name, &bytes, move |existing| {
-                segment::decode(&key, &own, range, existing).is_ok()
-            })?;
-            written.push(Self::shown(&self.own, &name));
-        }
-        self.take_own_warnings();
-        Ok(written)
-    }
 }
 
 /// The warning for a file that does not open while the key opens the rest of the remote.
 pub(super) fn damaged(shown: &str) -> String {
     format!("{shown} on the remote is damaged or was altered; nothing is applied from it")
-}
-
-/// Removes a file, link or empty folder at `path` (what was planted where rel writes).
-fn remove_any(path: &Path) -> std::io::Result<()> {
-    match remote_fs::kind_of(path)? {
-        Kind::Dir => fs::remove_dir(path),
-        Kind::Missing => Ok(()),
-        _ => fs::remove_file(path),
-    }
 }
 
 /// `rel sync init --folder DIR`'s remote.

@@ -52,6 +52,7 @@ pub mod capture;
 pub mod engine;
 pub mod folder;
 mod folder_keys;
+mod folder_write;
 pub mod git;
 mod git_push;
 pub mod pg_connect;
