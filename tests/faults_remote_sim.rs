@@ -111,17 +111,18 @@ impl Remote {
                         .and_then(|f| f.set_len(1 << 30));
             }
             3 => {
-                if let Some(segment) = rng.pick(&self.segments(&owner)).cloned() {
-                    if let Ok(mut bytes) = std::fs::read(&segment) {
-                        let at = rng.below(bytes.len());
-                        bytes[at] ^= 0x10;
-                        let _ = std::fs::write(&segment, &bytes);
-                        let inside = segment
-                            .strip_prefix(&self.root)
-                            .expect("inside")
-                            .to_path_buf();
-                        self.damaged.push(inside);
-                    }
+                let segment = rng.pick(&self.segments(&owner)).cloned();
+                if let Some(segment) = segment
+                    && let Ok(mut bytes) = std::fs::read(&segment)
+                {
+                    let at = rng.below(bytes.len());
+                    bytes[at] ^= 0x10;
+                    let _ = std::fs::write(&segment, &bytes);
+                    let inside = segment
+                        .strip_prefix(&self.root)
+                        .expect("inside")
+                        .to_path_buf();
+                    self.damaged.push(inside);
                 }
             }
             _ => {
