@@ -177,3 +177,27 @@ pub const CONFIG: &str = "Examples:
   rel config default-every 1m
   rel config every.coi 2w           # a cadence for everyone tagged coi
   rel config --unset every.coi";
+
+pub const SUGGEST: &str = "Examples:
+  rel suggest                      # at most 5 people to reach out to today, and why
+  rel suggest --why                # with the facts each rule used
+  rel suggest --kind dormant --limit 10
+  rel suggest dismiss tom          # not for 30 days
+  rel suggest dismiss tom --for 2w
+
+Kinds, in order: repair (a strained trait not shown since), thanks (introduced 2 or more
+people since you last spoke), rhythm (quiet for more than 1.5x your usual gap), channel (only
+messages and emails for 60 days with someone monthly or key-account), dormant (quiet 180 days
+after 3 or more calls, meetings or marked touches over 90 days). Never: archived, every never,
+in today's 'rel due', dismissed, snoozed, or touched in the last 14 days (repair: 3).";
+
+pub const ACCOUNTS: &str = "Examples:
+  rel accounts                     # organisations, earliest next due first
+  rel accounts --sort last         # longest untouched first
+  rel accounts --tag key-account
+  rel account acme                 # one organisation's card";
+
+pub const INTRO: &str = "Examples:
+  rel intro jane-cfo               # who can introduce you, strongest paths first
+  rel intro --org acme --depth 3
+  rel intro jane-cfo --format json | jq '.paths[0].people'";

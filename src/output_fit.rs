@@ -75,6 +75,7 @@ fn give(header: &str) -> Give {
         "TAGS" | "DONE AT" => Give::Drop(8),
         "ORG" | "ROLE" => Give::Drop(7),
         "EVERY" | "CHANNEL" => Give::Drop(6),
+        "OWNER" => Give::Drop(5),
         "LAST TOUCH" => Give::Drop(4),
         "FOCUS" => Give::Drop(3),
         // A column this list does not know yet is cut rather than hidden.

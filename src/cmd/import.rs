@@ -7,7 +7,7 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
 use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
-use crate::import::charset::{Transcoded, encoding_named};
+use crate::import::charset::{Transcoded, prepare, readable_head};
 use crate::import::json::ReadError;
 use crate::import::json_pipe;
 use crate::import::limit::RecordBudget;
@@ -32,8 +32,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         .fill_buf()
         .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?
         .to_vec();
-    let format = args.from.unwrap_or_else(|| guess(&args.file, &head));
-    let encoding = args.encoding.as_deref().map(encoding_named).transpose()?;
+    let format = args
+        .from
+        .unwrap_or_else(|| guess(&args.file, &readable_head(&head)));
+    // UTF-16 and UTF-32 become UTF-8 here; another `--encoding` goes to the readers.
+    let (mut input, encoding) = prepare(input, &head, args.encoding.as_deref())?;
     let mut ignored_columns = None;
     let mut db = ctx.open()?;
     db.become_writer()?;
@@ -102,6 +105,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     for warning in &summary.warnings {
         eprintln!("rel: warning: {}", escape_visible(&warning.describe()));
     }
+    crate::import::apply::say_shared_emails(&summary.shared_emails);
     report(ctx, &summary, args.dry_run)
 }
 
@@ -196,11 +200,18 @@ fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
             "skipped_records": summary.skipped,
             "groups": summary.groups,
             "warnings": summary.warnings,
+            "shared_emails": summary.shared_emails,
         });
         ctx.out.json_record(&record)?;
         return Ok(());
     }
     let mut parts = vec![tally("contacts", &summary.contacts)];
+    if summary.contacts.repeated > 0 {
+        parts.push(format!(
+            "{} repeated within the file",
+            summary.contacts.repeated
+        ));
+    }
     for (name, counts) in [
         ("interactions", &summary.interactions),
         ("follow-ups", &summary.followups),

@@ -1,5 +1,6 @@
 //! One file per command. Each parses its arguments, asks `db/`, and hands rows to `output`.
 
+mod accounts;
 mod add;
 mod amend;
 mod archive;
@@ -14,6 +15,7 @@ mod export_contacts;
 mod followups;
 mod friendly;
 mod import;
+mod intro;
 mod list;
 mod log;
 mod man;
@@ -27,6 +29,8 @@ mod show;
 mod snooze;
 mod stats;
 mod stats_chart;
+mod suggest;
+mod suggest_rules;
 mod sync;
 mod team;
 mod temp_file;
@@ -148,6 +152,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Undo(args) => undo::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),
         Command::Team(args) => team::run(&ctx, args),
+        Command::Suggest(args) => suggest::run(&ctx, args),
+        Command::Accounts(args) => accounts::list(&ctx, args),
+        Command::Account(args) => accounts::card(&ctx, args),
+        Command::Intro(args) => intro::run(&ctx, args),
         // Answered before the clock and the database path are looked at.
         Command::Completions(_) | Command::Man => unreachable!("handled before the match"),
     }

@@ -50,6 +50,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0007_ownership.sql"),
         changes_existing: false,
     },
+    // Suggestions: a contact's dismissal (a synced column) and an index by organisation; no
+    // existing row is rewritten.
+    Migration {
+        sql: include_str!("sql/0009_suggest.sql"),
+        changes_existing: false,
+    },
     // The names replicas publish on the remote (for `sync status`): a new table only.
     Migration {
         sql: include_str!("sql/0012_replica_names.sql"),

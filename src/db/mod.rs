@@ -5,6 +5,7 @@ pub mod merge;
 mod migration_backup;
 pub mod migrations;
 
+pub mod accounts;
 pub mod backup;
 pub mod bulk;
 pub mod contacts;
@@ -15,11 +16,13 @@ pub mod file;
 pub mod followups;
 pub mod import;
 pub mod interactions;
+pub mod intro;
 pub mod owner;
 pub mod same_name;
 pub mod search;
 pub mod settings;
 pub mod stats;
+pub mod suggest;
 pub mod upkeep;
 pub mod who;
 

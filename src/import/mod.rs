@@ -5,11 +5,13 @@
 
 pub mod charset;
 pub mod csv_columns;
+mod csv_dialect;
 pub mod csv_in;
 pub mod draft;
 mod normalize;
 pub mod vcard;
 mod vcard_line;
+mod vcard_qp;
 mod vcard_split;
 
 pub use csv_in::{CsvRows, read_csv};

@@ -9,7 +9,7 @@
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
 use super::remote::Remote;
-use super::remote::WireOp;
+use super::remote::{Refused, WireOp};
 use super::seal::SyncKey;
 use super::settings::{self, RemoteKind, SyncSettings};
 use super::transport::{self, Transport};
@@ -28,12 +28,15 @@ pub struct SyncOutcome {
     pub held_back: usize,
     /// What was found wrong on the remote and skipped (printed as warnings).
     pub warnings: Vec<String>,
+    /// Operations the remote refused to hand over (never applied), to be named on stderr.
+    pub refused: Vec<Refused>,
 }
 
 /// The error for every sync command but `init` on a journal that was never set up (exit 2).
 pub fn not_set_up() -> Error {
-    Error::usage("sync is not set up for this journal")
-        .with_hint("run 'rel sync init --folder DIR' or 'rel sync init --git URL' first")
+    Error::usage("sync is not set up for this journal").with_hint(
+        "run 'rel sync init --folder DIR', '--git URL' or '--postgres URL --workspace NAME' first",
+    )
 }
 
 /// The settings, or exit 2 when `rel sync init` has not run.
@@ -131,6 +134,8 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     let mut outcome = SyncOutcome {
         sent,
         warnings: remote.warnings(),
+        // Rows the remote would not vouch for (a forged author): named, never applied.
+        refused: remote.take_refused(),
         ..SyncOutcome::default()
     };
     // Nothing new either way: the journal is left exactly as it is (only the time of this
