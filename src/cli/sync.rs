@@ -10,6 +10,7 @@ use std::path::PathBuf;
   rel sync init --git git@git.example.com:me/rel-journal.git
   rel sync key                                 the key the next machine needs
   rel sync init --folder ~/Sync/rel --key KEY  on the next machine
+  rel sync init --folder /mnt/new/rel --replace the sync folder moved
   rel sync                                     send this machine's changes, receive the others'")]
 pub struct SyncArgs {
     #[command(subcommand)]
@@ -50,4 +51,8 @@ pub struct SyncInitArgs {
     /// The key printed by 'rel sync key' on a machine already syncing ('-' reads it from stdin)
     #[arg(long, value_name = "KEY", allow_hyphen_values = true)]
     pub key: Option<String>,
+    /// Point a journal already set up at another remote (the folder moved, another git host);
+    /// keeps its key unless --key is given, and the next sync sends its whole history there
+    #[arg(long)]
+    pub replace: bool,
 }

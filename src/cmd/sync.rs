@@ -43,6 +43,9 @@ fn verify(ctx: &Ctx) -> Result<()> {
 fn sync(ctx: &Ctx) -> Result<()> {
     let mut db = ctx.open()?;
     let outcome = engine::sync(&mut db, ctx.now)?;
+    for warning in &outcome.warnings {
+        eprintln!("rel: warning: {}", escape_visible(warning));
+    }
     for (from, to) in &outcome.renamed {
         eprintln!(
             "rel: {} was taken on another machine first; this contact is now {}",
@@ -121,11 +124,15 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
             if dir.as_os_str().is_empty() {
                 return Err(Error::usage("--folder needs a folder"));
             }
-            // Recorded absolute: a later `rel sync` may run from anywhere.
-            let dir = std::path::absolute(&dir)?;
+            // Recorded absolute: a later `rel sync` may run from anywhere. A quoted
+            // '~/Sync/rel' means what the shell would have made of it, not a folder named '~'.
+            let dir = std::path::absolute(expand_home(&dir))?;
             RemoteKind::Folder { dir }
         }
         (None, Some(url), None) => {
+            let url = expand_home(std::path::Path::new(&url))
+                .to_string_lossy()
+                .into_owned();
             let branch = args.branch.unwrap_or_else(|| "rel-sync".to_string());
             GitRemote::validate(&url, &branch)?;
             RemoteKind::Git { url, branch }
@@ -140,11 +147,11 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
     let mut db = ctx.open()?;
     if let RemoteKind::Postgres { url, workspace } = &remote {
         // Before anything is recorded: no grant, or a mistyped (empty) workspace.
-        if crate::sync::settings::load(db.conn())?.is_none() {
+        if args.replace || crate::sync::settings::load(db.conn())?.is_none() {
             super::team::check_workspace(url, workspace)?;
         }
     }
-    let made_key = engine::init(&mut db, remote, key)?;
+    let made_key = engine::init(&mut db, remote, key, args.replace)?;
     if made_key && !ctx.out.quiet {
         eprintln!(
             "rel: made a new sync key; other machines need it: run 'rel sync key' and keep a copy \
@@ -159,20 +166,45 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
         .note(&format!("sync set up with {described}; run 'rel sync'"))
 }
 
+/// `~` or `~/…` at the start of a path, as the shell expands it (for a path given quoted, or
+/// through a script that did not expand it); anything else is returned as it is.
+fn expand_home(path: &std::path::Path) -> std::path::PathBuf {
+    let text = path.to_string_lossy();
+    let rest = match text.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.trim_start_matches('/'),
+        _ => return path.to_path_buf(),
+    };
+    match dirs::home_dir() {
+        Some(home) if rest.is_empty() => home,
+        Some(home) => home.join(rest),
+        None => path.to_path_buf(),
+    }
+}
+
 fn status(ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
     let status = engine::status(&db)?;
     // In a team workspace: the member this journal acts as (owner of what it adds).
     let member = crate::sync::settings::member(db.conn())?;
+    // The names replicas published (their host names), so people see "laptop", not a UUID.
+    let names = crate::sync::replica_names::load(db.conn())?;
+    let own_name = crate::sync::replica_names::host_name();
+    let replica_json = |replica: &String, seen: &i64, latest: &i64| {
+        json!({
+            "replica": replica,
+            "name": names.get(replica),
+            "seen": seen,
+            "latest": latest,
+        })
+    };
     let replicas: Vec<_> = status
         .replicas
         .iter()
-        .map(
-            |(replica, seen, latest)| json!({ "replica": replica, "seen": seen, "latest": latest }),
-        )
+        .map(|(replica, seen, latest)| replica_json(replica, seen, latest))
         .collect();
     let record = json!({
         "replica": status.replica,
+        "name": own_name,
         "remote": status.remote,
         "unsent": status.unsent,
         "last_sync": rfc3339_opt(status.last_sync_at),
@@ -189,6 +221,9 @@ fn status(ctx: &Ctx) -> Result<()> {
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "replica\t{}", status.replica)?;
+        if let Some(name) = &own_name {
+            writeln!(out, "name\t{}", escape_visible(name))?;
+        }
         writeln!(out, "remote\t{}", escape_visible(&status.remote))?;
         if let Some(member) = &member {
             writeln!(out, "member\t{}", escape_visible(member))?;
@@ -201,19 +236,33 @@ fn status(ctx: &Ctx) -> Result<()> {
     }
     let rows = status
         .replicas
-        .into_iter()
-        .map(|(replica, seen, latest)| ListRow {
-            json: json!({ "replica": replica, "seen": seen, "latest": latest }),
-            plain: vec![replica.clone(), seen.to_string(), latest.to_string()],
-            pretty: vec![
-                (replica, Tone::Plain),
-                (seen.to_string(), Tone::Plain),
-                (latest.to_string(), Tone::Plain),
-            ],
+        .iter()
+        .map(|(replica, seen, latest)| {
+            let name = names
+                .get(replica)
+                .map(|n| escape_visible(n))
+                .unwrap_or_default();
+            ListRow {
+                json: replica_json(replica, seen, latest),
+                plain: vec![
+                    name.clone(),
+                    replica.clone(),
+                    seen.to_string(),
+                    latest.to_string(),
+                ],
+                pretty: vec![
+                    (name, Tone::Plain),
+                    (replica.clone(), Tone::Dim),
+                    (seen.to_string(), Tone::Plain),
+                    (latest.to_string(), Tone::Plain),
+                ],
+            }
         })
         .collect();
-    ctx.out
-        .list(&Listing::new(&["replica", "seen", "latest"], rows), "")
+    ctx.out.list(
+        &Listing::new(&["name", "replica", "seen", "latest"], rows),
+        "",
+    )
 }
 
 fn key(ctx: &Ctx) -> Result<()> {

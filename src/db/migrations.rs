@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
         ),
         changes_existing: false,
     },
+    // The names replicas publish on the remote (for `sync status`): a new table only.
+    Migration {
+        sql: include_str!("sql/0012_replica_names.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -26,6 +26,8 @@ pub struct SyncOutcome {
     pub replicas: usize,
     pub renamed: Vec<(String, String)>,
     pub held_back: usize,
+    /// What was found wrong on the remote and skipped (printed as warnings).
+    pub warnings: Vec<String>,
     /// Operations the remote refused to hand over (never applied), to be named on stderr.
     pub refused: Vec<Refused>,
 }
@@ -44,15 +46,23 @@ pub fn require_settings(db: &Db) -> Result<SyncSettings> {
 
 /// `rel sync init`: checks the remote (and the key against it) and records both. Returns
 /// whether a new key was made.
-pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>) -> Result<bool> {
-    if let Some(existing) = settings::load(db.conn())? {
+///
+/// With `replace`, a journal already set up is pointed at another remote (the folder moved,
+/// another git host): its key is kept unless one is given, and the next sync sends this
+/// replica's whole history there.
+pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool) -> Result<bool> {
+    let existing = settings::load(db.conn())?;
+    if let Some(existing) = existing.as_ref().filter(|_| !replace) {
         return Err(Error::usage(format!(
             "sync is already set up with {}",
             existing.remote.describe()
         ))
-        .with_hint("see 'rel sync status'"));
+        .with_hint("see 'rel sync status'; to sync through another remote, add --replace"));
     }
     let own = replica_id(db.conn())?;
+    // The key the journal already has is this journal's: it is checked against the new remote
+    // like a key given with --key.
+    let key = key.or_else(|| existing.as_ref().and_then(|e| e.key.clone()));
     let key_given = key.is_some();
     let key = match remote {
         // PostgreSQL keeps operations unencrypted: the business's database is the boundary.
@@ -80,6 +90,9 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>) -> Result<boo
     // are its own); remotes without members give None.
     let member = transport.remote().member()?;
     db.write(|tx| {
+        if existing.is_some() {
+            settings::forget(tx)?;
+        }
         settings::save(tx, &remote, key.as_ref())?;
         match &member {
             Some(member) => settings::set_member(tx, member),
@@ -96,9 +109,11 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     let cache = transport::cache_dir(db.path(), &own)?;
     let _lock = transport::lock(&cache)?;
     let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
+    let journal = super::remote_guard::Journal::load(db.conn(), &settings, &own)?;
+    transport.open_for_sync(&journal)?;
     let remote = transport.remote();
-    remote.check()?;
     remember_member(db, remote)?;
+    super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);
@@ -118,16 +133,19 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
 
     let mut outcome = SyncOutcome {
         sent,
+        warnings: remote.warnings(),
         // Rows the remote would not vouch for (a forged author): named, never applied.
         refused: remote.take_refused(),
         ..SyncOutcome::default()
     };
-    // Nothing new either way: the journal is left exactly as it is.
+    // Nothing new either way: the journal is left exactly as it is (only the time of this
+    // successful sync is kept, for `sync status`).
     if incoming.is_empty()
         && sent == 0
         && settings.sent_seq >= pushed_to
         && !settings::has_held_back(db.conn())?
     {
+        db.write(|tx| settings::record_sync_time(tx, now.timestamp()))?;
         return Ok(outcome);
     }
     // Received operations land all over a large journal's indexes (see the function).

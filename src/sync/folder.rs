@@ -4,27 +4,40 @@
 //! lock is needed. The git remote reads and writes its working tree through the same code.
 
 use super::remote::{Remote, WireOp};
+use super::remote_fs::{self, Kind, MAX_REMOTE_FILE};
 use super::seal::SyncKey;
 use super::segment::{self, KEY_CHECK, LAYOUT_DIR};
 use crate::error::{Error, Result};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fs::{self, DirBuilder, File};
-use std::io::{ErrorKind, Write};
+use std::fs::{self, DirBuilder};
+use std::io::ErrorKind;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 /// Segment files under `<base>/rel-sync/v1`, sealed with one key.
 pub struct FolderStore {
     /// The folder the user named (or the git working tree).
-    base: PathBuf,
-    key: SyncKey,
+    pub(super) base: PathBuf,
+    pub(super) key: SyncKey,
     /// This replica: the only sub-folder this store writes into.
-    own: String,
+    pub(super) own: String,
+    /// What was found wrong on the remote and skipped (shown as warnings after the sync).
+    warnings: RefCell<Vec<String>>,
+    /// Whether the last key check opened any file: the remote holds this journal's data (the
+    /// key is the journal's own).
+    pub(super) opened_any: std::cell::Cell<bool>,
 }
 
 impl FolderStore {
     pub fn new(base: PathBuf, key: SyncKey, own: String) -> FolderStore {
-        FolderStore { base, key, own }
+        FolderStore {
+            base,
+            key,
+            own,
+            warnings: RefCell::new(Vec::new()),
+            opened_any: std::cell::Cell::new(false),
+        }
     }
 
     fn root(&self) -> PathBuf {
@@ -33,6 +46,23 @@ impl FolderStore {
 
     fn replica_dir(&self, replica: &str) -> PathBuf {
         self.root().join(replica)
+    }
+
+    /// How warnings name a file: its path inside the remote.
+    pub(super) fn shown(replica: &str, name: &str) -> String {
+        format!("{LAYOUT_DIR}/{replica}/{name}")
+    }
+
+    pub(super) fn warn(&self, text: String) {
+        let mut warnings = self.warnings.borrow_mut();
+        if !warnings.contains(&text) {
+            warnings.push(text);
+        }
+    }
+
+    /// The warnings gathered so far (each once), emptied.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut self.warnings.borrow_mut())
     }
 
     /// The remote is reachable when its folder exists: a drive that is not mounted, or a
@@ -48,8 +78,32 @@ impl FolderStore {
         .with_hint("mount or restore it, then run 'rel sync' again"))
     }
 
-    /// The replica folders present on the remote.
-    fn replicas(&self) -> Result<Vec<String>> {
+    /// Whether `rel-sync/v1` are real folders (or absent). A link there is not followed.
+    fn layout_readable(&self) -> Result<bool> {
+        let mut path = self.base.clone();
+        for part in LAYOUT_DIR.split('/') {
+            path.push(part);
+            match remote_fs::kind_of(&path).map_err(|err| self.io_error("read", &path, err))? {
+                Kind::Dir | Kind::Missing => {}
+                kind => {
+                    self.warn(format!(
+                        "{} on the remote {}; nothing is read from it",
+                        path.strip_prefix(&self.base).unwrap_or(&path).display(),
+                        remote_fs::refusal(kind)
+                    ));
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The replica folders present on the remote (real folders only: a link is named in a
+    /// warning and never followed).
+    pub(super) fn replicas(&self) -> Result<Vec<String>> {
+        if !self.layout_readable()? {
+            return Ok(Vec::new());
+        }
         let entries = match fs::read_dir(self.root()) {
             Ok(entries) => entries,
             Err(err) if err.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
@@ -59,8 +113,18 @@ impl FolderStore {
         for entry in entries {
             let entry = entry.map_err(|err| self.io_error("read", &self.root(), err))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if segment::is_replica_name(&name) && entry.path().is_dir() {
-                names.push(name);
+            if !segment::is_replica_name(&name) {
+                continue;
+            }
+            let file_type = entry
+                .file_type()
+                .map_err(|err| self.io_error("read", &entry.path(), err))?;
+            match remote_fs::kind_of_type(file_type) {
+                Kind::Dir => names.push(name),
+                kind => self.warn(format!(
+                    "{LAYOUT_DIR}/{name} on the remote {}; nothing is read from it",
+                    remote_fs::refusal(kind)
+                )),
             }
         }
         names.sort();
@@ -68,7 +132,9 @@ impl FolderStore {
     }
 
     /// The segment ranges in `replica`'s folder, and whether its key-check file is there.
-    fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
+    /// Only regular files no larger than any rel writes count; anything else named like
+    /// them is named in a warning and counts as missing (so what follows it waits).
+    pub(super) fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
         let dir = self.replica_dir(replica);
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -81,10 +147,27 @@ impl FolderStore {
             let entry = entry.map_err(|err| self.io_error("read", &dir, err))?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if name == KEY_CHECK {
-                has_check = true;
-            } else if let Some(range) = segment::parse_segment_name(&name) {
-                ranges.push(range);
+            let range = segment::parse_segment_name(&name);
+            if name != KEY_CHECK && range.is_none() {
+                // Temp files, a cloud drive's "conflicted copy", stray files: not rel's.
+                continue;
+            }
+            // Not followed: DirEntry::metadata looks at the entry itself.
+            let meta = entry
+                .metadata()
+                .map_err(|err| self.io_error("read", &entry.path(), err))?;
+            let kind = remote_fs::kind_of_type(meta.file_type());
+            if kind != Kind::File || meta.len() > MAX_REMOTE_FILE {
+                self.warn(format!(
+                    "{} on the remote {}; nothing is read from it",
+                    Self::shown(replica, &name),
+                    remote_fs::refusal(kind)
+                ));
+                continue;
+            }
+            match range {
+                Some(range) => ranges.push(range),
+                None => has_check = true,
             }
         }
         Ok((ranges, has_check))
@@ -105,86 +188,60 @@ impl FolderStore {
         Ok(false)
     }
 
-    /// Opens one sealed file of every replica (its key-check, or else its first segment), so
-    /// a key that is not the remote's is refused before anything is read, applied or written.
-    pub fn check_key(&self) -> Result<()> {
-        self.check_keys(true)
-    }
-
-    /// Like [`FolderStore::check_key`] but skipping this replica's own folder: `sync init`
-    /// may find a key-check that an earlier, failed init of this same journal left there.
-    pub fn check_key_of_others(&self) -> Result<()> {
-        self.check_keys(false)
-    }
-
-    fn check_keys(&self, with_own: bool) -> Result<()> {
-        for replica in self.replicas()? {
-            if !with_own && replica == self.own {
-                continue;
-            }
-            let (ranges, has_check) = self.listing(&replica)?;
-            let dir = self.replica_dir(&replica);
-            if has_check {
-                let bytes = self.read(&dir.join(KEY_CHECK))?;
-                segment::verify_key_check(&self.key, &replica, &bytes)?;
-            } else if let Some(&first) = ranges.iter().min() {
-                let bytes = self.read(&dir.join(segment::segment_name(first.0, first.1)))?;
-                segment::decode(&self.key, &replica, first, &bytes)?;
+    /// Whether this replica's folder is a real folder (reached through real folders) with
+    /// anything at all in it.
+    pub(super) fn own_folder_has_entries(&self) -> bool {
+        let mut dir = self.base.clone();
+        for part in LAYOUT_DIR.split('/').chain([self.own.as_str()]) {
+            dir.push(part);
+            if !remote_fs::kind_of(&dir).is_ok_and(|kind| kind == Kind::Dir) {
+                return false;
             }
         }
-        Ok(())
+        fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some())
     }
 
-    /// Writes this replica's key-check file, unless one sealed with this key is there. One
-    /// sealed with another key can only come from an init of this journal that failed before
-    /// it was recorded, so it is replaced.
-    pub fn write_key_check(&self) -> Result<()> {
-        let dir = self.replica_dir(&self.own);
-        let path = dir.join(KEY_CHECK);
-        if let Ok(bytes) = fs::read(&path) {
-            if segment::verify_key_check(&self.key, &self.own, &bytes).is_ok() {
-                return Ok(());
+    /// Removes the temp files a killed sync of this replica left in its own folder (never
+    /// another replica's: each removes its own).
+    pub fn remove_own_leftovers(&self) {
+        // Only through real folders: never remove anything a link points at.
+        let mut dir = self.base.clone();
+        for part in LAYOUT_DIR.split('/').chain([self.own.as_str()]) {
+            dir.push(part);
+            if !remote_fs::kind_of(&dir).is_ok_and(|kind| kind == Kind::Dir) {
+                return;
             }
-            fs::remove_file(&path).map_err(|err| self.io_error("replace", &path, err))?;
         }
-        let bytes = segment::encode_key_check(&self.key, &self.own)?;
-        self.write_once(&dir, KEY_CHECK, &bytes)
+        remote_fs::remove_leftovers(&dir);
     }
 
-    fn read(&self, path: &Path) -> Result<Vec<u8>> {
-        fs::read(path).map_err(|err| self.io_error("read", path, err))
+    /// Warnings about this replica's own files are dropped once it has rewritten them.
+    pub(super) fn take_own_warnings(&self) {
+        let prefix = format!("{LAYOUT_DIR}/{}/", self.own);
+        self.warnings
+            .borrow_mut()
+            .retain(|text| !text.starts_with(&prefix));
     }
 
-    /// Writes `name` in `dir` whole or not at all: a temp file (ignored by readers) is filled,
-    /// flushed to disk and then linked under its final name, which fails rather than replace
-    /// a file already there. The folder is flushed too so the new name survives a crash.
-    fn write_once(&self, dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|err| self.io_error("create", dir, err))?;
-        let target = dir.join(name);
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(dir)
-            .map_err(|err| self.io_error("write", &target, err))?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|err| self.io_error("write", &target, err))?;
-        match temp.persist_noclobber(&target) {
-            Ok(_) => {}
-            // Another run of this replica wrote the same operations first: they are equal
-            // by construction, so the push is already done.
-            Err(err) if err.error.kind() == ErrorKind::AlreadyExists => {}
-            Err(err) => return Err(self.io_error("write", &target, err.error)),
+    /// The bytes of `name` in `replica`'s folder, or None (named in a warning) when it is not
+    /// a regular file of a size rel writes, or vanished since the listing.
+    pub(super) fn read(&self, replica: &str, name: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.replica_dir(replica).join(name);
+        match remote_fs::read_bounded(&path) {
+            Ok(Ok(bytes)) => Ok(Some(bytes)),
+            Ok(Err(reason)) => {
+                self.warn(format!(
+                    "{} on the remote {reason}; nothing is read from it",
+                    Self::shown(replica, name)
+                ));
+                Ok(None)
+            }
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(self.io_error("read", &path, err)),
         }
-        File::open(dir)
-            .and_then(|folder| folder.sync_all())
-            .map_err(|err| self.io_error("write", dir, err))
     }
 
-    fn io_error(&self, verb: &str, path: &Path, err: std::io::Error) -> Error {
+    pub(super) fn io_error(&self, verb: &str, path: &Path, err: std::io::Error) -> Error {
         let hint = if err.kind() == ErrorKind::StorageFull {
             "free some space and run 'rel sync' again"
         } else {
@@ -193,12 +250,21 @@ impl FolderStore {
         Error::runtime(format!("cannot {verb} {}: {err}", path.display())).with_hint(hint)
     }
 
-    /// Every replica's contiguous head on the remote.
+    /// Every replica's contiguous head on the remote. Segments past a gap (a file deleted
+    /// from the middle, or one that has not arrived yet) are named in a warning.
     pub fn heads(&self) -> Result<BTreeMap<String, i64>> {
         let mut heads = BTreeMap::new();
         for replica in self.replicas()? {
             let (mut ranges, _) = self.listing(&replica)?;
             let head = segment::contiguous_head(&mut ranges);
+            if let Some(next) = ranges.iter().map(|r| r.0).filter(|&f| f > head + 1).min() {
+                self.warn(format!(
+                    "replica {replica}'s changes {}-{} are missing from the remote (a file was \
+                     deleted, or has not arrived yet); its later changes wait for them",
+                    head + 1,
+                    next - 1
+                ));
+            }
             if head > 0 {
                 heads.insert(replica, head);
             }
@@ -206,44 +272,43 @@ impl FolderStore {
         Ok(heads)
     }
 
-    /// `replica`'s operations after `after`, up to its contiguous head.
+    /// `replica`'s operations after `after`, up to its contiguous head, or up to the first
+    /// segment that cannot be read or opened (named in a warning; what follows it waits).
     pub fn fetch(&self, replica: &str, after: i64) -> Result<Vec<WireOp>> {
         if !segment::is_replica_name(replica) {
             return Ok(Vec::new());
         }
         let (mut ranges, _) = self.listing(replica)?;
-        let dir = self.replica_dir(replica);
         let mut ops = Vec::new();
         let mut reached = after;
         for range in segment::segments_after(&mut ranges, after) {
-            let bytes = self.read(&dir.join(segment::segment_name(range.0, range.1)))?;
-            for op in segment::decode(&self.key, replica, range, &bytes)? {
-                if op.seq == reached + 1 {
-                    reached = op.seq;
-                    ops.push(op);
+            let name = segment::segment_name(range.0, range.1);
+            let Some(bytes) = self.read(replica, &name)? else {
+                break;
+            };
+            match segment::decode(&self.key, replica, range, &bytes) {
+                Ok(decoded) => {
+                    for op in decoded {
+                        if op.seq == reached + 1 {
+                            reached = op.seq;
+                            ops.push(op);
+                        }
+                    }
+                }
+                Err(_) => {
+                    // The key opened this remote (checked first), so this file was changed.
+                    self.warn(damaged(&Self::shown(replica, &name)));
+                    break;
                 }
             }
         }
         Ok(ops)
     }
+}
 
-    /// Writes this replica's operations as one new segment (the names of files written).
-    pub fn push(&self, ops: &[WireOp]) -> Result<Option<String>> {
-        if ops.is_empty() {
-            return Ok(None);
-        }
-        if ops.iter().any(|op| op.replica != self.own)
-            || ops.windows(2).any(|pair| pair[1].seq != pair[0].seq + 1)
-        {
-            return Err(Error::runtime(
-                "internal: a push must be this replica's operations, in order without gaps",
-            ));
-        }
-        let (name, bytes) = segment::encode(&self.key, ops)?;
-        let dir = self.replica_dir(&self.own);
-        self.write_once(&dir, &name, &bytes)?;
-        Ok(Some(format!("{LAYOUT_DIR}/{}/{name}", self.own)))
-    }
+/// The warning for a file that does not open while the key opens the rest of the remote.
+pub(super) fn damaged(shown: &str) -> String {
+    format!("{shown} on the remote is damaged or was altered; nothing is applied from it")
 }
 
 /// `rel sync init --folder DIR`'s remote.
@@ -295,5 +360,17 @@ impl Remote for FolderRemote {
     fn push(&mut self, ops: &[WireOp]) -> Result<()> {
         self.store.ensure_reachable()?;
         self.store.push(ops).map(|_| ())
+    }
+
+    fn warnings(&mut self) -> Vec<String> {
+        self.store.take_warnings()
+    }
+
+    fn announce(&mut self, name: &str) -> Result<()> {
+        self.store.publish_name(name).map(|_| ())
+    }
+
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        self.store.names()
     }
 }

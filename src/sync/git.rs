@@ -8,16 +8,18 @@
 use super::folder::FolderStore;
 use super::remote::{Remote, WireOp};
 use super::seal::SyncKey;
+use super::secrets::redact_urls;
 use super::segment::LAYOUT_DIR;
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
-use std::fs::DirBuilder;
+use std::fs::{self, DirBuilder};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-/// How often a push rejected because another machine pushed first is retried.
-const PUSH_TRIES: usize = 5;
+/// How often a push rejected because other machines pushed at the same time is retried (with
+/// growing, jittered waits: see `git_push.rs`).
+const PUSH_TRIES: u32 = 10;
 /// The local branch of the cache clone; the remote's branch is named by the user.
 const LOCAL_BRANCH: &str = "refs/heads/rel-local";
 const TRACKING_REF: &str = "refs/remotes/rel/sync";
@@ -112,7 +114,7 @@ impl GitRemote {
     }
 
     /// Like [`GitRemote::git`], failing with git's own last words when git fails.
-    fn git_ok(&self, args: &[&str]) -> Result<Output> {
+    pub(super) fn git_ok(&self, args: &[&str]) -> Result<Output> {
         let output = self.git(args)?;
         if output.status.success() {
             return Ok(output);
@@ -122,6 +124,11 @@ impl GitRemote {
             args.first().copied().unwrap_or_default(),
             last_line(&output)
         )))
+    }
+
+    /// The URL as it may be shown (credentials in it hidden).
+    pub(super) fn shown_url(&self) -> String {
+        redact_urls(&self.url)
     }
 
     /// Makes the private clone when it is missing (first use, or its folder was deleted).
@@ -142,29 +149,93 @@ impl GitRemote {
     }
 
     /// Fetches the remote branch and makes the working tree exactly that (or empty when the
-    /// branch does not exist yet).
+    /// branch does not exist yet). A clone a killed sync left unusable (stale locks, a broken
+    /// index) is recovered: its lock files are stale by construction (the sync lock is held, so
+    /// no other rel works in it), and when git still fails on it, it is rebuilt from the remote.
     fn refresh(&mut self) -> Result<()> {
-        self.ensure_clone()?;
+        self.remove_stale_locks();
+        match self.try_refresh()? {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                self.rebuild()?;
+                self.try_refresh()?
+            }
+        }
+    }
+
+    /// The outer error: the remote cannot be reached (nothing local would help); the inner: a
+    /// local step failed (the clone is rebuilt and the refresh tried once more).
+    fn try_refresh(&mut self) -> Result<Result<()>> {
+        if let Err(err) = self.ensure_clone() {
+            return Ok(Err(err));
+        }
         let refspec = format!("+refs/heads/{}:{TRACKING_REF}", self.branch);
         let fetched = self.git(&["fetch", "-q", "--no-tags", &self.url, &refspec])?;
-        if fetched.status.success() {
-            self.git_ok(&["reset", "-q", "--hard", TRACKING_REF])?;
-        } else if String::from_utf8_lossy(&fetched.stderr).contains("couldn't find remote ref") {
+        let fetch_said = String::from_utf8_lossy(&fetched.stderr).into_owned();
+        let local = if fetched.status.success() {
+            self.git_ok(&["reset", "-q", "--hard", TRACKING_REF])
+                .map(|_| ())
+        } else if fetch_said.contains("couldn't find remote ref") {
             // Reachable, but nobody has synced through it yet.
             let _ = self.git(&["update-ref", "-d", LOCAL_BRANCH]);
-            self.git_ok(&["read-tree", "--empty"])?;
+            self.git_ok(&["read-tree", "--empty"]).map(|_| ())
+        } else if is_local_failure(&fetch_said) {
+            Err(Error::runtime(format!(
+                "git fetch failed: {}",
+                last_line(&fetched)
+            )))
         } else {
             return Err(Error::runtime(format!(
                 "cannot reach git remote {}: {}; nothing was changed",
-                self.url,
+                self.shown_url(),
                 last_line(&fetched)
             ))
             .with_hint("check the URL, your network and your git credentials"));
-        }
+        };
         // Files a cut-short earlier run left behind are not the remote's.
-        self.git_ok(&["clean", "-q", "-f", "-d", "-x"])?;
+        let cleaned = local.and_then(|()| self.git_ok(&["clean", "-q", "-f", "-d", "-x"]));
+        if let Err(err) = cleaned {
+            return Ok(Err(err));
+        }
         self.fresh = true;
-        Ok(())
+        Ok(Ok(()))
+    }
+
+    /// Removes every `*.lock` file git keeps in the clone's `.git` (index, HEAD, refs,
+    /// config…): a git killed with its rel leaves them behind and every later git refuses to
+    /// start ("Unable to create …index.lock: File exists").
+    fn remove_stale_locks(&self) {
+        fn sweep(dir: &std::path::Path, depth: usize) {
+            let Ok(entries) = fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let Ok(file_type) = entry.file_type() else {
+                    continue;
+                };
+                if file_type.is_dir() && depth > 0 && entry.file_name() != "objects" {
+                    sweep(&path, depth - 1);
+                } else if !file_type.is_dir() && path.extension().is_some_and(|e| e == "lock") {
+                    let _ = fs::remove_file(&path);
+                }
+            }
+        }
+        sweep(&self.clone.join(".git"), 8);
+    }
+
+    /// Deletes the clone (only a cache: unsent operations live in the database) so the next
+    /// step makes a new one.
+    pub(super) fn rebuild(&mut self) -> Result<()> {
+        self.fresh = false;
+        match fs::remove_dir_all(&self.clone) {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(Error::runtime(format!(
+                "cannot rebuild the git cache {}: {err}",
+                self.clone.display()
+            ))),
+        }
     }
 
     fn refresh_once(&mut self) -> Result<()> {
@@ -175,37 +246,101 @@ impl GitRemote {
     }
 
     /// Writes new files into this replica's folder with `write` and pushes them as one
-    /// commit; when another machine pushed first, starts again from the remote's new state.
-    pub fn publish(&mut self, write: impl Fn(&FolderStore) -> Result<()>) -> Result<()> {
+    /// commit; when other machines pushed at the same time, starts again from the remote's
+    /// new state after a growing, jittered wait. Returns only once the remote branch holds
+    /// every file `write` names.
+    pub fn publish(&mut self, write: impl Fn(&FolderStore) -> Result<Vec<String>>) -> Result<()> {
         let own_dir = format!("{LAYOUT_DIR}/{}", self.own);
-        for _ in 0..PUSH_TRIES {
+        let mut last_refusal = String::new();
+        for attempt in 0..PUSH_TRIES {
+            if attempt > 0 {
+                super::git_push::wait_before_retry(attempt);
+            }
             self.refresh_once()?;
-            write(&self.store)?;
-            self.git_ok(&["add", "-A", "--", &own_dir])?;
+            let written = write(&self.store)?;
+            // -f: a `.gitignore` planted in the remote must not keep rel's files out.
+            if self.git_ok(&["add", "-A", "-f", "--", &own_dir]).is_err() {
+                // A broken index a killed git left: start from a new clone.
+                self.rebuild()?;
+                continue;
+            }
             let staged = self.git(&["diff", "--cached", "--quiet"])?;
-            if staged.status.success() {
+            let commit_needed = !staged.status.success();
+            if commit_needed {
+                let message = format!("rel sync: replica {}", self.own);
+                if self
+                    .git_ok(&["commit", "-q", "--no-verify", "-m", &message])
+                    .is_err()
+                {
+                    self.rebuild()?;
+                    continue;
+                }
+            }
+            self.check_committed(&written)?;
+            if !commit_needed {
                 // Everything is on the remote already: an earlier run got this far.
                 return Ok(());
             }
-            let message = format!("rel sync: replica {}", self.own);
-            self.git_ok(&["commit", "-q", "--no-verify", "-m", &message])?;
-            let target = format!("HEAD:refs/heads/{}", self.branch);
-            if self
-                .git(&["push", "-q", &self.url, &target])?
-                .status
-                .success()
-            {
-                return Ok(());
+            match self.push_head()? {
+                super::git_push::Pushed::Yes => return Ok(()),
+                super::git_push::Pushed::Contention(line) => last_refusal = line,
             }
-            // Rejected (or cut off): fetch again, and try on top of what is there now.
+            // Fetch again, and try on top of what is there now.
             self.fresh = false;
         }
         Err(Error::runtime(format!(
-            "git push to {} was rejected {PUSH_TRIES} times",
-            self.url
+            "git push to {} kept being rejected because other machines pushed at the same \
+             time ({PUSH_TRIES} tries; {last_refusal})",
+            self.shown_url()
         ))
-        .with_hint("check that you may push to the branch, then run 'rel sync' again"))
+        .with_hint("run 'rel sync' again in a moment"))
     }
+
+    /// Insists that the commit about to be pushed holds every file written: a file git did
+    /// not take (written through a link, or ignored) must never be reported as sent.
+    fn check_committed(&self, written: &[String]) -> Result<()> {
+        for path in written {
+            let spec = format!("HEAD:{path}");
+            let held = self.git(&["cat-file", "-e", &spec])?;
+            if !held.status.success() {
+                return Err(Error::runtime(format!(
+                    "git did not take {path} into the commit; nothing was sent"
+                ))
+                .with_hint("check the remote branch for links or a .gitignore rel did not write"));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(super) fn branch(&self) -> &str {
+        &self.branch
+    }
+
+    pub(super) fn git_output(&self, args: &[&str]) -> Result<Output> {
+        self.git(args)
+    }
+
+    pub(super) fn refetch(&mut self) -> Result<()> {
+        self.fresh = false;
+        self.refresh_once()
+    }
+
+    pub(super) fn tracking_ref() -> &'static str {
+        TRACKING_REF
+    }
+}
+
+/// Whether git failed on the clone itself rather than on the remote.
+fn is_local_failure(stderr: &str) -> bool {
+    stderr.contains(".lock")
+        || stderr.contains("index file")
+        || stderr.contains("not a git repository")
+        || stderr.contains("bad object")
+        || stderr.contains("corrupt")
 }
 
 impl Remote for GitRemote {
@@ -225,7 +360,25 @@ impl Remote for GitRemote {
     }
 
     fn push(&mut self, ops: &[WireOp]) -> Result<()> {
-        self.publish(|store| store.push(ops).map(|_| ()))
+        self.publish(|store| store.push(ops))
+    }
+
+    fn warnings(&mut self) -> Vec<String> {
+        self.store.take_warnings()
+    }
+
+    fn announce(&mut self, name: &str) -> Result<()> {
+        self.refresh_once()?;
+        // A commit only when the name changed (first sync, or the machine was renamed).
+        if self.store.published_name(&self.own)?.as_deref() == Some(name) {
+            return Ok(());
+        }
+        self.publish(|store| store.publish_name(name))
+    }
+
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        self.refresh_once()?;
+        self.store.names()
     }
 }
 
@@ -235,8 +388,12 @@ fn git_missing(err: std::io::Error) -> Error {
 }
 
 /// The line of git's stderr that names what went wrong: its first `fatal:`/`error:` line
-/// (what follows is advice), else its last line.
-fn last_line(output: &Output) -> String {
+/// (what follows is advice), else its last line; credentials in a URL it quotes are hidden.
+pub(super) fn last_line(output: &Output) -> String {
+    redact_urls(&first_error_line(output))
+}
+
+fn first_error_line(output: &Output) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut lines = stderr
         .lines()

@@ -286,8 +286,11 @@ impl Settler {
             } else {
                 set_asked(conn, &member.uid, &asks)?;
             }
+            // Only a contact that held a handle here before can have changed it: one this
+            // write created (received from elsewhere) was never known by another handle here,
+            // so the machine that kept its handle says nothing.
             let before = self.before.get(&member.uid).cloned().flatten();
-            if handle != asks && before.as_deref() != Some(handle.as_str()) {
+            if handle != asks && before.as_deref().is_some_and(|held| held != handle) {
                 renamed.insert(member.uid.clone(), (asks, handle));
             } else {
                 renamed.remove(&member.uid);

@@ -361,6 +361,31 @@ impl Remote for PgRemote {
         self.role().map(Some)
     }
 
+    /// In a team a replica is known by its member: the author of its latest operation (the
+    /// same loose index scan as `heads`, one seek per replica).
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        let rows = self
+            .client
+            .query(
+                "WITH RECURSIVE r(replica) AS (
+                     SELECT min(replica) FROM rel.operations WHERE workspace = $1
+                     UNION ALL
+                     SELECT (SELECT min(replica) FROM rel.operations
+                              WHERE workspace = $1 AND replica > r.replica)
+                       FROM r WHERE r.replica IS NOT NULL)
+                 SELECT r.replica, (SELECT author FROM rel.operations o
+                                     WHERE o.workspace = $1 AND o.replica = r.replica
+                                     ORDER BY seq DESC LIMIT 1)
+                   FROM r WHERE r.replica IS NOT NULL",
+                &[&self.workspace],
+            )
+            .map_err(|e| query_error(&e))?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| Some((row.get(0), row.get::<_, Option<String>>(1)?)))
+            .collect())
+    }
+
     fn take_refused(&mut self) -> Vec<Refused> {
         std::mem::take(&mut self.refused).into_iter().collect()
     }

@@ -61,6 +61,23 @@ pub trait Remote {
         Ok(None)
     }
 
+    /// What was found wrong on the remote and skipped since the last call (files that are
+    /// links, damaged, too large…), one line each, for `rel sync` to print as warnings.
+    fn warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Publishes this replica's name (the machine's host name) where the remote keeps one.
+    fn announce(&mut self, _name: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// The names other replicas published (replica id → name); empty where the remote keeps
+    /// none.
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        Ok(BTreeMap::new())
+    }
+
     /// The operations [`Remote::heads`] and [`Remote::fetch`] came across and refused since
     /// the last call (each named once per call), in (replica, seq) order. Remotes that check
     /// nothing of their own return none.

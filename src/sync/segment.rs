@@ -6,6 +6,7 @@
 //! `sync init` writes so a key can be checked before any operation exists.
 
 use super::remote::WireOp;
+use super::remote_fs::{MAX_REMOTE_FILE, SEGMENT_BUDGET};
 use super::seal::{OpenError, SyncKey};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -82,27 +83,65 @@ pub fn encode(key: &SyncKey, ops: &[WireOp]) -> Result<(String, Vec<u8>)> {
     Ok((segment_name(first.seq, last.seq), sealed))
 }
 
+/// Seals `ops` (one replica's, contiguous) as one segment or, when they are many bytes, as
+/// several in a row: each stays well under [`MAX_REMOTE_FILE`], the largest file a reader accepts.
+pub fn encode_in_pieces(key: &SyncKey, ops: &[WireOp]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, op) in ops.iter().enumerate() {
+        // An upper bound of what the operation takes in the segment: its body is JSON packed
+        // in a JSON string, which at most doubles it.
+        let op_size = op.body.len() * 2 + 64;
+        if i > start && size + op_size > SEGMENT_BUDGET {
+            pieces.push(encode(key, &ops[start..i])?);
+            start = i;
+            size = 0;
+        }
+        size += op_size;
+    }
+    if start < ops.len() {
+        pieces.push(encode(key, &ops[start..])?);
+    }
+    if let Some((name, _)) = pieces
+        .iter()
+        .find(|(_, bytes)| bytes.len() as u64 > MAX_REMOTE_FILE)
+    {
+        return Err(Error::runtime(format!(
+            "segment {name} would be larger than any reader accepts; nothing was sent"
+        )));
+    }
+    Ok(pieces)
+}
+
+/// Why a sealed file of the remote did not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unopened {
+    /// It did not authenticate: another key sealed it, or a byte of it was changed, or it was
+    /// copied to another name. Which one is told by whether the key opens anything else.
+    Unauthentic,
+    /// It is not a file rel sealed (cut short, or not rel's), or it opens but does not hold
+    /// what its name says.
+    Damaged,
+}
+
 /// Opens a segment of `replica` covering `first..=last` and checks it holds exactly that range.
 pub fn decode(
     key: &SyncKey,
     replica: &str,
     (first, last): (i64, i64),
     bytes: &[u8],
-) -> Result<Vec<WireOp>> {
+) -> Result<Vec<WireOp>, Unopened> {
     let plain = key
         .open(&segment_context(replica, first, last), bytes)
-        .map_err(|err| match err {
-            OpenError::WrongKey => wrong_key(),
-            OpenError::NotSealed => damaged(replica, first, last),
-        })?;
-    let stored: Vec<StoredOp> =
-        serde_json::from_slice(&plain).map_err(|_| damaged(replica, first, last))?;
+        .map_err(unopened)?;
+    let stored: Vec<StoredOp> = serde_json::from_slice(&plain).map_err(|_| Unopened::Damaged)?;
     let in_order = stored
         .iter()
         .enumerate()
         .all(|(i, op)| op.seq == first + i as i64);
     if !in_order || stored.len() as i64 != last - first + 1 {
-        return Err(damaged(replica, first, last));
+        return Err(Unopened::Damaged);
     }
     Ok(stored
         .into_iter()
@@ -116,19 +155,24 @@ pub fn decode(
         .collect())
 }
 
+fn unopened(err: OpenError) -> Unopened {
+    match err {
+        OpenError::WrongKey => Unopened::Unauthentic,
+        OpenError::NotSealed => Unopened::Damaged,
+    }
+}
+
 /// The sealed key-check file of `replica`.
 pub fn encode_key_check(key: &SyncKey, replica: &str) -> Result<Vec<u8>> {
     key.seal(&check_context(replica), KEY_CHECK_TEXT)
 }
 
 /// Whether `bytes` is `replica`'s key-check sealed with `key`.
-pub fn verify_key_check(key: &SyncKey, replica: &str, bytes: &[u8]) -> Result<()> {
+pub fn verify_key_check(key: &SyncKey, replica: &str, bytes: &[u8]) -> Result<(), Unopened> {
     match key.open(&check_context(replica), bytes) {
         Ok(text) if text == KEY_CHECK_TEXT => Ok(()),
-        Ok(_) | Err(OpenError::WrongKey) => Err(wrong_key()),
-        Err(OpenError::NotSealed) => Err(Error::runtime(format!(
-            "the remote's key-check file of replica {replica} is damaged"
-        ))),
+        Ok(_) => Err(Unopened::Damaged),
+        Err(err) => Err(unopened(err)),
     }
 }
 
@@ -136,13 +180,6 @@ pub fn verify_key_check(key: &SyncKey, replica: &str, bytes: &[u8]) -> Result<()
 pub fn wrong_key() -> Error {
     Error::runtime("the sync key does not open this remote's data; nothing was changed")
         .with_hint("use the key 'rel sync key' prints on a machine already syncing with it")
-}
-
-fn damaged(replica: &str, first: i64, last: i64) -> Error {
-    Error::runtime(format!(
-        "segment {} of replica {replica} on the remote is damaged; nothing was changed",
-        segment_name(first, last)
-    ))
 }
 
 /// The highest sequence number reachable from 1 without a gap, given the segment ranges a
@@ -229,7 +266,7 @@ mod tests {
             .collect();
         let (name, bytes) = encode(&key, &ops).expect("encode");
         assert_eq!(name, "3-5.seg");
-        assert_eq!(decode(&key, "r1", (3, 5), &bytes).expect("decode"), ops);
+        assert_eq!(decode(&key, "r1", (3, 5), &bytes).ok(), Some(ops));
         assert!(decode(&key, "r2", (3, 5), &bytes).is_err());
         assert!(decode(&key, "r1", (3, 6), &bytes).is_err());
         let check = encode_key_check(&key, "r1").expect("check");

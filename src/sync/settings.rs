@@ -20,7 +20,11 @@ impl RemoteKind {
     pub fn describe(&self) -> String {
         match self {
             RemoteKind::Folder { dir } => format!("folder {}", dir.display()),
-            RemoteKind::Git { url, branch } => format!("git {url} (branch {branch})"),
+            RemoteKind::Git { url, branch } => {
+                // `https://user:TOKEN@…`: the credentials are never printed.
+                let shown = super::secrets::redact_urls(url);
+                format!("git {shown} (branch {branch})")
+            }
             RemoteKind::Postgres { url, workspace } => {
                 // The URL may carry a password: never print it.
                 let shown = super::pg_conninfo::ConnInfo::redacted(url);
@@ -105,6 +109,24 @@ pub fn save(conn: &Connection, remote: &RemoteKind, key: Option<&SyncKey>) -> Re
         "INSERT INTO sync_remote (id, kind, location, branch, workspace, key)
          VALUES (1, ?1, ?2, ?3, ?4, ?5)",
         params![kind, location, branch, workspace, key.map(SyncKey::to_hex)],
+    )?;
+    Ok(())
+}
+
+/// Forgets the remote and everything learnt from it (`sync init --replace`): the next sync
+/// starts as a first one, sending this replica's whole history. What this journal received
+/// from other replicas stays (it is in the operation log, not here).
+pub fn forget(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM sync_remote_heads", [])?;
+    conn.execute("DELETE FROM sync_remote WHERE id = 1", [])?;
+    Ok(())
+}
+
+/// Records the time of a sync that found nothing new (`last sync` in `sync status`).
+pub fn record_sync_time(conn: &Connection, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE sync_remote SET last_sync_at = ?1 WHERE id = 1 AND last_sync_at IS NOT ?1",
+        params![now],
     )?;
     Ok(())
 }

@@ -81,9 +81,41 @@ impl Transport {
             store.check_key_of_others()?;
         }
         match self {
-            Transport::Folder(remote) => remote.store().write_key_check(),
+            Transport::Folder(remote) => remote.store().write_key_check().map(|_| ()),
             Transport::Git(remote) => remote.publish(FolderStore::write_key_check),
             Transport::Other(remote) => remote.check(),
+        }
+    }
+
+    /// The start of every `rel sync`: checks the remote and the key, then that the remote
+    /// still holds this journal (see [`super::remote_guard`]), then repairs this replica's own
+    /// key-check file if it was damaged, so it never blocks anyone for good.
+    pub fn open_for_sync(&mut self, journal: &super::remote_guard::Journal) -> Result<()> {
+        self.remote().check()?;
+        super::remote_guard::expect_journal(self, journal)?;
+        let repair = match self.store()? {
+            Some(store) => {
+                store.remove_own_leftovers();
+                !store.own_key_check_ok()?
+            }
+            None => false,
+        };
+        if repair {
+            match self {
+                Transport::Folder(remote) => remote.store().write_key_check().map(|_| ())?,
+                Transport::Git(remote) => remote.publish(FolderStore::write_key_check)?,
+                Transport::Other(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// For [`super::remote_guard`], after the remote's check: whether a folder or git remote
+    /// holds any file this journal's key opens (None for remotes without files).
+    pub(super) fn holds_this_journal(&mut self) -> Result<Option<bool>> {
+        match self.store()? {
+            Some(store) => store.holds_this_journal().map(Some),
+            None => Ok(None),
         }
     }
 }
