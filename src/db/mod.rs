@@ -7,6 +7,7 @@ pub mod migrations;
 
 pub mod backup;
 pub mod bulk;
+pub mod capture;
 pub mod contacts;
 pub mod due;
 pub mod entity;

@@ -15,7 +15,8 @@ const LINES: [&str; 4] = [
         json((SELECT json_group_array(tag) FROM (SELECT tag FROM contact_tags WHERE contact_id = c.id ORDER BY tag))))
      FROM contacts c ORDER BY c.uid",
     "SELECT json_array('interaction', i.uid, i.at, i.channel, i.note, i.respect, i.empathy,
-        i.integrity, i.trust, i.honesty, i.created_at, i.author,
+        i.integrity, i.trust, i.honesty, i.created_at, i.author, i.source_kind, i.source_id,
+        i.source_print,
         json((SELECT json_group_array(uid) FROM (SELECT c.uid FROM interaction_contacts ic
             JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id
             ORDER BY ic.position, c.uid))))
