@@ -495,6 +495,12 @@ pub enum ImportFormat {
     Vcard,
     Csv,
     Json,
+    /// A calendar file or a folder of .ics files (capture)
+    Ics,
+    /// An mbox mailbox (capture)
+    Mbox,
+    /// A Maildir folder (capture)
+    Maildir,
 }
 
 #[derive(Debug, Args)]
@@ -513,6 +519,8 @@ pub struct ImportArgs {
     /// Character set of a CSV or vCard file that is not UTF-8 (e.g. windows-1252, latin1)
     #[arg(long, value_name = "CHARSET")]
     pub encoding: Option<String>,
+    #[command(flatten)]
+    pub capture: crate::cli_capture::CaptureArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

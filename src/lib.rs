@@ -6,6 +6,7 @@
 pub mod birthday;
 pub mod checks;
 pub mod cli;
+pub mod cli_capture;
 pub mod cli_help;
 pub mod cli_sync;
 pub mod cmd;

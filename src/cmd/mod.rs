@@ -4,6 +4,7 @@ mod add;
 mod amend;
 mod archive;
 mod backup;
+mod capture;
 pub mod completions;
 mod config;
 mod due;

@@ -18,6 +18,7 @@ use calcard::icalendar::{
 };
 use calcard::{Entry, Parser};
 use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
+use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 /// One instance of an event, as capture needs it.
@@ -181,11 +182,6 @@ fn read_one(mut calendar: ICalendar, since: i64, now: i64, read: &mut CalendarRe
         if start < since || start > now || !seen.insert(source_id.clone()) {
             continue;
         }
-        if uid.is_empty() {
-            read.malformed
-                .push(format!("an event without UID at {}", instance_text(start)));
-            continue;
-        }
         read.drafts.push(EventDraft {
             source_id,
             at: start,
@@ -199,10 +195,29 @@ fn read_one(mut calendar: ICalendar, since: i64, now: i64, read: &mut CalendarRe
     read.series.extend(recurring);
 }
 
+/// The event's UID; Exchange sometimes writes none, and such an event still gets an id of
+/// its own, from its summary, organizer and start (stable from one export to the next).
 fn uid_of(component: &ICalendarComponent) -> String {
-    text_of(component, ICalendarProperty::Uid)
+    if let Some(uid) = text_of(component, ICalendarProperty::Uid)
         .map(|uid| uid.trim().to_string())
-        .unwrap_or_default()
+        .filter(|uid| !uid.is_empty())
+    {
+        return uid;
+    }
+    let mut hasher = Sha256::new();
+    for property in [
+        ICalendarProperty::Summary,
+        ICalendarProperty::Organizer,
+        ICalendarProperty::Dtstart,
+    ] {
+        if let Some(entry) = component.property(&property) {
+            hasher.update(format!("{:?}", entry.values).as_bytes());
+        }
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("no-uid-{hex}")
 }
 
 fn text_of(component: &ICalendarComponent, property: ICalendarProperty) -> Option<String> {
