@@ -229,6 +229,10 @@ impl<'c> Capture<'c> {
 
     /// One message of a mailbox.
     pub fn message(&mut self, draft: MessageDraft) -> Result<()> {
+        // Outside the window (`--since` .. now): not a skip, just not asked for.
+        if draft.at < self.options.since || draft.at > self.options.now {
+            return Ok(());
+        }
         if draft.bulk.is_some() {
             self.skip("bulk");
             return Ok(());
