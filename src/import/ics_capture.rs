@@ -12,14 +12,18 @@ use super::people::Person;
 use calcard::common::PartialDateTime;
 use calcard::common::timezone::Tz;
 use calcard::icalendar::{
-    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarParameterName,
-    ICalendarParameterValue, ICalendarParticipationStatus, ICalendarProperty, ICalendarStatus,
-    ICalendarUserTypes, ICalendarValue,
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarFrequency,
+    ICalendarParameterName, ICalendarParameterValue, ICalendarParticipationStatus,
+    ICalendarProperty, ICalendarStatus, ICalendarUserTypes, ICalendarValue,
 };
 use calcard::{Entry, Parser};
 use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
+
+/// Recurring instances expanded per file at most: ten years of a daily meeting is 3,650; a
+/// file past this is cut (with a warning) rather than filling memory.
+const MAX_INSTANCES: usize = 500_000;
 
 /// One instance of an event, as capture needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,11 +128,31 @@ fn read_one(mut calendar: ICalendar, since: i64, now: i64, read: &mut CalendarRe
     }
     // Expansion stops at now: an open-ended daily series from 1990 gives no future instances.
     let until = until_now(now + 86_400);
+    // Meetings do not recur every minute: such a rule (or a hostile file) would give millions
+    // of instances, so its event is refused instead.
+    let mut refused: HashSet<usize> = HashSet::new();
     for (index, component) in calendar.components.iter_mut().enumerate() {
         if overrides.contains_key(&index) {
             component
                 .entries
                 .retain(|e| e.name != ICalendarProperty::RecurrenceId);
+        }
+        let sub_hourly = component.properties(&ICalendarProperty::Rrule).any(|entry| {
+            entry.values.iter().any(|value| {
+                matches!(value, ICalendarValue::RecurrenceRule(rule)
+                    if matches!(rule.freq, ICalendarFrequency::Minutely | ICalendarFrequency::Secondly))
+            })
+        });
+        if sub_hourly {
+            refused.insert(index);
+            component
+                .entries
+                .retain(|e| e.name != ICalendarProperty::Rrule);
+            read.malformed.push(format!(
+                "event '{}': recurs more often than hourly",
+                uid_of(component)
+            ));
+            continue;
         }
         for entry in component.properties_mut(&ICalendarProperty::Rrule) {
             for value in &mut entry.values {
@@ -145,7 +169,12 @@ fn read_one(mut calendar: ICalendar, since: i64, now: i64, read: &mut CalendarRe
             }
         }
     }
-    let expanded = calendar.expand_dates(Tz::Floating, usize::MAX);
+    let expanded = calendar.expand_dates(Tz::Floating, MAX_INSTANCES);
+    if expanded.events.len() >= MAX_INSTANCES {
+        read.malformed.push(format!(
+            "more than {MAX_INSTANCES} instances; the rest were not read"
+        ));
+    }
     for error in &expanded.errors {
         let component = calendar.components.get(error.comp_id as usize);
         let name = component.map_or_else(|| "an event".to_string(), uid_of);
@@ -159,6 +188,9 @@ fn read_one(mut calendar: ICalendar, since: i64, now: i64, read: &mut CalendarRe
     let mut seen: HashSet<String> = HashSet::new();
     for event in &expanded.events {
         let index = event.comp_id as usize;
+        if refused.contains(&index) {
+            continue;
+        }
         let Some(component) = calendar.components.get(index) else {
             continue;
         };
