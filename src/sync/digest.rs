@@ -24,7 +24,9 @@ const LINES: [&str; 4] = [
     "SELECT json_array('followup', f.uid, c.uid, i.uid, f.due_at, f.text, f.done_at, f.created_at)
      FROM followups f JOIN contacts c ON c.id = f.contact_id
      LEFT JOIN interactions i ON i.id = f.interaction_id ORDER BY f.uid",
-    "SELECT json_array('setting', key, value) FROM settings ORDER BY key",
+    // `me.*` settings belong to one machine and never sync (`checks::is_machine_setting`).
+    "SELECT json_array('setting', key, value) FROM settings WHERE key NOT LIKE 'me.%'
+     ORDER BY key",
 ];
 
 /// The SHA-256 of the journal's canonical lines, in hex.
