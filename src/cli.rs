@@ -505,7 +505,7 @@ pub enum ImportFormat {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file to read ('-' for stdin)
+    /// The file to read ('-' for stdin), or a folder of .ics files or a Maildir
     pub file: PathBuf,
     /// Its format (default: guessed from the extension or content)
     #[arg(long, value_enum)]

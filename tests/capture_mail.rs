@@ -206,11 +206,11 @@ fn max_people_and_since_filter_messages() {
 }
 
 #[test]
-fn from_overrides_the_content_and_an_unknown_folder_is_a_usage_error() {
+fn from_overrides_the_content_and_a_folder_of_nothing_known_is_exit_1() {
     let env = journal();
     let folder = env.dir.path().join("empty");
     std::fs::create_dir_all(&folder).unwrap();
-    env.fails(&["import", folder.to_str().unwrap()], 2);
+    env.fails(&["import", folder.to_str().unwrap()], 1);
     // An mbox named .ics is still mail.
     let renamed = env.dir.path().join("mail.ics");
     std::fs::copy(sample("mutt.mbox"), &renamed).unwrap();

@@ -146,8 +146,8 @@ fn inputs(path: &Path, source: Source) -> Result<Vec<PathBuf>> {
                 }
             }
             if files.is_empty() {
-                return Err(Error::usage(format!(
-                    "{} holds no .ics files and is not a Maildir (cur/, new/)",
+                return Err(Error::runtime(format!(
+                    "cannot read {}: a folder with no .ics files that is not a Maildir (cur/, new/)",
                     path.display()
                 ))
                 .with_hint("name the format with --from ics|mbox|maildir"));
