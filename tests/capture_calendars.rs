@@ -181,6 +181,13 @@ fn a_second_import_creates_nothing_and_a_dry_run_writes_nothing() {
     );
     assert_eq!(dry["created"], 7);
     assert_eq!(dry["dry_run"], true);
+    let planned = dry["would_create"].as_array().expect("would_create");
+    assert_eq!(planned.len(), 7);
+    assert!(
+        planned
+            .iter()
+            .all(|i| i["channel"] == "meeting" && i["source"]["kind"] == "ics")
+    );
     assert_eq!(env.sql_i64("SELECT count(*) FROM interactions"), 0);
     capture(&env, &[&sample("google.ics"), "--me", "me@example.com"]);
     let again = capture(&env, &[&sample("google.ics"), "--me", "me@example.com"]);

@@ -15,6 +15,7 @@ use crate::import::mailbox::{self, RawMessage};
 use crate::import::people::clean_email;
 use crate::output::escape_visible;
 use crate::when::Dir;
+use chrono::TimeZone;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::collections::HashSet;
@@ -98,6 +99,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs, source: Source) -> Result<()> {
         max_people: args.capture.max_people,
         notes: args.capture.notes,
         add_unknown: args.capture.add_unknown,
+        plan: args.dry_run,
         since,
         now,
     };
@@ -250,6 +252,14 @@ fn report(ctx: &Ctx, summary: &CaptureSummary, dry_run: bool) -> Result<()> {
             "unknown": summary.unknown,
             "contacts_added": summary.contacts_added,
         });
+        let mut record = record;
+        if dry_run {
+            record["would_create"] = summary
+                .planned
+                .iter()
+                .map(super::records::interaction_json)
+                .collect();
+        }
         ctx.out.json_record(&record)?;
         return Ok(());
     }
@@ -272,6 +282,19 @@ fn report(ctx: &Ctx, summary: &CaptureSummary, dry_run: bool) -> Result<()> {
         line.push_str(" (dry run: nothing written)");
     }
     ctx.out.note(&line)?;
+    for planned in &summary.planned {
+        let at = chrono::Local
+            .timestamp_opt(planned.at, 0)
+            .earliest()
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        ctx.out.note(&escape_visible(&format!(
+            "  would create: {at}  {}  {}  {}",
+            planned.channel,
+            planned.contacts.join(","),
+            crate::output::first_line(&planned.note)
+        )))?;
+    }
     match summary.unknown {
         0 => {}
         1 => ctx

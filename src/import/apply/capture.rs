@@ -25,6 +25,8 @@ pub struct CaptureOptions {
     pub max_people: usize,
     pub notes: bool,
     pub add_unknown: bool,
+    /// Keep what would be created, to show it (`--dry-run`).
+    pub plan: bool,
     pub since: i64,
     pub now: i64,
 }
@@ -42,6 +44,9 @@ pub struct CaptureSummary {
     pub contacts_added: u64,
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// With `--dry-run`: the interactions that would be created, as they would be stored.
+    #[serde(skip)]
+    pub planned: Vec<crate::db::interactions::Interaction>,
 }
 
 /// Applies drafts to one open transaction.
@@ -55,6 +60,8 @@ pub struct Capture<'c> {
     touched: BTreeSet<i64>,
     /// Uids already counted as created or updated in this run (counted once).
     counted: HashSet<String>,
+    /// Interactions created, kept for `--dry-run` to show.
+    planned: Vec<i64>,
     /// Source ids of instances this run gave, by recurring event (to find cancelled ones).
     given: HashMap<String, HashSet<String>>,
 }
@@ -71,6 +78,7 @@ impl<'c> Capture<'c> {
             touched: BTreeSet::new(),
             counted: HashSet::new(),
             given: HashMap::new(),
+            planned: Vec::new(),
         })
     }
 
@@ -371,7 +379,10 @@ impl<'c> Capture<'c> {
     /// stored record changes only for an earlier message of its group.
     fn put(&mut self, touch: Touch, earliest: bool) -> Result<()> {
         let Some(stored) = store::stored(self.conn, &touch.uid)? else {
-            store::insert(self.conn, &touch, self.options.now)?;
+            let id = store::insert(self.conn, &touch, self.options.now)?;
+            if self.options.plan {
+                self.planned.push(id);
+            }
             self.touched.extend(&touch.contact_ids);
             self.counted.insert(touch.uid);
             self.summary.created += 1;
@@ -409,6 +420,12 @@ impl<'c> Capture<'c> {
         let touched: Vec<i64> = self.touched.iter().copied().collect();
         store::refresh(self.conn, &touched)?;
         self.summary.unknown = self.unknown.len() as u64;
+        for id in &self.planned {
+            // A later message of its group may have removed nothing, but read it as it ended.
+            if let Ok(interaction) = crate::db::interactions::get(self.conn, *id) {
+                self.summary.planned.push(interaction);
+            }
+        }
         Ok(self.summary)
     }
 }
