@@ -197,12 +197,11 @@ fn mbox(capture: &mut Capture, path: &Path, bar: &ProgressBar) -> Result<()> {
     }
     let reader = bar.wrap_read(file);
     let shown = path.display();
-    let outcome = mailbox::each_mbox_message(reader, |mut raw| {
+    mailbox::each_mbox_message(reader, |mut raw| {
         raw.place = format!("{shown}: {}", raw.place);
         message(capture, raw)
     })
-    .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?;
-    outcome
+    .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?
 }
 
 fn maildir_message(capture: &mut Capture, path: &Path) -> Result<()> {
