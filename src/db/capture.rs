@@ -140,11 +140,11 @@ pub struct Touch {
 }
 
 /// Inserts a captured interaction (its participants' maintained columns are refreshed by the
-/// caller once, at the end).
-pub fn insert(conn: &Connection, touch: &Touch, now: i64) -> Result<i64> {
+/// caller once, at the end). `author`: the member capturing, in a team workspace.
+pub fn insert(conn: &Connection, touch: &Touch, now: i64, author: Option<&str>) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO interactions (uid, at, channel, note, created_at, source_kind, source_id,
-            source_print) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            source_print, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         touch.uid,
@@ -154,7 +154,8 @@ pub fn insert(conn: &Connection, touch: &Touch, now: i64) -> Result<i64> {
         now,
         touch.kind,
         touch.source_id,
-        touch.print
+        touch.print,
+        author
     ])?;
     let id = conn.last_insert_rowid();
     set_participants(conn, id, &touch.contact_ids)?;

@@ -60,6 +60,8 @@ pub struct Capture<'c> {
     touched: BTreeSet<i64>,
     /// Uids already counted as created or updated in this run (counted once).
     counted: HashSet<String>,
+    /// The member capturing, in a team workspace (as `rel log` records it).
+    author: Option<String>,
     /// Interactions created, kept for `--dry-run` to show.
     planned: Vec<i64>,
     /// Source ids of instances this run gave, by recurring event (to find cancelled ones).
@@ -79,6 +81,7 @@ impl<'c> Capture<'c> {
             counted: HashSet::new(),
             given: HashMap::new(),
             planned: Vec::new(),
+            author: crate::sync::settings::member(conn)?,
         })
     }
 
@@ -379,7 +382,7 @@ impl<'c> Capture<'c> {
     /// stored record changes only for an earlier message of its group.
     fn put(&mut self, touch: Touch, earliest: bool) -> Result<()> {
         let Some(stored) = store::stored(self.conn, &touch.uid)? else {
-            let id = store::insert(self.conn, &touch, self.options.now)?;
+            let id = store::insert(self.conn, &touch, self.options.now, self.author.as_deref())?;
             if self.options.plan {
                 self.planned.push(id);
             }
