@@ -452,3 +452,37 @@ fn the_six_real_calendars_import() {
         assert_eq!(summary["skipped"][reason], count, "{name}: {summary}");
     }
 }
+
+#[test]
+fn a_google_export_names_its_owner_who_is_never_a_contact() {
+    let env = journal();
+    // No --me: X-WR-CALNAME:me@example.com says whose calendar it is.
+    let summary = capture(&env, &[&sample("google.ics"), "--add-unknown"]);
+    assert_eq!(summary["skipped"]["me"], 8);
+    assert!(
+        env.run(&["show", "me-myself"]).code == 3,
+        "you were added as a contact"
+    );
+}
+
+#[test]
+fn an_interaction_amended_by_hand_is_left_alone_by_later_captures() {
+    let env = journal();
+    let file = env.dir.path().join("cal.ics");
+    std::fs::write(&file, calendar(&event("a", "20260601T100000Z", "Plan", ""))).unwrap();
+    let path = file.to_str().unwrap();
+    capture(&env, &[path]);
+    let id = env.sql_i64("SELECT id FROM interactions").to_string();
+    env.ok(&["amend", &id, "Plan: we agreed on the budget"]);
+    std::fs::write(
+        &file,
+        calendar(&event("a", "20260601T110000Z", "Plan (moved)", "")),
+    )
+    .unwrap();
+    let summary = capture(&env, &[path]);
+    assert_eq!(summary["skipped"]["amended"], 1);
+    assert_eq!(summary["updated"], 0);
+    let rows = touches(&env);
+    assert_eq!(rows[0].2, "Plan: we agreed on the budget");
+    assert_eq!(rows[0].0, "2026-06-01T10:00:00+00:00");
+}

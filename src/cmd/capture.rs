@@ -178,6 +178,9 @@ fn calendar(capture: &mut Capture, path: &Path, since: i64, now: i64) -> Result<
     for what in read.malformed {
         capture.malformed(format!("{}: {what}: skipped", path.display()));
     }
+    for owner in read.owners {
+        capture.also_me(owner);
+    }
     for draft in read.drafts {
         capture.event(draft)?;
     }

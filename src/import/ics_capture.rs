@@ -49,6 +49,9 @@ pub struct CalendarRead {
     pub series: Vec<String>,
     /// Events that could not be read, named (UID or position) with why.
     pub malformed: Vec<String>,
+    /// The calendar's owner when its name is an address (`X-WR-CALNAME:me@example.com`, as
+    /// Google names an export): that is you, never one of your contacts.
+    pub owners: Vec<String>,
 }
 
 /// Events that started in `since ..= now` (unix seconds). `text` is a whole `.ics` file.
@@ -96,6 +99,19 @@ struct Override {
 }
 
 fn read_one(mut calendar: ICalendar, since: i64, now: i64, read: &mut CalendarRead) {
+    if let Some(root) = calendar.components.first() {
+        for entry in &root.entries {
+            if entry.name.as_str().eq_ignore_ascii_case("X-WR-CALNAME")
+                && let Some(owner) = entry
+                    .values
+                    .first()
+                    .and_then(ICalendarValue::as_text)
+                    .and_then(super::people::clean_email)
+            {
+                read.owners.push(owner);
+            }
+        }
+    }
     // Instants of RECURRENCE-ID and EXDATE, resolved while the zones can be borrowed.
     let mut overrides: HashMap<usize, Override> = HashMap::new();
     let mut exdates: HashMap<String, HashSet<i64>> = HashMap::new();

@@ -85,6 +85,11 @@ impl<'c> Capture<'c> {
         })
     }
 
+    /// Another address of yours (the owner a calendar names).
+    pub fn also_me(&mut self, email: String) {
+        self.options.me.insert(email);
+    }
+
     fn skip(&mut self, reason: &'static str) {
         *self.summary.skipped.entry(reason).or_default() += 1;
     }
