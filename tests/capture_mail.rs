@@ -257,3 +257,51 @@ fn a_typed_interaction_has_a_null_source() {
     env.ok(&["log", "ana", "called"]);
     assert_eq!(env.json(&["timeline"])[0]["source"], Value::Null);
 }
+
+#[test]
+fn a_mailbox_or_a_calendar_can_come_on_stdin() {
+    let env = journal();
+    let mbox = std::fs::read(sample("mutt.mbox")).unwrap();
+    let run = env.run_with(
+        &[
+            "import",
+            "-",
+            "--from",
+            "mbox",
+            "--me",
+            "me@example.com",
+            "--format",
+            "json",
+        ],
+        |cmd| {
+            cmd.write_stdin(mbox);
+        },
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["created"], 6);
+    let ics = std::fs::read(sample("apple.ics")).unwrap();
+    let run = env.run_with(
+        &["import", "-", "--from", "ics", "--format", "json"],
+        |cmd| {
+            cmd.write_stdin(ics);
+        },
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["created"], 4);
+}
+
+#[test]
+fn a_folder_of_vcards_is_left_to_the_address_book_import() {
+    let env = journal();
+    let folder = env.dir.path().join("cards");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("a.vcf"),
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n",
+    )
+    .unwrap();
+    let stderr = env.fails(&["import", folder.to_str().unwrap()], 1);
+    assert!(!stderr.contains(".ics"), "{stderr}");
+}

@@ -47,7 +47,10 @@ pub fn wants(args: &ImportArgs) -> Option<Source> {
         if mailbox::is_maildir(path) || mailbox::holds_maildirs(path) {
             return Some(Source::Maildir);
         }
-        return Some(Source::Calendar);
+        // A folder of .vcf files (or anything else) stays with the address-book import.
+        return ics_files(path)
+            .is_ok_and(|files| !files.is_empty())
+            .then_some(Source::Calendar);
     }
     let mut head = [0u8; 64];
     let read = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
@@ -136,17 +139,7 @@ fn inputs(path: &Path, source: Source) -> Result<Vec<PathBuf>> {
     match source {
         Source::Maildir => mailbox::maildir_files(path).map_err(unreadable),
         Source::Calendar if path.is_dir() => {
-            let mut files = Vec::new();
-            for entry in std::fs::read_dir(path).map_err(unreadable)? {
-                let file = entry.map_err(unreadable)?.path();
-                let ics = file
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e.eq_ignore_ascii_case("ics"));
-                if ics && file.is_file() {
-                    files.push(file);
-                }
-            }
+            let files = ics_files(path).map_err(unreadable)?;
             if files.is_empty() {
                 return Err(Error::runtime(format!(
                     "cannot read {}: a folder with no .ics files that is not a Maildir (cur/, new/)",
@@ -154,9 +147,9 @@ fn inputs(path: &Path, source: Source) -> Result<Vec<PathBuf>> {
                 ))
                 .with_hint("name the format with --from ics|mbox|maildir"));
             }
-            files.sort();
             Ok(files)
         }
+        _ if path.as_os_str() == "-" => Ok(vec![path.to_path_buf()]),
         _ => {
             File::open(path).map_err(unreadable)?;
             if path.is_dir() {
@@ -170,8 +163,37 @@ fn inputs(path: &Path, source: Source) -> Result<Vec<PathBuf>> {
     }
 }
 
+/// The `.ics` files of a folder (a vdir), sorted.
+fn ics_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder)? {
+        let file = entry?.path();
+        let ics = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("ics"));
+        if ics && file.is_file() {
+            files.push(file);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A file, or stdin for `-`.
+fn open(path: &Path) -> Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    let file = File::open(path)
+        .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?;
+    Ok(Box::new(file))
+}
+
 fn calendar(capture: &mut Capture, path: &Path, since: i64, now: i64) -> Result<()> {
-    let bytes = std::fs::read(path)
+    let mut bytes = Vec::new();
+    open(path)?
+        .read_to_end(&mut bytes)
         .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?;
     let text = String::from_utf8_lossy(&bytes);
     let read = read_calendar(&text, since, now);
@@ -188,9 +210,8 @@ fn calendar(capture: &mut Capture, path: &Path, since: i64, now: i64) -> Result<
 }
 
 fn mbox(capture: &mut Capture, path: &Path, bar: &ProgressBar) -> Result<()> {
-    let file = File::open(path)
-        .map_err(|err| Error::runtime(format!("cannot read {}: {err}", path.display())))?;
-    if let Ok(meta) = file.metadata() {
+    let file = open(path)?;
+    if let Ok(meta) = std::fs::metadata(path) {
         bar.set_length(meta.len());
         if let Ok(style) =
             ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {eta} {msg}")
