@@ -294,7 +294,10 @@ impl<'c> Capture<'c> {
             channel,
             note,
             &people.join(","),
-            &format!("{marks:?}"),
+            &format!(
+                "{} {} {} {} {}",
+                marks.respect, marks.empathy, marks.integrity, marks.trust, marks.honesty
+            ),
         ] {
             hasher.update(part.as_bytes());
             hasher.update([0]);
