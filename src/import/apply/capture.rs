@@ -258,13 +258,6 @@ impl<'c> Capture<'c> {
         note: String,
         contact_ids: Vec<i64>,
     ) -> Touch {
-        let print = self.print(
-            at,
-            channel,
-            &note,
-            &contact_ids,
-            &crate::model::Reith::default(),
-        );
         Touch {
             uid,
             kind,
@@ -273,7 +266,8 @@ impl<'c> Capture<'c> {
             channel,
             note,
             contact_ids,
-            print,
+            // Hashed only when the touch is written (see `put`).
+            print: String::new(),
         }
     }
 
@@ -308,6 +302,17 @@ impl<'c> Capture<'c> {
             .collect()
     }
 
+    fn print_of(&self, touch: &Touch) -> String {
+        let marks = crate::model::Reith::default();
+        self.print(
+            touch.at,
+            touch.channel,
+            &touch.note,
+            &touch.contact_ids,
+            &marks,
+        )
+    }
+
     fn amended(&self, stored: &Stored) -> bool {
         let print = self.print(
             stored.at,
@@ -321,8 +326,9 @@ impl<'c> Capture<'c> {
 
     /// Creates the interaction, or brings a stored one up to date. `earliest`: mail, where the
     /// stored record changes only for an earlier message of its group.
-    fn put(&mut self, touch: Touch, earliest: bool) -> Result<()> {
+    fn put(&mut self, mut touch: Touch, earliest: bool) -> Result<()> {
         let Some(stored) = store::stored(self.conn, &touch.uid)? else {
+            touch.print = self.print_of(&touch);
             let id = store::insert(self.conn, &touch, self.options.now, self.author.as_deref())?;
             if self.options.plan {
                 self.planned.push(id);
@@ -332,10 +338,8 @@ impl<'c> Capture<'c> {
             self.summary.created += 1;
             return Ok(());
         };
-        if self.amended(&stored) {
-            self.skip("amended");
-            return Ok(());
-        }
+        // Nothing to change (the usual case on a second run) is told before the print is
+        // hashed: a re-import costs one indexed lookup per event or message.
         if earliest {
             let stored_key = (stored.at, stored.source_id.as_deref().unwrap_or(""));
             if stored_key <= (touch.at, touch.source_id.as_str()) {
@@ -350,6 +354,11 @@ impl<'c> Capture<'c> {
         {
             return Ok(());
         }
+        if self.amended(&stored) {
+            self.skip("amended");
+            return Ok(());
+        }
+        touch.print = self.print_of(&touch);
         store::update(self.conn, stored.id, &touch, !same_people)?;
         self.touched.extend(&stored.contact_ids);
         self.touched.extend(&touch.contact_ids);
