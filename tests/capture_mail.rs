@@ -184,6 +184,27 @@ fn add_unknown_adds_the_people_you_wrote_to_never_strangers_who_wrote_to_you() {
     let dana = env.json(&["show", "dana-smith"]);
     assert_eq!(dana["emails"], json!(["dana@other.org"]));
     assert_eq!(summary["unknown"], 0);
+    assert_eq!(summary["contacts_added"], 1);
+
+    // A stranger writing to you, unanswered, is never added.
+    let pitch = env.dir.path().join("pitch.mbox");
+    std::fs::write(
+        &pitch,
+        "From x@y Mon Mar  9 09:00:00 2026\nFrom: Eve <eve@spam.example>\nTo: me@example.com\n\
+         Subject: Offer\nDate: Mon, 9 Mar 2026 10:00:00 +0000\nMessage-ID: <offer@spam.example>\n\nBuy.\n",
+    )
+    .unwrap();
+    let (summary, _) = capture(
+        &env,
+        &[
+            pitch.to_str().unwrap(),
+            "--me",
+            "me@example.com",
+            "--add-unknown",
+        ],
+    );
+    assert_eq!(summary["contacts_added"], 0, "{summary}");
+    assert_eq!(summary["skipped"]["no_known_people"], 1);
 }
 
 #[test]

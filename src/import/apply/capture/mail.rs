@@ -37,7 +37,7 @@ impl Capture<'_> {
                     .get(&p.email)
                     .is_some_and(|ids| ids.len() == 1)
             });
-            if !sender_known && !self.options.add_unknown {
+            if !sender_known {
                 self.skip("no_known_people");
                 return Ok(());
             }
