@@ -4,4 +4,4 @@
 # Panicking inputs are saved under target/tmp/fuzz-findings/.
 set -eu
 cd "$(dirname "$0")/.."
-FUZZ_SECONDS="${1:-60}" exec cargo test --release --test fuzz_readers -- --ignored --nocapture --test-threads 1
+FUZZ_SECONDS="${1:-60}" exec cargo test --release --test runner -- fuzz_readers:: --ignored --nocapture --test-threads 1

@@ -20,7 +20,9 @@ ROWS = [  # (file suffix, what rel runs, target ratio or None)
     ("show", "rel show WHO", None),
     ("timeline", "rel timeline --limit 50", None),
     ("list", "rel list", None),
+    ("log-physical", "rel log p1 NOTE -t trust -c call vs a bare two-table WAL insert", 1.6),
     ("version", "rel --version", None),
+    ("version-true", "rel --version vs /bin/true", 2.0),
 ]
 
 
@@ -78,7 +80,8 @@ def main(out):
             verdict = ""
             if target:
                 verdict = f"≤ {target}× " + ("✅" if ratio <= target else "❌")
-            floor_label = "`sqlite3 --version`" if suffix == "version" else ms(floor["median"])
+            floor_label = {"version": "`sqlite3 --version`", "version-true": "`/bin/true`"}.get(
+                suffix, ms(floor["median"]))
             print(f"| {scale} | `{label}` | {ms(rel['median'])} | {floor_label} | {ratio:.2f}× | {verdict} "
                   f"| {ms(rel['min'])} / {ms(rel['max'])} |")
     print("\n## Memory, size and data\n")

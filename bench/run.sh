@@ -25,6 +25,15 @@ need sqlite3 || install sqlite3
 need python3 || install python3
 [ -x /usr/bin/time ] || install time
 
+# Timings from a busy machine mislead: say so before measuring (issue 26).
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 1) }'; then
+    echo "bench: WARNING: load average $load at the start (> 1): stop other builds and tests first" >&2
+    echo "WARNING: load average $load at the start of this run (> 1): numbers are not from a quiet machine" >"$OUT/load.txt"
+else
+    echo "load average at the start: $load" >"$OUT/load.txt"
+fi
+
 cargo build --release --quiet
 REL=$ROOT/target/release/rel
 # The generator's fixed "now"; every command sees the same data on every run.
@@ -85,8 +94,48 @@ for scale in $SCALES; do
     cp "$db" "$copy"
     bench "$scale-log" 3 $((RUNS * 2)) "$REL --db $copy log $who benchmark call about the renewal -c call" \
         "sqlite3 -batch $copy '.read $OUT/log-$scale.sql'"
+    # WAL frames one `rel log` writes, beside the same-schema floor: a second connection holds
+    # the file open so neither checkpoints its frames away on close.
+    frames() { echo $(( ($(stat -c %s "$copy-wal" 2>/dev/null || echo 32) - 32) / 4120 )); }
+    exec {holder}< <(printf 'SELECT count(*) FROM contacts;\n'; sleep 30)
+    sqlite3 "$copy" <&"$holder" >/dev/null &
+    holder_pid=$!
+    sleep 0.5
+    before=$(frames); "$REL" --db "$copy" log "$who" frames probe -c call >/dev/null; after=$(frames)
+    rel_frames=$((after - before))
+    before=$(frames); sqlite3 -batch "$copy" ".read $OUT/log-$scale.sql"; after=$(frames)
+    echo "$scale WAL frames per write: rel log $rel_frames, same-schema floor $((after - before))$( [ "$scale" = S ] && echo '; target <= 6')" >>"$OUT/notes.txt"
+    kill "$holder_pid" 2>/dev/null; wait "$holder_pid" 2>/dev/null || true
+    exec {holder}<&-
+    # The slowest of 200 consecutive logs (a checkpoint inside a command shows here).
+    python3 - "$REL" "$copy" "$who" >>"$OUT/notes.txt" <<'PY'
+import statistics, subprocess, sys, time
+rel, db, who = sys.argv[1:4]
+times = []
+for _ in range(200):
+    start = time.perf_counter()
+    subprocess.run([rel, "--db", db, "log", who, "slowest", "of", "200", "-c", "call"], stdout=subprocess.DEVNULL, check=True)
+    times.append(time.perf_counter() - start)
+median = statistics.median(times)
+print(f"{db.split('/')[-1][0]} slowest of 200 rel log: {max(times) * 1000:.1f} ms, median {median * 1000:.1f} ms, "
+      f"ratio {max(times) / median:.1f} (target <= 3)")
+PY
     rm -f "$copy" "$copy-wal" "$copy-shm"
+    # The physical floor: one fsync'd insert into a bare two-table WAL file (issue 26).
+    bare=$OUT/bare.db
+    rm -f "$bare" "$bare-wal" "$bare-shm"
+    sqlite3 "$bare" 'PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, uid TEXT, at INTEGER, note TEXT); CREATE TABLE l(t INTEGER, c INTEGER);' >/dev/null
+    cp "$db" "$copy"
+    bench "$scale-log-physical" 3 $((RUNS * 2)) "$REL --db $copy log $who followed up on the pilot -t trust -c call" \
+        "sqlite3 $bare \"PRAGMA synchronous=FULL; BEGIN IMMEDIATE; INSERT INTO t(uid,at,note) VALUES('0190','1','followed up on the pilot'); INSERT INTO l VALUES(last_insert_rowid(),1),(last_insert_rowid(),2); COMMIT;\""
+    rm -f "$copy" "$copy-wal" "$copy-shm" "$bare" "$bare-wal" "$bare-shm"
     bench "$scale-version" 5 $((RUNS * 3)) "$REL --version" "sqlite3 --version"
+    bench "$scale-version-true" 5 $((RUNS * 3)) "$REL --version" "/bin/true"
+    # Where the bytes go: the ten largest tables and indexes (dbstat), beside the note bytes.
+    {
+        echo "$scale size: $(( $(stat -c %s "$db") / 1048576 )) MiB for $(( $(sqlite3 "$db" 'SELECT coalesce(sum(length(note)), 0) FROM interactions') / 1048576 )) MiB of notes; largest:" \
+            "$(sqlite3 "$db" "SELECT group_concat(name || ' ' || mb || ' MiB', ', ') FROM (SELECT name, sum(pgsize) / 1048576 AS mb FROM dbstat GROUP BY name ORDER BY sum(pgsize) DESC LIMIT 10)")"
+    } >>"$OUT/notes.txt"
 
     # A full JSON export of the benchmark database re-imports to the same export.
     export_file=$OUT/$scale-export.json
@@ -119,6 +168,7 @@ else
     echo "no-db: ok (--version and completions bash left $probe uncreated)" >>"$OUT/notes.txt"
 fi
 
+cat "$OUT/load.txt" >>"$OUT/notes.txt"
 python3 "$ROOT/bench/report.py" "$OUT" >"$ROOT/bench/RESULTS.md.new"
 mv "$ROOT/bench/RESULTS.md.new" "$ROOT/bench/RESULTS.md"
 echo "wrote bench/RESULTS.md"

@@ -75,6 +75,21 @@ pub fn list(values: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// On the command line an empty item of a list option (`-t trust,`, `-t ""`, `--tag ""`) is a
+/// slip, not a wish: exit 2 naming the option. (Imported files drop empty items silently.)
+pub fn no_empty_items(option: &str, values: &[String]) -> Result<()> {
+    for value in values {
+        if value.split(',').any(|item| item.trim().is_empty()) {
+            return Err(
+                Error::usage(format!("{option} '{value}' has an empty item")).with_hint(format!(
+                    "give each item once, separated by commas without spaces: {option} a,b"
+                )),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Tags are lower-case; `--tag a,b` gives two tags.
 pub fn tags(values: &[String]) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
@@ -124,6 +139,23 @@ pub fn birthday(text: &str) -> Result<String> {
         return Ok(format!("--{month_day}"));
     }
     Err(bad())
+}
+
+/// A birthday with a year after today cannot be meant (`--birthday 2027-01-01` showed "in 2mo"):
+/// exit 2 on the command line.
+pub fn birthday_not_future(stored: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    let Ok(day) = NaiveDate::parse_from_str(stored, "%Y-%m-%d") else {
+        return Ok(());
+    };
+    if day > crate::when::local_date(now) {
+        return Err(
+            Error::usage(format!("birthday '{stored}' is in the future")).with_hint(format!(
+                "give the year of birth, or --{} without a year",
+                day.format("%m-%d")
+            )),
+        );
+    }
+    Ok(())
 }
 
 /// A note (of an interaction or a contact) or a follow-up's text: at most `MAX_NOTE_BYTES`,

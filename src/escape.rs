@@ -85,6 +85,19 @@ pub fn ics_text(text: &str) -> String {
     out
 }
 
+/// A word as it would be typed in a shell: bare when safe, else in double quotes (single
+/// quotes when it holds characters a double-quoted string expands).
+pub fn shell_quoted(word: &str) -> String {
+    let safe = |c: char| c.is_alphanumeric() || "-_.,:/@%+=#".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_string()
+    } else if !word.contains(['"', '\\', '$', '`', '!']) {
+        format!("\"{word}\"")
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

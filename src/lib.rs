@@ -6,9 +6,9 @@
 pub mod birthday;
 pub mod checks;
 pub mod cli;
-pub mod cli_capture;
-pub mod cli_help;
-pub mod cli_sync;
+// The names these had as src/cli_*.rs files, for code written before they became cli/…;
+// new code says `cli::help`, `cli::sync`.
+pub use cli::{help as cli_help, sync as cli_sync};
 pub mod cmd;
 pub mod db;
 pub mod error;
@@ -17,6 +17,7 @@ pub mod import;
 pub mod model;
 pub mod output;
 pub mod output_fit;
+pub mod output_shape;
 pub mod paths;
 pub mod sync;
 pub mod usage;
@@ -50,7 +51,7 @@ pub fn run_main() -> i32 {
 }
 
 fn run() -> Result<(), Error> {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(err) => {
             // Only for the message: the words as typed (paths may not be UTF-8).
@@ -61,4 +62,17 @@ fn run() -> Result<(), Error> {
         }
     };
     cmd::run(cli)
+}
+
+/// The command line parsed; for `--help` the long help is first fitted to the terminal's
+/// width (clap's own wrapping re-flows tables into broken rows).
+fn parse() -> Result<cli::Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    if !std::env::args_os().any(|a| a == "--help") {
+        return cli::Cli::try_parse();
+    }
+    // clap wraps at the terminal's width, at most `max_term_width` (100).
+    let width = output_fit::terminal_width().unwrap_or(100).min(100);
+    let command = cli_help::fit_command(cli::Cli::command(), width);
+    cli::Cli::from_arg_matches(&command.try_get_matches()?)
 }

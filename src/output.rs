@@ -20,6 +20,14 @@ pub enum Format {
     Tsv,
 }
 
+/// When to colour output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 /// How a table cell should stand out (only when colour is on).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -125,7 +133,7 @@ impl Cap {
 }
 
 impl Output {
-    pub fn new(format: Option<Format>, color: crate::cli::ColorChoice, quiet: bool) -> Output {
+    pub fn new(format: Option<Format>, color: ColorChoice, quiet: bool) -> Output {
         let stdout_is_tty = std::io::stdout().is_terminal();
         let format = format.unwrap_or(if stdout_is_tty {
             Format::Table
@@ -133,9 +141,9 @@ impl Output {
             Format::Tsv
         });
         let color = match color {
-            crate::cli::ColorChoice::Always => true,
-            crate::cli::ColorChoice::Never => false,
-            crate::cli::ColorChoice::Auto => {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
                 stdout_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
@@ -261,29 +269,59 @@ impl Output {
     }
 
     fn table(&self, listing: &Listing) -> Table {
-        let mut table = new_table(self.color);
-        let headers: Vec<String> = listing
+        let mut headers: Vec<String> = listing
             .table_headers
             .iter()
             .map(|h| header_text(h))
             .collect();
+        // Cells as they will show (escaped), so widths are measured on what is drawn.
+        let mut rows: Vec<Vec<(String, Tone)>> = listing
+            .rows
+            .iter()
+            .map(|row| {
+                row.pretty
+                    .iter()
+                    .map(|(text, tone)| (escape_visible(text), *tone))
+                    .collect()
+            })
+            .collect();
+        // Columns empty on every row say nothing: they go before any text is cut.
+        crate::output_fit::drop_empty_columns(&mut headers, &mut rows);
+        let mut table = new_table(self.color);
+        let layout = crate::output_fit::terminal_width().map(|width| {
+            // A 100,000-character name is measured only up to a little past the width: every
+            // step below is linear in what it reads.
+            let texts: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|(text, _)| cut_chars(text, width + 1).to_string())
+                        .collect()
+                })
+                .collect();
+            crate::output_fit::fit(&headers, &texts, width)
+        });
         table.set_header(headers.iter().map(|h| self.header_cell(h)));
-        // No cell shows more than the table is wide, and comfy-table's truncation is quadratic
-        // in a cell's length (a 100,000-character name took 20 s at 20 columns): cut first,
-        // one character past the width, so the table still draws its "…".
-        let longest = table.width().map(|w| usize::from(w) + 1);
-        for row in &listing.rows {
-            let cells = row.pretty.iter().map(|(text, tone)| match longest {
-                Some(limit) => self.cell(cut_chars(text, limit), *tone),
-                None => self.cell(text, *tone),
+        for row in &rows {
+            let cells = row.iter().enumerate().map(|(index, (text, tone))| {
+                let shown = match layout
+                    .as_ref()
+                    .and_then(|l| l.get(index).copied().flatten())
+                {
+                    // The whole text: a note's `(+N lines)` and a snippet's match may lie
+                    // past the width (shaping is linear, whatever the length).
+                    Some(width) => crate::output_shape::shape(&headers[index], text, width),
+                    None => text.clone(),
+                };
+                self.styled(shown, *tone)
             });
             let mut table_row = Row::from(cells);
             // One line per record: long notes end in an ellipsis instead of wrapping.
             table_row.max_height(1);
             table.add_row(table_row);
         }
-        if let Some(width) = crate::output_fit::terminal_width() {
-            crate::output_fit::fit(&mut table, &headers, width);
+        if let Some(layout) = &layout {
+            crate::output_fit::apply(&mut table, layout);
         }
         table
     }
@@ -298,7 +336,12 @@ impl Output {
     }
 
     pub fn cell(&self, text: &str, tone: Tone) -> Cell {
-        let cell = Cell::new(escape_visible(text));
+        self.styled(escape_visible(text), tone)
+    }
+
+    /// A cell of text already escaped, coloured by its tone when colour is on.
+    fn styled(&self, text: String, tone: Tone) -> Cell {
+        let cell = Cell::new(text);
         if !self.color {
             return cell;
         }
@@ -353,6 +396,22 @@ impl Output {
         writeln!(out)?;
         out.flush()?;
         Ok(true)
+    }
+
+    /// Several records: a JSON array, or one JSONL line each; false when the caller should
+    /// draw text instead.
+    pub fn json_records(&self, records: &[Value]) -> Result<bool> {
+        match self.format {
+            Format::Json => self.json_record(&records),
+            Format::Jsonl => {
+                let mut out = std::io::stdout().lock();
+                for record in records {
+                    writeln!(out, "{}", serde_json::to_string(record)?)?;
+                }
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     /// Whether records are printed as JSON or JSONL.
@@ -446,7 +505,8 @@ pub fn relative(unix: i64, now: i64) -> String {
     }
 }
 
-/// `45m`, `5h`, `12d`, `3w`, `4mo`, `2y`.
+/// `45m`, `5h`, `18d`, `4mo`, `2y`: days up to 30 (so `18d overdue` sorts by eye among
+/// `8d overdue` rows, where `2w` did not), then months, and never `12mo` (that is `1y`).
 pub fn short_span(seconds: i64) -> String {
     let minutes = seconds / 60;
     let hours = minutes / 60;
@@ -455,14 +515,12 @@ pub fn short_span(seconds: i64) -> String {
         format!("{minutes}m")
     } else if days < 1 {
         format!("{hours}h")
-    } else if days < 14 {
+    } else if days <= 30 {
         format!("{days}d")
-    } else if days < 60 {
-        format!("{}w", days / 7)
-    } else if days < 365 {
+    } else if days / 30 < 12 {
         format!("{}mo", days / 30)
     } else {
-        format!("{}y", days / 365)
+        format!("{}y", (days / 365).max(1))
     }
 }
 

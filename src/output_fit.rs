@@ -48,33 +48,42 @@ enum Give {
     },
     /// Left out whole; a higher rank goes first.
     Drop(u8),
+    /// Kept while free text can still shrink to its bare minimum, then left out (`done …` in
+    /// `followups --all`: the one column that says a follow-up is done).
+    Late,
 }
 
 /// How a column, named by its table header, gives way.
 fn give(header: &str) -> Give {
     match header {
-        "DUE" | "DUE AT" | "NEXT DUE" | "HANDLE" | "ID" | "AT" | "WHEN" | "KIND" | "KEY"
-        | "FIELD" | "SECTION" => Give::Never,
+        "DUE" | "DUE AT" | "NEXT DUE" | "HANDLE" | "ID" | "AT" | "WHEN" | "KEY" | "FIELD"
+        | "SECTION" | "OWNER" => Give::Never,
         "WHAT" | "TEXT" | "NOTE" | "MATCH" | "SNIPPET" | "VALUE" => Give::Shrink {
             comfortable: 24,
             bare: 8,
             share: 0,
         },
-        // Lists of handles: whole when there is room, else each row's first handle whole.
+        // Lists of handles: whole when there is room, else each row's first handle whole
+        // and how many more (`priya-natarajan +3`).
         "CONTACTS" | "WHO" => Give::Shrink {
             comfortable: usize::MAX,
             bare: FIRST_HANDLE,
             share: 1,
         },
+        // Most full names fit in 24 (`Αλέξανδρος Παπαδόπουλος` is 23): the cadence and the
+        // last touch give way before a name is cut.
         "NAME" => Give::Shrink {
-            comfortable: 14,
+            comfortable: 24,
             bare: 8,
             share: 2,
         },
+        "DONE AT" => Give::Late,
         "REITH" | "TRAITS" => Give::Drop(9),
-        "TAGS" | "DONE AT" => Give::Drop(8),
+        "TAGS" => Give::Drop(8),
         "ORG" | "ROLE" => Give::Drop(7),
         "EVERY" | "CHANNEL" => Give::Drop(6),
+        // A search row's kind shows in its WHO anyway (a handle or several).
+        "KIND" => Give::Drop(5),
         "LAST TOUCH" => Give::Drop(4),
         "FOCUS" => Give::Drop(3),
         // A column this list does not know yet is cut rather than hidden.
@@ -86,28 +95,62 @@ fn give(header: &str) -> Give {
     }
 }
 
-/// Marks a bare minimum that is the widest first item of a comma-separated list (plus one
-/// cell for the ellipsis after it).
+/// Whether a column that is empty on every row may be left out (never what is read and
+/// typed: the handle, the due text, a team's OWNER).
+pub fn droppable_when_empty(header: &str) -> bool {
+    give(header) != Give::Never
+}
+
+/// Leaves out the columns whose cells are empty on every row, except those that are never
+/// given up (see [`droppable_when_empty`]). Rows hold (text, anything) pairs.
+pub fn drop_empty_columns<T>(headers: &mut Vec<String>, rows: &mut [Vec<(String, T)>]) {
+    let keep: Vec<bool> = (0..headers.len())
+        .map(|index| {
+            !droppable_when_empty(&headers[index])
+                || rows
+                    .iter()
+                    .any(|row| row.get(index).is_some_and(|(text, _)| !text.is_empty()))
+        })
+        .collect();
+    let mut index = 0;
+    headers.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    for row in rows.iter_mut() {
+        let mut index = 0;
+        row.retain(|_| {
+            index += 1;
+            keep.get(index - 1).copied().unwrap_or(true)
+        });
+    }
+}
+
+/// Marks a bare minimum that is the widest "first item +N" of a comma-separated list.
 const FIRST_HANDLE: usize = 0;
 
 /// Each cell is drawn with one space either side.
 const PADDING: usize = 2;
 
-/// Lays out `table` (headers and rows already added) to fit `width` cells: sets every
-/// column's width, hiding the columns that must go.
-pub fn fit(table: &mut Table, headers: &[String], width: usize) {
+/// The width a list cell needs when cut to its first item: `priya-natarajan +3`.
+pub fn first_item_width(text: &str) -> usize {
+    let mut items = text.split(',');
+    let first = items.next().unwrap_or("").width();
+    match items.count() {
+        0 => first,
+        more => first + 2 + more.to_string().len(),
+    }
+}
+
+/// Lays out columns (`headers` as shown, `rows` of cell texts as shown) to fit `width` cells:
+/// each column's width, or None for a column left out.
+pub fn fit(headers: &[String], rows: &[Vec<String>], width: usize) -> Vec<Option<usize>> {
     let mut content: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     let mut first_item: Vec<usize> = vec![0; headers.len()];
-    for row in table.row_iter() {
-        for (index, cell) in row.cell_iter().enumerate() {
-            if let Some(widest) = content.get_mut(index) {
-                let text = cell.content();
-                let cell_width = text.lines().map(|l| l.width()).max().unwrap_or(0);
-                *widest = (*widest).max(cell_width);
-                let first = text.split(',').next().unwrap_or("").width();
-                let more = usize::from(text.contains(','));
-                first_item[index] = first_item[index].max(first + more);
-            }
+    for row in rows {
+        for (index, text) in row.iter().enumerate().take(headers.len()) {
+            content[index] = content[index].max(text.width());
+            first_item[index] = first_item[index].max(first_item_width(text));
         }
     }
     let gives: Vec<Give> = headers
@@ -146,35 +189,35 @@ pub fn fit(table: &mut Table, headers: &[String], width: usize) {
         cells + columns.count().saturating_sub(1)
     };
     let mut shown: Vec<bool> = vec![true; headers.len()];
-    while needed(&shown, false) > width {
-        let victim = (0..headers.len())
-            .filter(|i| shown[*i])
-            .filter_map(|i| match gives[i] {
-                Give::Drop(rank) => Some((rank, i)),
-                _ => None,
-            })
-            // Highest rank first; among equals, the rightmost.
-            .max();
-        match victim {
-            Some((_, index)) => shown[index] = false,
-            None => break,
-        }
+    // First the columns that may go (highest rank, then rightmost), until text is comfortable.
+    drop_while(
+        &mut shown,
+        |s| needed(s, false) > width,
+        |i| match gives[i] {
+            Give::Drop(rank) => Some(rank),
+            _ => None,
+        },
+    );
+    let mut bare = needed(&shown, false) > width;
+    if bare {
+        // Text at its bare minimum; if still too wide, the late columns go.
+        drop_while(
+            &mut shown,
+            |s| needed(s, true) > width,
+            |i| (gives[i] == Give::Late).then_some(0),
+        );
+        // With a late column gone, text may be comfortable again.
+        bare = needed(&shown, false) > width;
     }
-    let bare = needed(&shown, false) > width;
     // Still too wide at their barest: free text goes too, the shortest-asking (a name) first.
-    while needed(&shown, bare) > width {
-        let victim = (0..headers.len())
-            .filter(|i| shown[*i])
-            .filter_map(|i| match gives[i] {
-                Give::Shrink { comfortable, .. } => Some((std::cmp::Reverse(comfortable), i)),
-                _ => None,
-            })
-            .max();
-        match victim {
-            Some((_, index)) => shown[index] = false,
-            None => break,
-        }
-    }
+    drop_while(
+        &mut shown,
+        |s| needed(s, bare) > width,
+        |i| match gives[i] {
+            Give::Shrink { comfortable, .. } => Some(u8::MAX - comfortable.min(254) as u8),
+            _ => None,
+        },
+    );
     // Whatever room is left goes to the free-text columns, notes first: a note says more than
     // the rest of a name.
     let mut spare = width.saturating_sub(needed(&shown, bare));
@@ -188,18 +231,43 @@ pub fn fit(table: &mut Table, headers: &[String], width: usize) {
         .collect();
     takers.sort_unstable();
     for (_, index) in takers {
-        {
-            let more = (content[index] - widths[index]).min(spare);
-            widths[index] += more;
-            spare -= more;
+        let more = (content[index] - widths[index]).min(spare);
+        widths[index] += more;
+        spare -= more;
+    }
+    (0..headers.len())
+        .map(|i| shown[i].then_some(widths[i]))
+        .collect()
+}
+
+/// Hides columns while `too_wide`, each time the shown one with the highest `rank` (the
+/// rightmost among equals); stops when none has a rank.
+fn drop_while(
+    shown: &mut [bool],
+    too_wide: impl Fn(&[bool]) -> bool,
+    rank: impl Fn(usize) -> Option<u8>,
+) {
+    while too_wide(shown) {
+        let victim = (0..shown.len())
+            .filter(|i| shown[*i])
+            .filter_map(|i| rank(i).map(|r| (r, i)))
+            .max();
+        match victim {
+            Some((_, index)) => shown[index] = false,
+            None => break,
         }
     }
+}
+
+/// Sets the table's columns to `layout` (from [`fit`]) plus padding.
+pub fn apply(table: &mut Table, layout: &[Option<usize>]) {
     for (index, column) in table.column_iter_mut().enumerate() {
-        let constraint = if shown.get(index).copied().unwrap_or(true) {
-            let cells = widths.get(index).copied().unwrap_or(1) + PADDING;
-            ColumnConstraint::Absolute(Width::Fixed(u16::try_from(cells).unwrap_or(u16::MAX)))
-        } else {
-            ColumnConstraint::Hidden
+        let constraint = match layout.get(index).copied().flatten() {
+            Some(cells) => ColumnConstraint::Absolute(Width::Fixed(
+                u16::try_from(cells + PADDING).unwrap_or(u16::MAX),
+            )),
+            None if index < layout.len() => ColumnConstraint::Hidden,
+            None => continue,
         };
         column.set_constraint(constraint);
     }
@@ -228,29 +296,19 @@ pub fn cut(line: &str, width: usize) -> String {
 mod tests {
     use super::*;
 
-    fn table(headers: &[&str], rows: &[&[&str]]) -> (Table, Vec<String>) {
-        let mut table = Table::new();
-        table.set_header(headers.to_vec());
-        for row in rows {
-            table.add_row(row.to_vec());
-        }
-        (table, headers.iter().map(|h| h.to_string()).collect())
-    }
-
-    fn widths(table: &Table) -> Vec<Option<u16>> {
-        table
-            .column_iter()
-            .map(|c| match c.constraint() {
-                Some(ColumnConstraint::Absolute(Width::Fixed(w))) => Some(*w),
-                _ => None,
-            })
-            .collect()
+    fn layout(headers: &[&str], rows: &[&[&str]], width: usize) -> Vec<Option<usize>> {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        fit(&headers, &rows, width)
     }
 
     #[test]
     fn drops_reith_before_cutting_text_and_keeps_handle_whole() {
         let note = "a long note ".repeat(5);
-        let (mut t, headers) = table(
+        let w = layout(
             &["DUE", "HANDLE", "REITH", "WHAT"],
             &[&[
                 "5y overdue",
@@ -258,40 +316,81 @@ mod tests {
                 "r+1 i+1 h+1",
                 note.trim_end(),
             ]],
+            60,
         );
-        fit(&mut t, &headers, 60);
-        let w = widths(&t);
-        assert_eq!(w[0], Some(12));
-        assert_eq!(w[1], Some(17));
+        assert_eq!(w[0], Some(10));
+        assert_eq!(w[1], Some(15));
         assert_eq!(w[2], None, "REITH hidden");
         assert_eq!(
             w[3],
-            Some(60 - 12 - 17 - 2),
+            Some(60 - 12 - 17 - 2 - 2),
             "two blanks between three columns"
         );
     }
 
     #[test]
     fn text_goes_down_to_its_bare_minimum_when_nothing_is_left_to_drop() {
-        let (mut t, headers) = table(
+        let w = layout(
             &["DUE", "HANDLE", "NOTE"],
             &[&[
                 "12d overdue",
                 "a-very-long-handle-indeed",
                 &"word ".repeat(20),
             ]],
+            56,
         );
-        fit(&mut t, &headers, 56);
-        let w = widths(&t);
-        assert_eq!(w[1], Some(27), "the handle stays whole");
-        assert_eq!(w[2], Some(56 - 13 - 27 - 2));
+        assert_eq!(w[1], Some(25), "the handle stays whole");
+        assert_eq!(w[2], Some(56 - 13 - 27 - 2 - 2));
     }
 
     #[test]
     fn everything_fits_untouched_when_there_is_room() {
-        let (mut t, headers) = table(&["ID", "NOTE"], &[&["1", "short"]]);
-        fit(&mut t, &headers, 80);
-        assert_eq!(widths(&t), vec![Some(4), Some(7)]);
+        assert_eq!(
+            layout(&["ID", "NOTE"], &[&["1", "short"]], 80),
+            vec![Some(2), Some(5)]
+        );
+    }
+
+    #[test]
+    fn a_late_column_outlives_droppable_ones_and_text_comfort() {
+        let text = "send the proposal with the new prices and the signed contract";
+        let w = layout(
+            &["ID", "HANDLE", "DUE AT", "TEXT", "DONE AT"],
+            &[&[
+                "12",
+                "priya-natarajan",
+                "Fri 4 Dec 2026",
+                text,
+                "done 3d ago",
+            ]],
+            80,
+        );
+        assert!(w[4].is_some(), "DONE AT kept at 80: {w:?}");
+        assert!(w[3].is_some_and(|t| t >= 8), "{w:?}");
+    }
+
+    #[test]
+    fn empty_columns_go_but_never_the_handle_or_due() {
+        let mut headers: Vec<String> = ["HANDLE", "ORG", "NEXT DUE", "NAME"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let mut rows = vec![vec![
+            ("ann".to_string(), ()),
+            (String::new(), ()),
+            (String::new(), ()),
+            ("Ann".to_string(), ()),
+        ]];
+        drop_empty_columns(&mut headers, &mut rows);
+        assert_eq!(headers, ["HANDLE", "NEXT DUE", "NAME"]);
+        assert_eq!(rows[0].len(), 3);
+        assert_eq!(rows[0][2].0, "Ann");
+    }
+
+    #[test]
+    fn a_list_asks_for_its_first_item_and_a_count() {
+        assert_eq!(first_item_width("priya-natarajan,tom,ann,bo"), 18);
+        assert_eq!(first_item_width("solo"), 4);
     }
 
     #[test]

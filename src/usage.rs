@@ -2,10 +2,9 @@
 //! that names what is missing, hints at quoting when a value was split into words, and points
 //! at the command's own help; and the short usage that bare `rel` prints.
 
-use crate::cli::Cli;
 use crate::error::{Error, Kind};
+use clap::Command;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Command, CommandFactory};
 
 /// Printed on stderr by `rel` alone: the everyday commands and how to see all (≤ 25 lines).
 const SHORT_USAGE: &str = "\
@@ -77,7 +76,7 @@ pub fn handle_clap_error(err: clap::Error, argv: &[String]) -> Result<(), Error>
 /// `rel`, then each subcommand named on the command line (`rel followups edit`), and the
 /// index in `argv` of the first word after the last of them.
 fn command_path(argv: &[String]) -> (Vec<String>, usize) {
-    let root = Cli::command();
+    let root = crate::cli::full_command();
     let mut path = vec!["rel".to_string()];
     let mut after = 1;
     let mut current: &Command = &root;
@@ -179,7 +178,7 @@ fn quoting_hint(argv: &[String], path: &[String], start: usize, word: &str) -> O
     if at <= start || argv[at - 1].starts_with('-') {
         return None;
     }
-    let root = Cli::command();
+    let root = crate::cli::full_command();
     let mut command = &root;
     for name in &path[1..] {
         command = command.find_subcommand(name)?;

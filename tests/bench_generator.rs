@@ -4,7 +4,7 @@
 //! before and after further inserts.
 
 #[allow(unused)]
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use rel::db::{Db, upkeep};

@@ -2,7 +2,7 @@
 //! a vdir folder, the six real public calendars, every skip reason, idempotence, moved,
 //! renamed and cancelled events, and what captured interactions do to cadences.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! headers only, threads per day and people, bulk mail, a malformed message in the middle,
 //! `--me` and `me.email`, idempotence by Message-ID, and what a path is from its content.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! nor on how they were split across files and runs (a file, then its superset); the parsers
 //! never panic, whatever bytes they are given.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use proptest::prelude::*;

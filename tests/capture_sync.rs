@@ -2,10 +2,10 @@
 //! give one interaction per thread or event once they sync (a captured interaction's uid is
 //! derived from its source), and `me.email` stays on the machine that set it.
 
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
-use sync_support::Replica;
+use common::replica::Replica;
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)

@@ -1,7 +1,7 @@
 //! Contacts through the real binary: handles, WHO resolution, edit semantics, list, show,
 //! archive, rm.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

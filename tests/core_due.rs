@@ -1,6 +1,6 @@
 //! `rel due` and `rel snooze`: the contract's due rule, ordering, `--within`, tags, snoozes.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! `rel config` and the error paths: exit codes 1/2/3, one `rel: ` line, nothing written.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 #[test]

@@ -1,6 +1,6 @@
 //! `rel log`, `rel amend`, `rel unlog`: where notes come from, WHEN, traits, follow-ups.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;

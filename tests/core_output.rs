@@ -1,12 +1,12 @@
 //! Output formats, JSON field names, times, escaping, quiet mode, broken pipes, file modes.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn keys(value: &Value) -> BTreeSet<String> {
     value
@@ -42,6 +42,8 @@ const CONTACT: &[&str] = &[
     "reith",
     // The contract's Team section: the member who owns the contact (null when unowned).
     "owner",
+    // Records: `snoozed_until` (null when none), issue 21.
+    "snoozed_until",
 ];
 /// `author`: the member who logged it (the contract's Team section; null outside a team).
 const INTERACTION: &[&str] = &[
@@ -269,12 +271,9 @@ fn broken_pipe_exits_quietly() {
         env.ok(&["add", &format!("P{n}"), "--org", &long_org, "-q"]);
     }
     // 40 rows of 4 KB is more than a pipe holds, so rel must write after we hang up.
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("rel"))
+    let mut child = env
+        .std_cmd()
         .args(["list"])
-        .env_clear()
-        .env("REL_DB", &env.db)
-        .env("REL_NOW", &env.now)
-        .env("TZ", "UTC")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

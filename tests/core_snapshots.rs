@@ -1,6 +1,6 @@
 //! Snapshots of what a person reads: the `rel due` and `rel show` tables and `rel --help`.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 /// A table as a person at a 100-column terminal sees it (fixed clock, UTC, no colour).

@@ -2,7 +2,7 @@
 //! are calendar days, `--within` puts what is due first, done follow-ups are never overdue,
 //! and birthdays are due rows, shown on the card and exported as yearly events.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 
@@ -75,7 +75,8 @@ fn within_lists_what_is_due_first_then_the_rest_soonest_first() {
     now.ok(&["remind", "zed", "in 2d", "two"]);
     now.ok(&["remind", "yearly", "in 2d", "two too"]);
     now.ok(&["remind", "zed", "in 1d", "one"]);
-    now.ok(&["remind", "zed", "yesterday", "late"]);
+    // Created, with a warning on stderr: due before today (issue 21).
+    assert_eq!(now.run(&["remind", "zed", "yesterday", "late"]).code, 0);
     let rows = now.json(&["due", "--within", "2w"]);
     assert_eq!(
         texts(&rows),
@@ -111,7 +112,12 @@ fn within_lists_what_is_due_first_then_the_rest_soonest_first() {
 fn done_follow_ups_never_read_overdue() {
     let env = TestEnv::new();
     env.ok(&["add", "Maria Lopez"]);
-    env.ok(&["remind", "maria", "2026-11-10", "old promise"]);
+    // Created, with a warning on stderr: due before today (issue 21).
+    assert_eq!(
+        env.run(&["remind", "maria", "2026-11-10", "old promise"])
+            .code,
+        0
+    );
     env.ok(&["done", "1"]);
     let table = env.ok(&["followups", "--all", "--format", "table"]);
     assert!(!table.contains("overdue"), "{table}");
@@ -245,7 +251,11 @@ fn a_screenful_is_the_start_of_the_whole_list() {
     for (at, every, name) in specs {
         env.at(at).ok(&["add", name, "--every", every]);
     }
-    env.ok(&["remind", "amy", "yesterday", "call back"]);
+    // Created, with a warning on stderr: due before today (issue 21).
+    assert_eq!(
+        env.run(&["remind", "amy", "yesterday", "call back"]).code,
+        0
+    );
     let all = env.json(&["due"]);
     let handles = |rows: &Value| -> Vec<String> {
         rows.as_array()

@@ -1,7 +1,7 @@
 //! Issue 11 point 7 (this lane's part): `rel list --sort last` answers "who haven't I talked to
 //! in a while", `--reverse` flips any sort, and `stats` going_cold ranks by cadence.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! Issue 11 point 5: naming a contact (exact name words win, typos get suggestions, archived
 //! contacts say so) and the refined WHEN forms, through the binary.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 #[test]

@@ -1,7 +1,7 @@
 //! `rel backup` through the binary: a consistent 0600 copy, even while another rel writes,
 //! that never replaces a file without --force.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use std::os::unix::fs::PermissionsExt;

@@ -1,7 +1,7 @@
 //! `rel export` through the binary: the JSON round trip is byte-identical, CSV is one row per
 //! interaction, ICS parses and keeps its UIDs, `-o` writes a private file atomically.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use std::os::unix::fs::PermissionsExt;

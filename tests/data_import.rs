@@ -1,7 +1,7 @@
 //! `rel import` through the binary: every sample file, all-or-nothing, --skip-invalid,
 //! --dry-run, idempotency, matching, stdin and unreadable files.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;
@@ -213,10 +213,11 @@ fn importing_twice_changes_nothing() {
 
 #[test]
 fn existing_contact_is_merged_by_email_not_duplicated() {
+    // Issue 21: an email merges only when the names agree too (case and accents ignored).
     let env = TestEnv::new();
     env.ok(&[
         "add",
-        "Bob N.",
+        "BOB NAKAMURA",
         "--email",
         "BOB.NAKAMURA@example.com",
         "--tag",
@@ -225,7 +226,7 @@ fn existing_contact_is_merged_by_email_not_duplicated() {
     let summary = import(&env, &[&sample("google.vcf")]);
     assert_eq!(counts(&summary, "contacts"), (1, 1, 0));
     assert_eq!(contacts(&env), 2);
-    let bob = show(&env, "bob-n");
+    let bob = show(&env, "bob-nakamura");
     // Lists are unioned, the file's name replaces the stored one, the handle stays.
     assert_eq!(strings(&bob["tags"]), ["book club", "friends", "vip"]);
     assert_eq!(bob["name"], "Bob Nakamura");

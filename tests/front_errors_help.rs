@@ -2,7 +2,7 @@
 //! name the missing argument or hint at quoting, `rel backup` into a missing folder, and
 //! `rel search` with punctuation in a word.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 #[test]

@@ -3,7 +3,7 @@
 //! colour on and off, and with COLUMNS overriding the terminal. DUE texts and handles stay
 //! whole, headers never split inside a word, and `rel stats` fits too.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 /// How a run sets colour and width.
@@ -181,7 +181,8 @@ fn listings_fit_60_80_120_columns_with_colour_on_and_off() {
             check(
                 &due,
                 columns,
-                &["5w overdue", "3w overdue", "6w overdue"],
+                // Days up to 30, then months (issue 21: `18d`, not `2w`).
+                &["1mo overdue", "26d overdue"],
                 &format!("due {what}"),
             );
             let list = on_terminal(&env, columns, look, None, &["list"]);

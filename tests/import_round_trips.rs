@@ -1,7 +1,7 @@
 //! Issue 12 point 12: contacts leave rel as CSV (`export --to csv --contacts`) or vCard 4.0
 //! (`export --to vcard`) and come back losing nothing; bad records are all named.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 

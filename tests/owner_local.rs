@@ -3,7 +3,7 @@
 //! `rel due` shows and which option combinations it refuses, undo, export/import, migration
 //! of an older journal, and an owner change syncing through a folder remote.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use serde_json::Value;

@@ -4,7 +4,7 @@
 //! someone's morning `rel due` after ten years of history. (No timing is asserted.)
 
 #[allow(unused)]
-mod common;
+use crate::common;
 
 use rel::db::Db;
 use rel::db::interactions::{TimelineQuery, timeline_sql};

@@ -1,6 +1,6 @@
 //! Follow-ups (`remind`, `followups`, `done`, `log --follow-up`) and `timeline` filters.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 
@@ -57,7 +57,8 @@ fn log_follow_up_is_tied_to_the_interaction_and_shows_in_due() {
     let env = TestEnv::new();
     env.ok(&["add", "Maria"]);
     env.ok(&["add", "Bob"]);
-    env.ok(&[
+    // Due yesterday: created, with a warning on stderr (issue 21).
+    let run = env.run(&[
         "log",
         "maria,bob",
         "pricing call",
@@ -66,6 +67,8 @@ fn log_follow_up_is_tied_to_the_interaction_and_shows_in_due() {
         "--todo",
         "send quote",
     ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("before today"), "{}", run.stderr);
     let open = env.json(&["followups"]);
     assert_eq!(open[0]["interaction_id"], 1);
     assert_eq!(open[0]["handle"], "maria", "the first WHO owns it");

@@ -1,7 +1,7 @@
 //! `rel search`: prefix, phrase and accent-folded matches, ranking fields, and an index that
 //! stays right through amend, unlog, edit and rm, and is built for an older database.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use serde_json::Value;
 

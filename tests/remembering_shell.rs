@@ -1,7 +1,7 @@
 //! Shell integration: committed completion scripts and man page match what rel prints, and
 //! dynamic completion reads handles and tags from the database without ever creating one.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 const SCRIPTS: [(&str, &str); 5] = [

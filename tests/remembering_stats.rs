@@ -1,6 +1,6 @@
 //! `rel stats`: REITH counts, channels, months, going cold and strained, in every format.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 fn stats_env() -> TestEnv {

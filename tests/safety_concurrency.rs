@@ -1,11 +1,10 @@
 //! Many rel processes at once, and rel processes killed mid-write: every acknowledged write
 //! is kept, nothing is half-written, and nobody sees `database is locked`.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{Rng, integrity, read, rel, stale_contacts};
+use common::safety::{Rng, integrity, read, rel, stale_contacts};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::{Output, Stdio};

@@ -2,11 +2,10 @@
 //! control and bidi characters from user data in tables, charts and messages; and long names
 //! that render without a panic in every format.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{rel, run_raw};
+use common::safety::{rel, run_raw};
 
 /// Bidi controls and line/paragraph separators the contract names.
 const BIDI: [char; 13] = [

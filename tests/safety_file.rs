@@ -1,11 +1,11 @@
 //! The database file itself: hard links, read-only journals, stale -wal/-shm, paths that are
 //! not files, `-o`/backup targets that are the journal, interrupted copies, descriptor limits.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{REL, rel, running_as_root};
+use common::isolated;
+use common::safety::{REL, rel, rel_after, running_as_root};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -41,17 +41,14 @@ fn companions(db: &Path) -> Vec<PathBuf> {
 /// `rel ARGS` as a user who does not own the journal: as root, the `nobody` user (root writes
 /// through permission bits); otherwise ourselves, the caller having made the files read-only.
 fn as_reader(env: &TestEnv, args: &[&str]) -> Output {
-    let plain = rel(env, args);
     let mut cmd = if running_as_root() {
-        let mut cmd = Command::new("setpriv");
+        let mut cmd = isolated("setpriv", env.dir.path(), &env.db, &env.now);
         cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", REL]);
         cmd
     } else {
-        Command::new(REL)
+        env.std_cmd()
     };
-    cmd.env_clear()
-        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .env("HOME", "/nonexistent")
+    cmd.env("HOME", "/nonexistent")
         .current_dir("/")
         .args(args)
         .stdin(Stdio::null())
@@ -352,12 +349,7 @@ fn an_interrupted_backup_or_export_leaves_no_temp_file() {
 #[test]
 fn too_few_file_descriptors_is_not_called_a_permission_problem() {
     let env = journal();
-    let plain = rel(&env, &["list"]);
-    let output = Command::new("sh")
-        .env_clear()
-        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .args(["-c", "ulimit -n 4 && exec \"$0\" list", REL])
-        .stdin(Stdio::null())
+    let output = rel_after(&env, "ulimit -n 4", &["list"])
         .output()
         .expect("run");
     let (code, _, stderr) = text(&output);

@@ -1,12 +1,10 @@
 //! Hostile input: each is answered with one `rel: …` line, the documented exit code and no
 //! write — never a panic, a raw escape sequence on the terminal, or a half-written database.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{RawRun, fingerprint, integrity, rel, run_raw};
-use std::process::Command;
+use common::safety::{RawRun, fingerprint, integrity, rel, rel_after, run_raw};
 
 const MIB: usize = 1024 * 1024;
 
@@ -204,7 +202,7 @@ fn unusable_database_paths_fail_with_one_line() {
 #[test]
 fn unreadable_database_and_read_only_folder_fail_with_one_line() {
     use std::os::unix::fs::PermissionsExt;
-    if safety_support::running_as_root() {
+    if common::safety::running_as_root() {
         eprintln!("skipped: root reads and writes through permission bits");
         return;
     }
@@ -272,17 +270,7 @@ fn a_full_disk_fails_cleanly_and_writes_nothing() {
     let before = fingerprint(&env.db);
     // RLIMIT_FSIZE of 256 blocks: the database and its -shm fit, a 900 KB note does not.
     // rel must not die of SIGXFSZ: it ignores the signal so the write fails with EFBIG.
-    let plain = rel(&env, &["log", "alice", "-"]);
-    let mut limited = Command::new("sh");
-    limited
-        .env_clear()
-        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .args([
-            "-c",
-            "ulimit -f 256; exec \"$0\" \"$@\"",
-            safety_support::REL,
-        ])
-        .args(["log", "alice", "-"]);
+    let limited = rel_after(&env, "ulimit -f 256", &["log", "alice", "-"]);
     let run = run_raw(limited, &vec![b'n'; 900_000]);
     let stderr = assert_refused(&run, 1, "full disk");
     assert!(

@@ -2,11 +2,10 @@
 //! would create it; settings, ids and uids included; every path of `amend` is bounded; and a
 //! note written in the editor survives any failure to save it.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{fingerprint, rel, run_raw, script};
+use common::safety::{fingerprint, rel, run_raw, script};
 use serde_json::{Value, json};
 
 const MIB: usize = 1024 * 1024;

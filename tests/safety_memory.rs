@@ -1,13 +1,12 @@
 //! Bounded memory: `rel import` streams its input, and a record larger than any real one is
 //! exit 2 after a few megabytes, never an abort, even with little address space to spare.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{REL, rel};
+use common::safety::rel_after;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// Address space rel may use: far less than the input it is given.
 const ADDRESS_SPACE_KIB: u64 = 1024 * 1024;
@@ -21,15 +20,8 @@ fn import_endless(
     filler: u8,
     fill: usize,
 ) -> (Option<i32>, String) {
-    let plain = rel(env, &[]);
-    let mut child = Command::new("sh")
-        .env_clear()
-        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .args([
-            "-c",
-            &format!("ulimit -v {ADDRESS_SPACE_KIB} && exec \"$0\" import - --from {format}"),
-            REL,
-        ])
+    let limit = format!("ulimit -v {ADDRESS_SPACE_KIB}");
+    let mut child = rel_after(env, &limit, &["import", "-", "--from", format])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

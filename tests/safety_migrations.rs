@@ -1,13 +1,12 @@
 //! Databases left by every older rel are migrated (once, even by processes racing), a backup
 //! precedes a migration that rewrites tables, and a newer rel's database is left untouched.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
+use common::safety::{mode, rel};
 use rel::db::migrations::{LATEST_VERSION, MIGRATIONS};
 use rusqlite::Connection;
-use safety_support::{mode, rel};
 use std::path::Path;
 
 /// A database as an older rel (schema `version`) left it, with one contact from that era.
@@ -35,7 +34,7 @@ fn old_database(path: &Path, version: usize) {
 }
 
 fn user_version(path: &Path) -> i64 {
-    safety_support::read(path)
+    common::safety::read(path)
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version")
 }

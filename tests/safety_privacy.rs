@@ -2,11 +2,10 @@
 //! editor's temp file are the owner's alone whatever the umask, and note text never ends up
 //! in an error message.
 
-mod common;
-mod safety_support;
+use crate::common;
 
 use common::TestEnv;
-use safety_support::{mode, rel, rel_with_umask_022, script};
+use common::safety::{mode, rel, rel_with_umask_022, script};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -48,7 +47,7 @@ fn log_in_editor(env: &TestEnv, editor: &Path) -> (Output, BTreeMap<String, u32>
     let output = rel_with_umask_022(env, &["log", "alice", "-e"])
         .env("EDITOR", editor)
         .env("RECORD", &record)
-        .env("REL_BIN", safety_support::REL)
+        .env("REL_BIN", common::safety::REL)
         .output()
         .expect("run rel");
     let seen = std::fs::read_to_string(&record).expect("the editor ran");

@@ -1,7 +1,7 @@
 //! Time safety (issue 13 points 7, 10, 11): every date in years 1900–9999 on every path, the
 //! repeated hour means the earlier instant, and gaps of any length move times forward.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 fn run_in_tz(env: &TestEnv, tz: &str, now: &str, args: &[&str]) -> common::Run {

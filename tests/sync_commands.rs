@@ -1,7 +1,7 @@
 //! `rel sync init|key|status` and the failures that must leave a journal untouched: exit codes,
 //! messages, what is stored, and what the remote holds (real folders, a real bare git repo).
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use std::os::unix::fs::PermissionsExt;

@@ -2,10 +2,10 @@
 //! second machine that merges, `up to date`, the summary in every format, status, renamed
 //! handles, changes from a clock a day ahead, and the git remote on its own branch.
 
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use sync_support::{Replica, bare_repo};
+use common::replica::{Replica, bare_repo};
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)

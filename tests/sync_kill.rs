@@ -2,11 +2,11 @@
 //! each: every journal stays usable, and once everyone syncs to the end they agree and hold
 //! every interaction anyone logged.
 
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::replica::{Replica, Rng};
 use std::collections::BTreeSet;
-use sync_support::{Replica, Rng};
 
 const COMMANDS: usize = 100;
 

@@ -3,10 +3,10 @@
 //! here, and both FTS5 indexes match the tables they index. (`rel sync` re-indexes what a
 //! batch touched once at its end instead of row by row: `src/sync/search_upkeep.rs`.)
 
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use sync_support::Replica;
+use common::replica::Replica;
 
 fn at(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)

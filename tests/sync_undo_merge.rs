@@ -1,7 +1,7 @@
 //! The operation log through the binary: every command that changes the journal is one step
 //! that `rel undo` reverts; `rel merge`; `rel sync verify`; an old journal's first operations.
 
-mod common;
+use crate::common;
 use common::TestEnv;
 use rel::db::migrations::MIGRATIONS;
 
@@ -70,7 +70,19 @@ fn every_command_that_changes_the_journal_records_operations_and_undo_reverts_it
         let out = env.ok(&["undo"]);
         assert_eq!(
             out,
-            format!("reverted: rel {}\n", command.join(" ")),
+            // The label quotes words as a shell needs them (issue 21).
+            format!(
+                "reverted: rel {}\n",
+                command
+                    .iter()
+                    .map(|w| if w.contains(' ') {
+                        format!("\"{w}\"")
+                    } else {
+                        w.to_string()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
             "{command:?}"
         );
         assert_eq!(
@@ -114,7 +126,7 @@ fn undo_list_shows_the_steps_newest_first_in_json_too() {
     assert_eq!(steps[0]["undoes"], 2);
     assert_eq!(steps[1]["command"], "rel log ann hello");
     assert_eq!(steps[1]["undone_by"], 3);
-    assert_eq!(steps[2]["command"], "rel add Ann Lee");
+    assert_eq!(steps[2]["command"], "rel add \"Ann Lee\"");
     assert!(steps[2]["undone_by"].is_null());
     let tsv = env.ok(&["undo", "--list"]);
     assert!(tsv.starts_with("step\tat\tcommand\tstatus\n3\t"), "{tsv}");

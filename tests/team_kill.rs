@@ -6,13 +6,12 @@
 //! operations table holds each replica's sequence gap-free from 1; in the end every member
 //! converges and the server holds each operation once.
 
-mod common;
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
+use common::replica::{Replica, Rng};
 use common::{TestEnv, bench_json, pg};
 use std::time::{Duration, Instant};
-use sync_support::{Replica, Rng};
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)

@@ -4,14 +4,13 @@
 //! one member's with `--owner`, everyone's with `--all`), and a hand-over with `edit --owner`
 //! reaches every member with the contact's whole history. Skips without `REL_TEST_PG`.
 
-mod common;
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::TestEnv;
 use common::pg::{self, PgDb};
+use common::replica::Replica;
 use serde_json::Value;
-use sync_support::Replica;
 
 /// When the members add their contacts (a weekly cadence each).
 fn start() -> DateTime<Utc> {

@@ -2,7 +2,7 @@
 //! drives: pushes are atomic and idempotent, pulls go per replica by seq, and many members
 //! pushing at once lose nothing.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use common::pg;

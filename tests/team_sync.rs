@@ -2,13 +2,12 @@
 //! members, each with a journal of its own and a role of its own, log and sync at the same time;
 //! after a final round every member holds every interaction anyone logged, and all agree.
 
-mod common;
-mod sync_support;
+use crate::common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::TestEnv;
 use common::pg;
-use sync_support::Replica;
+use common::replica::Replica;
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)

@@ -1,7 +1,7 @@
 //! Confirmations and mistakes off a terminal: the duplicate warning of `add`, `edit` with
 //! nothing to change, snooze only later, `log --add` naming what it created, bare lines kept.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 
@@ -59,7 +59,7 @@ fn snooze_only_moves_the_due_date_later() {
     // Created now (Fri 27 Nov 12:00), so due Fri 11 Dec 12:00.
     let err = env.fails(&["snooze", "mum", "3d"], 2);
     assert!(
-        err.starts_with("rel: mum is already due Fri 11 Dec 12:00; a snooze must be later"),
+        err.starts_with("rel: mum is next due Fri 11 Dec 12:00; a snooze must be later"),
         "{err}"
     );
     assert!(
@@ -78,7 +78,7 @@ fn snooze_only_moves_the_due_date_later() {
         "mum snoozed; next due 2026-12-18 12:00 (was 2026-12-11 12:00)\n"
     );
     let err = env.fails(&["snooze", "mum", "2w"], 2);
-    assert!(err.contains("already due Fri 18 Dec 12:00"), "{err}");
+    assert!(err.contains("next due Fri 18 Dec 12:00"), "{err}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Follow-ups fixed after the fact: `log --done`, `done --undo`, `followups edit` and
 //! `followups rm`, with `rel followups [--all]` still listing.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 

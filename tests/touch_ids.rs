@@ -1,7 +1,7 @@
 //! Ids are never reused: after `unlog`, `rm` or a deleted follow-up a new record gets a new id,
 //! also in a database that an older rel (schema 2, plain INTEGER PRIMARY KEY) left behind.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use rusqlite::Connection;

@@ -2,7 +2,7 @@
 //! says how many lines follow the first and `--full` prints them, and the editor opens on a
 //! template of comment lines that are dropped again.
 
-mod common;
+use crate::common;
 
 use common::TestEnv;
 use std::os::unix::fs::PermissionsExt;

@@ -2,7 +2,7 @@
 //! `log`, `remind` and `done` say what they did in words, while a pipe gets the bare lines
 //! scripts read; `unlog` shows what it deletes before it asks, and deletes only on "y".
 
-mod common;
+use crate::common;
 use common::TestEnv;
 
 /// `rel ARGS` on a terminal, with `typed` as the keyboard; (exit code, what was shown).

@@ -30,6 +30,9 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
         .as_deref()
         .map(checks::birthday)
         .transpose()?;
+    if let Some(day) = &birthday {
+        checks::birthday_not_future(day, ctx.now)?;
+    }
     let note = checks::optional(&fields.note);
     if let Some(note) = &note {
         checks::note(note)?;
@@ -46,7 +49,10 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
             role: checks::optional(&fields.role),
             emails: checks::list(&fields.emails),
             phones: checks::list(&fields.phones),
-            tags: checks::tags(&fields.tags),
+            tags: {
+                checks::no_empty_items("--tag", &fields.tags)?;
+                checks::tags(&fields.tags)
+            },
             every,
             birthday,
             via_id: resolve_via(tx, fields)?,
@@ -69,7 +75,10 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<()> {
     }
     ctx.out
         .created_or_say(&contact.handle, &contact_json(&contact), || {
-            format!("added {} ({})", contact.handle, contact.name)
+            format!(
+                "added {}",
+                super::friendly::person(&contact.name, &contact.handle, true)
+            )
         })
 }
 

@@ -2,25 +2,19 @@
 //! `COMPLETE=SHELL rel` prints), and the shell then asks `rel` itself for candidates, so
 //! contact handles and tags complete from the database.
 //!
-//! Candidates are read with a read-only open of an existing database: completing never creates
-//! a file, and any problem (no database, an older schema, a locked file) just means no candidates.
+//! The candidates themselves are in `cli/candidates.rs`, beside the clap definitions that
+//! name them (so `cli` does not reach up into `cmd`).
 
-use crate::cli::Cli;
-use crate::db::{Db, contacts};
 use crate::error::Result;
-use crate::paths;
-use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
-use std::ffi::OsStr;
 use std::io::Write;
-use std::path::PathBuf;
 
 /// The variable that switches rel into completion mode (`COMPLETE=bash rel`).
 pub const COMPLETE_VAR: &str = "COMPLETE";
 
 /// Answers a completion request and exits, when the shell made one; otherwise returns.
 pub fn complete_if_asked() {
-    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+    clap_complete::CompleteEnv::with_factory(crate::cli::full_command)
         .var(COMPLETE_VAR)
         // The scripts call `rel` from PATH, so they do not depend on where rel was built.
         .completer("rel")
@@ -43,66 +37,4 @@ pub fn run(shell: clap_complete::Shell) -> Result<()> {
     out.write_all(&script)?;
     out.flush()?;
     Ok(())
-}
-
-/// The `--db` given on the command line being completed, if any.
-fn db_flag() -> Option<PathBuf> {
-    let args: Vec<_> = std::env::args_os().collect();
-    args.iter().enumerate().rev().find_map(|(index, arg)| {
-        let text = arg.to_str()?;
-        if text == "--db" {
-            args.get(index + 1).map(PathBuf::from)
-        } else {
-            text.strip_prefix("--db=").map(PathBuf::from)
-        }
-    })
-}
-
-fn open_for_completion() -> Option<Db> {
-    let path = paths::database_path(db_flag().as_deref()).ok()?;
-    Db::open_existing_readonly(&path)
-}
-
-/// Every contact handle, with the name as the description.
-pub fn handles() -> Vec<CompletionCandidate> {
-    let Some(db) = open_for_completion() else {
-        return Vec::new();
-    };
-    contacts::all_handles(db.conn())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(handle, name)| CompletionCandidate::new(handle).help(Some(name.into())))
-        .collect()
-}
-
-/// Every tag in use.
-pub fn tags() -> Vec<CompletionCandidate> {
-    let Some(db) = open_for_completion() else {
-        return Vec::new();
-    };
-    contacts::all_tags(db.conn())
-        .unwrap_or_default()
-        .into_iter()
-        .map(CompletionCandidate::new)
-        .collect()
-}
-
-/// `WHO[,WHO…]`: completes the handle after the last comma, keeping what came before.
-pub fn handle_list(current: &OsStr) -> Vec<CompletionCandidate> {
-    let current = current.to_string_lossy();
-    let (done, partial) = match current.rsplit_once(',') {
-        Some((done, partial)) => (format!("{done},"), partial),
-        None => (String::new(), current.as_ref()),
-    };
-    let named: Vec<&str> = done.split(',').collect();
-    handles()
-        .into_iter()
-        .filter_map(|candidate| {
-            let handle = candidate.get_value().to_str()?.to_string();
-            (handle.starts_with(partial) && !named.contains(&handle.as_str())).then(|| {
-                CompletionCandidate::new(format!("{done}{handle}"))
-                    .help(candidate.get_help().cloned())
-            })
-        })
-        .collect()
 }

@@ -27,6 +27,7 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
     };
     let window =
         Window::new(now, today, last_day).map_err(|_| Error::usage("--within is out of range"))?;
+    crate::checks::no_empty_items("--tag", args.tag.as_slice())?;
     let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase());
     let only = args.owner.as_deref().map(checks::member).transpose()?;
     let db = ctx.open()?;
@@ -53,6 +54,13 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
         "Nothing due. 'rel due --within 1w' shows what is coming."
     };
     let format = ctx.out.format;
+    // `--all` in a team: a table says whose each row is (csv/tsv/json carry `owner` already).
+    let owner_column =
+        args.all && format == Format::Table && crate::sync::settings::member(db.conn())?.is_some();
+    let mut table_headers = TABLE_HEADERS.to_vec();
+    if owner_column {
+        table_headers.insert(OWNER_AT, "owner");
+    }
     // Rows are made (and contact notes read) one at a time as they are printed.
     let rows = items.iter().map(|item| {
         let text = match (&item.text, item.note_of) {
@@ -63,9 +71,14 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
                 .unwrap_or_default(),
             (None, None) => String::new(),
         };
-        Ok(due_row(item, text, now, format))
+        let mut row = due_row(item, text, now, format);
+        if owner_column {
+            let owner = item.owner.clone().unwrap_or_default();
+            row.pretty.insert(OWNER_AT, (owner, Tone::Plain));
+        }
+        Ok(row)
     });
-    ctx.out.list_streamed(&HEADERS, &TABLE_HEADERS, rows, hint)
+    ctx.out.list_streamed(&HEADERS, &table_headers, rows, hint)
 }
 
 const HEADERS: [&str; 11] = [
@@ -81,6 +94,9 @@ const HEADERS: [&str; 11] = [
     "reith",
     "text",
 ];
+/// Where a team's OWNER column goes in the table (`--all`): after the name.
+const OWNER_AT: usize = 3;
+
 const TABLE_HEADERS: [&str; 8] = [
     "due",
     "handle",

@@ -19,6 +19,8 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
     }
     let name = args.name.as_deref().map(checks::name).transpose()?;
     let fields = &args.fields;
+    checks::no_empty_items("--tag", &fields.tags)?;
+    checks::no_empty_items("--untag", &args.untag)?;
     // `inherit` drops the contact's own cadence; anything else must be one.
     let every = fields
         .every
@@ -35,12 +37,17 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
     let owner = args.owner.as_deref().map(checks::member).transpose()?;
     let birthday = match fields.birthday.as_deref().map(str::trim) {
         Some("") => Some(None),
-        Some(text) => Some(Some(checks::birthday(text)?)),
+        Some(text) => {
+            let day = checks::birthday(text)?;
+            checks::birthday_not_future(&day, ctx.now)?;
+            Some(Some(day))
+        }
         None => None,
     };
     let mut db = ctx.open()?;
-    let contact = db.write(|tx| {
+    let result = db.write(|tx| {
         let contact = who::resolve(tx, &args.who)?;
+        let before = super::records::contact_json(&contact);
         let id = contact.id;
         if let Some(handle) = args.handle.as_ref().filter(|h| **h != contact.handle) {
             contacts::check_new_handle(tx, handle)?;
@@ -92,16 +99,45 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<()> {
         contacts::remove_list_items(tx, id, List::Phones, &checks::list(&args.drop_phone))?;
         contacts::remove_list_items(tx, id, List::Tags, &checks::tags(&args.untag))?;
         upkeep::refresh_many(tx, &[id])?;
-        contacts::get(tx, id)
-    })?;
+        let after = contacts::get(tx, id)?;
+        // Values equal to the current ones: nothing is written (no undo step, nothing to
+        // sync); the rollback is how the transaction is left untouched.
+        if super::records::contact_json(&after) == before {
+            return Err(Error::usage(UNCHANGED).with_details(vec![after.handle.clone()]));
+        }
+        Ok(after)
+    });
+    let contact = match result {
+        Err(e) if e.message == UNCHANGED => {
+            let handle = e.details.first().cloned().unwrap_or_default();
+            let contact = who::resolve(db.conn(), &handle)?;
+            if !ctx
+                .out
+                .json_record(&super::records::contact_json(&contact))?
+            {
+                ctx.out.note(&format!(
+                    "nothing changed: {} already has those values",
+                    handle
+                ))?;
+            }
+            return Ok(());
+        }
+        other => other?,
+    };
     if !ctx
         .out
         .json_record(&super::records::contact_json(&contact))?
     {
-        ctx.out.note(&format!("updated {}", contact.handle))?;
+        ctx.out.note(&format!(
+            "updated {}",
+            super::friendly::person(&contact.name, &contact.handle, ctx.out.for_person())
+        ))?;
     }
     Ok(())
 }
+
+/// The rollback marker of an edit whose values all equal the current ones.
+const UNCHANGED: &str = "\u{0}nothing changed";
 
 fn set(conn: &Connection, id: i64, column: &str, value: Option<&str>) -> Result<()> {
     contacts::set_column(conn, id, column, value)

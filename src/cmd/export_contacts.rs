@@ -28,7 +28,12 @@ pub const CONTACT_CSV_HEADER: [&str; 15] = [
     "snoozed_until",
 ];
 
-/// One row per contact; several emails, phones or tags in a cell joined by `;`.
+/// What joins the items of a list cell.
+pub const LIST_SEPARATOR: &str = " ::: ";
+
+/// One row per contact; several emails, phones or tags in a cell joined by ` ::: ` (as
+/// Google Contacts writes them), so that a phone `+1-418-656-9254;ext=102` or an email
+/// with a `;` comes back from `rel import` as one item.
 pub fn write_contacts_csv(conn: &Connection, out: &mut dyn Write) -> Result<()> {
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(CONTACT_CSV_HEADER)?;
@@ -41,9 +46,9 @@ pub fn write_contacts_csv(conn: &Connection, out: &mut dyn Write) -> Result<()> 
             row.name.clone(),
             opt(&row.org),
             opt(&row.role),
-            row.emails.join(";"),
-            row.phones.join(";"),
-            row.tags.join(";"),
+            row.emails.join(LIST_SEPARATOR),
+            row.phones.join(LIST_SEPARATOR),
+            row.tags.join(LIST_SEPARATOR),
             opt(&row.every),
             opt(&row.birthday),
             opt(&row.via),

@@ -8,7 +8,7 @@ use crate::cli::{
 };
 use crate::db::{followups, who};
 use crate::error::{Error, Result};
-use crate::output::{Cap, Listing};
+use crate::output::{Cap, Listing, first_line};
 use crate::when::Dir;
 
 pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
@@ -20,7 +20,7 @@ pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
     crate::checks::note(&text)?;
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
-    let followup = db.write(|tx| {
+    let (followup, name) = db.write(|tx| {
         let contact = who::resolve(tx, &args.who)?;
         let new = followups::NewFollowUp {
             uid: None,
@@ -30,17 +30,30 @@ pub fn remind(ctx: &Ctx, args: RemindArgs) -> Result<()> {
             text,
         };
         let id = followups::insert(tx, &new, now)?;
-        followups::get(tx, id)
+        Ok((followups::get(tx, id)?, contact.name))
     })?;
+    warn_if_past(followup.due_at, now);
     ctx.out
         .created_or_say(&followup.id.to_string(), &followup_json(&followup), || {
             format!(
-                "follow-up {} for {} due {}",
+                "follow-up {} for {} due {}: {}",
                 followup.id,
-                followup.handle,
-                friendly::day(followup.due_at, now)
+                friendly::person(&name, &followup.handle, true),
+                friendly::day(followup.due_at, now),
+                first_line(&followup.text)
             )
         })
+}
+
+/// A follow-up due before today is kept (a late promise is still a promise) but said aloud:
+/// `rel remind x yesterday` is more often a slip than a wish.
+pub fn warn_if_past(due_at: i64, now: i64) {
+    if crate::when::days_late(due_at, now) > 0 {
+        eprintln!(
+            "rel: note: follow-up due {}, before today; it shows as overdue",
+            friendly::day(due_at, now)
+        );
+    }
 }
 
 /// `rel followups` lists; its `edit` and `rm` subcommands fix a follow-up.
@@ -90,17 +103,35 @@ fn edit(ctx: &Ctx, args: FollowupEditArgs) -> Result<()> {
         )));
     }
     let mut db = ctx.open()?;
-    let followup = db.write(|tx| {
+    let (before, followup) = db.write(|tx| {
+        let before = followups::get(tx, id)?;
         followups::update(tx, id, due, text)?;
-        followups::get(tx, id)
+        Ok((before, followups::get(tx, id)?))
     })?;
-    if !ctx.out.json_record(&followup_json(&followup))? {
-        ctx.out.note(&format!(
-            "updated follow-up {id}: due {}",
-            friendly::day(followup.due_at, ctx.now_unix())
-        ))?;
+    if due.is_some() && followup.due_at != before.due_at {
+        warn_if_past(followup.due_at, ctx.now_unix());
     }
-    Ok(())
+    if ctx.out.json_record(&followup_json(&followup))? {
+        return Ok(());
+    }
+    let mut changes = Vec::new();
+    if followup.due_at != before.due_at {
+        changes.push(format!(
+            "due {}",
+            friendly::day(followup.due_at, ctx.now_unix())
+        ));
+    }
+    if followup.text != before.text {
+        changes.push(format!("text '{}'", first_line(&followup.text)));
+    }
+    if changes.is_empty() {
+        ctx.out.note(&format!(
+            "nothing changed: follow-up {id} already has those values"
+        ))
+    } else {
+        ctx.out
+            .note(&format!("updated follow-up {id}: {}", changes.join(", ")))
+    }
 }
 
 fn rm(ctx: &Ctx, args: FollowupRmArgs) -> Result<()> {
@@ -119,7 +150,18 @@ fn rm(ctx: &Ctx, args: FollowupRmArgs) -> Result<()> {
     if !confirm(&question, args.yes)? {
         return ctx.out.note("nothing deleted");
     }
-    db.write(|tx| followups::delete(tx, &ids))?;
+    let deleted = db.write(|tx| {
+        let deleted = ids
+            .iter()
+            .map(|id| followups::get(tx, *id))
+            .collect::<Result<Vec<_>>>()?;
+        followups::delete(tx, &ids)?;
+        Ok(deleted)
+    })?;
+    let records: Vec<_> = deleted.iter().map(followup_json).collect();
+    if ctx.out.json_records(&records)? {
+        return Ok(());
+    }
     ctx.out
         .note(&format!("deleted {}", count(ids.len(), "follow-up")))
 }
@@ -129,33 +171,61 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     let mut db = ctx.open()?;
     let now = ctx.now_unix();
     // All ids or none: an unknown one aborts the whole transaction.
-    let changed = db.write(|tx| {
+    let (was_done, changed, names) = db.write(|tx| {
+        let was_done = ids
+            .iter()
+            .map(|id| Ok(followups::get(tx, *id)?.done_at.is_some()))
+            .collect::<Result<Vec<bool>>>()?;
         if args.undo {
             followups::reopen(tx, &ids)?;
         } else {
             followups::mark_done(tx, &ids, now)?;
         }
-        ids.iter()
+        let changed = ids
+            .iter()
             .map(|id| followups::get(tx, *id))
-            .collect::<Result<Vec<_>>>()
+            .collect::<Result<Vec<_>>>()?;
+        let names = changed
+            .iter()
+            .map(|f| Ok(crate::db::contacts::get(tx, f.contact_id)?.name))
+            .collect::<Result<Vec<String>>>()?;
+        Ok((was_done, changed, names))
     })?;
-    let verb = if args.undo { "reopened" } else { "done" };
+    let records: Vec<_> = changed.iter().map(followup_json).collect();
+    if ctx.out.json_records(&records)? {
+        return Ok(());
+    }
+    // Those already in the state asked for are said apart: `done 3` twice is not news.
+    let (verb, already) = if args.undo {
+        ("reopened", "already open")
+    } else {
+        ("done", "already done")
+    };
+    let unchanged = |index: usize| was_done[index] != args.undo;
     if ctx.out.for_person() {
-        for followup in &changed {
+        for (index, followup) in changed.iter().enumerate() {
+            let word = if unchanged(index) { already } else { verb };
+            // `done 7 for María López (maria-lopez), due Fri 4 Dec: send the quote`
+            let who = friendly::person(&names[index], &followup.handle, true);
             ctx.out.note(&format!(
-                "{verb} {}",
-                followup_line(followup, now).trim_start()
+                "{word} {} for {who}, due {}: {}",
+                followup.id,
+                friendly::day(followup.due_at, now),
+                first_line(&followup.text)
             ))?;
         }
         return Ok(());
     }
-    ctx.out.note(&format!(
-        "{verb}: {}",
-        ids.iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
+    for (word, keep) in [(verb, false), (already, true)] {
+        let these: Vec<String> = (0..ids.len())
+            .filter(|i| unchanged(*i) == keep)
+            .map(|i| ids[i].to_string())
+            .collect();
+        if !these.is_empty() {
+            ctx.out.note(&format!("{word}: {}", these.join(", ")))?;
+        }
+    }
+    Ok(())
 }
 
 fn parse_ids(texts: &[String]) -> Result<Vec<i64>> {

@@ -23,6 +23,28 @@ pub fn day(unix: i64, now: i64) -> String {
     text
 }
 
+/// How a confirmation names a contact: on a terminal the person and the handle
+/// (`Samantha Reyes (samantha-reyes)`), for scripts the handle alone.
+pub fn person(name: &str, handle: &str, for_person: bool) -> String {
+    if for_person && name != handle {
+        format!("{} ({handle})", escape_visible(name))
+    } else {
+        handle.to_string()
+    }
+}
+
+/// `Fri 4 Dec` (with the year when it is not this year's), without the time.
+pub fn date(unix: i64, now: i64) -> String {
+    let (Some(at), Some(now)) = (local(unix), local(now)) else {
+        return String::new();
+    };
+    if at.year() == now.year() {
+        at.format("%a %-d %b").to_string()
+    } else {
+        at.format("%a %-d %b %Y").to_string()
+    }
+}
+
 fn local(unix: i64) -> Option<DateTime<Local>> {
     DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&Local))
 }

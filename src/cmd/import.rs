@@ -5,9 +5,10 @@
 use super::Ctx;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
+use crate::db::stats_counters;
 use crate::error::{Error, Result};
 use crate::import::apply::{Apply, Summary, Tally};
-use crate::import::charset::{Transcoded, encoding_named};
+use crate::import::charset::{Transcoded, prepare, readable_head};
 use crate::import::json::ReadError;
 use crate::import::json_pipe;
 use crate::import::limit::RecordBudget;
@@ -36,14 +37,19 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         .fill_buf()
         .map_err(|err| Error::runtime(format!("cannot read {shown}: {err}")))?
         .to_vec();
-    let format = args.from.unwrap_or_else(|| guess(&args.file, &head));
-    let encoding = args.encoding.as_deref().map(encoding_named).transpose()?;
+    let format = args
+        .from
+        .unwrap_or_else(|| guess(&args.file, &readable_head(&head)));
+    // UTF-16 and UTF-32 become UTF-8 here; another `--encoding` goes to the readers.
+    let (mut input, encoding) = prepare(input, &head, args.encoding.as_deref())?;
     let mut ignored_columns = None;
     let mut db = ctx.open()?;
     db.become_writer()?;
     let now = ctx.now_unix();
     prepare_for_bulk(&db)?;
     let result = db.write_or_rehearse(!args.dry_run, |tx| {
+        let counting_suspended =
+            format == ImportFormat::Json && stats_counters::suspend_for_bulk(tx)?;
         let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {
@@ -99,7 +105,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             return Err(RecordBudget::error(&shown));
         }
         bar.set_message("updating due dates");
-        apply.finish()
+        let summary = apply.finish()?;
+        if counting_suspended {
+            stats_counters::resume_after_bulk(tx)?;
+        }
+        Ok(summary)
     });
     bar.finish_and_clear();
     let summary = result?;
@@ -109,6 +119,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     for warning in &summary.warnings {
         eprintln!("rel: warning: {}", escape_visible(&warning.describe()));
     }
+    crate::import::apply::say_shared_emails(&summary.shared_emails);
     report(ctx, &summary, args.dry_run)
 }
 
@@ -203,11 +214,18 @@ fn report(ctx: &Ctx, summary: &Summary, dry_run: bool) -> Result<()> {
             "skipped_records": summary.skipped,
             "groups": summary.groups,
             "warnings": summary.warnings,
+            "shared_emails": summary.shared_emails,
         });
         ctx.out.json_record(&record)?;
         return Ok(());
     }
     let mut parts = vec![tally("contacts", &summary.contacts)];
+    if summary.contacts.repeated > 0 {
+        parts.push(format!(
+            "{} repeated within the file",
+            summary.contacts.repeated
+        ));
+    }
     for (name, counts) in [
         ("interactions", &summary.interactions),
         ("follow-ups", &summary.followups),

@@ -7,12 +7,18 @@ use crate::cli::{ListArgs, SortKey};
 use crate::db::contacts::{self, ListQuery, ListSort};
 use crate::db::owner::OwnerFilter;
 use crate::error::Result;
-use crate::output::{Cap, Listing};
+use crate::output::{Cap, Format, Listing, Tone};
+
+/// Where a team's OWNER column goes in the table: after the name.
+const OWNER_AT: usize = 2;
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let cap = Cap::new(ctx.out.format, args.limit);
     let query = ListQuery {
-        tag: args.tag.map(|t| t.trim().to_lowercase()),
+        tag: {
+            crate::checks::no_empty_items("--tag", args.tag.as_slice())?;
+            args.tag.map(|t| t.trim().to_lowercase())
+        },
         org: args.org,
         archived: if args.all { None } else { Some(args.archived) },
         sort: match args.sort {
@@ -40,6 +46,15 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             .collect(),
     );
     listing.more = more;
+    // In a team, a table says whose each contact is (csv/tsv/json carry `owner` already).
+    if ctx.out.format == Format::Table && crate::sync::settings::member(db.conn())?.is_some() {
+        listing.table_headers.insert(OWNER_AT, "owner");
+        for (row, contact) in listing.rows.iter_mut().zip(&found) {
+            let owner = contact.owner.clone().unwrap_or_default();
+            row.pretty
+                .insert(OWNER_AT.min(row.pretty.len()), (owner, Tone::Plain));
+        }
+    }
     let hint = if args.owner.is_some() {
         "No contacts with this owner."
     } else if args.archived {

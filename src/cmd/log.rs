@@ -45,7 +45,9 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
     for name in names.iter().filter(|_| editor_may_open) {
         match who::lookup(db.conn(), name)? {
             Lookup::Found(contact) => with.push(format!("{} ({})", contact.name, contact.handle)),
-            Lookup::Missing if args.add => with.push(format!("{name} (a new contact)")),
+            Lookup::Missing if args.add && who::archived_by_name(db.conn(), name)?.is_empty() => {
+                with.push(format!("{name} (a new contact)"))
+            }
             Lookup::Missing => {
                 // Fails, naming the problem (unknown, or only archived).
                 let contact = who::resolve(db.conn(), name)?;
@@ -60,6 +62,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
     ))];
     let note = read_note(&args.note, args.touch.edit, &about)?;
     let now = ctx.now_unix();
+    let for_person = ctx.out.for_person();
     let result = db.write(|tx| {
         let (contact_ids, created) = resolve_or_add(tx, &names, args.add, now)?;
         let channel = match channel {
@@ -100,9 +103,41 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
             .map(|id| contacts::get(tx, *id))
             .collect::<Result<Vec<_>>>()?;
         let new_followup = new_followup.map(|id| followups::get(tx, id)).transpose()?;
-        Ok((interactions::get(tx, id)?, created, new_followup))
+        // Names and open follow-ups are for a person's eyes only: scripts (and `rel log` at
+        // L, timed to the millisecond) skip the extra reads.
+        let (people, open) = if for_person {
+            let people = contact_ids
+                .iter()
+                .map(|id| contacts::get(tx, *id))
+                .collect::<Result<Vec<_>>>()?;
+            let open = open_followups(tx, &contact_ids, &closes, new_followup.as_ref())?;
+            (people, open)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Ok((
+            interactions::get(tx, id)?,
+            created,
+            new_followup,
+            people,
+            open,
+        ))
     });
-    let (interaction, created, new_followup) = note.keep_on_failure(result)?;
+    let (interaction, created, new_followup, people, open) = note.keep_on_failure(result)?;
+    if let Some(f) = &new_followup {
+        super::followups::warn_if_past(f.due_at, now);
+    }
+    if for_person {
+        // Closing loops: a promise to this person may be what this touch kept.
+        for f in &open {
+            eprintln!(
+                "open follow-up {} '{}' — add --done {} to close it",
+                f.id,
+                escape_visible(&first_line(&f.text)),
+                f.id
+            );
+        }
+    }
     for contact in &created {
         eprintln!(
             "note: created contact {} ({})",
@@ -114,16 +149,17 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
         &interaction.id.to_string(),
         &interaction_json(&interaction),
         || {
-            let mut line = format!(
-                "logged {} with {}",
-                interaction.id,
-                interaction.contacts.join(", ")
-            );
+            let with: Vec<String> = people
+                .iter()
+                .map(|c| friendly::person(&c.name, &c.handle, true))
+                .collect();
+            let mut line = format!("logged {} with {}", interaction.id, with.join(", "));
             if let Some(f) = &new_followup {
                 line.push_str(&format!(
-                    "; follow-up {} due {}",
+                    "; follow-up {} due {}: {}",
                     f.id,
-                    friendly::day(f.due_at, now)
+                    friendly::day(f.due_at, now),
+                    first_line(&f.text)
                 ));
             }
             if !closes.is_empty() {
@@ -152,6 +188,26 @@ fn close_followups(conn: &Connection, ids: &[i64], contact_ids: &[i64], at: i64)
     followups::mark_done(conn, ids, at)
 }
 
+/// The open follow-ups of the touch's contacts that it neither closes nor created, only
+/// for a person at a terminal to read (the first five).
+fn open_followups(
+    conn: &Connection,
+    contact_ids: &[i64],
+    closes: &[i64],
+    created: Option<&followups::FollowUp>,
+) -> Result<Vec<followups::FollowUp>> {
+    let mut open = Vec::new();
+    for id in contact_ids {
+        for f in followups::list(conn, false, Some(*id), Some(5))? {
+            if !closes.contains(&f.id) && created.is_none_or(|c| c.id != f.id) {
+                open.push(f);
+            }
+        }
+    }
+    open.truncate(5);
+    Ok(open)
+}
+
 fn default_todo(note: &str) -> String {
     let line = first_line(note);
     if line.is_empty() {
@@ -163,6 +219,11 @@ fn default_todo(note: &str) -> String {
 
 /// `a,b` names two contacts (handles never contain commas).
 pub fn split_whos(text: &str) -> Result<Vec<String>> {
+    // `maria,` or `maria,,tom` is a slip (a name left out), as an empty `-t` item is.
+    if !text.trim().is_empty() && text.split(',').any(|n| n.trim().is_empty()) {
+        return Err(Error::usage(format!("'{text}' has an empty name"))
+            .with_hint("separate contacts with commas: maria,tom"));
+    }
     let names: Vec<String> = text
         .split(',')
         .map(str::trim)
@@ -176,6 +237,8 @@ pub fn split_whos(text: &str) -> Result<Vec<String>> {
 }
 
 pub fn parse_marks(touch: &TouchFields) -> Result<Reith> {
+    crate::checks::no_empty_items("-t", &touch.shown)?;
+    crate::checks::no_empty_items("--strained", &touch.strained)?;
     Reith::from_marks(
         &Trait::parse_list(&touch.shown)?,
         &Trait::parse_list(&touch.strained)?,
@@ -206,6 +269,11 @@ pub fn resolve_or_add(
     for name in names {
         let id = match who::lookup(conn, name)? {
             Lookup::Found(contact) => contact.id,
+            // An archived contact of that name or name word: creating a second one would
+            // split one person's history; resolve fails naming the archived one.
+            Lookup::Missing if add && !who::archived_by_name(conn, name)?.is_empty() => {
+                who::resolve(conn, name)?.id
+            }
             Lookup::Missing if add => {
                 // As `rel add`: in a team workspace the member who adds a contact owns it.
                 let new = contacts::NewContact {

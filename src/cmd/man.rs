@@ -1,6 +1,5 @@
 //! `rel man`: the man page (roff), generated from the same clap definitions as `--help`.
 
-use crate::cli::Cli;
 use crate::error::Result;
 use std::io::Write;
 
@@ -46,7 +45,7 @@ The database on Linux (the platform data directory elsewhere), readable by its o
 "#;
 
 pub fn run() -> Result<()> {
-    let command = <Cli as clap::CommandFactory>::command();
+    let command = crate::cli::full_command();
     let man = clap_mangen::Man::new(command.clone());
     let mut page = Vec::new();
     man.render_title(&mut page)?;
@@ -67,7 +66,12 @@ pub fn run() -> Result<()> {
 
 /// `.SS rel add` with its usage, description and options, for each (nested) subcommand.
 fn commands_section(page: &mut Vec<u8>, parent: &clap::Command, prefix: &str) {
-    for sub in parent.get_subcommands().filter(|s| !s.is_hide_set()) {
+    // The tree is built (`cli::full_command`), so clap's own `help` subcommand and `-h/--help`
+    // flags are in it; the page describes rel's commands and options only.
+    for sub in parent
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         let name = format!("{prefix} {}", sub.get_name());
         let mut text = format!(".SS \"{}\"\n", roff(&name));
         let positionals: Vec<String> = sub
@@ -99,7 +103,7 @@ fn commands_section(page: &mut Vec<u8>, parent: &clap::Command, prefix: &str) {
         }
         for arg in sub
             .get_arguments()
-            .filter(|a| !a.is_global_set() && !a.is_hide_set())
+            .filter(|a| !a.is_global_set() && !a.is_hide_set() && a.get_id() != "help")
         {
             let flag = match (arg.get_short(), arg.get_long()) {
                 (Some(short), Some(long)) => format!("-{short}, --{long}"),

@@ -30,8 +30,12 @@ pub fn run(ctx: &Ctx, args: MergeArgs) -> Result<()> {
         contacts::get(tx, into.id)
     })?;
     if !ctx.out.json_record(&contact_json(&merged))? {
-        ctx.out
-            .note(&format!("merged {} into {}", from.handle, merged.handle))?;
+        let person = ctx.out.for_person();
+        ctx.out.note(&format!(
+            "merged {} into {}",
+            super::friendly::person(&from.name, &from.handle, person),
+            super::friendly::person(&merged.name, &merged.handle, person)
+        ))?;
     }
     Ok(())
 }

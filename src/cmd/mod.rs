@@ -1,5 +1,6 @@
 //! One file per command. Each parses its arguments, asks `db/`, and hands rows to `output`.
 
+mod accounts;
 mod add;
 mod amend;
 mod archive;
@@ -15,6 +16,7 @@ mod export_contacts;
 mod followups;
 mod friendly;
 mod import;
+mod intro;
 mod list;
 mod log;
 mod man;
@@ -28,11 +30,14 @@ mod show;
 mod snooze;
 mod stats;
 mod stats_chart;
+mod suggest;
+mod suggest_rules;
 mod sync;
 mod team;
 mod temp_file;
 mod timeline;
 mod undo;
+mod when_words;
 
 use crate::cli::{Cli, Command};
 use crate::db::Db;
@@ -57,6 +62,7 @@ impl Ctx {
     pub fn open(&self) -> Result<Db> {
         let mut db = Db::open(&self.db_path)?;
         db.set_now(self.now);
+        db.set_recorder(&crate::sync::recorder::OPERATION_LOG);
         Ok(db)
     }
 
@@ -66,6 +72,7 @@ impl Ctx {
     pub fn open_for_write(&self) -> Result<Db> {
         let mut db = Db::open_writer(&self.db_path)?;
         db.set_now(self.now);
+        db.set_recorder(&crate::sync::recorder::OPERATION_LOG);
         Ok(db)
     }
 
@@ -74,8 +81,15 @@ impl Ctx {
     }
 
     /// Parses a WHEN relative to this command's "now".
+    /// A WHEN followed on the command line by words that would join it (`monday 10am call`)
+    /// is exit 2 with the quoted form as a hint.
     pub fn when(&self, text: &str, dir: when::Dir) -> Result<when::When> {
-        when::parse_when(text, self.now, dir)
+        let parsed = when::parse_when(text, self.now, dir);
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        match when_words::quoting_problem(&args, text, self.now, dir, parsed.is_ok()) {
+            Some(problem) => Err(problem),
+            None => parsed,
+        }
     }
 }
 
@@ -136,8 +150,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Remind(args) => followups::remind(&ctx, args),
         Command::Followups(args) => followups::run(&ctx, args),
         Command::Done(args) => followups::done(&ctx, args),
-        Command::Archive(args) => archive::archive(&ctx, args, true),
-        Command::Unarchive(args) => archive::archive(&ctx, args, false),
+        Command::Archive(args) => archive::archive(&ctx, args),
+        Command::Unarchive(args) => archive::unarchive(&ctx, args),
         Command::Rm(args) => rm::run(&ctx, args),
         Command::Config(args) => config::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
@@ -149,6 +163,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Undo(args) => undo::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),
         Command::Team(args) => team::run(&ctx, args),
+        Command::Suggest(args) => suggest::run(&ctx, args),
+        Command::Accounts(args) => accounts::list(&ctx, args),
+        Command::Account(args) => accounts::card(&ctx, args),
+        Command::Intro(args) => intro::run(&ctx, args),
         // Answered before the clock and the database path are looked at.
         Command::Completions(_) | Command::Man => unreachable!("handled before the match"),
     }

@@ -3,7 +3,6 @@
 //! a timeline row says how many lines its first line stands for.
 
 use super::friendly;
-use super::records::marks_text;
 use crate::db::interactions::Interaction;
 use crate::output::escape_visible;
 use std::io::Write;
@@ -34,6 +33,16 @@ pub fn terminal_width() -> usize {
     }
 }
 
+/// `-t trust --strained honesty` shown as `+trust -honesty`.
+pub fn marks_text(i: &Interaction) -> String {
+    i.marks
+        .marked()
+        .iter()
+        .map(|(name, v)| format!("{}{name}", if v.as_i64() == Some(1) { "+" } else { "-" }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A note's first line and, when it has more, how many: `called about it (+3 lines)`.
 pub fn first_line_with_more(note: &str) -> String {
     let mut lines = note.lines();
@@ -61,17 +70,26 @@ pub fn write_blocks(
             writeln!(out)?;
         }
         let marks = marks_text(touch);
-        let mut header = format!(
-            "{}  {}  {}  {}",
-            touch.id,
+        // Wrapped between its parts (never inside a handle) when the terminal is narrow.
+        let mut parts = vec![
+            touch.id.to_string(),
             friendly::day(touch.at, now),
-            touch.channel,
-            touch.contacts.join(", ")
-        );
+            touch.channel.clone(),
+        ];
+        let last = touch.contacts.len().saturating_sub(1);
+        parts.extend(touch.contacts.iter().enumerate().map(|(index, handle)| {
+            if index < last {
+                format!("{handle},")
+            } else {
+                handle.clone()
+            }
+        }));
         if !marks.is_empty() {
-            header.push_str(&format!("  {marks}"));
+            parts.push(marks);
         }
-        writeln!(out, "{}", escape_visible(&header))?;
+        for line in wrap_items(&parts, width, INDENT.len()) {
+            writeln!(out, "{}", escape_visible(&line))?;
+        }
         let lines = wrap(
             touch.note.trim_end(),
             width.saturating_sub(INDENT.len()).max(20),
@@ -89,6 +107,38 @@ pub fn write_blocks(
         }
     }
     Ok(())
+}
+
+/// `items` on lines of at most `width` columns, two spaces between items (one after an item
+/// ending in a comma), the lines after the first indented by `indent`; an item is never split.
+pub fn wrap_items(items: &[String], width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut current_width = 0;
+    for item in items {
+        let item_width: usize = item.chars().map(|c| c.width().unwrap_or(0)).sum();
+        let gap = if current.is_empty() {
+            0
+        } else if current.ends_with(',') {
+            1
+        } else {
+            2
+        };
+        if !current.is_empty() && current_width + gap + item_width > width {
+            lines.push(std::mem::take(&mut current));
+            current = " ".repeat(indent);
+            current_width = indent;
+        } else {
+            current.push_str(&" ".repeat(gap));
+            current_width += gap;
+        }
+        current.push_str(item);
+        current_width += item_width;
+    }
+    if !current.trim().is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 /// Each line of `text` escaped and wrapped at word boundaries to `width` columns (a word

@@ -1,5 +1,6 @@
 //! The contract's JSON records and the table/tsv rows built from them, shared by commands.
 
+use super::note_block::{first_line_with_more, marks_text};
 use crate::db::contacts::Contact;
 use crate::db::followups::FollowUp;
 use crate::db::interactions::Interaction;
@@ -30,6 +31,7 @@ pub fn contact_json(c: &Contact) -> Value {
         "next_due": rfc3339_opt(c.due_at.filter(|_| c.archived_at.is_none())),
         "reith": c.reith,
         "owner": c.owner,
+        "snoozed_until": rfc3339_opt(c.snoozed_until),
     })
 }
 
@@ -57,16 +59,6 @@ pub fn followup_json(f: &FollowUp) -> Value {
         "interaction_id": f.interaction_id,
         "done_at": rfc3339_opt(f.done_at),
     })
-}
-
-/// `-t trust --strained honesty` shown as `+trust -honesty`.
-pub fn marks_text(i: &Interaction) -> String {
-    i.marks
-        .marked()
-        .iter()
-        .map(|(name, v)| format!("{}{name}", if v.as_i64() == Some(1) { "+" } else { "-" }))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 pub const CONTACT_HEADERS: [&str; 7] = [
@@ -120,12 +112,23 @@ pub fn contact_row(c: &Contact, now: i64, format: Format) -> ListRow {
                 (
                     c.due_at
                         .filter(|_| c.archived_at.is_none())
-                        .map_or(String::new(), |t| due_phrase(t, now)),
+                        .map_or(String::new(), |t| match snooze_shown(c, now) {
+                            Some(until) => until,
+                            None => due_phrase(t, now),
+                        }),
                     due_tone,
                 ),
             ]
         },
     )
+}
+
+/// `snoozed until Fri 4 Dec` while a snooze decides the contact's next due date (a touch
+/// since ends it; so does the date passing).
+pub fn snooze_shown(c: &Contact, now: i64) -> Option<String> {
+    let until = c.snoozed_until.filter(|until| *until > now)?;
+    (c.due_at == Some(until) && c.archived_at.is_none())
+        .then(|| format!("snoozed until {}", super::friendly::date(until, now)))
 }
 
 /// `Fri 4 Dec 2026`: a day named for reading, in local time.
@@ -189,10 +192,7 @@ pub fn interaction_row(i: &Interaction, now: i64, format: Format) -> ListRow {
                         Tone::Good
                     },
                 ),
-                (
-                    super::note_block::first_line_with_more(&i.note),
-                    Tone::Plain,
-                ),
+                (first_line_with_more(&i.note), Tone::Plain),
             ]
         },
     )

@@ -16,8 +16,15 @@ pub fn run(ctx: &Ctx, args: RmArgs) -> Result<()> {
         return ctx.out.note("nothing deleted");
     }
     let deleted = db.write(|tx| contacts::delete(tx, contact.id))?;
+    let record = serde_json::json!({
+        "deleted": super::records::contact_json(&contact),
+        "interactions_deleted": deleted,
+    });
+    if ctx.out.json_record(&record)? {
+        return Ok(());
+    }
     ctx.out.note(&format!(
         "deleted {} and {deleted} interaction(s)",
-        contact.handle
+        super::friendly::person(&contact.name, &contact.handle, ctx.out.for_person())
     ))
 }

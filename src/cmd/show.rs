@@ -82,6 +82,16 @@ fn card_fields(c: &Contact, now: i64) -> Vec<(&'static str, String, String)> {
                 .unwrap_or_default(),
         ),
         (
+            "snoozed",
+            super::records::snooze_shown(c, now)
+                .map(|s| s.trim_start_matches("snoozed ").to_string())
+                .unwrap_or_default(),
+            c.snoozed_until
+                .filter(|until| *until > now)
+                .map(rfc3339)
+                .unwrap_or_default(),
+        ),
+        (
             "birthday",
             c.birthday
                 .as_deref()
@@ -135,18 +145,19 @@ fn print_card(
         ]);
     }
     writeln!(stdout, "{card}")?;
-    let standing: Vec<String> = Trait::ALL
-        .iter()
-        .map(|t| match contact.reith.get(*t) {
-            0 => format!("{} 0", t.name()),
-            v => format!("{} {v:+}", t.name()),
-        })
-        .collect();
-    let focus = contact
-        .reith
-        .focus()
-        .map_or(String::new(), |t| format!("  (focus: {})", t.name()));
-    writeln!(stdout, "\nREITH  {}{focus}", standing.join("  "))?;
+    let mut standing: Vec<String> = vec!["REITH".to_string()];
+    standing.extend(Trait::ALL.iter().map(|t| match contact.reith.get(*t) {
+        0 => format!("{} 0", t.name()),
+        v => format!("{} {v:+}", t.name()),
+    }));
+    if let Some(t) = contact.reith.focus() {
+        standing.push(format!("(focus: {})", t.name()));
+    }
+    // Wrapped between traits, never inside one, under the first trait.
+    writeln!(stdout)?;
+    for line in note_block::wrap_items(&standing, note_block::terminal_width(), 7) {
+        writeln!(stdout, "{line}")?;
+    }
     if !open.is_empty() {
         writeln!(stdout, "\nOpen follow-ups")?;
         let listing = Listing::new(

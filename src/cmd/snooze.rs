@@ -31,8 +31,14 @@ pub fn run(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
         // A snooze only ever pushes the date later: to a date the contact is due by anyway,
         // it would change nothing and report a "new" date that is the old one.
         if let Some(due) = contact.due_at.filter(|due| until <= *due) {
+            // "already due" only of a date that has come; a future one is the next due.
+            let state = if due <= now {
+                "already due"
+            } else {
+                "next due"
+            };
             return Err(Error::usage(format!(
-                "{} is already due {}; a snooze must be later than that",
+                "{} is {state} {}; a snooze must be later than that",
                 contact.handle,
                 friendly::day(due, now)
             ))
@@ -45,8 +51,9 @@ pub fn run(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
     if !ctx.out.json_record(&contact_json(&contact))? {
         let due = contact.due_at.map(local_datetime).unwrap_or_default();
         let was = before.map_or(String::new(), |t| format!(" (was {})", local_datetime(t)));
+        let who = friendly::person(&contact.name, &contact.handle, ctx.out.for_person());
         ctx.out
-            .note(&format!("{} snoozed; next due {due}{was}", contact.handle))?;
+            .note(&format!("{who} snoozed; next due {due}{was}"))?;
     }
     Ok(())
 }

@@ -2,9 +2,9 @@
 //! going cold and who is strained. Charts in a table, plain numbers everywhere else.
 
 use super::Ctx;
-use super::stats_chart;
+use super::stats_chart::{self, Report};
 use crate::cli::StatsArgs;
-use crate::db::stats::{self, Cold, Scope, Strained, TraitCounts};
+use crate::db::stats::{self, Scope, Strained};
 use crate::db::who;
 use crate::error::Result;
 use crate::model::Trait;
@@ -14,18 +14,6 @@ use serde_json::{Map, Value, json};
 
 /// How many contacts `going_cold` lists.
 const GOING_COLD_TOP: usize = 10;
-
-/// Everything `rel stats` reports, gathered once and printed in the chosen format.
-pub struct Report {
-    /// The contact asked about: (handle, name).
-    pub contact: Option<(String, String)>,
-    pub since: Option<i64>,
-    pub traits: TraitCounts,
-    pub channels: Vec<(String, i64)>,
-    pub months: Vec<(String, i64)>,
-    pub going_cold: Vec<Cold>,
-    pub strained: Vec<Strained>,
-}
 
 pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
     let since = args

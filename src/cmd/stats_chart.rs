@@ -1,11 +1,24 @@
 //! `rel stats` in a terminal: small bar charts drawn with block characters, scaled to the
 //! terminal's width (people would rather look than read).
 
-use super::stats::Report;
+use crate::db::stats::{Cold, Strained, TraitCounts};
 use crate::error::Result;
 use crate::model::Trait;
 use crate::output::{Output, escape_visible, local_datetime};
 use std::io::Write;
+
+/// Everything `rel stats` reports, gathered once (by `stats.rs`) and printed in the chosen
+/// format; defined here so that the chart needs nothing from the command.
+pub struct Report {
+    /// The contact asked about: (handle, name).
+    pub contact: Option<(String, String)>,
+    pub since: Option<i64>,
+    pub traits: TraitCounts,
+    pub channels: Vec<(String, i64)>,
+    pub months: Vec<(String, i64)>,
+    pub going_cold: Vec<Cold>,
+    pub strained: Vec<Strained>,
+}
 
 /// The table format shows the latest months only; json/csv/tsv carry them all.
 const MONTHS_SHOWN: usize = 12;

@@ -1,7 +1,7 @@
 //! `rel sync`, `rel sync init`, `rel sync status`, `rel sync key`.
 
 use super::Ctx;
-use crate::cli_sync::{SyncAction, SyncArgs, SyncInitArgs};
+use crate::cli::sync::{SyncAction, SyncArgs, SyncInitArgs};
 use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
 use crate::sync::engine;
@@ -50,6 +50,18 @@ fn sync(ctx: &Ctx) -> Result<()> {
             escape_visible(to)
         );
     }
+    for refused in &outcome.refused {
+        let replica = escape_visible(&refused.replica);
+        let reason = escape_visible(&refused.reason);
+        if refused.waits {
+            eprintln!("rel: warning: replica {replica}: {reason}");
+        } else {
+            eprintln!(
+                "rel: warning: 1 change from replica {replica} (seq {}) refused: {reason}",
+                refused.seq
+            );
+        }
+    }
     if outcome.held_back > 0 {
         eprintln!(
             "rel: warning: {} received changes are stamped more than a day ahead of this clock; \
@@ -67,6 +79,7 @@ fn sync(ctx: &Ctx) -> Result<()> {
         "received": outcome.received,
         "replicas": outcome.replicas,
         "renamed": renamed,
+        "refused": outcome.refused.iter().filter(|r| !r.waits).count(),
     });
     if ctx.out.quiet || ctx.out.json_record(&record)? {
         return Ok(());
@@ -125,6 +138,12 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
     };
     let described = remote.describe();
     let mut db = ctx.open()?;
+    if let RemoteKind::Postgres { url, workspace } = &remote {
+        // Before anything is recorded: no grant, or a mistyped (empty) workspace.
+        if crate::sync::settings::load(db.conn())?.is_none() {
+            super::team::check_workspace(url, workspace)?;
+        }
+    }
     let made_key = engine::init(&mut db, remote, key)?;
     if made_key && !ctx.out.quiet {
         eprintln!(

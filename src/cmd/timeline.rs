@@ -43,7 +43,10 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
         until: until.map(|u| u.timestamp()),
         traits,
         channel: channel.map(str::to_string),
-        tag: args.tag.map(|t| t.trim().to_lowercase()),
+        tag: {
+            crate::checks::no_empty_items("--tag", args.tag.as_slice())?;
+            args.tag.map(|t| t.trim().to_lowercase())
+        },
         limit: cap.query_limit(),
     };
     let mut found = interactions::timeline(db.conn(), &query)?;

@@ -16,6 +16,8 @@ pub fn run(ctx: &Ctx, args: UndoArgs) -> Result<()> {
     match db.write(|tx| undo::undo_last(tx, now_ms))? {
         None => {
             eprintln!("rel: nothing to undo");
+            // A script reading JSON still gets a document.
+            ctx.out.json_record(&json!({ "reverted": null }))?;
             Ok(())
         }
         Some(step) => {

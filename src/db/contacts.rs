@@ -107,11 +107,15 @@ pub fn fold(text: &str) -> String {
 }
 
 /// The handle a name asks for: transliterated to ASCII (`é` → `e`, `ß` → `ss`, `최유림` →
-/// `choe-yu-rim`) so a handle can be typed on any keyboard, lower-cased, non-alphanumerics
-/// to `-`, runs collapsed, ends trimmed.
+/// `choe-yu-rim`, `ドラえもん` → `doraemon`) so a handle can be typed on any keyboard,
+/// lower-cased, non-alphanumerics to `-`, runs collapsed, ends trimmed. The name is
+/// composed (NFKC) first, never decomposed: decomposing splits `ド` into `ト` and a voicing
+/// mark, and dropping the mark turned `doraemon` into `toraemon`; NFKC also joins
+/// half-width `ﾄﾞ` into `ド`. deunicode folds accents of composed letters itself.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
-    let ascii = deunicode::deunicode_with_tofu(&fold(name), "-");
+    let composed: String = name.nfkc().filter(|c| !is_combining_mark(*c)).collect();
+    let ascii = deunicode::deunicode_with_tofu(&composed, "-");
     for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             out.push(c);
@@ -317,6 +321,15 @@ pub fn list(conn: &Connection, query: &ListQuery) -> Result<Vec<Contact>> {
 /// Every handle (for shell completion), archived ones included.
 pub fn all_handles(conn: &Connection) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT handle, name FROM contacts ORDER BY handle")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Archived contacts' handles and names (completion after `rel unarchive`).
+pub fn archived_handles(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT handle, name FROM contacts WHERE archived_at IS NOT NULL ORDER BY handle",
+    )?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

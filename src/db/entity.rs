@@ -55,7 +55,13 @@ pub const CONTACT_TEXT: [&str; 8] = [
     "handle", "name", "org", "role", "every", "birthday", "note", "owner",
 ];
 /// Contact columns that are fields under the same name (integer times).
-pub const CONTACT_TIMES: [&str; 3] = ["created_at", "archived_at", "snoozed_until"];
+/// `dismissed_until`: `rel suggest dismiss` hides suggestions until then.
+pub const CONTACT_TIMES: [&str; 4] = [
+    "created_at",
+    "archived_at",
+    "snoozed_until",
+    "dismissed_until",
+];
 /// Interaction columns that are fields under the same name. `author`: the member who logged
 /// it in a team workspace (NULL outside one). `source_*`: where a captured interaction came
 /// from (NULL when typed; see `db/capture.rs`).
@@ -129,7 +135,8 @@ fn read_contact(conn: &Connection, uid: &str) -> Result<Option<Fields>> {
     let found = conn
         .prepare_cached(
             "SELECT id, handle, name, org, role, every, birthday, note, owner, created_at,
-                    archived_at, snoozed_until, (SELECT v.uid FROM contacts v WHERE v.id = c.via_id)
+                    archived_at, snoozed_until, dismissed_until,
+                    (SELECT v.uid FROM contacts v WHERE v.id = c.via_id)
              FROM contacts c WHERE uid = ?1",
         )?
         .query_row([uid], |row| {
@@ -137,7 +144,7 @@ fn read_contact(conn: &Connection, uid: &str) -> Result<Option<Fields>> {
             for (i, name) in CONTACT_TEXT.iter().chain(CONTACT_TIMES.iter()).enumerate() {
                 fields.insert((*name).into(), value_of(row, i + 1)?);
             }
-            fields.insert("via".into(), value_of(row, 12)?);
+            fields.insert("via".into(), value_of(row, 13)?);
             Ok((row.get::<_, i64>(0)?, fields))
         })
         .optional()?;
@@ -415,12 +422,13 @@ pub fn insert(conn: &Connection, kind: Kind, uid: &str, fields: &Fields) -> Resu
             };
             conn.prepare_cached(
                 "INSERT INTO contacts (uid, handle, name, org, role, every, birthday, note, created_at,
-                    archived_at, snoozed_until, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    archived_at, snoozed_until, owner, dismissed_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 uid, handle, name, txt("org"), txt("role"), txt("every"), txt("birthday"), txt("note"),
-                created_at, int("archived_at"), int("snoozed_until"), txt("owner")
+                created_at, int("archived_at"), int("snoozed_until"), txt("owner"),
+                int("dismissed_until")
             ])?;
             conn.last_insert_rowid()
         }

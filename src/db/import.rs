@@ -1,15 +1,17 @@
-//! Writing imported records inside one transaction: contacts are matched (uid, then email,
-//! then exact name) and merged, interactions and follow-ups are matched by uid. Ids and uids
+//! Writing imported records inside one transaction: contacts are matched (uid, then email
+//! with a name that agrees, then exact name; see `matching`) and merged, interactions and follow-ups are matched by uid. Ids and uids
 //! from a rel export are kept when they are free, so a round trip through an empty database
 //! gives back the same document. Maintained columns are refreshed once, in bulk, at the end.
 
+mod matching;
 mod records;
 
 use super::bulk;
 use super::contacts::{self, Contact, List};
-use super::{Db, settings, upkeep};
+use super::{Db, owner, recorder, settings, upkeep};
 use crate::error::Result;
 use crate::model::Reith;
+pub use matching::name_key;
 pub use records::{followup_by_uid, interaction_by_uid};
 use records::{free_id, set_time_column};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -34,6 +36,9 @@ pub enum Outcome {
     Created,
     Updated,
     Unchanged,
+    /// An address-book record for a contact an earlier record of the same file already
+    /// created or matched: it only fills what is still empty.
+    Repeated,
 }
 
 /// How a contact from a file finds the one it already is in the database.
@@ -41,8 +46,9 @@ pub enum Outcome {
 pub enum MatchRule {
     /// A rel export: the uid is the identity.
     Uid,
-    /// Other address books: uid, else any email (case-insensitive), else the exact name
-    /// when the record has no email.
+    /// Other address books: uid, else an email (case-insensitive) held by a contact whose
+    /// name agrees (case and accents ignored), else the exact name when the record has no
+    /// email; inside one file, records with different uids never match each other.
     UidEmailName,
 }
 
@@ -102,8 +108,12 @@ pub struct IncomingFollowUp {
 pub struct Importer<'c> {
     conn: &'c Connection,
     now: i64,
-    /// Exact name → lowest id, loaded on the first name match (there is no index on names).
-    names: Option<HashMap<String, i64>>,
+    /// Exact name → ids, lowest first, loaded on the first name match (there is no index
+    /// on names).
+    names: Option<HashMap<String, Vec<i64>>>,
+    /// Contacts a record of this address-book file became → that record's uid, so that
+    /// two cards with different uids in one file stay two contacts.
+    file_uids: HashMap<i64, Option<String>>,
     touched: HashSet<i64>,
     /// Contacts that a record of this address-book file already matched or created: a
     /// later record for the same person (the file holds them twice) only fills what is
@@ -141,7 +151,7 @@ impl<'c> Importer<'c> {
             |row| row.get(0),
         )?;
         let deferred = Some(bulk::defer(conn)?);
-        let adder = crate::sync::settings::member(conn)?;
+        let adder = owner::member(conn)?;
         Ok(Importer {
             conn,
             now,
@@ -150,6 +160,7 @@ impl<'c> Importer<'c> {
             names: None,
             touched: HashSet::new(),
             seen: HashSet::new(),
+            file_uids: HashMap::new(),
             settings_changed: false,
             interactions_were_empty,
             adder,
@@ -162,7 +173,7 @@ impl<'c> Importer<'c> {
     fn stage_now_and_then(&mut self) -> Result<()> {
         self.unstaged += 1;
         if self.unstaged >= STAGE_EVERY {
-            crate::sync::capture::stage(self.conn)?;
+            recorder::stage(self.conn)?;
             self.unstaged = 0;
         }
         Ok(())
@@ -175,21 +186,20 @@ impl<'c> Importer<'c> {
             Some(id) => {
                 let current = contacts::get(self.conn, id)?;
                 let fill_only = rule == MatchRule::UidEmailName && !self.seen.insert(id);
+                if rule == MatchRule::UidEmailName {
+                    self.remember_file_uid(id, new.uid.as_ref());
+                }
                 let changed = self.merge_contact(&current, new, fill_only)?;
                 if changed {
                     self.touched.insert(id);
-                    if let Some(names) = &mut self.names {
-                        names.entry(new.name.clone()).or_insert(id);
-                    }
+                    self.remember_name(&new.name, id);
                 }
-                Ok((
-                    id,
-                    if changed {
-                        Outcome::Updated
-                    } else {
-                        Outcome::Unchanged
-                    },
-                ))
+                let outcome = match (fill_only, changed) {
+                    (true, _) => Outcome::Repeated,
+                    (false, true) => Outcome::Updated,
+                    (false, false) => Outcome::Unchanged,
+                };
+                Ok((id, outcome))
             }
             None => {
                 let owner = match rule {
@@ -200,10 +210,9 @@ impl<'c> Importer<'c> {
                 self.touched.insert(id);
                 if rule == MatchRule::UidEmailName {
                     self.seen.insert(id);
+                    self.remember_file_uid(id, new.uid.as_ref());
                 }
-                if let Some(names) = &mut self.names {
-                    names.entry(new.name.clone()).or_insert(id);
-                }
+                self.remember_name(&new.name, id);
                 Ok((id, Outcome::Created))
             }
         }
@@ -218,31 +227,17 @@ impl<'c> Importer<'c> {
         if rule == MatchRule::Uid {
             return Ok(None);
         }
-        let mut by_email = self.conn.prepare_cached(
-            "SELECT contact_id FROM contact_emails WHERE email = ?1 COLLATE NOCASE
-             ORDER BY contact_id LIMIT 1",
-        )?;
-        for email in &new.emails {
-            if let Some(id) = by_email.query_row([email], |row| row.get(0)).optional()? {
-                return Ok(Some(id));
+        self.find_by_email_and_name(new)
+    }
+
+    fn remember_name(&mut self, name: &str, id: i64) {
+        if let Some(names) = &mut self.names {
+            let ids = names.entry(name.to_string()).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+                ids.sort_unstable();
             }
         }
-        if !new.emails.is_empty() {
-            return Ok(None);
-        }
-        if self.names.is_none() {
-            let mut names = HashMap::new();
-            let mut stmt = self
-                .conn
-                .prepare("SELECT name, id FROM contacts ORDER BY id")?;
-            let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            for row in rows {
-                let (name, id): (String, i64) = row?;
-                names.entry(name).or_insert(id);
-            }
-            self.names = Some(names);
-        }
-        Ok(self.names.as_ref().and_then(|n| n.get(&new.name).copied()))
     }
 
     fn insert_contact(&mut self, new: &IncomingContact, owner: Option<&str>) -> Result<i64> {

@@ -50,6 +50,22 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0007_ownership.sql"),
         changes_existing: false,
     },
+    // Suggestions: a contact's dismissal (a synced column) and an index by organisation; no
+    // existing row is rewritten.
+    Migration {
+        sql: include_str!("sql/0009_suggest.sql"),
+        changes_existing: false,
+    },
+    // Counters for `rel stats`, filled from the interactions and kept by triggers; new tables
+    // only.
+    Migration {
+        sql: concat!(
+            include_str!("sql/0014_stats_counters.sql"),
+            include_str!("sql/stats_recount.sql"),
+            include_str!("sql/stats_triggers.sql")
+        ),
+        changes_existing: false,
+    },
     // Capture: where an interaction came from (calendar or mail); new columns and an index.
     Migration {
         sql: include_str!("sql/0010_capture_source.sql"),

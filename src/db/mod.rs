@@ -5,6 +5,7 @@ pub mod merge;
 mod migration_backup;
 pub mod migrations;
 
+pub mod accounts;
 pub mod backup;
 pub mod bulk;
 pub mod capture;
@@ -16,16 +17,24 @@ pub mod file;
 pub mod followups;
 pub mod import;
 pub mod interactions;
+pub mod intro;
 pub mod owner;
+pub mod recorder;
 pub mod same_name;
 pub mod search;
 pub mod settings;
 pub mod stats;
+pub mod stats_counters;
+pub mod suggest;
 pub mod upkeep;
 pub mod who;
 
+#[cfg(test)]
+mod sqlite_build_tests;
+
 use crate::error::{Error, Result};
 use crate::paths;
+use recorder::Recorder;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -46,6 +55,8 @@ pub struct Db {
     now_ms: Option<i64>,
     /// Whether this connection has the hook and staging table that stage changes for the log.
     capturing: bool,
+    /// What records each write for sync; None records nothing (set by the command context).
+    recorder: Option<&'static dyn Recorder>,
 }
 
 impl Db {
@@ -86,6 +97,7 @@ impl Db {
             writer: false,
             now_ms: None,
             capturing: false,
+            recorder: None,
         })
     }
 
@@ -115,6 +127,7 @@ impl Db {
             writer: true,
             now_ms: None,
             capturing: false,
+            recorder: None,
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
         // The version is read before anything that could write (even the WAL switch), so a
@@ -157,6 +170,7 @@ impl Db {
             writer: false,
             now_ms: None,
             capturing: false,
+            recorder: None,
         };
         (db.user_version().ok()? == LATEST_VERSION).then_some(db)
     }
@@ -200,6 +214,12 @@ impl Db {
             true,
         )?;
         Ok(())
+    }
+
+    /// Records every later write through `recorder` (the operation log, which `db` does not
+    /// know: the command context gives it).
+    pub fn set_recorder(&mut self, recorder: &'static dyn Recorder) {
+        self.recorder = Some(recorder);
     }
 
     /// Sets the time the operation log stamps this process's writes with.
@@ -250,17 +270,24 @@ impl Db {
         work: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
         self.become_writer()?;
-        if !self.capturing {
-            crate::sync::capture::install(&self.conn)?;
+        if let Some(recorder) = self.recorder
+            && !self.capturing
+        {
+            recorder.install(&self.conn)?;
             self.capturing = true;
         }
         let now_ms = self.now_ms();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        crate::sync::capture::begin(&tx);
+        let _current = recorder::enter(self.recorder);
+        if let Some(recorder) = self.recorder {
+            recorder.begin(&tx);
+        }
         let value = work(&tx)?;
-        crate::sync::capture::record(&tx, now_ms, Some(&step_label()))?;
+        if let Some(recorder) = self.recorder {
+            recorder.record(&tx, now_ms, &step_label())?;
+        }
         if commit {
             tx.commit()?;
         } else {
@@ -343,7 +370,11 @@ fn uri_path(path: &Path) -> String {
 
 /// How `rel undo --list` names a step: the command line that made it.
 fn step_label() -> String {
-    let words: Vec<String> = std::env::args().skip(1).collect();
+    // Quoted as a shell would need them, so the label reads as the command that was typed.
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .map(|w| crate::escape::shell_quoted(&w))
+        .collect();
     let mut label = format!("rel {}", words.join(" "));
     if label.chars().count() > 120 {
         label = label.chars().take(119).collect::<String>() + "…";

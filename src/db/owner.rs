@@ -47,3 +47,18 @@ impl OwnerFilter {
         }
     }
 }
+
+/// This journal's member name in a team workspace (kept by `rel sync init` on a PostgreSQL
+/// remote), or None. The one read of `sync_remote` that `db/` needs: the importer makes a
+/// member's contacts theirs, as `rel add` does.
+pub fn member(conn: &rusqlite::Connection) -> crate::error::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT member FROM sync_remote WHERE id = 1 AND kind = 'postgres'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten())
+}

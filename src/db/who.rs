@@ -149,18 +149,69 @@ pub fn lookup(conn: &Connection, who: &str) -> Result<Lookup> {
         return Ok(Lookup::Missing);
     }
     let people = names(conn, false)?;
-    for (index, step) in match_steps(who).iter().enumerate() {
+    let steps = match_steps(who);
+    for (index, step) in steps.iter().enumerate() {
         let matches: Vec<&Person> = people.iter().filter(|p| step(p)).collect();
         match matches.as_slice() {
             [] => continue,
-            [(id, _, _)] => return Ok(Lookup::Found(Box::new(contacts::get(conn, *id)?))),
             // The name-word step decides only when it names one contact; several sharing
             // the word fall through to the prefix step, which lists them (and any others).
-            _ if index == WORD_STEP => continue,
-            several => return Err(ambiguous(who, several)),
+            [_, _, ..] if index == WORD_STEP => continue,
+            found => {
+                // An archived contact named more closely (by exact name or name word) than
+                // the active one makes the WHO ambiguous: `sam` after archiving Sam Carter
+                // must not quietly mean Samantha.
+                let archived = archived_closer(conn, &steps, index)?;
+                if !archived.is_empty() {
+                    let mut all: Vec<(&Person, bool)> = found.iter().map(|p| (*p, false)).collect();
+                    all.extend(archived.iter().map(|p| (p, true)));
+                    return Err(ambiguous(who, &all));
+                }
+                match found {
+                    [(id, _, _)] => {
+                        return Ok(Lookup::Found(Box::new(contacts::get(conn, *id)?)));
+                    }
+                    several => {
+                        let all: Vec<(&Person, bool)> =
+                            several.iter().map(|p| (*p, false)).collect();
+                        return Err(ambiguous(who, &all));
+                    }
+                }
+            }
         }
     }
     Ok(Lookup::Missing)
+}
+
+/// Archived contacts that the exact-name or name-word step names, when that step comes before
+/// `active_step` (the one that matched active contacts).
+fn archived_closer(conn: &Connection, steps: &[Step], active_step: usize) -> Result<Vec<Person>> {
+    let last = active_step.min(WORD_STEP + 1);
+    if last == 0 {
+        return Ok(Vec::new());
+    }
+    let archived = names(conn, true)?;
+    Ok(steps[..last]
+        .iter()
+        .map(|step| {
+            archived
+                .iter()
+                .filter(|p| step(p))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .find(|found| !found.is_empty())
+        .unwrap_or_default())
+}
+
+/// Archived contacts that a WHO names by exact name or name word (`rel log --add` must not
+/// create a second person then).
+pub fn archived_by_name(conn: &Connection, who: &str) -> Result<Vec<String>> {
+    let steps = match_steps(who.trim());
+    Ok(archived_closer(conn, &steps, steps.len())?
+        .into_iter()
+        .map(|(_, handle, _)| handle)
+        .collect())
 }
 
 /// Active (or archived) contacts as WHO matching reads them.
@@ -175,18 +226,22 @@ fn names(conn: &Connection, archived: bool) -> Result<Vec<Person>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn ambiguous(who: &str, matches: &[&Person]) -> Error {
+/// Exit 3 listing the candidates (handle and name), archived ones marked `(archived)`.
+fn ambiguous(who: &str, matches: &[(&Person, bool)]) -> Error {
     let shown = &matches[..matches.len().min(MAX_CANDIDATES)];
     let width = shown
         .iter()
-        .map(|(_, handle, _)| handle.chars().count())
+        .map(|((_, handle, _), _)| handle.chars().count())
         .max()
         .unwrap_or(0)
         // Past this, alignment helps no one, and past 65,535 `format!` would panic.
         .min(64);
     let mut details: Vec<String> = shown
         .iter()
-        .map(|(_, handle, name)| format!("{handle:<width$}  {name}"))
+        .map(|((_, handle, name), archived)| {
+            let mark = if *archived { "  (archived)" } else { "" };
+            format!("{handle:<width$}  {name}{mark}")
+        })
         .collect();
     if matches.len() > MAX_CANDIDATES {
         details.push(format!("… and {} more", matches.len() - MAX_CANDIDATES));
@@ -194,4 +249,30 @@ fn ambiguous(who: &str, matches: &[&Person]) -> Error {
     Error::not_found(format!("'{who}' matches {} contacts", matches.len()))
         .with_hint("name one by its handle")
         .with_details(details)
+}
+
+/// `rel unarchive WHO`: `#ID` or exact handle as usual, else every rule of the resolution order
+/// applied to archived contacts only (`rel unarchive newman` finds alex-newman).
+pub fn resolve_archived(conn: &Connection, who: &str) -> Result<Contact> {
+    let who = who.trim();
+    if who.starts_with('#') || contacts::get_by_handle(conn, who)?.is_some() {
+        return resolve(conn, who);
+    }
+    let people = names(conn, true)?;
+    for (index, step) in match_steps(who).iter().enumerate() {
+        let matches: Vec<&Person> = people.iter().filter(|p| step(p)).collect();
+        match matches.as_slice() {
+            [] => continue,
+            [(id, _, _)] => return contacts::get(conn, *id),
+            [_, _, ..] if index == WORD_STEP => continue,
+            several => {
+                let all: Vec<(&Person, bool)> = several.iter().map(|p| (*p, true)).collect();
+                return Err(ambiguous(who, &all));
+            }
+        }
+    }
+    Err(
+        Error::not_found(format!("no archived contact matches '{who}'"))
+            .with_hint("see 'rel list --archived'"),
+    )
 }

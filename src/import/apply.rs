@@ -31,6 +31,8 @@ pub struct Tally {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Records of an address book for a contact an earlier record of the same file was.
+    pub repeated: u64,
 }
 
 impl Tally {
@@ -39,11 +41,12 @@ impl Tally {
             Outcome::Created => self.created += 1,
             Outcome::Updated => self.updated += 1,
             Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Repeated => self.repeated += 1,
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.created + self.updated + self.unchanged == 0
+        self.created + self.updated + self.unchanged + self.repeated == 0
     }
 }
 
@@ -83,6 +86,9 @@ pub struct Summary {
     pub groups: u64,
     /// What was read only in part (a birthday without a day…): the record was imported.
     pub warnings: Vec<Skipped>,
+    /// New contacts that share an email with another contact, said on stderr:
+    /// `jane-smith shares smiths@example.com with john-smith`.
+    pub shared_emails: Vec<String>,
 }
 
 /// Applies records to one open transaction.
@@ -442,4 +448,18 @@ impl json::Sink for Apply<'_> {
 /// A cadence as stored (trimmed, lower-case), or why it is not one.
 fn clean_cadence(text: &str) -> std::result::Result<String, String> {
     checks::cadence(text).map_err(|e| e.message)
+}
+
+/// Lines on stderr for new contacts that share an email with another: at most
+/// `NAMED_AT_MOST`, then how many more, so a big file stays readable.
+pub fn say_shared_emails(notes: &[String]) {
+    for note in notes.iter().take(NAMED_AT_MOST) {
+        eprintln!("rel: note: {}", crate::output::escape_visible(note));
+    }
+    if notes.len() > NAMED_AT_MOST {
+        eprintln!(
+            "rel: note: {} more new contacts share an email with another",
+            notes.len() - NAMED_AT_MOST
+        );
+    }
 }

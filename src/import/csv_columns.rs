@@ -1,7 +1,9 @@
 //! What the columns of a CSV header mean: rel's own (`rel export --to csv --contacts`),
 //! Google Contacts (current `First Name`/`Labels` and older `Given Name`/`Group
 //! Membership`), and Outlook's export (`E-mail Address`, `Mobile Phone`, `Company`, `Job
-//! Title`, `Categories`…). A column that is none of these is reported, never dropped unseen.
+//! Title`, `Categories`…), Thunderbird's (`Display Name`, `Primary Email`, `Mobile Number`,
+//! `Organization`, `Birth Year`/`Birth Month`/`Birth Day`) and Roundcube's (`Email Home`,
+//! `Home Mobile`). A column that is none of these is reported, never dropped unseen.
 
 /// What a column of the file means to us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +19,10 @@ pub enum Field {
     Tags,
     Every,
     Birthday,
+    /// Thunderbird's birthday in three columns.
+    BirthYear,
+    BirthMonth,
+    BirthDay,
     Note,
     Uid,
     Handle,
@@ -40,17 +46,21 @@ pub fn field_of(header: &str) -> Option<Field> {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
     let field = match header.as_str() {
-        "name" => Field::Name,
+        "name" | "display name" => Field::Name,
         "first name" | "given name" => Field::First,
         "middle name" | "additional name" => Field::Middle,
         "last name" | "family name" => Field::Last,
-        "email" | "e-mail" | "e-mail address" => Field::Email,
-        "phone" => Field::Phone,
-        "org" | "organization name" | "company" => Field::Org,
+        "email" | "e-mail" | "e-mail address" | "primary email" | "secondary email" => Field::Email,
+        "email home" | "email work" | "email other" => Field::Email,
+        "phone" | "mobile number" | "pager number" | "home mobile" | "pager" => Field::Phone,
+        "org" | "organization name" | "company" | "organization" => Field::Org,
         "role" | "organization title" | "job title" => Field::Role,
         "tags" | "labels" | "group membership" | "categories" => Field::Tags,
         "every" => Field::Every,
         "birthday" => Field::Birthday,
+        "birth year" => Field::BirthYear,
+        "birth month" => Field::BirthMonth,
+        "birth day" => Field::BirthDay,
         "note" | "notes" => Field::Note,
         "uid" => Field::Uid,
         "handle" => Field::Handle,

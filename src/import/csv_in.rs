@@ -3,29 +3,47 @@
 //! command can name them.
 
 use super::csv_columns::{Field, can_name, field_of, is_interactions_export, unescape_formula};
+pub use super::csv_dialect::sniff_delimiter;
+use super::csv_dialect::{Unread, first_line, not_utf8, read_text};
 use super::draft::{ContactDraft, RecordError};
 use super::normalize::{
     clean, person_name, push_tags, push_unique, read_birthday, split_multi, unix_newlines,
+    whole_email, whole_phone,
 };
 use csv::{ErrorKind, StringRecord};
 use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// Reads contacts from CSV with a header row, one result per data row.
-pub fn read_csv<R: Read>(reader: R) -> CsvRows<R> {
+/// The reader behind the rows: the header line already read (to sniff its delimiter),
+/// then the rest of the stream.
+pub type Sniffed<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
+
+/// Reads contacts from CSV with a header row, one result per data row. The delimiter
+/// (comma, semicolon or tab) is the one the header line uses most.
+pub fn read_csv<R: Read>(mut reader: R) -> CsvRows<Sniffed<R>> {
+    let (head, read_error) = match first_line(&mut reader) {
+        Ok(head) => (head, None),
+        Err(err) => (Vec::new(), Some(err)),
+    };
+    let delimiter = sniff_delimiter(&head);
     let newlines = Arc::new(Mutex::new(Newlines::default()));
     let reader = LineCounting {
-        inner: reader,
+        inner: std::io::Cursor::new(head).chain(reader),
         read: 0,
         newlines: Arc::clone(&newlines),
     };
+    // Rows may carry more (empty) cells than the header; `draft_of` checks them.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
-        .flexible(false)
+        .flexible(true)
+        .delimiter(delimiter)
         .from_reader(reader);
+    if let Some(err) = read_error {
+        return CsvRows::failed(csv, format!("read error: {err}"));
+    }
     let mut header = StringRecord::new();
-    let (columns, header_error) = match csv.read_record(&mut header) {
+    let (columns, header_error) = match read_text(&mut csv, &mut header) {
         Ok(true) => {
             let columns: Vec<_> = header.iter().map(field_of).collect();
             let error = (!can_name(&columns)).then(|| header_problem(&header));
@@ -35,13 +53,22 @@ pub fn read_csv<R: Read>(reader: R) -> CsvRows<R> {
             Vec::new(),
             Some("empty file: expected a header row".to_string()),
         ),
-        Err(err) => (
+        Err(Unread::Csv(err)) => (
             Vec::new(),
             Some(format!("unreadable header row: {}", describe(&err))),
         ),
+        Err(Unread::NotUtf8(bytes)) => (
+            Vec::new(),
+            Some(format!("unreadable header row: {}", not_utf8(&bytes))),
+        ),
     };
     let empty_file = header.is_empty();
+    let rel_own = {
+        let has = |name: &str| header.iter().any(|h| h.trim() == name);
+        has("uid") && has("handle")
+    };
     CsvRows {
+        rel_own,
         ignored_with_data: vec![false; columns.len()],
         header: header.iter().map(str::to_string).collect(),
         csv: Some(csv),
@@ -65,6 +92,26 @@ pub struct CsvRows<R> {
     ignored_with_data: Vec<bool>,
     newlines: Arc<Mutex<Newlines>>,
     record: usize,
+    /// rel's own export (`uid` and `handle` columns): list cells joined with ` ::: ` split
+    /// there only (see `semicolons_split`).
+    rel_own: bool,
+}
+
+impl<R: Read> CsvRows<R> {
+    /// Rows of a file whose first line could not be read: one bad record saying why.
+    fn failed(csv: csv::Reader<LineCounting<R>>, message: String) -> CsvRows<R> {
+        CsvRows {
+            csv: Some(csv),
+            header: Vec::new(),
+            columns: Vec::new(),
+            header_error: Some(message),
+            empty_file: true,
+            ignored_with_data: Vec::new(),
+            newlines: Arc::new(Mutex::new(Newlines::default())),
+            record: 0,
+            rel_own: false,
+        }
+    }
 }
 
 impl<R> CsvRows<R> {
@@ -108,13 +155,21 @@ impl<R: Read> Iterator for CsvRows<R> {
         }
         let csv = self.csv.as_mut()?;
         let mut row = StringRecord::new();
-        let result = csv.read_record(&mut row);
+        let result = read_text(csv, &mut row);
         self.record += 1;
         let record = self.record;
         let out = match &result {
             Ok(false) => {
                 self.csv = None;
                 return None;
+            }
+            Err(Unread::NotUtf8(bytes)) => {
+                let line = self.line_at(bytes.position());
+                Err(RecordError {
+                    record,
+                    line,
+                    message: not_utf8(bytes),
+                })
             }
             Ok(true) => {
                 let line = self.line_at(row.position());
@@ -128,14 +183,14 @@ impl<R: Read> Iterator for CsvRows<R> {
                     message,
                 })
             }
-            Err(err) => Err(RecordError {
+            Err(Unread::Csv(err)) => Err(RecordError {
                 record,
                 line: self.line_at(err.position()),
                 message: describe(err),
             }),
         };
         // A broken row spoils only itself; a failing reader ends the import.
-        if matches!(&result, Err(err) if matches!(err.kind(), ErrorKind::Io(_))) {
+        if matches!(&result, Err(Unread::Csv(err)) if matches!(err.kind(), ErrorKind::Io(_))) {
             self.csv = None;
         }
         Some(out)
@@ -204,10 +259,6 @@ fn describe(err: &csv::Error) -> String {
         } => {
             format!("expected {expected_len} fields like the header, found {len}")
         }
-        ErrorKind::Utf8 { .. } => {
-            "text is not valid UTF-8 (save the file as UTF-8, or pass --encoding windows-1252)"
-                .into()
-        }
         ErrorKind::Io(io) => format!("read error: {io}"),
         _ => err.to_string(),
     }
@@ -223,7 +274,9 @@ impl<R> CsvRows<R> {
             line,
             ..Default::default()
         };
+        self.check_width(row)?;
         let (mut name, mut first, mut middle, mut last) = (None, None, None, None);
+        let mut birth = [None, None, None];
         for (index, raw) in row.iter().enumerate() {
             let cell = unescape_formula(raw);
             let Some(field) = self.columns.get(index).copied().flatten() else {
@@ -245,12 +298,12 @@ impl<R> CsvRows<R> {
                 Field::First => keep(&mut first),
                 Field::Middle => keep(&mut middle),
                 Field::Last => keep(&mut last),
-                Field::Email => {
-                    split_multi(cell).for_each(|e| push_unique(&mut draft.emails, e, true))
-                }
-                Field::Phone => {
-                    split_multi(cell).for_each(|p| push_unique(&mut draft.phones, p, false))
-                }
+                Field::Email => split_multi(cell, self.semicolons_split(cell), whole_email)
+                    .into_iter()
+                    .for_each(|e| push_unique(&mut draft.emails, e, true)),
+                Field::Phone => split_multi(cell, self.semicolons_split(cell), whole_phone)
+                    .into_iter()
+                    .for_each(|p| push_unique(&mut draft.phones, p, false)),
                 Field::Org => keep(&mut draft.org),
                 Field::Role => keep(&mut draft.role),
                 Field::Tags => push_tags(&mut draft.tags, cell),
@@ -267,8 +320,18 @@ impl<R> CsvRows<R> {
                 Field::CreatedAt => keep(&mut draft.created_at),
                 Field::ArchivedAt => keep(&mut draft.archived_at),
                 Field::SnoozedUntil => keep(&mut draft.snoozed_until),
+                Field::BirthYear => keep(&mut birth[0]),
+                Field::BirthMonth => keep(&mut birth[1]),
+                Field::BirthDay => keep(&mut birth[2]),
                 Field::Birthday | Field::Meta => {}
             }
+        }
+        if draft.birthday.is_none()
+            && let Some(text) = birthday_of_parts(&birth)
+        {
+            let (kept, warning) = read_birthday(&text);
+            draft.birthday = kept;
+            draft.warnings.extend(warning);
         }
         draft.note = draft.note.map(unix_newlines);
         let given = person_name(
@@ -290,3 +353,45 @@ impl<R> CsvRows<R> {
 #[cfg(test)]
 #[path = "csv_tests.rs"]
 mod tests;
+
+impl<R> CsvRows<R> {
+    /// Whether a `;` may split a list cell: not in rel's own CSV, which joins with ` ::: `,
+    /// unless the cell has no ` ::: ` at all (an export of an older rel, which joined with
+    /// `;`; `split_multi` still keeps `+1-418-656-9254;ext=102` whole).
+    fn semicolons_split(&self, cell: &str) -> bool {
+        !self.rel_own || !cell.contains(":::")
+    }
+
+    /// A row as wide as the header, or wider or narrower by empty cells only (exports that
+    /// end every row with one more `,`, or drop the empty ones at the end).
+    fn check_width(&self, row: &StringRecord) -> Result<(), String> {
+        let expected = self.header.len();
+        let found = row.len();
+        let extra_filled = row
+            .iter()
+            .skip(expected)
+            .any(|cell| !cell.trim().is_empty());
+        let missing_named = self
+            .header
+            .iter()
+            .skip(found)
+            .any(|name| !name.trim().is_empty());
+        if extra_filled || missing_named {
+            return Err(format!(
+                "expected {expected} fields like the header, found {found}"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Thunderbird's `Birth Year`, `Birth Month`, `Birth Day` as one date `read_birthday`
+/// reads (`--MM-DD` without a year); `None` when month or day is missing.
+fn birthday_of_parts(parts: &[Option<String>; 3]) -> Option<String> {
+    let number = |part: &Option<String>| part.as_deref().and_then(|p| p.trim().parse::<u32>().ok());
+    let (month, day) = (number(&parts[1])?, number(&parts[2])?);
+    Some(match number(&parts[0]) {
+        Some(year) => format!("{year:04}-{month:02}-{day:02}"),
+        None => format!("--{month:02}-{day:02}"),
+    })
+}

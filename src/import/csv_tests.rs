@@ -210,3 +210,22 @@ fn line_numbers_with_lf_crlf_and_blank_lines() {
         );
     }
 }
+
+#[test]
+fn the_delimiter_is_sniffed_from_the_header() {
+    use super::sniff_delimiter;
+    assert_eq!(sniff_delimiter(b"Name,Email\n"), b',');
+    assert_eq!(
+        sniff_delimiter(b"Display Name;First Name;Primary Email\n"),
+        b';'
+    );
+    assert_eq!(
+        sniff_delimiter(b"First Name\tLast Name\t\"a,b,c\"\n"),
+        b'\t'
+    );
+    assert_eq!(sniff_delimiter(b"Primary Email\n"), b',');
+    let drafts: Vec<_> = read_csv("Name;Email\nAnn;ann@example.com\n".as_bytes())
+        .flatten()
+        .collect();
+    assert_eq!(drafts[0].emails, ["ann@example.com"]);
+}

@@ -5,6 +5,7 @@
 
 pub mod charset;
 pub mod csv_columns;
+mod csv_dialect;
 pub mod csv_in;
 pub mod draft;
 pub mod ics_capture;
@@ -14,6 +15,7 @@ mod normalize;
 pub mod people;
 pub mod vcard;
 mod vcard_line;
+mod vcard_qp;
 mod vcard_split;
 
 pub use csv_in::{CsvRows, read_csv};

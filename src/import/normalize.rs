@@ -25,9 +25,33 @@ pub fn push_unique(list: &mut Vec<String>, value: &str, fold_case: bool) {
     }
 }
 
-/// Splits a multi-value cell: Google joins values with ` ::: `, people with `;`.
-pub fn split_multi(value: &str) -> impl Iterator<Item = &str> {
-    value.split(":::").flat_map(|part| part.split(';'))
+/// Splits a multi-value cell: rel's and Google's exports join values with ` ::: `, people
+/// typing a spreadsheet with `;`. A `;` splits only when every piece looks like an item of
+/// its own (`looks_whole`), so `+1-418-656-9254;ext=102` or `"semi;colon"@example.com`
+/// stay one item; `semicolon_too` is false for rel's own CSV, which never joins with `;`.
+pub fn split_multi(value: &str, semicolon_too: bool, looks_whole: fn(&str) -> bool) -> Vec<&str> {
+    let mut items = Vec::new();
+    for part in value.split(":::") {
+        let pieces: Vec<&str> = part.split(';').collect();
+        if semicolon_too && pieces.len() > 1 && pieces.iter().all(|p| looks_whole(p.trim())) {
+            items.extend(pieces);
+        } else {
+            items.push(part);
+        }
+    }
+    items
+}
+
+/// Whether a piece of a cell can be an email on its own (text before and after an `@`).
+pub fn whole_email(piece: &str) -> bool {
+    piece
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+}
+
+/// Whether a piece of a cell can be a phone number on its own (`ext=102` cannot).
+pub fn whole_phone(piece: &str) -> bool {
+    piece.chars().filter(char::is_ascii_digit).count() >= 5 && !piece.contains('=')
 }
 
 /// Built-in groups of Google and Android say nothing about the person, so they are not
@@ -53,7 +77,8 @@ pub fn is_system_group(name: &str) -> bool {
 /// Adds every tag found in `value` (separated by `,`, `;` or ` ::: `),
 /// lower-cased, without Google's `* ` system-group marker.
 pub fn push_tags(tags: &mut Vec<String>, value: &str) {
-    for raw in split_multi(value).flat_map(|part| part.split(',')) {
+    let pieces = value.split(":::").flat_map(|part| part.split([';', ',']));
+    for raw in pieces {
         let tag = raw.trim().trim_start_matches('*').trim().to_lowercase();
         if !is_system_group(&tag) {
             push_unique(tags, &tag, false);
@@ -287,6 +312,28 @@ mod tests {
             assert!(is_system_group(name), "{name}");
         }
         assert!(!is_system_group("Friends"));
+    }
+
+    #[test]
+    fn list_cells_split_at_semicolons_only_into_whole_items() {
+        let phones = split_multi("+1-418-656-9254;ext=102 ::: +1 555 0100", true, whole_phone);
+        assert_eq!(phones, ["+1-418-656-9254;ext=102 ", " +1 555 0100"]);
+        assert_eq!(
+            split_multi("+1 555 0100;+1 555 0199", true, whole_phone).len(),
+            2
+        );
+        assert_eq!(
+            split_multi("+1 555 0100;+1 555 0199", false, whole_phone).len(),
+            1
+        );
+        assert_eq!(
+            split_multi("semicolon;@points.net", true, whole_email).len(),
+            1
+        );
+        assert_eq!(
+            split_multi("a@x.org;b@y.org", true, whole_email),
+            ["a@x.org", "b@y.org"]
+        );
     }
 
     #[test]

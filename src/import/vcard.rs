@@ -51,6 +51,7 @@ fn card_to_draft(card: RawCard) -> Result<ContactDraft, RecordError> {
     let vcard = VCard::parse(body).map_err(|entry| fail(format!("unreadable vCard: {entry:?}")))?;
     let mut draft = to_draft(&vcard, body).map_err(fail)?;
     draft.line = Some(card.line);
+    draft.warnings.splice(0..0, card.warnings);
     Ok(draft)
 }
 
@@ -63,6 +64,8 @@ fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
     let mut has_bday = false;
     let mut is_group = false;
     let mut members = Vec::new();
+    // ORG and TITLE values past the first: rel keeps one company and one job.
+    let mut extra = Vec::new();
     for entry in &vcard.entries {
         match &entry.name {
             VCardProperty::Fn => full_name = full_name.or_else(|| clean(&joined(entry, " "))),
@@ -75,8 +78,18 @@ fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
                 let tel = joined(entry, ",");
                 push_unique(&mut draft.phones, strip_scheme(&tel, "tel:"), false);
             }
-            VCardProperty::Org if draft.org.is_none() => draft.org = first_component(entry),
-            VCardProperty::Title => title = title.or_else(|| clean(&joined(entry, ", "))),
+            VCardProperty::Org => match (&draft.org, first_component(entry)) {
+                (None, org) => draft.org = org,
+                (Some(kept), Some(org)) if *kept != org => extra.push(format!("ORG '{org}'")),
+                _ => {}
+            },
+            VCardProperty::Title => match (&title, clean(&joined(entry, ", "))) {
+                (None, given) => title = given,
+                (Some(kept), Some(given)) if *kept != given => {
+                    extra.push(format!("TITLE '{given}'"))
+                }
+                _ => {}
+            },
             VCardProperty::Role => role = role.or_else(|| clean(&joined(entry, ", "))),
             VCardProperty::Bday => {
                 has_bday = true;
@@ -84,7 +97,16 @@ fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
                     draft.birthday = bday(entry);
                 }
             }
-            VCardProperty::Note if draft.note.is_none() => draft.note = clean(&joined(entry, ",")),
+            // A second NOTE is kept after the first, a blank line between.
+            VCardProperty::Note => {
+                if let Some(text) = clean(&joined(entry, ",")) {
+                    draft.note = Some(match draft.note.take() {
+                        Some(first) if first != text => format!("{first}\n\n{text}"),
+                        Some(first) => first,
+                        None => text,
+                    });
+                }
+            }
             VCardProperty::Categories => push_tags(&mut draft.tags, &joined(entry, ",")),
             VCardProperty::Uid if draft.uid.is_none() => draft.uid = clean(&joined(entry, ",")),
             VCardProperty::Kind => is_group |= names_group(entry),
@@ -126,6 +148,12 @@ fn to_draft(vcard: &VCard, body: &str) -> Result<ContactDraft, String> {
         draft.warnings.extend(warning);
     }
     draft.note = draft.note.map(unix_newlines);
+    if !extra.is_empty() {
+        draft.warnings.push(format!(
+            "only the first company and job title are kept; not imported: {}",
+            extra.join(", ")
+        ));
+    }
     // TITLE is the job as written on a business card; ROLE is only a fallback.
     draft.role = title.or(role);
     if is_group {

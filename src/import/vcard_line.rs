@@ -55,14 +55,6 @@ pub fn charset_of(params: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(label.trim_matches('"').as_bytes())
 }
 
-/// Whether a property line's value is quoted-printable (its soft breaks end in `=`).
-pub fn is_quoted_printable_property(line: &[u8]) -> bool {
-    let (_, params, _) = split_property(line);
-    String::from_utf8_lossy(params)
-        .to_ascii_uppercase()
-        .contains("QUOTED-PRINTABLE")
-}
-
 /// The line as UTF-8: in the charset its property names, else as UTF-8, else in the
 /// `--encoding` fallback.
 pub fn decode(

@@ -2,12 +2,13 @@
 //! card. This is where nothing may be lost silently: a `BEGIN:VCARD` glued to the previous
 //! `END:VCARD` (two files joined with `cat`) starts a card of its own, lines outside any card
 //! are a bad record naming their line, a nested vCard 2.1 `AGENT:` card is dropped from its
-//! host, and raw 8-bit text in the charset a property names (`CHARSET=Windows-1252`, as
-//! Outlook writes) is decoded to UTF-8, because calcard reads only UTF-8 text.
+//! host, raw 8-bit text in the charset a property names (`CHARSET=Windows-1252`, as
+//! Outlook writes) is decoded to UTF-8, because calcard reads only UTF-8 text, and
+//! quoted-printable values are decoded whole (`vcard_qp`).
 
-use super::vcard_line::{
-    charset_of, decode, is_quoted_printable_property, split_property, strip_prefix_ci, trim_key,
-};
+use super::charset::Guesser;
+use super::vcard_line::{charset_of, decode, split_property, strip_prefix_ci, trim_key};
+use super::vcard_qp;
 use encoding_rs::Encoding;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
@@ -24,6 +25,8 @@ pub struct RawCard {
     /// 1-based line of its `BEGIN:VCARD` (or of the first stray line).
     pub line: usize,
     pub body: Result<String, String>,
+    /// What was read only in part (quoted-printable bytes that had to be guessed at).
+    pub warnings: Vec<String>,
 }
 
 /// Yields the cards of a stream in file order; an I/O error ends it.
@@ -36,6 +39,8 @@ pub struct Splitter<R> {
     stray: Option<(usize, String)>,
     ready: VecDeque<RawCard>,
     finished: bool,
+    /// Fed the text that is not UTF-8, to name its likely charset in a hint.
+    guesser: Guesser,
 }
 
 struct OpenCard {
@@ -47,8 +52,12 @@ struct OpenCard {
     charset: Option<&'static Encoding>,
     /// The current property is dropped (an `AGENT`), and so are its continuations.
     dropping: bool,
-    /// The last line ended a quoted-printable soft break (`=`): the next one continues it.
-    soft_break: bool,
+    /// A quoted-printable property whose last line ended in a soft break (`=`): the next
+    /// line continues it.
+    quoted_printable: Option<Vec<u8>>,
+    /// `VERSION:2.1`: backslashes are text, not escapes.
+    version21: bool,
+    warnings: Vec<String>,
 }
 
 /// Where we are with a vCard 2.1 nested `AGENT` card.
@@ -78,6 +87,7 @@ impl<R: BufRead> Splitter<R> {
             stray: None,
             ready: VecDeque::new(),
             finished: false,
+            guesser: Guesser::default(),
         }
     }
 
@@ -126,6 +136,7 @@ impl<R: BufRead> Splitter<R> {
                 record,
                 line,
                 body: Err(format!("'{text}' is outside any BEGIN:VCARD … END:VCARD")),
+                warnings: Vec::new(),
             });
         }
     }
@@ -143,11 +154,16 @@ impl<R: BufRead> Splitter<R> {
             agent: Agent::None,
             charset: None,
             dropping: false,
-            soft_break: false,
+            quoted_printable: None,
+            version21: false,
+            warnings: Vec::new(),
         });
     }
 
-    fn close(&mut self, card: OpenCard, error: Option<String>) {
+    fn close(&mut self, mut card: OpenCard, error: Option<String>) {
+        if let Some(pending) = card.quoted_printable.take() {
+            self.push_quoted_printable(&mut card, pending);
+        }
         let record = self.next_record();
         let body = match error.or(card.error) {
             Some(error) => Err(error),
@@ -157,7 +173,19 @@ impl<R: BufRead> Splitter<R> {
             record,
             line: card.line,
             body,
+            warnings: card.warnings,
         });
+    }
+
+    /// A whole quoted-printable property, decoded and added to the card.
+    fn push_quoted_printable(&mut self, card: &mut OpenCard, pending: Vec<u8>) {
+        if card.dropping || card.error.is_some() {
+            return;
+        }
+        let (text, warning) =
+            vcard_qp::rewrite(&pending, card.version21, self.fallback, &mut self.guesser);
+        card.warnings.extend(warning);
+        push_line(card, &text);
     }
 
     /// Handles one physical line (a glued `END:VCARDBEGIN:VCARD` comes back as two).
@@ -214,9 +242,26 @@ impl<R: BufRead> Splitter<R> {
             self.begin();
             return;
         }
-        let continuation = card.soft_break || matches!(line.first(), Some(b' ' | b'\t'));
+        if let Some(mut pending) = card.quoted_printable.take() {
+            pending.extend_from_slice(line);
+            if pending.len() > MAX_CARD {
+                card.error = Some(format!("card is larger than {} MiB", MAX_CARD >> 20));
+                return;
+            }
+            if pending.ends_with(b"=") {
+                pending.pop();
+                card.quoted_printable = Some(pending);
+            } else if let Some(mut card) = self.open.take() {
+                self.push_quoted_printable(&mut card, pending);
+                self.open = Some(card);
+            }
+            return;
+        }
+        let continuation = matches!(line.first(), Some(b' ' | b'\t'));
+        let mut name = &b""[..];
         if !continuation {
-            let (name, params, value) = split_property(line);
+            let (property, params, value) = split_property(line);
+            name = property;
             card.dropping = name.eq_ignore_ascii_case(b"AGENT");
             if card.dropping {
                 let value = value.trim_ascii();
@@ -226,30 +271,40 @@ impl<R: BufRead> Splitter<R> {
                     card.agent = Agent::Inside(1);
                 }
             }
+            if name.eq_ignore_ascii_case(b"VERSION") {
+                card.version21 = value.trim_ascii() == b"2.1";
+            }
             card.charset = charset_of(params);
+            if vcard_qp::is_quoted_printable(params) {
+                let mut pending = line.to_vec();
+                if pending.ends_with(b"=") {
+                    pending.pop();
+                    card.quoted_printable = Some(pending);
+                } else if let Some(mut card) = self.open.take() {
+                    self.push_quoted_printable(&mut card, pending);
+                    self.open = Some(card);
+                }
+                return;
+            }
         }
-        let quoted_printable = if continuation {
-            card.soft_break
-        } else {
-            is_quoted_printable_property(line)
-        };
-        card.soft_break = quoted_printable && line.ends_with(b"=");
         if card.dropping || card.error.is_some() {
             return;
         }
         match decode(line, card.charset, self.fallback) {
-            Ok(text) => {
-                card.body.push_str(&text);
-                card.body.push('\n');
-                if card.body.len() > MAX_CARD {
-                    card.error = Some(format!("card is larger than {} MiB", MAX_CARD >> 20));
-                    card.body = String::new();
+            Ok(mut text) => {
+                if card.version21
+                    && !continuation
+                    && let Some((head, value)) = text.split_once(':')
+                {
+                    text = format!("{head}:{}", vcard_qp::keep_backslashes(name, value));
                 }
+                push_line(card, &text);
             }
             Err(()) => {
+                self.guesser.feed(line);
                 card.error = Some(format!(
-                    "line {line_no} is not UTF-8 and names no CHARSET; \
-                     pass --encoding (e.g. --encoding windows-1252)"
+                    "line {line_no} is not UTF-8 and names no CHARSET ({})",
+                    self.guesser.hint()
                 ));
             }
         }
@@ -266,6 +321,7 @@ impl<R: BufRead> Splitter<R> {
                 record,
                 line: 1,
                 body: Err("no vCard found (expected BEGIN:VCARD)".into()),
+                warnings: Vec::new(),
             });
         }
     }
@@ -306,5 +362,15 @@ impl<R: BufRead> Iterator for Splitter<R> {
                 }
             }
         }
+    }
+}
+
+/// Adds one decoded line to a card, refusing a card that grows past `MAX_CARD`.
+fn push_line(card: &mut OpenCard, text: &str) {
+    card.body.push_str(text);
+    card.body.push('\n');
+    if card.body.len() > MAX_CARD {
+        card.error = Some(format!("card is larger than {} MiB", MAX_CARD >> 20));
+        card.body = String::new();
     }
 }

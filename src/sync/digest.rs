@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 const LINES: [&str; 4] = [
     "SELECT json_array('contact', c.uid, c.handle, c.name, c.org, c.role, c.every, c.birthday,
         (SELECT v.uid FROM contacts v WHERE v.id = c.via_id), c.note, c.created_at, c.archived_at,
-        c.snoozed_until, c.owner,
+        c.snoozed_until, c.owner, c.dismissed_until,
         json((SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY email))),
         json((SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY phone))),
         json((SELECT json_group_array(tag) FROM (SELECT tag FROM contact_tags WHERE contact_id = c.id ORDER BY tag))))

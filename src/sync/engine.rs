@@ -9,7 +9,7 @@
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
 use super::remote::Remote;
-use super::remote::WireOp;
+use super::remote::{Refused, WireOp};
 use super::seal::SyncKey;
 use super::settings::{self, RemoteKind, SyncSettings};
 use super::transport::{self, Transport};
@@ -26,12 +26,15 @@ pub struct SyncOutcome {
     pub replicas: usize,
     pub renamed: Vec<(String, String)>,
     pub held_back: usize,
+    /// Operations the remote refused to hand over (never applied), to be named on stderr.
+    pub refused: Vec<Refused>,
 }
 
 /// The error for every sync command but `init` on a journal that was never set up (exit 2).
 pub fn not_set_up() -> Error {
-    Error::usage("sync is not set up for this journal")
-        .with_hint("run 'rel sync init --folder DIR' or 'rel sync init --git URL' first")
+    Error::usage("sync is not set up for this journal").with_hint(
+        "run 'rel sync init --folder DIR', '--git URL' or '--postgres URL --workspace NAME' first",
+    )
 }
 
 /// The settings, or exit 2 when `rel sync init` has not run.
@@ -115,6 +118,8 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
 
     let mut outcome = SyncOutcome {
         sent,
+        // Rows the remote would not vouch for (a forged author): named, never applied.
+        refused: remote.take_refused(),
         ..SyncOutcome::default()
     };
     // Nothing new either way: the journal is left exactly as it is.

@@ -211,6 +211,11 @@ pub fn query_error(err: &postgres::Error) -> Error {
         let mut error = Error::runtime(format!("PostgreSQL: {}", db.message()));
         if db.code().code() == "42501" {
             error = error.with_hint("ask the database's owner to run 'rel team grant URL ROLE'");
+        } else if db.code().code() == "RL403" {
+            // rel's binding trigger: this journal's replica was first pushed by another role.
+            error = error.with_hint(
+                "a replica belongs to the role that first pushed it: sync this journal as that role",
+            );
         } else if let Some(hint) = db.hint() {
             error = error.with_hint(hint.to_string());
         }

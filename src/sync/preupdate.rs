@@ -1,7 +1,7 @@
 //! SQLite's pre-update hook, called directly: rusqlite offers it only with bindings generated at
-//! build time (libclang on every machine that runs `cargo install`). The bundled SQLite is
-//! compiled with `SQLITE_ENABLE_PREUPDATE_HOOK` (`.cargo/config.toml`), so the functions are in
-//! the binary; a build without that flag fails to link rather than capture nothing.
+//! build time (libclang on every machine that runs `cargo install`). The SQLite rel links is
+//! compiled with `SQLITE_ENABLE_PREUPDATE_HOOK` by `build.rs`, so the functions are in the
+//! binary; a build without that flag fails to link rather than capture nothing.
 
 use rusqlite::Connection;
 use rusqlite::ffi;

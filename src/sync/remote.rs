@@ -22,6 +22,22 @@ pub struct WireOp {
     pub body: String,
 }
 
+/// An operation a remote found but would not hand over for applying, and why: a row of
+/// PostgreSQL whose database-stamped author is not the role its replica belongs to. The seam
+/// to the quarantine: the sync reports these (replica, seq, author) and never applies them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Refused {
+    pub replica: String,
+    pub seq: i64,
+    /// Who wrote it, as the remote says.
+    pub author: Option<String>,
+    /// Why it is refused, for the warning (`written by role 'alice', but …`).
+    pub reason: String,
+    /// True for a gap: `seq` is missing from the remote, and this replica's operations after
+    /// it wait (not applied now, applied once it arrives). False: this row is never applied.
+    pub waits: bool,
+}
+
 /// A place operations are exchanged through.
 pub trait Remote {
     /// Checks that the remote can be reached and, where it is encrypted, that the key opens
@@ -43,5 +59,12 @@ pub trait Remote {
     /// for remotes without members (folder, git).
     fn member(&mut self) -> Result<Option<String>> {
         Ok(None)
+    }
+
+    /// The operations [`Remote::heads`] and [`Remote::fetch`] came across and refused since
+    /// the last call (each named once per call), in (replica, seq) order. Remotes that check
+    /// nothing of their own return none.
+    fn take_refused(&mut self) -> Vec<Refused> {
+        Vec::new()
     }
 }

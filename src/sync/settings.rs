@@ -113,14 +113,8 @@ pub fn save(conn: &Connection, remote: &RemoteKind, key: Option<&SyncKey>) -> Re
 /// connected as); None outside a team (no remote, or a folder or git remote): there, no
 /// contact is anyone's by default and `rel due` shows everything.
 pub fn member(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT member FROM sync_remote WHERE id = 1 AND kind = 'postgres'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()?
-        .flatten())
+    // Read in db/ (the importer needs it there, and db/ does not call up into sync/).
+    crate::db::owner::member(conn)
 }
 
 /// Records this member's name (at `sync init`, or at the first sync of a journal set up by a

@@ -1,9 +1,43 @@
 //! The test environment every integration test uses: a private temp dir, its own database,
 //! a fixed clock and time zone, no colour, no editor, and helpers to run the real binary.
+//! Every way the tests start rel (assert_cmd, a plain process, a shell that sets a limit first,
+//! a replica at its own clock, a pseudo-terminal) gets that environment from [`isolated`].
 #![allow(dead_code)]
 
 use assert_cmd::Command;
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub mod pg;
+pub mod pty;
+pub mod replica;
+pub mod safety;
+
+/// The built `rel` binary.
+pub const REL: &str = env!("CARGO_BIN_EXE_rel");
+
+/// `program` with the test environment and nothing of this process's: PATH, HOME and the
+/// data folder in `home` (also the working folder), the database `db`, the clock `now`, UTC,
+/// no colour.
+pub fn isolated(
+    program: impl AsRef<OsStr>,
+    home: &Path,
+    db: &Path,
+    now: &str,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("xdg"))
+        .env("REL_DB", db)
+        .env("REL_NOW", now)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .current_dir(home);
+    cmd
+}
 
 /// Friday 27 November 2026, noon UTC: the default "now" of every test.
 pub const NOW: &str = "2026-11-27T12:00:00Z";
@@ -21,6 +55,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
 impl TestEnv {
     pub fn new() -> TestEnv {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -34,17 +78,12 @@ impl TestEnv {
 
     /// A `rel` command with the test environment (REL_DB, REL_NOW, TZ=UTC, NO_COLOR).
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("rel").expect("rel binary");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
-            .env("REL_DB", &self.db)
-            .env("REL_NOW", &self.now)
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1")
-            .current_dir(self.dir.path());
-        cmd
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same as a plain `std::process::Command` (to spawn, kill or pipe it).
+    pub fn std_cmd(&self) -> std::process::Command {
+        isolated(REL, self.dir.path(), &self.db, &self.now)
     }
 
     /// Runs `rel ARGS` with empty stdin.
@@ -57,12 +96,7 @@ impl TestEnv {
         let mut cmd = self.cmd();
         cmd.args(args).write_stdin("");
         setup(&mut cmd);
-        let output = cmd.output().expect("run rel");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        cmd.output().expect("run rel").into()
     }
 
     /// Runs and asserts exit 0 with nothing on stderr; returns stdout.
@@ -149,5 +183,3 @@ impl TestEnv {
         env
     }
 }
-pub mod pg;
-pub mod pty;

@@ -32,18 +32,14 @@ sys.exit(code)
 "#;
 
 /// A `python3` command that runs rel on a `columns`-wide terminal with `typed` as the keyboard,
-/// in `env`'s database, clock and time zone and nothing else of this process's environment.
+/// in `env`'s test environment except NO_COLOR, and nothing of this process's environment.
 /// Callers add environment and then rel's arguments.
 pub fn command(env: &TestEnv, columns: usize, typed: &str) -> Command {
-    let mut cmd = Command::new("python3");
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("REL_DB", &env.db)
-        .env("REL_NOW", &env.now)
-        .env("TZ", "UTC")
+    // A terminal is where colour is on by default: the tests' NO_COLOR does not belong here.
+    let mut cmd = super::isolated("python3", env.dir.path(), &env.db, &env.now);
+    cmd.env_remove("NO_COLOR")
         .env("TERM", "xterm-256color")
         .args(["-c", PTY_RUN, &columns.to_string(), typed])
-        .arg(assert_cmd::cargo::cargo_bin("rel"));
+        .arg(super::REL);
     cmd
 }

@@ -119,6 +119,14 @@ impl Apply<'_> {
         };
         let (id, outcome) = self.importer.contact(&incoming, MatchRule::UidEmailName)?;
         self.summary.contacts.count(outcome);
+        if outcome == Outcome::Created
+            && !incoming.emails.is_empty()
+            && let Some((handle, email, other)) = self.importer.shared_email(id)?
+        {
+            self.summary
+                .shared_emails
+                .push(format!("{handle} shares {email} with {other}"));
+        }
         self.drafts.outcomes.entry(id).or_insert(outcome);
         if let Some(uid) = &draft.uid {
             self.drafts.by_uid.entry(member_key(uid)).or_insert(id);

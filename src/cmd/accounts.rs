@@ -1,0 +1,405 @@
+//! `rel accounts` (organisations rolled up: who is there, the last touch with anyone,
+//! single-threaded and key accounts, owners in a team) and `rel account ORG` (one card).
+
+use super::Ctx;
+use super::records::{followup_json, interaction_json};
+use crate::cli::{AccountArgs, AccountSort, AccountsArgs};
+use crate::db::accounts::{self, Person};
+use crate::db::contacts::fold;
+use crate::db::followups;
+use crate::db::interactions::{self, TimelineQuery};
+use crate::db::owner::OwnerFilter;
+use crate::error::{Error, Result};
+use crate::model::Reith;
+use crate::output::{Cap, Format, ListRow, Listing, Tone, first_line, relative, rfc3339_opt};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// "Touched lately": a touch in the last 90 days.
+const RECENT_DAYS: i64 = 90;
+
+/// One organisation rolled up.
+pub struct Account {
+    /// As most of its people spell it (ties: the first in sort order).
+    pub org: String,
+    pub people: Vec<Person>,
+    pub touched_90d: usize,
+    pub last_touch: Option<i64>,
+    pub next_due: Option<i64>,
+    pub key: bool,
+    pub single_threaded: bool,
+    pub reith: Reith,
+    pub owners: Vec<String>,
+}
+
+/// Groups people by organisation, case and accents ignored.
+pub fn roll_up(people: Vec<Person>, now: i64) -> Vec<Account> {
+    let mut groups: BTreeMap<String, Vec<Person>> = BTreeMap::new();
+    for person in people {
+        groups.entry(fold(&person.org)).or_default().push(person);
+    }
+    groups
+        .into_values()
+        .map(|people| account(people, now))
+        .collect()
+}
+
+fn account(people: Vec<Person>, now: i64) -> Account {
+    let mut spellings: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &people {
+        *spellings.entry(p.org.as_str()).or_default() += 1;
+    }
+    let most = spellings.values().copied().max().unwrap_or(0);
+    let org = spellings
+        .iter()
+        .find(|(_, n)| **n == most)
+        .map(|(s, _)| s.to_string())
+        .unwrap_or_default();
+    let since = now - RECENT_DAYS * 86_400;
+    let touched_90d = people
+        .iter()
+        .filter(|p| p.last_touch.is_some_and(|t| t >= since))
+        .count();
+    let key = people.iter().any(|p| p.key_account);
+    let mut reith = Reith::default();
+    for p in &people {
+        reith.respect += p.reith.respect;
+        reith.empathy += p.reith.empathy;
+        reith.integrity += p.reith.integrity;
+        reith.trust += p.reith.trust;
+        reith.honesty += p.reith.honesty;
+    }
+    let owners: BTreeSet<String> = people.iter().filter_map(|p| p.owner.clone()).collect();
+    Account {
+        org,
+        touched_90d,
+        last_touch: people.iter().filter_map(|p| p.last_touch).max(),
+        next_due: people.iter().filter_map(|p| p.due_at).min(),
+        key,
+        single_threaded: (people.len() >= 2 || key) && touched_90d <= 1,
+        reith,
+        owners: owners.into_iter().collect(),
+        people,
+    }
+}
+
+pub fn list(ctx: &Ctx, args: AccountsArgs) -> Result<()> {
+    let tag = args.tag.as_deref().map(|t| t.trim().to_lowercase());
+    let db = ctx.open()?;
+    let now = ctx.now_unix();
+    let people = accounts::people(db.conn(), tag.as_deref(), None, &OwnerFilter::Anyone)?;
+    let mut all: Vec<Account> = roll_up(people, now)
+        .into_iter()
+        .filter(|a| tag.is_none() || a.people.iter().any(|p| p.tagged))
+        .collect();
+    let name = |a: &Account| fold(&a.org);
+    match args.sort {
+        AccountSort::Due => all.sort_by_cached_key(|a| (a.next_due.is_none(), a.next_due, name(a))),
+        // Never touched first of all, then the longest untouched.
+        AccountSort::Last => {
+            all.sort_by_cached_key(|a| (a.last_touch.is_some(), a.last_touch, name(a)))
+        }
+        AccountSort::Name => all.sort_by_cached_key(name),
+    }
+    let cap = Cap::new(ctx.out.format, args.limit);
+    let more = cap.apply(&mut all);
+    let team = crate::sync::settings::member(db.conn())?.is_some();
+    let rows = all
+        .iter()
+        .map(|a| {
+            ListRow::build(
+                ctx.out.format,
+                || account_json(a, false),
+                || plain(a),
+                || pretty(a, now, team),
+            )
+        })
+        .collect();
+    let mut listing = Listing::new(&HEADERS, rows);
+    listing.table_headers = if team {
+        TABLE_HEADERS_TEAM.to_vec()
+    } else {
+        TABLE_HEADERS.to_vec()
+    };
+    listing.more = more;
+    ctx.out.list(
+        &listing,
+        "No organisations yet: give people one with rel edit WHO --org ORG.",
+    )
+}
+
+const HEADERS: [&str; 10] = [
+    "org",
+    "people",
+    "touched_90d",
+    "last_touch",
+    "next_due",
+    "key",
+    "single_threaded",
+    "trust",
+    "net_reith",
+    "owners",
+];
+const TABLE_HEADERS: [&str; 6] = [
+    "org",
+    "people",
+    "touched 90d",
+    "last touch",
+    "next due",
+    "note",
+];
+const TABLE_HEADERS_TEAM: [&str; 7] = [
+    "org",
+    "people",
+    "touched 90d",
+    "last touch",
+    "next due",
+    "note",
+    "owners",
+];
+
+fn net(r: &Reith) -> i64 {
+    r.respect + r.empathy + r.integrity + r.trust + r.honesty
+}
+
+pub fn account_json(a: &Account, card: bool) -> Value {
+    let people: Value = if card {
+        a.people
+            .iter()
+            .map(|p| {
+                json!({
+                    "handle": p.handle,
+                    "name": p.name,
+                    "role": p.role,
+                    "last_touch": rfc3339_opt(p.last_touch),
+                    "owner": p.owner,
+                })
+            })
+            .collect()
+    } else {
+        json!(a.people.len())
+    };
+    json!({
+        "org": a.org,
+        "people": people,
+        "touched_90d": a.touched_90d,
+        "last_touch": rfc3339_opt(a.last_touch),
+        "next_due": rfc3339_opt(a.next_due),
+        "key": a.key,
+        "single_threaded": a.single_threaded,
+        "reith": a.reith,
+        "owners": a.owners,
+    })
+}
+
+fn plain(a: &Account) -> Vec<String> {
+    let time = |t: Option<i64>| rfc3339_opt(t).as_str().unwrap_or_default().to_string();
+    vec![
+        a.org.clone(),
+        a.people.len().to_string(),
+        a.touched_90d.to_string(),
+        time(a.last_touch),
+        time(a.next_due),
+        a.key.to_string(),
+        a.single_threaded.to_string(),
+        a.reith.trust.to_string(),
+        net(&a.reith).to_string(),
+        a.owners.join(","),
+    ]
+}
+
+fn pretty(a: &Account, now: i64, team: bool) -> Vec<(String, Tone)> {
+    let mut note = Vec::new();
+    if a.key {
+        note.push("key");
+    }
+    if a.single_threaded {
+        note.push("single-threaded");
+    }
+    let tone = if a.single_threaded {
+        Tone::Warn
+    } else {
+        Tone::Plain
+    };
+    let due_tone = if a.next_due.is_some_and(|d| d <= now) {
+        Tone::Alert
+    } else {
+        Tone::Plain
+    };
+    let mut row = vec![
+        (a.org.clone(), Tone::Plain),
+        (a.people.len().to_string(), Tone::Plain),
+        (a.touched_90d.to_string(), Tone::Plain),
+        (
+            a.last_touch.map_or("never".into(), |t| relative(t, now)),
+            Tone::Plain,
+        ),
+        (
+            a.next_due.map_or(String::new(), |t| relative(t, now)),
+            due_tone,
+        ),
+        (note.join(", "), tone),
+    ];
+    if team {
+        row.push((a.owners.join(", "), Tone::Plain));
+    }
+    row
+}
+
+/// `rel account ORG`: the exact name (case and accents ignored), else a unique prefix.
+pub fn card(ctx: &Ctx, args: AccountArgs) -> Result<()> {
+    let db = ctx.open()?;
+    let now = ctx.now_unix();
+    let _snapshot = db.snapshot()?;
+    let spellings = resolve(&accounts::spellings(db.conn())?, &args.org)?;
+    let people = accounts::people(db.conn(), None, Some(&spellings), &OwnerFilter::Anyone)?;
+    let Some(mut account) = roll_up(people, now).into_iter().next() else {
+        return Err(Error::not_found(format!(
+            "no organisation matches '{}'",
+            args.org
+        )));
+    };
+    account
+        .people
+        .sort_by_key(|p| (std::cmp::Reverse(p.last_touch), p.handle.clone()));
+    let ids: Vec<i64> = account.people.iter().map(|p| p.id).collect();
+    let mut open = Vec::new();
+    for id in &ids {
+        open.extend(followups::list(db.conn(), false, Some(*id), None)?);
+    }
+    open.sort_by_key(|f| (f.due_at, f.id));
+    let query = TimelineQuery {
+        contact_ids: ids,
+        limit: Some(10),
+        ..Default::default()
+    };
+    let recent = interactions::timeline(db.conn(), &query)?;
+    let mut record = account_json(&account, true);
+    record["followups"] = open.iter().map(followup_json).collect();
+    record["interactions"] = recent.iter().map(interaction_json).collect();
+    if ctx.out.json_record(&record)? {
+        return Ok(());
+    }
+    if ctx.out.format != Format::Table {
+        // Scripts reading tsv/csv get the people, one row each (as `rel show` gives fields).
+        let rows = account
+            .people
+            .iter()
+            .map(|p| ListRow {
+                json: Value::Null,
+                plain: vec![
+                    p.handle.clone(),
+                    p.name.clone(),
+                    p.role.clone().unwrap_or_default(),
+                    rfc3339_opt(p.last_touch)
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    p.owner.clone().unwrap_or_default(),
+                ],
+                pretty: Vec::new(),
+            })
+            .collect();
+        let headers = ["handle", "name", "role", "last_touch", "owner"];
+        return ctx.out.list(&Listing::new(&headers, rows), "");
+    }
+    let count = account.people.len();
+    let mut lines = vec![format!(
+        "{} — {count} {}, {} touched in the last 90 days{}",
+        account.org,
+        if count == 1 { "person" } else { "people" },
+        account.touched_90d,
+        if account.key { "; key account" } else { "" }
+    )];
+    if account.single_threaded {
+        lines.push(
+            "single-threaded: at most one person there was touched in the last 90 days".into(),
+        );
+    }
+    lines.push(String::new());
+    lines.push("People:".into());
+    for p in &account.people {
+        let role = p
+            .role
+            .as_deref()
+            .map(|r| format!(", {r}"))
+            .unwrap_or_default();
+        let last = p.last_touch.map_or("never".into(), |t| relative(t, now));
+        let owner = p
+            .owner
+            .as_deref()
+            .map(|o| format!(" [{o}]"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "  {} ({}{role}) last touch {last}{owner}",
+            p.handle, p.name
+        ));
+    }
+    if !open.is_empty() {
+        lines.push(String::new());
+        lines.push("Open follow-ups:".into());
+        for f in &open {
+            lines.push(format!(
+                "  {} {} {} — {}",
+                f.id,
+                f.handle,
+                relative(f.due_at, now),
+                first_line(&f.text)
+            ));
+        }
+    }
+    if !recent.is_empty() {
+        lines.push(String::new());
+        lines.push("Latest interactions:".into());
+        for i in &recent {
+            let who = i.contacts.join(", ");
+            lines.push(format!(
+                "  {} {} {} {who} — {}",
+                i.id,
+                relative(i.at, now),
+                i.channel,
+                first_line(&i.note)
+            ));
+        }
+    }
+    // One line at a time: a note shows a line break inside it escaped.
+    for line in lines {
+        ctx.out.note(&line)?;
+    }
+    Ok(())
+}
+
+/// The spellings of the organisation `text` names: every spelling that folds to it exactly,
+/// else those of the one organisation it is a prefix of; exit 3 otherwise, as for a WHO.
+pub(super) fn resolve(spellings: &[String], text: &str) -> Result<Vec<String>> {
+    let wanted = fold(text.trim());
+    let exact: Vec<String> = spellings
+        .iter()
+        .filter(|s| fold(s) == wanted)
+        .cloned()
+        .collect();
+    if !exact.is_empty() || wanted.is_empty() {
+        return if exact.is_empty() {
+            Err(Error::not_found(format!(
+                "no organisation matches '{text}'"
+            )))
+        } else {
+            Ok(exact)
+        };
+    }
+    let mut by_org: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in spellings.iter().filter(|s| fold(s).starts_with(&wanted)) {
+        by_org.entry(fold(s)).or_default().push(s.clone());
+    }
+    match by_org.len() {
+        0 => Err(
+            Error::not_found(format!("no organisation matches '{text}'"))
+                .with_hint("'rel accounts' lists them"),
+        ),
+        1 => Ok(by_org.into_values().next().unwrap_or_default()),
+        _ => Err(
+            Error::not_found(format!("'{text}' matches several organisations"))
+                .with_details(by_org.values().filter_map(|s| s.first().cloned()).collect()),
+        ),
+    }
+}

@@ -1,0 +1,222 @@
+//! The shape of the house (STYLE.md: data flows one way): no two source files outside
+//! `src/sync/` name each other, directly or round a circle, and nothing under `src/db/` names
+//! `sync` (db asks for a `db::recorder::Recorder`; sync provides it). Read from the sources:
+//! every `crate::…` and `super::…` path, resolved to the file of the longest module it names.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `src/`, by its module path (`cmd::stats` for src/cmd/stats.rs).
+fn modules() -> BTreeMap<Vec<String>, String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = BTreeMap::new();
+    let mut folders = vec![src.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("list src/") {
+            let path: PathBuf = entry.expect("entry of src/").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let Ok(relative) = path.strip_prefix(&src) else {
+                continue;
+            };
+            let Some(text) = relative.to_str().and_then(|r| r.strip_suffix(".rs")) else {
+                continue;
+            };
+            let mut module: Vec<String> = text.split('/').map(str::to_string).collect();
+            if matches!(
+                module.last().map(String::as_str),
+                Some("mod" | "lib" | "main")
+            ) {
+                module.pop();
+            }
+            found.insert(module, format!("src/{}", relative.display()));
+        }
+    }
+    found
+}
+
+/// The source without comments (doc comments name modules without depending on them).
+fn code_of(file: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .unwrap_or_else(|e| panic!("read {file}: {e}"));
+    text.lines()
+        .map(|line| match line.find("//") {
+            Some(at) => &line[..at],
+            None => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The identifiers of a path starting at `rest` (`a::b::{c, d}` gives [a, b] and [c, d]).
+fn path_at(rest: &str) -> (Vec<String>, Vec<String>) {
+    let mut segments = Vec::new();
+    let mut rest = rest;
+    loop {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        segments.push(rest[..end].to_string());
+        rest = &rest[end..];
+        match rest.strip_prefix("::") {
+            Some(next) => rest = next,
+            None => return (segments, Vec::new()),
+        }
+    }
+    let group = rest
+        .strip_prefix('{')
+        .and_then(|inside| inside.split('}').next())
+        .map(|inside| {
+            inside
+                .split(',')
+                .filter_map(|item| item.trim().split("::").next())
+                .map(|name| name.trim().to_string())
+                .filter(|name| !name.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    (segments, group)
+}
+
+/// The files a file names, through `crate::` and `super::` paths.
+fn named_by(
+    module: &[String],
+    file: &str,
+    modules: &BTreeMap<Vec<String>, String>,
+) -> BTreeSet<String> {
+    let code = code_of(file);
+    let longest = |path: &[String]| {
+        (1..=path.len())
+            .rev()
+            .find_map(|n| modules.get(&path[..n]))
+            .cloned()
+    };
+    // `super` is the module above the file's own (for a mod.rs, above its folder's module).
+    let parent: Vec<String> = module[..module.len().saturating_sub(1)].to_vec();
+    let mut named = BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        let (path, group) = path_at(&code[at + "crate::".len()..]);
+        named.extend(longest(&path));
+        for item in group {
+            named.extend(longest(&[path.clone(), vec![item]].concat()));
+        }
+    }
+    for (at, _) in code.match_indices("super::") {
+        // Only the first `super::` of a chain.
+        if code[..at].ends_with("super::") {
+            continue;
+        }
+        let mut rest = &code[at..];
+        let mut base = parent.clone();
+        let mut first = true;
+        while let Some(next) = rest.strip_prefix("super::") {
+            if !first {
+                base.pop();
+            }
+            first = false;
+            rest = next;
+        }
+        let (path, group) = path_at(rest);
+        named.extend(longest(&[base.clone(), path.clone()].concat()));
+        for item in group {
+            named.extend(longest(&[base.clone(), path.clone(), vec![item]].concat()));
+        }
+    }
+    named.remove(file);
+    named
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let modules = modules();
+    modules
+        .iter()
+        .map(|(module, file)| (file.clone(), named_by(module, file, &modules)))
+        .collect()
+}
+
+/// Files that reach each other (strongly connected groups of more than one file).
+fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let reach = |from: &String| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(file) = todo.pop() {
+            for next in graph.get(&file).into_iter().flatten() {
+                if seen.insert(next.clone()) {
+                    todo.push(next.clone());
+                }
+            }
+        }
+        seen
+    };
+    let reached: BTreeMap<&String, BTreeSet<String>> =
+        graph.keys().map(|file| (file, reach(file))).collect();
+    let mut groups: Vec<BTreeSet<String>> = Vec::new();
+    for (file, seen) in &reached {
+        if !seen.contains(*file) || groups.iter().any(|g| g.contains(*file)) {
+            continue;
+        }
+        let group: BTreeSet<String> = seen
+            .iter()
+            .filter(|other| reached[other].contains(*file))
+            .cloned()
+            .collect();
+        groups.push(group);
+    }
+    groups
+}
+
+#[test]
+fn no_circle_outside_sync() {
+    let graph = graph();
+    assert!(
+        graph
+            .get("src/cli/mod.rs")
+            .is_some_and(|named| !named.is_empty()),
+        "the reader of the sources found nothing: {graph:?}"
+    );
+    let outside: Vec<_> = circles(&graph)
+        .into_iter()
+        .filter(|group| group.iter().any(|file| !file.starts_with("src/sync/")))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "files that name each other (round a circle): {outside:#?}"
+    );
+}
+
+#[test]
+fn db_names_nothing_of_sync() {
+    let graph = graph();
+    let upward: Vec<_> = graph
+        .iter()
+        .filter(|(file, _)| file.starts_with("src/db/"))
+        .flat_map(|(file, named)| {
+            named
+                .iter()
+                .filter(|target| target.starts_with("src/sync/"))
+                .map(move |target| format!("{file} -> {target}"))
+        })
+        .collect();
+    assert!(upward.is_empty(), "db/ reaches up into sync/: {upward:#?}");
+}
+
+#[test]
+fn the_reader_sees_a_circle_when_there_is_one() {
+    let mut graph = graph();
+    graph
+        .entry("src/output.rs".to_string())
+        .or_default()
+        .insert("src/cli/mod.rs".to_string());
+    let found = circles(&graph);
+    assert!(
+        found
+            .iter()
+            .any(|group| group.contains("src/output.rs") && group.contains("src/cli/mod.rs")),
+        "cli -> output -> cli not seen: {found:?}"
+    );
+}
