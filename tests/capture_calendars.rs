@@ -486,3 +486,15 @@ fn an_interaction_amended_by_hand_is_left_alone_by_later_captures() {
     assert_eq!(rows[0].2, "Plan: we agreed on the budget");
     assert_eq!(rows[0].0, "2026-06-01T10:00:00+00:00");
 }
+
+#[test]
+fn a_capture_never_clears_a_suggestion_dismissal() {
+    let env = journal();
+    env.ok(&["suggest", "dismiss", "ana", "--for", "2w"]);
+    let query = "SELECT dismissed_until FROM contacts WHERE handle = 'ana-lopez'";
+    let dismissed = env.sql_i64(query);
+    assert!(dismissed > 0);
+    let summary = capture(&env, &[&sample("google.ics"), "--me", "me@example.com"]);
+    assert_eq!(summary["created"], 7);
+    assert_eq!(env.sql_i64(query), dismissed);
+}
