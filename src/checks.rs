@@ -229,7 +229,29 @@ fn is_tag_cadence(key: &str) -> bool {
 
 /// Whether rel knows the (normalised) setting key.
 pub fn is_known_setting(key: &str) -> bool {
-    key == "default-channel" || is_cadence_setting(key)
+    key == "default-channel" || is_cadence_setting(key) || is_machine_setting(key)
+}
+
+/// Settings of this machine's member (`me.email`: your own addresses, for capture): kept in
+/// the journal but never synced, since each machine may belong to someone else in a team.
+pub fn is_machine_setting(key: &str) -> bool {
+    key == "me.email"
+}
+
+/// `me.email`: comma-separated addresses, each checked and lower-cased.
+fn my_emails(value: &str) -> Result<String> {
+    let mut kept = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if !part.contains('@') || part.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::usage(format!("'{part}' is not an email address"))
+                .with_hint("me.email takes addresses separated by commas"));
+        }
+        kept.push(part.to_lowercase());
+    }
+    if kept.is_empty() {
+        return Err(Error::usage("me.email needs at least one address"));
+    }
+    Ok(kept.join(","))
 }
 
 /// A setting as `rel config KEY VALUE` stores it: a known key and a valid value; returns the
@@ -239,6 +261,7 @@ pub fn setting(key: &str, value: &str) -> Result<(String, String)> {
     let value = value.trim();
     let value = match key.as_str() {
         "default-channel" => channel(value)?.to_string(),
+        "me.email" => my_emails(value)?,
         _ if is_cadence_setting(&key) => cadence(value)?,
         _ => return Err(unknown_setting(&key)),
     };
@@ -247,7 +270,7 @@ pub fn setting(key: &str, value: &str) -> Result<(String, String)> {
 
 pub fn unknown_setting(key: &str) -> Error {
     Error::usage(format!("unknown setting '{key}'"))
-        .with_hint("settings are default-every, default-channel and every.TAG")
+        .with_hint("settings are default-every, default-channel, every.TAG and me.email")
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ const CONTACT: &[&str] = &[
 ];
 /// `author`: the member who logged it (the contract's Team section; null outside a team).
 const INTERACTION: &[&str] = &[
-    "id", "uid", "at", "channel", "note", "contacts", "traits", "author",
+    "id", "uid", "at", "channel", "note", "contacts", "traits", "author", "source",
 ];
 const FOLLOWUP: &[&str] = &[
     "id",

@@ -161,7 +161,9 @@ pub const STATS: &str = concat!(
 pub const IMPORT: &str = "Examples:
   rel import contacts.vcf
   rel import google.csv --dry-run
-  rel import backup.json            # a rel JSON export: everything, idempotent";
+  rel import backup.json            # a rel JSON export: everything, idempotent
+  rel import calendar.ics --dry-run # past meetings with people you know
+  rel import ~/Mail/INBOX --me me@example.com   # a Maildir or an mbox: emails, headers only";
 
 pub const EXPORT: &str = "Examples:
   rel export -o rel.json            # everything, re-importable

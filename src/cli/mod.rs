@@ -1,6 +1,7 @@
 //! Every command and option of rel (clap derive). Doc comments are the help text.
 
 pub mod candidates;
+pub mod capture;
 pub mod help;
 pub mod sync;
 
@@ -516,11 +517,17 @@ pub enum ImportFormat {
     Vcard,
     Csv,
     Json,
+    /// A calendar file or a folder of .ics files (capture)
+    Ics,
+    /// An mbox mailbox (capture)
+    Mbox,
+    /// A Maildir folder (capture)
+    Maildir,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file to read ('-' for stdin)
+    /// The file to read ('-' for stdin), or a folder of .ics files or a Maildir
     pub file: PathBuf,
     /// Its format (default: guessed from the extension or content)
     #[arg(long, value_enum)]
@@ -534,6 +541,8 @@ pub struct ImportArgs {
     /// Character set of a CSV or vCard file that is not UTF-8 (e.g. windows-1252, latin1)
     #[arg(long, value_name = "CHARSET")]
     pub encoding: Option<String>,
+    #[command(flatten)]
+    pub capture: capture::CaptureArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

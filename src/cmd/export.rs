@@ -181,6 +181,9 @@ fn json_interaction(row: InteractionRow) -> JsonInteraction {
         traits,
         created_at: Some(rfc3339(row.created_at)),
         author: row.author,
+        source: row
+            .source
+            .map(|(kind, id, print)| crate::import::json::JsonSource { kind, id, print }),
     }
 }
 

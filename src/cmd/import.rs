@@ -22,6 +22,10 @@ use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    // Calendars and mailboxes become interactions (capture), not contacts.
+    if let Some(source) = super::capture::wants(&args) {
+        return super::capture::run(ctx, args, source);
+    }
     let shown = args.file.display().to_string();
     let (raw, size) = open(&args.file)?;
     let bar = progress_bar(size);
@@ -78,6 +82,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                     apply.draft(index + 1, row)?;
                 }
                 ignored_columns = Some(rows.ignored_columns());
+            }
+            ImportFormat::Ics | ImportFormat::Mbox | ImportFormat::Maildir => {
+                return Err(Error::usage("calendars and mail are read by capture"));
             }
             ImportFormat::Json => {
                 json_pipe::read(&mut input, &mut apply, &budget).map_err(|err| match err {

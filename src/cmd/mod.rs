@@ -5,6 +5,7 @@ mod add;
 mod amend;
 mod archive;
 mod backup;
+mod capture;
 pub mod completions;
 mod config;
 mod due;

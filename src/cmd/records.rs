@@ -45,6 +45,7 @@ pub fn interaction_json(i: &Interaction) -> Value {
         "contacts": i.contacts,
         "traits": i.marks.marked(),
         "author": i.author,
+        "source": i.source.as_ref().map(|s| json!({"kind": s.kind, "id": s.id})),
     })
 }
 
@@ -154,6 +155,15 @@ pub fn due_phrase(due_at: i64, now: i64) -> String {
 
 pub const INTERACTION_HEADERS: [&str; 6] = ["id", "at", "contacts", "channel", "traits", "note"];
 
+/// A captured interaction's channel with where it came from (`meeting (ics)`), so the
+/// timeline tells typed touches from captured ones at a glance.
+fn channel_with_source(i: &Interaction) -> String {
+    match &i.source {
+        Some(source) => format!("{} ({})", i.channel, source.kind),
+        None => i.channel.clone(),
+    }
+}
+
 pub fn interaction_row(i: &Interaction, now: i64, format: Format) -> ListRow {
     ListRow::build(
         format,
@@ -173,7 +183,7 @@ pub fn interaction_row(i: &Interaction, now: i64, format: Format) -> ListRow {
                 (i.id.to_string(), Tone::Dim),
                 (relative(i.at, now), Tone::Plain),
                 (join(&i.contacts), Tone::Plain),
-                (i.channel.clone(), Tone::Plain),
+                (channel_with_source(i), Tone::Plain),
                 (
                     marks_text(i),
                     if i.marks.focus().is_some() {

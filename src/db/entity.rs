@@ -63,8 +63,9 @@ pub const CONTACT_TIMES: [&str; 4] = [
     "dismissed_until",
 ];
 /// Interaction columns that are fields under the same name. `author`: the member who logged
-/// it in a team workspace (NULL outside one).
-pub const INTERACTION_COLUMNS: [&str; 10] = [
+/// it in a team workspace (NULL outside one). `source_*`: where a captured interaction came
+/// from (NULL when typed; see `db/capture.rs`).
+pub const INTERACTION_COLUMNS: [&str; 13] = [
     "at",
     "channel",
     "note",
@@ -75,6 +76,9 @@ pub const INTERACTION_COLUMNS: [&str; 10] = [
     "honesty",
     "created_at",
     "author",
+    "source_kind",
+    "source_id",
+    "source_print",
 ];
 /// Follow-up columns that are fields under the same name.
 pub const FOLLOWUP_COLUMNS: [&str; 4] = ["due_at", "text", "done_at", "created_at"];
@@ -171,7 +175,7 @@ fn read_interaction(conn: &Connection, uid: &str) -> Result<Option<Fields>> {
     let found = conn
         .prepare_cached(
             "SELECT id, at, channel, note, respect, empathy, integrity, trust, honesty, created_at,
-                    author
+                    author, source_kind, source_id, source_print
              FROM interactions WHERE uid = ?1",
         )?
         .query_row([uid], |row| {
@@ -311,7 +315,7 @@ fn set_interaction_field(
     if INTERACTION_COLUMNS.contains(&field) {
         let bound = match field {
             "channel" | "note" => rusqlite::types::Value::Text(text(value).unwrap_or_default()),
-            "author" => {
+            "author" | "source_kind" | "source_id" | "source_print" => {
                 text(value).map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text)
             }
             _ => match value.as_i64() {
@@ -434,12 +438,14 @@ pub fn insert(conn: &Connection, kind: Kind, uid: &str, fields: &Fields) -> Resu
             };
             conn.prepare_cached(
                 "INSERT INTO interactions (uid, at, channel, note, respect, empathy, integrity, trust,
-                    honesty, created_at, author) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    honesty, created_at, author, source_kind, source_id, source_print)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 uid, at, txt("channel").unwrap_or_else(|| "other".into()), txt("note").unwrap_or_default(),
                 int("respect").unwrap_or(0), int("empathy").unwrap_or(0), int("integrity").unwrap_or(0),
-                int("trust").unwrap_or(0), int("honesty").unwrap_or(0), created_at, txt("author")
+                int("trust").unwrap_or(0), int("honesty").unwrap_or(0), created_at, txt("author"),
+                txt("source_kind"), txt("source_id"), txt("source_print")
             ])?;
             conn.last_insert_rowid()
         }

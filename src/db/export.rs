@@ -39,6 +39,8 @@ pub struct InteractionRow {
     pub contact_handles: Vec<String>,
     pub created_at: i64,
     pub author: Option<String>,
+    /// Capture's `source_kind`, `source_id`, `source_print` (None when typed).
+    pub source: Option<(String, String, Option<String>)>,
 }
 
 /// Calls `each` for every interaction, by id.
@@ -51,7 +53,8 @@ pub fn each_interaction(
             i.honesty, i.created_at,
             (SELECT json_group_array(json_array(uid, handle)) FROM (SELECT c.uid, c.handle
                FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-               WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author
+               WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author,
+            i.source_kind, i.source_id, i.source_print
          FROM interactions i ORDER BY i.id",
     )?;
     let mut rows = stmt.query([])?;
@@ -68,6 +71,10 @@ pub fn each_interaction(
             marks: super::reith_at(row, 5)?,
             created_at: row.get(10)?,
             author: row.get(12)?,
+            source: match (row.get(13)?, row.get(14)?) {
+                (Some(kind), Some(id)) => Some((kind, id, row.get(15)?)),
+                _ => None,
+            },
             contact_uids,
             contact_handles,
         })?;

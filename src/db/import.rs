@@ -87,6 +87,8 @@ pub struct IncomingInteraction {
     pub created_at: i64,
     /// The team member who logged it; None says nothing (an author stored is kept).
     pub author: Option<String>,
+    /// Where a captured interaction came from: kind, id, print (None when typed).
+    pub source: Option<(String, String, Option<String>)>,
 }
 
 /// A follow-up from a rel export, its contact and interaction resolved to ids.

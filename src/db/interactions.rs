@@ -18,11 +18,21 @@ pub struct Interaction {
     pub marks: Reith,
     /// The member who logged it in a team workspace; None outside one.
     pub author: Option<String>,
+    /// Where a captured interaction came from; None when it was typed.
+    pub source: Option<Source>,
+}
+
+/// A captured interaction's origin: `kind` `ics` or `mail`, `id` the event's
+/// `UID[/instance start]` or the thread's first `Message-ID`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub kind: String,
+    pub id: String,
 }
 
 const COLUMNS: &str = "i.id, i.uid, i.at, i.channel, i.note, i.respect, i.empathy, i.integrity, i.trust, i.honesty, \
     (SELECT json_group_array(handle) FROM (SELECT c.handle FROM interaction_contacts ic \
-       JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author";
+       JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author, i.source_kind, i.source_id";
 
 fn from_row(row: &Row) -> rusqlite::Result<Interaction> {
     let handles: String = row.get(10)?;
@@ -35,6 +45,10 @@ fn from_row(row: &Row) -> rusqlite::Result<Interaction> {
         marks: super::reith_at(row, 5)?,
         contacts: serde_json::from_str(&handles).unwrap_or_default(),
         author: row.get(11)?,
+        source: match (row.get(12)?, row.get(13)?) {
+            (Some(kind), Some(id)) => Some(Source { kind, id }),
+            _ => None,
+        },
     })
 }
 

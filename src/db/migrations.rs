@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0012_replica_names.sql"),
         changes_existing: false,
     },
+    // Capture: where an interaction came from (calendar or mail); new columns and an index.
+    Migration {
+        sql: include_str!("sql/0010_capture_source.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

@@ -8,6 +8,7 @@ pub mod migrations;
 pub mod accounts;
 pub mod backup;
 pub mod bulk;
+pub mod capture;
 pub mod contacts;
 pub mod due;
 pub mod entity;

@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod capture;
 mod drafts;
 mod record_checks;
 mod repeats;
@@ -240,6 +241,13 @@ impl<'c> Apply<'c> {
         if record.contacts.is_empty() {
             return Ok(Err("an interaction needs at least one contact".into()));
         }
+        if let Some(source) = &record.source
+            && (!matches!(source.kind.as_str(), "ics" | "mail") || source.id.is_empty())
+        {
+            return Ok(Err(
+                "an interaction's source needs kind ics or mail and an id".into(),
+            ));
+        }
         let mut contact_ids = Vec::with_capacity(record.contacts.len());
         for uid in &record.contacts {
             match self.contact_id(uid)? {
@@ -258,6 +266,7 @@ impl<'c> Apply<'c> {
             contact_ids,
             created_at,
             author,
+            source: record.source.map(|s| (s.kind, s.id, s.print)),
         }))
     }
 
@@ -394,7 +403,15 @@ impl json::Sink for Apply<'_> {
         self.check_uid(Kind::Interaction, index, &record.uid)?;
         match self.json_interaction(record)? {
             Ok(incoming) => {
-                let (_, outcome) = self.importer.interaction(&incoming)?;
+                let (id, mut outcome) = self.importer.interaction(&incoming)?;
+                let source = incoming.source.as_ref().map(|(kind, source_id, print)| {
+                    (kind.as_str(), source_id.as_str(), print.as_deref())
+                });
+                if crate::db::capture::set_source(self.conn, id, source)?
+                    && outcome == Outcome::Unchanged
+                {
+                    outcome = Outcome::Updated;
+                }
                 self.remember_uid(Kind::Interaction, &incoming.uid);
                 self.summary.interactions.count(outcome);
                 Ok(())

@@ -81,6 +81,19 @@ pub struct JsonInteraction {
     /// The team member who logged it; null outside a team.
     #[serde(default)]
     pub author: Option<String>,
+    /// Where a captured interaction came from; absent when it was typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<JsonSource>,
+}
+
+/// A captured interaction's origin as an export carries it: the contract's `{kind, id}` and
+/// the print capture uses to tell a hand-amended interaction (so a restore keeps it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct JsonSource {
+    pub kind: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub print: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -283,6 +283,17 @@ impl Buffer {
         let Some(tbl) = table_code(change.table) else {
             return;
         };
+        // `me.*` settings (`me.email`) belong to this machine's member and never sync.
+        if tbl == SETTINGS {
+            let side = match change.op {
+                Op::Insert => Side::New,
+                Op::Delete | Op::Update => Side::Old,
+            };
+            let key = text_of(column(&self.columns, change, side, "key"));
+            if key.is_some_and(|key| crate::checks::is_machine_setting(&key)) {
+                return;
+            }
+        }
         match change.op {
             Op::Insert => self.inserted(tbl, change),
             Op::Delete => self.deleted(tbl, change),

@@ -15,7 +15,8 @@ const LINES: [&str; 4] = [
         json((SELECT json_group_array(tag) FROM (SELECT tag FROM contact_tags WHERE contact_id = c.id ORDER BY tag))))
      FROM contacts c ORDER BY c.uid",
     "SELECT json_array('interaction', i.uid, i.at, i.channel, i.note, i.respect, i.empathy,
-        i.integrity, i.trust, i.honesty, i.created_at, i.author,
+        i.integrity, i.trust, i.honesty, i.created_at, i.author, i.source_kind, i.source_id,
+        i.source_print,
         json((SELECT json_group_array(uid) FROM (SELECT c.uid FROM interaction_contacts ic
             JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id
             ORDER BY ic.position, c.uid))))
@@ -23,7 +24,9 @@ const LINES: [&str; 4] = [
     "SELECT json_array('followup', f.uid, c.uid, i.uid, f.due_at, f.text, f.done_at, f.created_at)
      FROM followups f JOIN contacts c ON c.id = f.contact_id
      LEFT JOIN interactions i ON i.id = f.interaction_id ORDER BY f.uid",
-    "SELECT json_array('setting', key, value) FROM settings ORDER BY key",
+    // `me.*` settings belong to one machine and never sync (`checks::is_machine_setting`).
+    "SELECT json_array('setting', key, value) FROM settings WHERE key NOT LIKE 'me.%'
+     ORDER BY key",
 ];
 
 /// The SHA-256 of the journal's canonical lines, in hex.
