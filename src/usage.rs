@@ -31,7 +31,12 @@ pub fn handle_clap_error(err: clap::Error, argv: &[String]) -> Result<(), Error>
     let help = format!("see '{} --help'", path.join(" "));
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{err}");
+            // Not print!: `rel import --help | head` closes the pipe early, and print! panics
+            // on that; the write error becomes a quiet exit 0 like any broken pipe.
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            write!(out, "{err}")?;
+            out.flush()?;
             Ok(())
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand if path.len() == 1 => {

@@ -208,3 +208,23 @@ fn search_takes_a_word_with_punctuation_as_a_phrase() {
     let stderr = env.fails(&["search", "\"open"], 2);
     assert!(stderr.contains("see 'rel search --help'"), "{stderr}");
 }
+
+#[test]
+fn help_into_a_closed_pipe_is_a_quiet_success() {
+    // `rel import --help | head -1`: the reader is gone before rel writes.
+    let env = TestEnv::new();
+    for args in [&["import", "--help"][..], &["--help"], &["--version"], &["log", "-h"]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rel"))
+            .args(args)
+            .env("REL_DB", &env.db)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn rel");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("wait for rel");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
