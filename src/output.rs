@@ -119,7 +119,13 @@ impl Cap {
         Cap(listing_limit(format, flag))
     }
 
-    /// The LIMIT to ask the database for.
+    /// The rows to print at most (None: all).
+    pub fn rows(self) -> Option<usize> {
+        self.0
+    }
+
+    /// The LIMIT to ask the database for (one more than the cap: it tells whether the cap
+    /// hid anything).
     pub fn query_limit(self) -> Option<usize> {
         self.0.map(|n| n + 1)
     }

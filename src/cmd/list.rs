@@ -14,7 +14,7 @@ const OWNER_AT: usize = 2;
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let cap = Cap::new(ctx.out.format, args.limit);
-    let query = ListQuery {
+    let mut query = ListQuery {
         tag: {
             crate::checks::no_empty_items("--tag", args.tag.as_slice())?;
             args.tag.map(|t| t.trim().to_lowercase())
@@ -35,15 +35,30 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         limit: cap.query_limit(),
     };
     let db = ctx.open()?;
+    let now = ctx.now_unix();
+    let format = ctx.out.format;
+    let hint = if args.owner.is_some() {
+        "No contacts with this owner."
+    } else if args.archived {
+        "No archived contacts."
+    } else {
+        "No contacts yet. Add one: rel add \"Maria Lopez\" --org Acme --every 2w"
+    };
+    if format != Format::Table {
+        // csv/tsv/json print each row as it is read (a table needs every row for its widths);
+        // they have no cap unless --limit is given, and nothing says that rows were left out.
+        query.limit = cap.rows();
+        return contacts::each_listed(db.conn(), &query, |found| {
+            let rows = found.map(|c| c.map(|c| contact_row(&c, now, format)));
+            ctx.out
+                .list_streamed(&CONTACT_HEADERS, &CONTACT_HEADERS, rows, hint)
+        });
+    }
     let mut found = contacts::list(db.conn(), &query)?;
     let more = cap.apply(&mut found);
-    let now = ctx.now_unix();
     let mut listing = Listing::new(
         &CONTACT_HEADERS,
-        found
-            .iter()
-            .map(|c| contact_row(c, now, ctx.out.format))
-            .collect(),
+        found.iter().map(|c| contact_row(c, now, format)).collect(),
     );
     listing.more = more;
     // In a team, a table says whose each contact is (csv/tsv/json carry `owner` already).
@@ -55,12 +70,5 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 .insert(OWNER_AT.min(row.pretty.len()), (owner, Tone::Plain));
         }
     }
-    let hint = if args.owner.is_some() {
-        "No contacts with this owner."
-    } else if args.archived {
-        "No archived contacts."
-    } else {
-        "No contacts yet. Add one: rel add \"Maria Lopez\" --org Acme --every 2w"
-    };
     ctx.out.list(&listing, hint)
 }

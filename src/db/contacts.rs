@@ -282,6 +282,16 @@ pub enum ListSort {
 }
 
 pub fn list(conn: &Connection, query: &ListQuery) -> Result<Vec<Contact>> {
+    each_listed(conn, query, |rows| rows.collect())
+}
+
+/// Hands the contacts `query` selects, in its order, to `body` as they are read: a listing
+/// printed row by row (`rel list` at L, 100k contacts) never holds them all.
+pub fn each_listed<R>(
+    conn: &Connection,
+    query: &ListQuery,
+    body: impl FnOnce(&mut dyn Iterator<Item = Result<Contact>>) -> Result<R>,
+) -> Result<R> {
     let archived = match query.archived {
         None => "1",
         Some(true) => "c.archived_at IS NOT NULL",
@@ -311,11 +321,13 @@ pub fn list(conn: &Connection, query: &ListQuery) -> Result<Vec<Contact>> {
          ORDER BY {order} LIMIT ?3"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(
-        params![query.tag, query.org, limit, query.owner.bound()],
-        from_row,
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt
+        .query_map(
+            params![query.tag, query.org, limit, query.owner.bound()],
+            from_row,
+        )?
+        .map(|row| row.map_err(Into::into));
+    body(&mut rows)
 }
 
 /// Every handle (for shell completion), archived ones included.
