@@ -71,12 +71,7 @@ pub fn handle_clap_error(err: clap::Error, argv: &[String]) -> Result<(), Error>
         }
         _ => {
             let rendered = err.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ")
-                .to_string();
+            let first = first_line(&rendered);
             let hint = tip(&err).map_or(help.clone(), |tip| format!("{tip}; {help}"));
             Err(Error::usage(first).with_hint(hint))
         }
@@ -160,6 +155,27 @@ fn context_string(err: &clap::Error, kind: ContextKind) -> Option<String> {
         Some(ContextValue::Strings(texts)) => texts.first().cloned(),
         _ => None,
     }
+}
+
+/// clap's message on one line: its first line, and when that ends in a colon, the indented
+/// lines it introduces (`the subcommand 'x' cannot be used with:` lists the options).
+fn first_line(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    let Some(intro) = first.strip_suffix(':') else {
+        return first.to_string();
+    };
+    let listed: Vec<String> = lines
+        .take_while(|l| l.starts_with(char::is_whitespace) && !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect();
+    if listed.is_empty() {
+        return intro.to_string();
+    }
+    format!("{intro} {}", join_and(&listed))
 }
 
 /// clap's own tip, e.g. "to pass '--x' as a value, use '-- --x'".

@@ -87,6 +87,23 @@ fn other_usage_errors_point_at_the_commands_own_help() {
     assert!(stderr.ends_with("see 'rel due --help'\n"), "{stderr}");
 }
 
+/// clap lists what conflicts on indented lines after a colon; the one `rel:` line keeps them.
+#[test]
+fn a_conflict_names_what_it_conflicts_with_on_its_one_line() {
+    let env = TestEnv::new();
+    let stderr = env.fails(&["suggest", "--limit", "7", "rhythm"], 2);
+    assert_eq!(
+        stderr,
+        "rel: the subcommand 'rhythm' cannot be used with '--limit <N>'; see 'rel suggest --help'\n"
+    );
+    let stderr = env.fails(&["suggest", "--limit", "7", "--why", "rhythm"], 2);
+    assert_eq!(
+        stderr,
+        "rel: the subcommand 'rhythm' cannot be used with --limit <N> and --why; \
+         see 'rel suggest --help'\n"
+    );
+}
+
 #[test]
 fn short_and_long_help_differ_and_global_options_stand_apart() {
     let env = TestEnv::new();
