@@ -43,6 +43,12 @@ fn verify(ctx: &Ctx) -> Result<()> {
 fn sync(ctx: &Ctx) -> Result<()> {
     let mut db = ctx.open()?;
     let outcome = engine::sync(&mut db, ctx.now)?;
+    if let Some(replica) = &outcome.moved_to {
+        eprintln!(
+            "rel: this journal was restored or copied: it continues as replica {replica}; \
+             nothing was lost"
+        );
+    }
     for warning in &outcome.warnings {
         eprintln!("rel: warning: {}", escape_visible(warning));
     }

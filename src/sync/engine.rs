@@ -8,6 +8,7 @@
 //! next sync sees and does not send again); killed after, it is fully synced. What to send is
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
+use super::fork;
 use super::remote::Remote;
 use super::remote::{Refused, WireOp};
 use super::seal::SyncKey;
@@ -30,6 +31,9 @@ pub struct SyncOutcome {
     pub warnings: Vec<String>,
     /// Operations the remote refused to hand over (never applied), to be named on stderr.
     pub refused: Vec<Refused>,
+    /// The new replica id this journal moved to, when it turned out to be a restored backup
+    /// or a copy (see `fork.rs`).
+    pub moved_to: Option<String>,
 }
 
 /// The error for every sync command but `init` on a journal that was never set up (exit 2).
@@ -102,8 +106,30 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool
     Ok(!key_given && key.is_some())
 }
 
-/// `rel sync`: send, fetch, apply (see the module comment for why in this order).
+/// `rel sync`: send, fetch, apply (see the module comment for why in this order). A journal
+/// that finds it is a restored backup or a copy moves to a new replica id and starts over as
+/// that one (see `fork.rs`).
 pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
+    let mut moved_to = None;
+    let mut tries = 0;
+    loop {
+        match sync_once(db, now, &mut moved_to) {
+            Err(err) if fork::is_written_meanwhile(&err) && tries < 3 => tries += 1,
+            result => {
+                return result.map(|mut outcome| {
+                    outcome.moved_to = moved_to;
+                    outcome
+                });
+            }
+        }
+    }
+}
+
+fn sync_once(
+    db: &mut Db,
+    now: DateTime<Utc>,
+    moved_to: &mut Option<String>,
+) -> Result<SyncOutcome> {
     let settings = require_settings(db)?;
     let own = replica_id(db.conn())?;
     let cache = transport::cache_dir(db.path(), &own)?;
@@ -115,6 +141,10 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     remember_member(db, remote)?;
     super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;
+    if let Some(from) = fork::parting(db.conn(), remote, &own, settings.sent_seq, &heads)? {
+        *moved_to = Some(db.write(|tx| fork::move_from(tx, from))?);
+        return Err(fork::written_meanwhile());
+    }
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);
     let (sent, mut pushed_to) = send(db, remote, on_remote)?;

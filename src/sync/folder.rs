@@ -27,7 +27,12 @@ pub struct FolderStore {
     /// Whether the last key check opened any file: the remote holds this journal's data (the
     /// key is the journal's own).
     pub(super) opened_any: std::cell::Cell<bool>,
+    /// Per replica, the listing last searched for two histories and where they part (see
+    /// `folder_forks.rs`), so one sync opens overlapping segments once.
+    pub(super) forks_seen: RefCell<ForksSeen>,
 }
+
+type ForksSeen = BTreeMap<String, (Vec<Named>, Option<i64>)>;
 
 impl FolderStore {
     pub fn new(base: PathBuf, key: SyncKey, own: String) -> FolderStore {
@@ -37,6 +42,7 @@ impl FolderStore {
             own,
             warnings: RefCell::new(Vec::new()),
             opened_any: std::cell::Cell::new(false),
+            forks_seen: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -58,6 +64,15 @@ impl FolderStore {
         if !warnings.contains(&text) {
             warnings.push(text);
         }
+    }
+
+    /// Replicas whose folder holds two histories, and where they part (as of the last look).
+    pub fn forked(&self) -> BTreeMap<String, i64> {
+        self.forks_seen
+            .borrow()
+            .iter()
+            .filter_map(|(replica, (_, fork))| Some((replica.clone(), (*fork)?)))
+            .collect()
     }
 
     /// The warnings gathered so far (each once), emptied.
@@ -132,9 +147,18 @@ impl FolderStore {
     }
 
     /// The segment ranges in `replica`'s folder, and whether its key-check file is there.
-    /// Only regular files no larger than any rel writes count; anything else named like
-    /// them is named in a warning and counts as missing (so what follows it waits).
     pub(super) fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
+        let (named, has_check) = self.listing_named(replica)?;
+        Ok((
+            named.into_iter().map(|(range, _)| range).collect(),
+            has_check,
+        ))
+    }
+
+    /// The segments in `replica`'s folder (range and file name), and whether its key-check
+    /// file is there. Only regular files no larger than any rel writes count; anything else
+    /// named like them is named in a warning and counts as missing (so what follows it waits).
+    pub(super) fn listing_named(&self, replica: &str) -> Result<(Vec<Named>, bool)> {
         let dir = self.replica_dir(replica);
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -166,10 +190,12 @@ impl FolderStore {
                 continue;
             }
             match range {
-                Some(range) => ranges.push(range),
+                Some(range) => ranges.push((range, name.into_owned())),
                 None => has_check = true,
             }
         }
+        // The same order on every machine, whatever order the folder lists them in.
+        ranges.sort();
         Ok((ranges, has_check))
     }
 
@@ -251,12 +277,18 @@ impl FolderStore {
     }
 
     /// Every replica's contiguous head on the remote. Segments past a gap (a file deleted
-    /// from the middle, or one that has not arrived yet) are named in a warning.
+    /// from the middle, or one that has not arrived yet) are named in a warning. A replica
+    /// that wrote two different histories (see `folder_forks.rs`) is read up to where they
+    /// part only.
     pub fn heads(&self) -> Result<BTreeMap<String, i64>> {
         let mut heads = BTreeMap::new();
         for replica in self.replicas()? {
-            let (mut ranges, _) = self.listing(&replica)?;
-            let head = segment::contiguous_head(&mut ranges);
+            let (named, _) = self.listing_named(&replica)?;
+            let mut ranges: Vec<(i64, i64)> = named.iter().map(|(range, _)| *range).collect();
+            let mut head = segment::contiguous_head(&mut ranges);
+            if let Some(fork) = self.fork_point(&replica, &named)? {
+                head = head.min(fork - 1);
+            }
             if let Some(next) = ranges.iter().map(|r| r.0).filter(|&f| f > head + 1).min() {
                 self.warn(format!(
                     "replica {replica}'s changes {}-{} are missing from the remote (a file was \
@@ -278,18 +310,27 @@ impl FolderStore {
         if !segment::is_replica_name(replica) {
             return Ok(Vec::new());
         }
-        let (mut ranges, _) = self.listing(replica)?;
+        let (named, _) = self.listing_named(replica)?;
+        let mut ranges: Vec<(i64, i64)> = named.iter().map(|(range, _)| *range).collect();
+        // Where two histories of this replica part, nothing from there on is read.
+        let until = match self.fork_point(replica, &named)? {
+            Some(fork) => fork - 1,
+            None => i64::MAX,
+        };
         let mut ops = Vec::new();
         let mut reached = after;
         for range in segment::segments_after(&mut ranges, after) {
-            let name = segment::segment_name(range.0, range.1);
+            if range.0 > until {
+                break;
+            }
+            let name = name_of(&named, range);
             let Some(bytes) = self.read(replica, &name)? else {
                 break;
             };
             match segment::decode(&self.key, replica, range, &bytes) {
                 Ok(decoded) => {
                     for op in decoded {
-                        if op.seq == reached + 1 {
+                        if op.seq == reached + 1 && op.seq <= until {
                             reached = op.seq;
                             ops.push(op);
                         }
@@ -304,6 +345,19 @@ impl FolderStore {
         }
         Ok(ops)
     }
+}
+
+/// A segment file of a replica's folder: the range it covers and its name.
+pub(super) type Named = ((i64, i64), String);
+
+/// The file to read for `range`: of several covering exactly it (two writes of the same
+/// operations), the first by name, so every machine reads the same one.
+pub(super) fn name_of(named: &[Named], range: (i64, i64)) -> String {
+    named
+        .iter()
+        .find(|(r, _)| *r == range)
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default()
 }
 
 /// The warning for a file that does not open while the key opens the rest of the remote.
@@ -364,6 +418,10 @@ impl Remote for FolderRemote {
 
     fn warnings(&mut self) -> Vec<String> {
         self.store.take_warnings()
+    }
+
+    fn forked(&mut self) -> BTreeMap<String, i64> {
+        self.store.forked()
     }
 
     fn announce(&mut self, name: &str) -> Result<()> {
