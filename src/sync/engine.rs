@@ -116,10 +116,17 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
         match sync_once(db, now, &mut moved_to) {
             Err(err) if fork::is_written_meanwhile(&err) && tries < 3 => tries += 1,
             result => {
-                return result.map(|mut outcome| {
-                    outcome.moved_to = moved_to;
-                    outcome
-                });
+                let mut outcome = result?;
+                outcome.moved_to = moved_to;
+                if let Some(ahead) = super::skew::own_clock_ahead(db.conn(), now)? {
+                    outcome.warnings.push(format!(
+                        "this machine's clock is {} ahead of the newest change received from \
+                         the other machines; if the clock is wrong, correct it (changes stamped \
+                         more than a day ahead are held back on the others)",
+                        super::skew::span(ahead)
+                    ));
+                }
+                return Ok(outcome);
             }
         }
     }
@@ -181,6 +188,8 @@ fn sync_once(
     // Received operations land all over a large journal's indexes (see the function).
     db.prepare_for_batch()?;
     let report = db.write(|tx| {
+        // A replica whose clock was ahead and was corrected: its stamps read in order.
+        let incoming = super::skew::effective(tx, &incoming)?;
         let report = apply_received(tx, &incoming, now)?;
         settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
         Ok(report)

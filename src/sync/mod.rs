@@ -48,6 +48,7 @@ mod oplog;
 mod preupdate;
 mod registers;
 mod search_upkeep;
+pub mod skew;
 
 pub mod capture;
 pub mod engine;
