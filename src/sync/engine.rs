@@ -137,10 +137,16 @@ fn sync_once(
     now: DateTime<Utc>,
     moved_to: &mut Option<String>,
 ) -> Result<SyncOutcome> {
-    let settings = require_settings(db)?;
+    require_settings(db)?;
     let own = replica_id(db.conn())?;
     let cache = transport::cache_dir(db.path(), &own)?;
     let _lock = transport::lock(&cache)?;
+    // Read under the lock: a sync of this journal that held it may have moved it to a new
+    // replica id meanwhile (see `fork.rs`); then this one starts over as that one.
+    if replica_id(db.conn())? != own {
+        return Err(fork::written_meanwhile());
+    }
+    let settings = require_settings(db)?;
     let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
     let journal = super::remote_guard::Journal::load(db.conn(), &settings, &own)?;
     transport.open_for_sync(&journal)?;
