@@ -29,15 +29,12 @@ pub fn stamp_base(conn: &Connection, now_ms: i64) -> Result<(i64, bool)> {
     if !clock::too_far_ahead(last, now_ms) {
         return Ok((last, false));
     }
-    let received: Option<i64> = conn
-        .prepare_cached(
-            "SELECT max(hlc) FROM sync_ops WHERE replica != 1 AND held = 0 AND hlc <= ?1",
-        )?
-        .query_row(
-            [clock::at_wall(now_ms.saturating_add(HOLD_AHEAD_MS))],
-            |row| row.get(0),
-        )?;
-    let base = (clock::at_wall(now_ms) - 1).max(received.unwrap_or(0));
+    // Above every change applied here from others, so a change made now still wins over
+    // each value it replaces, on this machine as on every other. (Those are the others' own
+    // stamps: one that is itself far ahead keeps this machine ahead with it until its own
+    // machine's clock is corrected, which lowers it here too.)
+    let received = newest_received(conn)?.unwrap_or(0);
+    let base = (clock::at_wall(now_ms) - 1).max(received.saturating_add(1));
     Ok((base, true))
 }
 
@@ -145,20 +142,25 @@ pub fn held(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<(String, i64, i
 /// in seconds, when that is more than a day (a clock set wrong: its changes are held back
 /// everywhere else).
 pub fn own_clock_ahead(conn: &Connection, now: DateTime<Utc>) -> Result<Option<i64>> {
-    // Each replica's latest applied operation (a seek per replica, not a scan of the log):
-    // effective stamps grow with the sequence number.
-    let newest: Option<i64> = conn
-        .prepare_cached(
-            "SELECT max((SELECT o.hlc FROM sync_ops o WHERE o.replica = r.n AND o.held = 0
-                          ORDER BY o.seq DESC LIMIT 1))
-               FROM sync_replicas r WHERE r.n != 1",
-        )?
-        .query_row([], |row| row.get(0))?;
+    let newest = newest_received(conn)?;
     let Some(newest) = newest else {
         return Ok(None);
     };
     let ahead = now.timestamp_millis() - clock::wall_ms(newest);
     Ok((ahead > HOLD_AHEAD_MS).then_some(ahead / 1000))
+}
+
+/// The stamp of the newest change applied here from another replica: each replica's latest
+/// applied operation (a seek per replica, not a scan of the log), since effective stamps grow
+/// with the sequence number.
+fn newest_received(conn: &Connection) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max((SELECT o.hlc FROM sync_ops o WHERE o.replica = r.n AND o.held = 0
+                          ORDER BY o.seq DESC LIMIT 1))
+               FROM sync_replicas r WHERE r.n != 1",
+        )?
+        .query_row([], |row| row.get(0))?)
 }
 
 /// A span of seconds as people say it: days, else hours, else minutes.
