@@ -125,6 +125,16 @@ fn restored_backup(remote: Vec<String>) {
     laptop.ok(at(9), &["log", "maria", "later"]);
     settle(&[&laptop, &desktop], 10);
     assert!(notes(&desktop).contains(&"later".to_string()));
+    // Undo still walks this machine's own steps, renumbered with it: the last one, then the
+    // log made on the restored file.
+    laptop.ok(at(11), &["undo"]);
+    laptop.ok(at(11), &["undo"]);
+    settle(&[&laptop, &desktop], 12);
+    let left: Vec<String> = ["after", "before", "from the desktop"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(notes(&laptop), left);
+    assert_eq!(notes(&desktop), left);
 }
 
 #[test]
@@ -279,22 +289,39 @@ fn two_copies_writing_at_once_keep_both_histories_whatever_order_files_arrive() 
     // The cloud carries the files both ways, b's first this time.
     carry(&view_b, &view_a);
     carry(&view_a, &view_b);
+    // A cloud drive's "conflicted copy" of one of them, with other bytes: never read.
+    let laptop_dir = view_a.join("rel-sync/v1").join(id(&laptop));
+    let first = walk(&laptop_dir)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("/2-"))
+        .expect("the laptop's new segment");
+    let conflicted = first.with_file_name(format!(
+        "{} (desktop's conflicted copy 2026-11-27).seg",
+        first.file_stem().expect("stem").to_string_lossy()
+    ));
+    std::fs::write(&conflicted, b"not what rel wrote").expect("conflicted copy");
     let seg_names: Vec<String> = walk(&view_a.join("rel-sync/v1").join(id(&laptop)))
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .filter(|n| n.starts_with("2-"))
+        .filter(|n| n.starts_with("2-") && !n.contains("conflicted"))
         .collect();
     assert_eq!(seg_names.len(), 2, "both histories kept: {seg_names:?}");
 
+    let mut moved = std::collections::BTreeMap::new();
     for _ in 0..3 {
         for machine in [&laptop, &desktop, &copy] {
             let ran = machine.run(at(3), &["sync"]);
             assert_eq!(ran.code, 0, "{}: {}", machine.name, ran.stderr);
+            assert!(!ran.stderr.contains("conflicted"), "{}", ran.stderr);
+            *moved.entry(machine.name.clone()).or_insert(0) += ran.stderr.matches(MOVED).count();
             carry(&view_a, &view_b);
             carry(&view_b, &view_a);
         }
     }
     assert_ne!(id(&laptop), id(&copy));
+    // Both writers of the two histories moved, once each; the reader never did.
+    let counts: Vec<(&str, usize)> = moved.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    assert_eq!(counts, [("copy", 1), ("desktop", 0), ("laptop", 1)]);
     let expected: Vec<String> = ["on the copy", "on the laptop"].map(String::from).to_vec();
     let digest = laptop.digest(at(3));
     for machine in [&laptop, &desktop, &copy] {

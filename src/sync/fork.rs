@@ -138,3 +138,24 @@ pub fn move_from(tx: &Connection, from: i64) -> Result<String> {
     tx.execute("UPDATE sync_remote SET sent_seq = 0 WHERE id = 1", [])?;
     Ok(new)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_change;
+
+    #[test]
+    fn a_creation_is_the_same_change_by_record_anything_else_by_what_it_sets() {
+        let created = r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann"}}"#;
+        let created_later =
+            r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann Lee"}}"#;
+        let other_record = r#"{"v":1,"k":"contact","uid":"u2","new":true,"set":{"name":"Ann"}}"#;
+        assert!(same_change(created, created_later));
+        assert!(!same_change(created, other_record));
+        let edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"a"}}"#;
+        let other_edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"b"}}"#;
+        assert!(same_change(edit, edit));
+        assert!(!same_change(edit, other_edit));
+        assert!(!same_change(edit, created));
+        assert!(same_change("not json", "not json") && !same_change("not json", "[]"));
+    }
+}
