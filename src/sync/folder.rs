@@ -3,10 +3,11 @@
 //! each file once (temp file, fsync, rename), so no file is ever edited by two machines and no
 //! lock is needed. The git remote reads and writes its working tree through the same code.
 
+use super::folder_list::{Named, name_of};
 use super::remote::{Remote, WireOp};
-use super::remote_fs::{self, Kind, MAX_REMOTE_FILE};
+use super::remote_fs::{self, Kind};
 use super::seal::SyncKey;
-use super::segment::{self, KEY_CHECK, LAYOUT_DIR};
+use super::segment::{self, LAYOUT_DIR};
 use crate::error::{Error, Result};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -50,7 +51,7 @@ impl FolderStore {
         self.base.join(LAYOUT_DIR)
     }
 
-    fn replica_dir(&self, replica: &str) -> PathBuf {
+    pub(super) fn replica_dir(&self, replica: &str) -> PathBuf {
         self.root().join(replica)
     }
 
@@ -144,59 +145,6 @@ impl FolderStore {
         }
         names.sort();
         Ok(names)
-    }
-
-    /// The segment ranges in `replica`'s folder, and whether its key-check file is there.
-    pub(super) fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
-        let (named, has_check) = self.listing_named(replica)?;
-        Ok((
-            named.into_iter().map(|(range, _)| range).collect(),
-            has_check,
-        ))
-    }
-
-    /// The segments in `replica`'s folder (range and file name), and whether its key-check
-    /// file is there. Only regular files no larger than any rel writes count; anything else
-    /// named like them is named in a warning and counts as missing (so what follows it waits).
-    pub(super) fn listing_named(&self, replica: &str) -> Result<(Vec<Named>, bool)> {
-        let dir = self.replica_dir(replica);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == ErrorKind::NotFound => return Ok((Vec::new(), false)),
-            Err(err) => return Err(self.io_error("read", &dir, err)),
-        };
-        let mut ranges = Vec::new();
-        let mut has_check = false;
-        for entry in entries {
-            let entry = entry.map_err(|err| self.io_error("read", &dir, err))?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let range = segment::parse_segment_name(&name);
-            if name != KEY_CHECK && range.is_none() {
-                // Temp files, a cloud drive's "conflicted copy", stray files: not rel's.
-                continue;
-            }
-            // Not followed: DirEntry::metadata looks at the entry itself.
-            let meta = entry
-                .metadata()
-                .map_err(|err| self.io_error("read", &entry.path(), err))?;
-            let kind = remote_fs::kind_of_type(meta.file_type());
-            if kind != Kind::File || meta.len() > MAX_REMOTE_FILE {
-                self.warn(format!(
-                    "{} on the remote {}; nothing is read from it",
-                    Self::shown(replica, &name),
-                    remote_fs::refusal(kind)
-                ));
-                continue;
-            }
-            match range {
-                Some(range) => ranges.push((range, name.into_owned())),
-                None => has_check = true,
-            }
-        }
-        // The same order on every machine, whatever order the folder lists them in.
-        ranges.sort();
-        Ok((ranges, has_check))
     }
 
     /// Whether any replica other than this one has left files on the remote: a journal that
@@ -345,19 +293,6 @@ impl FolderStore {
         }
         Ok(ops)
     }
-}
-
-/// A segment file of a replica's folder: the range it covers and its name.
-pub(super) type Named = ((i64, i64), String);
-
-/// The file to read for `range`: of several covering exactly it (two writes of the same
-/// operations), the first by name, so every machine reads the same one.
-pub(super) fn name_of(named: &[Named], range: (i64, i64)) -> String {
-    named
-        .iter()
-        .find(|(r, _)| *r == range)
-        .map(|(_, name)| name.clone())
-        .unwrap_or_default()
 }
 
 /// The warning for a file that does not open while the key opens the rest of the remote.

@@ -9,7 +9,8 @@
 //! a new replica id, sending its operations from that point again (see `fork.rs`): the two
 //! histories then travel as two replicas, and nothing of either is lost.
 
-use super::folder::{FolderStore, Named};
+use super::folder::FolderStore;
+use super::folder_list::Named;
 use super::remote::WireOp;
 use super::segment;
 use crate::error::Result;

@@ -55,6 +55,7 @@ pub mod engine;
 pub mod folder;
 mod folder_forks;
 mod folder_keys;
+mod folder_list;
 mod folder_write;
 pub mod git;
 mod git_push;
