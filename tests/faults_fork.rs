@@ -258,7 +258,16 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 /// both stay in the folder (names differ by content, nothing is overwritten), every machine
 /// reads the same of them, and after everyone syncs nothing of either is lost.
 #[test]
-fn two_copies_writing_at_once_keep_both_histories_whatever_order_files_arrive() {
+fn two_copies_writing_at_once_keep_both_histories_the_copys_files_arriving_first() {
+    two_copies_writing_at_once(true);
+}
+
+#[test]
+fn two_copies_writing_at_once_keep_both_histories_the_laptops_files_arriving_first() {
+    two_copies_writing_at_once(false);
+}
+
+fn two_copies_writing_at_once(copy_first: bool) {
     let shared = tempfile::tempdir().expect("tempdir");
     let view_a = shared.path().join("a");
     let view_b = shared.path().join("b");
@@ -286,9 +295,6 @@ fn two_copies_writing_at_once_keep_both_histories_whatever_order_files_arrive() 
     desktop.ok(at(2), &["sync"]); // reads the laptop's history before the fork shows
     copy.ok(at(2), &["log", "maria", "on the copy"]);
     copy.ok(at(2), &["sync"]);
-    // The cloud carries the files both ways, b's first this time.
-    carry(&view_b, &view_a);
-    carry(&view_a, &view_b);
     // A cloud drive's "conflicted copy" of one of them, with other bytes: never read.
     let laptop_dir = view_a.join("rel-sync/v1").join(id(&laptop));
     let first = walk(&laptop_dir)
@@ -300,23 +306,36 @@ fn two_copies_writing_at_once_keep_both_histories_whatever_order_files_arrive() 
         first.file_stem().expect("stem").to_string_lossy()
     ));
     std::fs::write(&conflicted, b"not what rel wrote").expect("conflicted copy");
-    let seg_names: Vec<String> = walk(&view_a.join("rel-sync/v1").join(id(&laptop)))
+
+    // The cloud carries one side's files first and everyone syncs, then the other side's.
+    let (early, late) = if copy_first {
+        ((&view_b, &view_a), (&view_a, &view_b))
+    } else {
+        ((&view_a, &view_b), (&view_b, &view_a))
+    };
+    let mut moved = std::collections::BTreeMap::new();
+    let mut sync_all = |moved: &mut std::collections::BTreeMap<String, usize>| {
+        for machine in [&laptop, &desktop, &copy] {
+            let ran = machine.run(at(3), &["sync"]);
+            assert_eq!(ran.code, 0, "{}: {}", machine.name, ran.stderr);
+            assert!(!ran.stderr.contains("conflicted"), "{}", ran.stderr);
+            *moved.entry(machine.name.clone()).or_insert(0) += ran.stderr.matches(MOVED).count();
+        }
+    };
+    carry(early.0, early.1);
+    sync_all(&mut moved);
+    carry(late.0, late.1);
+    let seg_names: Vec<String> = walk(&laptop_dir)
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .filter(|n| n.starts_with("2-") && !n.contains("conflicted"))
         .collect();
     assert_eq!(seg_names.len(), 2, "both histories kept: {seg_names:?}");
 
-    let mut moved = std::collections::BTreeMap::new();
     for _ in 0..3 {
-        for machine in [&laptop, &desktop, &copy] {
-            let ran = machine.run(at(3), &["sync"]);
-            assert_eq!(ran.code, 0, "{}: {}", machine.name, ran.stderr);
-            assert!(!ran.stderr.contains("conflicted"), "{}", ran.stderr);
-            *moved.entry(machine.name.clone()).or_insert(0) += ran.stderr.matches(MOVED).count();
-            carry(&view_a, &view_b);
-            carry(&view_b, &view_a);
-        }
+        sync_all(&mut moved);
+        carry(&view_a, &view_b);
+        carry(&view_b, &view_a);
     }
     assert_ne!(id(&laptop), id(&copy));
     // Both writers of the two histories moved, once each; the reader never did.
