@@ -314,7 +314,7 @@ fn two_copies_writing_at_once(copy_first: bool) {
         ((&view_a, &view_b), (&view_b, &view_a))
     };
     let mut moved = std::collections::BTreeMap::new();
-    let mut sync_all = |moved: &mut std::collections::BTreeMap<String, usize>| {
+    let sync_all = |moved: &mut std::collections::BTreeMap<String, usize>| {
         for machine in [&laptop, &desktop, &copy] {
             let ran = machine.run(at(3), &["sync"]);
             assert_eq!(ran.code, 0, "{}: {}", machine.name, ran.stderr);
