@@ -1,7 +1,9 @@
 //! A seeded run of three machines over a folder and over a git remote with the remote-side
 //! faults of issue 22 as steps: syncs SIGKILLed together with their `git` (process group),
 //! links, FIFOs, oversized files and leftover temp files planted in the remote, segments
-//! damaged (and, as the README says, deleted afterwards so their writer sends them again).
+//! damaged (and, as the README says, deleted afterwards so their writer sends them again), a
+//! machine restored from an earlier backup (it moves to a new replica id), a clock a year
+//! ahead for a while and then corrected.
 //! After every machine syncs until quiet: the digests agree, every interaction any machine
 //! logged is everywhere, and no two machines say `up to date` while holding different journals.
 
@@ -167,7 +169,7 @@ fn run(seed: u64, over_git: bool) {
             remote,
         )
     };
-    let replicas: Vec<Replica> = (0..3).map(|i| Replica::new(&format!("m{i}"))).collect();
+    let mut replicas: Vec<Replica> = (0..3).map(|i| Replica::new(&format!("m{i}"))).collect();
     let start = now_at(0);
     let mut init: Vec<&str> = vec!["sync", "init"];
     init.extend(args.iter().map(String::as_str));
@@ -181,13 +183,38 @@ fn run(seed: u64, over_git: bool) {
     for replica in &replicas {
         replica.ok(start, &["sync"]);
     }
-    let owners: Vec<String> = replicas.iter().map(id).collect();
     let mut logged = BTreeSet::new();
+    let mut backups: Vec<Option<PathBuf>> = vec![None; replicas.len()];
+    let mut ever_ahead = BTreeSet::new();
     for step in 1..=STEPS {
         let now = now_at(step);
-        let replica = &replicas[rng.below(replicas.len())];
+        let r = rng.below(replicas.len());
+        // Faults go into the folders of the replica ids in use (one a restored machine left
+        // behind is written by nobody any more: a file of it deleted would never come back).
+        let owners: Vec<String> = replicas.iter().map(id).collect();
+        let choice = rng.below(8);
+        // Not while a damaged segment waits to be deleted: what a machine sent after its
+        // backup is then held by the remote alone, and the README's advice (delete the file,
+        // its writer sends it again) cannot hold for a writer that lost it to the restore.
+        if choice == 6 && remote.damaged.is_empty() {
+            restore_step(&replicas[r], &mut backups[r], shared.path(), step, now);
+            continue;
+        }
+        // One machine a year ahead at a time (README "When a clock was wrong").
+        let others_ahead = (0..replicas.len()).any(|o| o != r && replicas[o].skew_minutes != 0);
+        if choice == 7 && !others_ahead {
+            // A year ahead for a while; corrected, the machine keeps working at once.
+            let ahead = replicas[r].skew_minutes == 0;
+            ever_ahead.insert(r);
+            replicas[r].skew_minutes = if ahead { 365 * 24 * 60 } else { 0 };
+            if !ahead {
+                log_on(&replicas[r], now, &mut logged);
+            }
+            continue;
+        }
+        let replica = &replicas[r];
         let handles = replica.strings("SELECT handle FROM contacts");
-        match (rng.below(6), rng.pick(&handles).cloned()) {
+        match (choice, rng.pick(&handles).cloned()) {
             (0, _) | (_, None) => {
                 replica.ok(now, &["add", &format!("Person {step}")]);
             }
@@ -214,6 +241,19 @@ fn run(seed: u64, over_git: bool) {
     }
     remote.delete_damaged();
     let end = now_at(STEPS + 1);
+    for replica in &mut replicas {
+        replica.skew_minutes = 0;
+    }
+    // A machine that was a year ahead may have applied another's changes stamped a year ahead
+    // (by its own clock they were not): it stamps above those until that other machine's
+    // corrected change has reached it and it makes one more change (README "When a clock was
+    // wrong"). So, once everyone has synced, each of them keeps working.
+    for replica in &replicas {
+        replica.ok(end, &["sync"]);
+    }
+    for r in ever_ahead {
+        log_on(&replicas[r], end, &mut logged);
+    }
     let mut quiet = false;
     for _round in 0..8 {
         quiet = true;
@@ -240,6 +280,46 @@ fn run(seed: u64, over_git: bool) {
             .collect();
         let missing: Vec<&String> = logged.difference(&present).collect();
         assert!(missing.is_empty(), "{} lacks {missing:?}", replica.name);
+    }
+}
+
+/// Logs with the first contact of `replica` (adds one when it has none), remembering the uid.
+fn log_on(replica: &Replica, now: DateTime<Utc>, logged: &mut BTreeSet<String>) {
+    let handles = replica.strings("SELECT handle FROM contacts");
+    let Some(who) = handles.first() else {
+        replica.ok(now, &["add", "Someone New"]);
+        return;
+    };
+    let out = replica.ok(now, &["log", who, "after", "--format", "json"]);
+    let record: serde_json::Value = serde_json::from_str(&out).expect("json");
+    logged.insert(record["uid"].as_str().expect("uid").to_string());
+}
+
+/// A backup the first time; the next time the machine syncs, its database is restored from
+/// that backup and it keeps working (nothing it synced may be lost). A machine whose clock is
+/// a year ahead is not restored (README "When a clock was wrong").
+fn restore_step(
+    replica: &Replica,
+    backup: &mut Option<PathBuf>,
+    dir: &Path,
+    step: usize,
+    now: DateTime<Utc>,
+) {
+    match backup.take() {
+        None => {
+            let path = dir.join(format!("{}-{step}.db", replica.name));
+            replica.ok(now, &["backup", &path.display().to_string()]);
+            *backup = Some(path);
+        }
+        Some(path) if replica.skew_minutes == 0 => {
+            let ran = replica.run(now, &["sync"]);
+            assert_eq!(ran.code, 0, "step {step}: {}", ran.stderr);
+            std::fs::copy(&path, &replica.db).expect("restore");
+            // Synced at once, as the README advises after a restore: it moves to a new id.
+            let ran = replica.run(now, &["sync"]);
+            assert_eq!(ran.code, 0, "step {step}: {}", ran.stderr);
+        }
+        Some(path) => *backup = Some(path),
     }
 }
 

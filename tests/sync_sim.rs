@@ -55,7 +55,19 @@ struct Sim {
     collide: bool,
     /// Over PostgreSQL: a member who injects rows behind rel's back.
     hostile: Option<Hostile>,
+    /// Per machine, a backup it took earlier (restored by a later step).
+    backups: BTreeMap<usize, std::path::PathBuf>,
+    /// Machines whose clock was a year ahead at some point. (One is not restored from a
+    /// backup while its clock is still ahead: what it sent while ahead after its backup would
+    /// be stamped a year ahead in a history no later change continues, README "When a clock
+    /// was wrong".)
+    been_ahead: BTreeSet<usize>,
 }
+
+/// A clock a year ahead (minutes).
+const YEAR: i64 = 365 * 24 * 60;
+/// Machines at most: copies of a database join as new machines up to this many.
+const MAX_MACHINES: usize = 6;
 
 /// A hostile team member: its connection string (its own role), the seq its next malformed
 /// row takes in its own replica, and whether it sends malformed bodies at all.
@@ -106,6 +118,8 @@ impl Sim {
             deleted: BTreeSet::new(),
             collide,
             hostile,
+            backups: BTreeMap::new(),
+            been_ahead: BTreeSet::new(),
         }
     }
 
@@ -317,12 +331,19 @@ impl Sim {
             }
             17 => {
                 // A clock off by hours, sometimes by more than a day (its changes are held
-                // back elsewhere until the others' clocks catch up).
-                let skew = [-240, 0, 0, 180, 60 * 30][self.rng.below(5)];
-                self.steps
-                    .push(format!("{}: clock skew {skew} min", self.replicas[r].name));
-                self.replicas[r].skew_minutes = skew;
+                // back elsewhere until the others' clocks catch up), now and then a year.
+                let mut skew = [-240, 0, 0, 180, 60 * 30, YEAR][self.rng.below(6)];
+                // One machine a year ahead at a time (README "When a clock was wrong": two at
+                // once keep each other ahead until the clocks reach their stamps).
+                let others_ahead = (0..self.replicas.len())
+                    .any(|o| o != r && self.replicas[o].skew_minutes == YEAR);
+                if skew == YEAR && others_ahead {
+                    skew = 0;
+                }
+                self.set_clock(r, skew);
             }
+            20 => self.backup_or_restore(r),
+            21 => self.copy_to_new_machine(r),
             18 => self.cut_short(r),
             19 => self.two_at_once(r),
             _ => {
@@ -464,6 +485,84 @@ impl Sim {
         }
     }
 
+    /// Sets machine `r`'s clock off by `skew` minutes. A clock that was a year ahead and is
+    /// corrected keeps working at once (its next change is what brings the ones made while
+    /// ahead to the others).
+    fn set_clock(&mut self, r: usize, skew: i64) {
+        self.steps
+            .push(format!("{}: clock skew {skew} min", self.replicas[r].name));
+        let was = self.replicas[r].skew_minutes;
+        self.replicas[r].skew_minutes = skew;
+        if skew == YEAR {
+            self.been_ahead.insert(r);
+        }
+        if was == YEAR && skew != YEAR {
+            self.log_something(r);
+        }
+    }
+
+    fn log_something(&mut self, r: usize) {
+        let handles = self.handles(r);
+        let Some(who) = handles.first().cloned() else {
+            let name = self.name_for(r);
+            self.user(r, &["add", &name]);
+            return;
+        };
+        let n = self.steps.len().to_string();
+        let ran = self.user(r, &["log", &who, "after", &n, "--format", "json"]);
+        if ran.code == 0
+            && let Ok(record) = serde_json::from_str::<Value>(&ran.stdout)
+            && let Some(uid) = record["uid"].as_str()
+        {
+            self.logged.insert(uid.to_string());
+        }
+    }
+
+    /// The issue's first report: machine `r` takes a backup; later its work is synced and the
+    /// database restored from that backup, and it keeps working (nothing it synced is lost;
+    /// what it never synced is gone with the file, as for any restore).
+    fn backup_or_restore(&mut self, r: usize) {
+        if self.replicas[r].skew_minutes == YEAR {
+            self.sync(r);
+            return;
+        }
+        let Some(backup) = self.backups.remove(&r) else {
+            let path = self
+                .scratch
+                .path()
+                .join(format!("backup-{r}-{}.db", self.steps.len()));
+            self.steps
+                .push(format!("{}: rel backup", self.replicas[r].name));
+            self.replicas[r].ok(self.now, &["backup", &path.display().to_string()]);
+            self.backups.insert(r, path);
+            return;
+        };
+        self.sync(r);
+        self.steps.push(format!(
+            "{}: restored from its backup",
+            self.replicas[r].name
+        ));
+        std::fs::copy(&backup, &self.replicas[r].db).expect("restore");
+        self.log_something(r);
+    }
+
+    /// Machine `r`'s database copied to a new machine, both used from now on.
+    fn copy_to_new_machine(&mut self, r: usize) {
+        if self.replicas.len() >= MAX_MACHINES {
+            self.sync(r);
+            return;
+        }
+        let copy = Replica::new(&format!("r{}", self.replicas.len()));
+        self.steps.push(format!(
+            "{}: copied to {}",
+            self.replicas[r].name, copy.name
+        ));
+        std::fs::copy(&self.replicas[r].db, &copy.db).expect("copy");
+        self.replicas.push(copy);
+        let c = self.replicas.len() - 1;
+        self.log_something(c);
+    }
+
     /// Two machines (or one machine twice) syncing at the same moment.
     fn two_at_once(&mut self, r: usize) {
         let other = if self.rng.chance(30) {
@@ -487,8 +586,20 @@ impl Sim {
     /// set right and moved past every skew first, so nothing stays held back.
     fn quiesce(&mut self) {
         self.now += Duration::days(3);
-        for replica in &mut self.replicas {
-            replica.skew_minutes = 0;
+        for r in 0..self.replicas.len() {
+            self.set_clock(r, 0);
+        }
+        // A machine that was a year ahead may have applied another's changes from a year
+        // ahead too (by its own clock they were not); its stamps stay above those until that
+        // other machine's corrected change reaches it and it makes one change more. So each of
+        // them keeps working once everyone has synced (README "When a clock was wrong").
+        if !self.been_ahead.is_empty() {
+            for r in 0..self.replicas.len() {
+                self.sync(r);
+            }
+            for r in self.been_ahead.clone() {
+                self.log_something(r);
+            }
         }
         for _round in 0..8 {
             let mut moved = false;
@@ -543,7 +654,9 @@ impl Sim {
         let mut ops = Vec::new();
         for replica in remote.heads().expect("heads").keys() {
             if !replica.starts_with(HOSTILE) {
-                ops.extend(remote.fetch(replica, 0).expect("fetch"));
+                let mut fetched = remote.fetch(replica, 0).expect("fetch");
+                effective_stamps(&mut fetched);
+                ops.extend(fetched);
             }
         }
         ops
@@ -749,6 +862,21 @@ impl Sim {
                 }
             }
         }
+    }
+}
+
+/// A replica's stamps as every machine reads them (README "When a clock was wrong"): in
+/// sequence order, each no later than just before the next, so what a machine did while its
+/// clock was a year ahead counts as done just before its first change after the correction.
+fn effective_stamps(ops: &mut [WireOp]) {
+    let mut next: Option<i64> = None;
+    for op in ops.iter_mut().rev() {
+        if let Some(bound) = next
+            && op.hlc >= bound
+        {
+            op.hlc = bound - 1;
+        }
+        next = Some(op.hlc);
     }
 }
 

@@ -43,6 +43,12 @@ fn verify(ctx: &Ctx) -> Result<()> {
 fn sync(ctx: &Ctx) -> Result<()> {
     let mut db = ctx.open()?;
     let outcome = engine::sync(&mut db, ctx.now)?;
+    if let Some(replica) = &outcome.moved_to {
+        eprintln!(
+            "rel: this journal was restored or copied: it continues as replica {replica}; \
+             nothing was lost"
+        );
+    }
     for warning in &outcome.warnings {
         eprintln!("rel: warning: {}", escape_visible(warning));
     }
@@ -66,11 +72,16 @@ fn sync(ctx: &Ctx) -> Result<()> {
         }
     }
     if outcome.held_back > 0 {
-        eprintln!(
-            "rel: warning: {} received changes are stamped more than a day ahead of this clock; \
-             they are kept and apply once the clock reaches them",
-            outcome.held_back
-        );
+        // Per replica, with how far ahead: a machine whose clock is wrong is found at once.
+        for (replica, count, ahead) in crate::sync::skew::held(db.conn(), ctx.now)? {
+            eprintln!(
+                "rel: warning: {count} changes from replica {} are stamped {} ahead of this \
+                 clock; they are kept and apply once the clock reaches them (or that machine's \
+                 clock is corrected)",
+                escape_visible(&replica),
+                crate::sync::skew::span(ahead)
+            );
+        }
     }
     let renamed: Vec<_> = outcome
         .renamed
@@ -83,6 +94,7 @@ fn sync(ctx: &Ctx) -> Result<()> {
         "replicas": outcome.replicas,
         "renamed": renamed,
         "refused": outcome.refused.iter().filter(|r| !r.waits).count(),
+        "held": outcome.held_back,
     });
     if ctx.out.quiet || ctx.out.json_record(&record)? {
         return Ok(());
@@ -189,6 +201,8 @@ fn status(ctx: &Ctx) -> Result<()> {
     // The names replicas published (their host names), so people see "laptop", not a UUID.
     let names = crate::sync::replica_names::load(db.conn())?;
     let own_name = crate::sync::replica_names::host_name();
+    // Changes held back for their stamp (a machine whose clock runs ahead), per replica.
+    let held = crate::sync::skew::held(db.conn(), ctx.now)?;
     let replica_json = |replica: &String, seen: &i64, latest: &i64| {
         json!({
             "replica": replica,
@@ -210,6 +224,12 @@ fn status(ctx: &Ctx) -> Result<()> {
         "last_sync": rfc3339_opt(status.last_sync_at),
         "replicas": replicas,
         "member": member,
+        "held": held
+            .iter()
+            .map(|(replica, count, ahead)| {
+                json!({ "replica": replica, "count": count, "ahead_seconds": ahead })
+            })
+            .collect::<Vec<_>>(),
     });
     if ctx.out.json_record(&record)? || ctx.out.quiet {
         return Ok(());
@@ -230,6 +250,14 @@ fn status(ctx: &Ctx) -> Result<()> {
         }
         writeln!(out, "unsent\t{}", status.unsent)?;
         writeln!(out, "last sync\t{last}")?;
+        for (replica, count, ahead) in &held {
+            writeln!(
+                out,
+                "held\t{count} from {}, {} ahead",
+                escape_visible(replica),
+                crate::sync::skew::span(*ahead)
+            )?;
+        }
     }
     if status.replicas.is_empty() {
         return Ok(());

@@ -73,7 +73,8 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     let local = oplog::replica_id(conn)?;
     let first_seq = oplog::last_own_seq(conn)? + 1;
     let mut seq = first_seq - 1;
-    let mut last = clock::load(conn)?;
+    // A clock corrected after running ahead stamps by the clock again (see `skew.rs`).
+    let (mut last, corrected) = super::skew::stamp_base(conn, now_ms)?;
     let first_stamp = clock::tick(last, now_ms);
     let created = conn
         .prepare_cached(capture_sql::RECORD_CREATIONS)?
@@ -160,7 +161,11 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     if seq < first_seq {
         return Ok(None);
     }
-    clock::store(conn, last)?;
+    if corrected {
+        super::skew::after_correction(conn, first_seq, first_stamp, last)?;
+    } else {
+        clock::store(conn, last)?;
+    }
     if let Some(label) = label {
         conn.prepare_cached(
             "INSERT INTO sync_steps (first_seq, last_seq, at, label) VALUES (?1, ?2, ?3, ?4)",

@@ -8,6 +8,7 @@
 //! next sync sees and does not send again); killed after, it is fully synced. What to send is
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
+use super::fork;
 use super::remote::Remote;
 use super::remote::{Refused, WireOp};
 use super::seal::SyncKey;
@@ -30,6 +31,9 @@ pub struct SyncOutcome {
     pub warnings: Vec<String>,
     /// Operations the remote refused to hand over (never applied), to be named on stderr.
     pub refused: Vec<Refused>,
+    /// The new replica id this journal moved to, when it turned out to be a restored backup
+    /// or a copy (see `fork.rs`).
+    pub moved_to: Option<String>,
 }
 
 /// The error for every sync command but `init` on a journal that was never set up (exit 2).
@@ -102,12 +106,47 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool
     Ok(!key_given && key.is_some())
 }
 
-/// `rel sync`: send, fetch, apply (see the module comment for why in this order).
+/// `rel sync`: send, fetch, apply (see the module comment for why in this order). A journal
+/// that finds it is a restored backup or a copy moves to a new replica id and starts over as
+/// that one (see `fork.rs`).
 pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
-    let settings = require_settings(db)?;
+    let mut moved_to = None;
+    let mut tries = 0;
+    loop {
+        match sync_once(db, now, &mut moved_to) {
+            Err(err) if fork::is_written_meanwhile(&err) && tries < 3 => tries += 1,
+            result => {
+                let mut outcome = result?;
+                outcome.moved_to = moved_to;
+                if let Some(ahead) = super::skew::own_clock_ahead(db.conn(), now)? {
+                    outcome.warnings.push(format!(
+                        "this machine's clock is {} ahead of the newest change received from \
+                         the other machines; if the clock is wrong, correct it (changes stamped \
+                         more than a day ahead are held back on the others)",
+                        super::skew::span(ahead)
+                    ));
+                }
+                return Ok(outcome);
+            }
+        }
+    }
+}
+
+fn sync_once(
+    db: &mut Db,
+    now: DateTime<Utc>,
+    moved_to: &mut Option<String>,
+) -> Result<SyncOutcome> {
+    require_settings(db)?;
     let own = replica_id(db.conn())?;
     let cache = transport::cache_dir(db.path(), &own)?;
     let _lock = transport::lock(&cache)?;
+    // Read under the lock: a sync of this journal that held it may have moved it to a new
+    // replica id meanwhile (see `fork.rs`); then this one starts over as that one.
+    if replica_id(db.conn())? != own {
+        return Err(fork::written_meanwhile());
+    }
+    let settings = require_settings(db)?;
     let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
     let journal = super::remote_guard::Journal::load(db.conn(), &settings, &own)?;
     transport.open_for_sync(&journal)?;
@@ -115,6 +154,10 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     remember_member(db, remote)?;
     super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;
+    if let Some(from) = fork::parting(db.conn(), remote, &own, settings.sent_seq, &heads)? {
+        *moved_to = Some(db.write(|tx| fork::move_from(tx, from))?);
+        return Err(fork::written_meanwhile());
+    }
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);
     let (sent, mut pushed_to) = send(db, remote, on_remote)?;
@@ -151,6 +194,8 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
     // Received operations land all over a large journal's indexes (see the function).
     db.prepare_for_batch()?;
     let report = db.write(|tx| {
+        // A replica whose clock was ahead and was corrected: its stamps read in order.
+        let incoming = super::skew::effective(tx, &incoming)?;
         let report = apply_received(tx, &incoming, now)?;
         settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
         Ok(report)

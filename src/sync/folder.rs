@@ -3,10 +3,11 @@
 //! each file once (temp file, fsync, rename), so no file is ever edited by two machines and no
 //! lock is needed. The git remote reads and writes its working tree through the same code.
 
+use super::folder_list::{Named, name_of};
 use super::remote::{Remote, WireOp};
-use super::remote_fs::{self, Kind, MAX_REMOTE_FILE};
+use super::remote_fs::{self, Kind};
 use super::seal::SyncKey;
-use super::segment::{self, KEY_CHECK, LAYOUT_DIR};
+use super::segment::{self, LAYOUT_DIR};
 use crate::error::{Error, Result};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -27,7 +28,12 @@ pub struct FolderStore {
     /// Whether the last key check opened any file: the remote holds this journal's data (the
     /// key is the journal's own).
     pub(super) opened_any: std::cell::Cell<bool>,
+    /// Per replica, the listing last searched for two histories and where they part (see
+    /// `folder_forks.rs`), so one sync opens overlapping segments once.
+    pub(super) forks_seen: RefCell<ForksSeen>,
 }
+
+type ForksSeen = BTreeMap<String, (Vec<Named>, Option<i64>)>;
 
 impl FolderStore {
     pub fn new(base: PathBuf, key: SyncKey, own: String) -> FolderStore {
@@ -37,6 +43,7 @@ impl FolderStore {
             own,
             warnings: RefCell::new(Vec::new()),
             opened_any: std::cell::Cell::new(false),
+            forks_seen: RefCell::new(BTreeMap::new()),
         }
     }
 
@@ -44,7 +51,7 @@ impl FolderStore {
         self.base.join(LAYOUT_DIR)
     }
 
-    fn replica_dir(&self, replica: &str) -> PathBuf {
+    pub(super) fn replica_dir(&self, replica: &str) -> PathBuf {
         self.root().join(replica)
     }
 
@@ -58,6 +65,15 @@ impl FolderStore {
         if !warnings.contains(&text) {
             warnings.push(text);
         }
+    }
+
+    /// Replicas whose folder holds two histories, and where they part (as of the last look).
+    pub fn forked(&self) -> BTreeMap<String, i64> {
+        self.forks_seen
+            .borrow()
+            .iter()
+            .filter_map(|(replica, (_, fork))| Some((replica.clone(), (*fork)?)))
+            .collect()
     }
 
     /// The warnings gathered so far (each once), emptied.
@@ -129,48 +145,6 @@ impl FolderStore {
         }
         names.sort();
         Ok(names)
-    }
-
-    /// The segment ranges in `replica`'s folder, and whether its key-check file is there.
-    /// Only regular files no larger than any rel writes count; anything else named like
-    /// them is named in a warning and counts as missing (so what follows it waits).
-    pub(super) fn listing(&self, replica: &str) -> Result<(Vec<(i64, i64)>, bool)> {
-        let dir = self.replica_dir(replica);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == ErrorKind::NotFound => return Ok((Vec::new(), false)),
-            Err(err) => return Err(self.io_error("read", &dir, err)),
-        };
-        let mut ranges = Vec::new();
-        let mut has_check = false;
-        for entry in entries {
-            let entry = entry.map_err(|err| self.io_error("read", &dir, err))?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let range = segment::parse_segment_name(&name);
-            if name != KEY_CHECK && range.is_none() {
-                // Temp files, a cloud drive's "conflicted copy", stray files: not rel's.
-                continue;
-            }
-            // Not followed: DirEntry::metadata looks at the entry itself.
-            let meta = entry
-                .metadata()
-                .map_err(|err| self.io_error("read", &entry.path(), err))?;
-            let kind = remote_fs::kind_of_type(meta.file_type());
-            if kind != Kind::File || meta.len() > MAX_REMOTE_FILE {
-                self.warn(format!(
-                    "{} on the remote {}; nothing is read from it",
-                    Self::shown(replica, &name),
-                    remote_fs::refusal(kind)
-                ));
-                continue;
-            }
-            match range {
-                Some(range) => ranges.push(range),
-                None => has_check = true,
-            }
-        }
-        Ok((ranges, has_check))
     }
 
     /// Whether any replica other than this one has left files on the remote: a journal that
@@ -251,12 +225,18 @@ impl FolderStore {
     }
 
     /// Every replica's contiguous head on the remote. Segments past a gap (a file deleted
-    /// from the middle, or one that has not arrived yet) are named in a warning.
+    /// from the middle, or one that has not arrived yet) are named in a warning. A replica
+    /// that wrote two different histories (see `folder_forks.rs`) is read up to where they
+    /// part only.
     pub fn heads(&self) -> Result<BTreeMap<String, i64>> {
         let mut heads = BTreeMap::new();
         for replica in self.replicas()? {
-            let (mut ranges, _) = self.listing(&replica)?;
-            let head = segment::contiguous_head(&mut ranges);
+            let (named, _) = self.listing_named(&replica)?;
+            let mut ranges: Vec<(i64, i64)> = named.iter().map(|(range, _)| *range).collect();
+            let mut head = segment::contiguous_head(&mut ranges);
+            if let Some(fork) = self.fork_point(&replica, &named)? {
+                head = head.min(fork - 1);
+            }
             if let Some(next) = ranges.iter().map(|r| r.0).filter(|&f| f > head + 1).min() {
                 self.warn(format!(
                     "replica {replica}'s changes {}-{} are missing from the remote (a file was \
@@ -278,18 +258,27 @@ impl FolderStore {
         if !segment::is_replica_name(replica) {
             return Ok(Vec::new());
         }
-        let (mut ranges, _) = self.listing(replica)?;
+        let (named, _) = self.listing_named(replica)?;
+        let mut ranges: Vec<(i64, i64)> = named.iter().map(|(range, _)| *range).collect();
+        // Where two histories of this replica part, nothing from there on is read.
+        let until = match self.fork_point(replica, &named)? {
+            Some(fork) => fork - 1,
+            None => i64::MAX,
+        };
         let mut ops = Vec::new();
         let mut reached = after;
         for range in segment::segments_after(&mut ranges, after) {
-            let name = segment::segment_name(range.0, range.1);
+            if range.0 > until {
+                break;
+            }
+            let name = name_of(&named, range);
             let Some(bytes) = self.read(replica, &name)? else {
                 break;
             };
             match segment::decode(&self.key, replica, range, &bytes) {
                 Ok(decoded) => {
                     for op in decoded {
-                        if op.seq == reached + 1 {
+                        if op.seq == reached + 1 && op.seq <= until {
                             reached = op.seq;
                             ops.push(op);
                         }
@@ -364,6 +353,10 @@ impl Remote for FolderRemote {
 
     fn warnings(&mut self) -> Vec<String> {
         self.store.take_warnings()
+    }
+
+    fn forked(&mut self) -> BTreeMap<String, i64> {
+        self.store.forked()
     }
 
     fn announce(&mut self, name: &str) -> Result<()> {

@@ -68,7 +68,7 @@ impl FolderStore {
     }
 
     fn replica_opens(&self, replica: &str) -> Result<Opens> {
-        let (ranges, has_check) = self.listing(replica)?;
+        let (named, has_check) = self.listing_named(replica)?;
         let mut unauthentic = Vec::new();
         let mut note = |shown: String, err: Unopened| match err {
             Unopened::Unauthentic => unauthentic.push(shown),
@@ -80,18 +80,17 @@ impl FolderStore {
                 Err(err) => note(Self::shown(replica, KEY_CHECK), err),
             }
         }
-        if let Some(&first) = ranges.iter().min() {
-            let name = segment::segment_name(first.0, first.1);
-            if let Some(bytes) = self.read(replica, &name)? {
-                match segment::decode(&self.key, replica, first, &bytes) {
-                    Ok(_) => {
-                        for shown in unauthentic {
-                            self.warn(damaged(&shown));
-                        }
-                        return Ok(Opens::Yes);
+        if let Some((first, name)) = named.first().cloned()
+            && let Some(bytes) = self.read(replica, &name)?
+        {
+            match segment::decode(&self.key, replica, first, &bytes) {
+                Ok(_) => {
+                    for shown in unauthentic {
+                        self.warn(damaged(&shown));
                     }
-                    Err(err) => note(Self::shown(replica, &name), err),
+                    return Ok(Opens::Yes);
                 }
+                Err(err) => note(Self::shown(replica, &name), err),
             }
         }
         Ok(Opens::No(unauthentic))

@@ -26,6 +26,19 @@ impl FolderStore {
                 "internal: a push must be this replica's operations, in order without gaps",
             ));
         }
+        // Another database writing as this replica (a copy, a restored backup) may have written
+        // these sequence numbers since the sync looked: never a second history on purpose.
+        // (The same operations again are fine: a push cut short is retried whole.)
+        let (mut ranges, _) = self.listing(&self.own)?;
+        if segment::contiguous_head(&mut ranges) >= ops[0].seq {
+            let held = self.fetch(&self.own, ops[0].seq - 1)?;
+            let differs = held.iter().zip(ops).any(|(held, op)| {
+                held.seq != op.seq || !super::fork::same_change(&held.body, &op.body)
+            });
+            if differs {
+                return Err(super::fork::written_meanwhile());
+            }
+        }
         let relative = Path::new(LAYOUT_DIR).join(&self.own);
         remote_fs::real_dirs(&self.base, &relative)?;
         remote_fs::remove_leftovers(&self.base.join(&relative));

@@ -367,6 +367,10 @@ impl Remote for GitRemote {
         self.store.take_warnings()
     }
 
+    fn forked(&mut self) -> BTreeMap<String, i64> {
+        self.store.forked()
+    }
+
     fn announce(&mut self, name: &str) -> Result<()> {
         self.refresh_once()?;
         // A commit only when the name changed (first sync, or the machine was renamed).

@@ -183,7 +183,7 @@ impl PgRemote {
 
     /// Operations the remote held already must be the very ones we pushed: a journal restored
     /// from an old backup would reuse its seqs for new changes, and silently dropping those
-    /// would lose them.
+    /// would lose them (the sync moves such a journal to a new replica id instead).
     fn same_as_stored(
         tx: &mut postgres::Transaction,
         workspace: &str,
@@ -219,12 +219,13 @@ impl PgRemote {
                 ))
                 .with_hint("an earlier rel set this database up: its owner runs 'rel team setup URL' to upgrade it"));
             }
-            if stored.get(&op.seq) != Some(&op.body) {
-                return Err(Error::runtime(format!(
-                    "the remote's operation {} of replica {replica} differs from this journal's",
-                    op.seq
-                ))
-                .with_hint("was this journal restored from a backup? see README 'Team'"));
+            // Another database wrote this sequence number as this replica (a restored backup,
+            // a copy) since the sync compared: the sync starts over, finds it, and moves.
+            if !stored
+                .get(&op.seq)
+                .is_some_and(|stored| super::fork::same_change(stored, &op.body))
+            {
+                return Err(super::fork::written_meanwhile());
             }
         }
         Ok(())

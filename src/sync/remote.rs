@@ -67,6 +67,14 @@ pub trait Remote {
         Vec::new()
     }
 
+    /// Replicas the remote holds two different histories of (two databases wrote as one
+    /// replica id), and the first sequence number where they part, as seen by the last
+    /// [`Remote::heads`]. Remotes that cannot hold two histories (PostgreSQL's key refuses a
+    /// second row for a sequence number) return none.
+    fn forked(&mut self) -> BTreeMap<String, i64> {
+        BTreeMap::new()
+    }
+
     /// Publishes this replica's name (the machine's host name) where the remote keeps one.
     fn announce(&mut self, _name: &str) -> Result<()> {
         Ok(())

@@ -1,8 +1,12 @@
 //! Segment files: the unit a replica writes to a folder or git remote.
 //!
-//! `rel-sync/v1/<replica>/<first>-<last>.seg` holds that replica's operations `first..=last`,
-//! sealed with the sync key and bound to exactly that replica and range. A segment is written
-//! once and never edited; `key-check` in the same folder is a tiny sealed file the first
+//! `rel-sync/v1/<replica>/<first>-<last>-<tag>.seg` holds that replica's operations
+//! `first..=last`, sealed with the sync key and bound to exactly that replica and range. The tag
+//! is taken from the sealed bytes, so two databases writing as one replica id (a restored
+//! backup, a copied file) never write the same name: neither overwrites the other, and a cloud
+//! drive never makes a "conflicted copy" (which readers ignore anyway). Names without a tag
+//! (`<first>-<last>.seg`, what rel wrote before) are read too. A segment is written once and
+//! never edited; `key-check` in the same folder is a tiny sealed file the first
 //! `sync init` writes so a key can be checked before any operation exists.
 
 use super::remote::WireOp;
@@ -27,17 +31,37 @@ struct StoredOp {
     body: String,
 }
 
-/// `first-last.seg`.
-pub fn segment_name(first: i64, last: i64) -> String {
-    format!("{first}-{last}.seg")
+/// `first-last-tag.seg`, the tag being the start of the SHA-256 of the sealed bytes (random
+/// per write: the seal's nonce), so names differ whenever contents do.
+pub fn segment_name(first: i64, last: i64, sealed: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(sealed);
+    let tag: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{first}-{last}-{tag}.seg")
 }
+
+/// Characters of a segment name's tag.
+const TAG_LEN: usize = 16;
 
 /// The range a segment file name covers; None for anything else (temp files, a cloud drive's
 /// "conflicted copy", stray files), which readers ignore.
 pub fn parse_segment_name(name: &str) -> Option<(i64, i64)> {
     let stem = name.strip_suffix(".seg")?;
-    let (first, last) = stem.split_once('-')?;
+    let (first, rest) = stem.split_once('-')?;
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let last = match rest.split_once('-') {
+        Some((last, tag)) => {
+            let hex = tag.len() == TAG_LEN
+                && tag
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hex {
+                return None;
+            }
+            last
+        }
+        None => rest,
+    };
     if !digits(first) || !digits(last) {
         return None;
     }
@@ -80,7 +104,7 @@ pub fn encode(key: &SyncKey, ops: &[WireOp]) -> Result<(String, Vec<u8>)> {
         &segment_context(&first.replica, first.seq, last.seq),
         &plain,
     )?;
-    Ok((segment_name(first.seq, last.seq), sealed))
+    Ok((segment_name(first.seq, last.seq, &sealed), sealed))
 }
 
 /// Seals `ops` (one replica's, contiguous) as one segment or, when they are many bytes, as
@@ -227,8 +251,12 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(parse_segment_name("1-5.seg"), Some((1, 5)));
-        assert_eq!(parse_segment_name(&segment_name(7, 7)), Some((7, 7)));
+        assert_eq!(parse_segment_name(&segment_name(7, 7, b"x")), Some((7, 7)));
+        assert_ne!(segment_name(7, 7, b"x"), segment_name(7, 7, b"y"));
         for bad in [
+            "1-5-0123456789abcdeg.seg",
+            "1-5-0123456789abcdef (conflicted copy).seg",
+            "1-5-0123.seg",
             "5-1.seg",
             "0-1.seg",
             "1-5.seg.tmp",
@@ -265,7 +293,7 @@ mod tests {
             })
             .collect();
         let (name, bytes) = encode(&key, &ops).expect("encode");
-        assert_eq!(name, "3-5.seg");
+        assert_eq!(parse_segment_name(&name), Some((3, 5)));
         assert_eq!(decode(&key, "r1", (3, 5), &bytes).ok(), Some(ops));
         assert!(decode(&key, "r2", (3, 5), &bytes).is_err());
         assert!(decode(&key, "r1", (3, 6), &bytes).is_err());

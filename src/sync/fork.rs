@@ -1,0 +1,161 @@
+//! A journal restored from a backup, or copied to a second machine, never reuses what its
+//! replica id already published. Such a database numbers its new operations from where the
+//! backup (or the copy) stopped, while the remote already holds other operations under those
+//! numbers: sent as they are, one history would hide the other on every machine.
+//!
+//! So before sending, a sync compares what the remote holds of this replica with this
+//! database. Where they part (the remote holds operations this database lacks, or the same
+//! sequence number with another change), this database moves to a new replica id: its own
+//! operations from that point are renumbered under the new id (they are sent as new), and the
+//! old id becomes one more replica whose operations are received like anyone else's. The other
+//! copy keeps the id; every change of both ends up everywhere.
+
+use super::oplog::{self, Body, LOCAL};
+use super::remote::Remote;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::BTreeMap;
+
+/// Marks the error a push returns when the remote got this replica's sequence numbers from
+/// another database while the sync ran: the sync starts over and compares again.
+const WRITTEN_MEANWHILE: &str = "another database wrote as this replica during the sync";
+
+pub fn written_meanwhile() -> Error {
+    Error::runtime(WRITTEN_MEANWHILE).with_hint("run 'rel sync' again")
+}
+
+pub fn is_written_meanwhile(err: &Error) -> bool {
+    err.message == WRITTEN_MEANWHILE
+}
+
+/// Whether two bodies are the same change. A creation is compared by record (its body is read
+/// from the record when it is sent, so two sends of one creation may carry other values);
+/// anything else by what it sets.
+pub fn same_change(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<Body>(a),
+        serde_json::from_str::<Body>(b),
+    ) {
+        (Ok(a), Ok(b)) => {
+            a.k == b.k && a.uid == b.uid && a.new == b.new && (a.new || a.set == b.set)
+        }
+        _ => a == b,
+    }
+}
+
+/// Where this database and the remote's operations of this replica part, if they do: the
+/// first sequence number this database must not publish as its own.
+///
+/// `heads` are the remote's; `sent` is how far the remote held this replica at the last sync
+/// this database made (everything up to it is this database's own history, so only what
+/// follows is compared: normally nothing, since the remote holds no more than was sent).
+pub fn parting(
+    conn: &Connection,
+    remote: &mut dyn Remote,
+    own: &str,
+    sent: i64,
+    heads: &BTreeMap<String, i64>,
+) -> Result<Option<i64>> {
+    // The remote itself saw two histories of this id (both copies wrote before either saw
+    // the other's files): each writer moves, from where they part.
+    if let Some(&fork) = remote.forked().get(own) {
+        return Ok(Some(fork.max(1)));
+    }
+    let head = heads.get(own).copied().unwrap_or(0);
+    let mine = oplog::last_own_seq(conn)?;
+    let compared = head.min(mine);
+    if compared > sent {
+        for theirs in remote.fetch(own, sent)? {
+            if theirs.seq > compared {
+                break;
+            }
+            if !own_change_is(conn, theirs.seq, &theirs.body)? {
+                return Ok(Some(theirs.seq));
+            }
+        }
+    }
+    Ok((head > mine).then_some(mine + 1))
+}
+
+/// Whether this database's own operation `seq` is the change `body`.
+fn own_change_is(conn: &Connection, seq: i64, body: &str) -> Result<bool> {
+    let row: Option<(String, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT kind, uid, body FROM sync_ops WHERE replica = 1 AND seq = ?1")?
+        .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    Ok(match row {
+        None => false,
+        Some((_, _, Some(mine))) => same_change(&mine, body),
+        // An own creation keeps no body: compared by record.
+        Some((kind, uid, None)) => serde_json::from_str::<Body>(body)
+            .is_ok_and(|theirs| theirs.new && theirs.k == kind && Some(theirs.uid) == uid),
+    })
+}
+
+/// Moves this database to a new replica id from sequence number `from` on (in the caller's
+/// transaction): its operations from there are renumbered 1, 2, 3… under the new id; the ones
+/// before stay with the old id, which becomes another replica (what the remote holds of it
+/// after them is then received as anyone's). Returns the new id.
+pub fn move_from(tx: &Connection, from: i64) -> Result<String> {
+    let old = oplog::replica_id(tx)?;
+    let new = uuid::Uuid::now_v7().to_string();
+    let shift = from - 1;
+    // The old id takes a number of its own; the new one becomes this replica (n = 1).
+    tx.execute(
+        "UPDATE sync_replicas SET uuid = ?1 WHERE n = ?2",
+        params![new, LOCAL],
+    )?;
+    let n = oplog::replica_number(tx, &old)?;
+    tx.execute(
+        "UPDATE sync_ops SET replica = ?1, undo = NULL WHERE replica = 1 AND seq < ?2",
+        params![n, from],
+    )?;
+    tx.execute(
+        "UPDATE sync_ops SET seq = seq - ?1 WHERE replica = 1",
+        params![shift],
+    )?;
+    // Registers this database's moved operations set now name the new id (own stamps only
+    // grow with the sequence number, so they are those from the first moved stamp on).
+    let first_moved: Option<i64> = tx.query_row(
+        "SELECT min(hlc) FROM sync_ops WHERE replica = 1",
+        [],
+        |row| row.get(0),
+    )?;
+    if let Some(first_moved) = first_moved {
+        tx.execute(
+            "UPDATE sync_fields SET replica = ?1 WHERE replica = ?2 AND hlc >= ?3",
+            params![new, old, first_moved],
+        )?;
+    }
+    // Undo steps follow their operations; those entirely before the move belong to the old
+    // id now and can no longer be undone here.
+    tx.execute("DELETE FROM sync_steps WHERE last_seq < ?1", [from])?;
+    tx.execute(
+        "UPDATE sync_steps SET first_seq = max(first_seq - ?1, 1), last_seq = last_seq - ?1",
+        [shift],
+    )?;
+    // Nothing of the new id is on the remote yet.
+    tx.execute("UPDATE sync_remote SET sent_seq = 0 WHERE id = 1", [])?;
+    Ok(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_change;
+
+    #[test]
+    fn a_creation_is_the_same_change_by_record_anything_else_by_what_it_sets() {
+        let created = r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann"}}"#;
+        let created_later =
+            r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann Lee"}}"#;
+        let other_record = r#"{"v":1,"k":"contact","uid":"u2","new":true,"set":{"name":"Ann"}}"#;
+        assert!(same_change(created, created_later));
+        assert!(!same_change(created, other_record));
+        let edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"a"}}"#;
+        let other_edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"b"}}"#;
+        assert!(same_change(edit, edit));
+        assert!(!same_change(edit, other_edit));
+        assert!(!same_change(edit, created));
+        assert!(same_change("not json", "not json") && !same_change("not json", "[]"));
+    }
+}
