@@ -111,3 +111,32 @@ fn a_clock_a_year_ahead_is_told_held_back_listed_and_recovers_once_corrected() {
     assert_eq!(maria_note(&laptop), "later on the desktop");
     assert_eq!(desktop.digest(at(14)), laptop.digest(at(14)));
 }
+
+/// Other machines unused for weeks are not a wrong clock: a sync with nothing to send stays
+/// quiet; one that sends is told, since what it sends is what the others would hold back.
+#[test]
+fn only_a_sync_that_sends_is_told_its_clock_is_ahead() {
+    let shared = tempfile::tempdir().expect("tempdir");
+    let folder = shared.path().join("drive").display().to_string();
+    let (laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    laptop.ok(at(0), &["sync", "init", "--folder", &folder]);
+    let key = laptop.ok(at(0), &["sync", "key"]);
+    desktop.ok(
+        at(0),
+        &["sync", "init", "--folder", &folder, "--key", key.trim_end()],
+    );
+    desktop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
+    desktop.ok(at(1), &["sync"]);
+    let three_weeks = 21 * 24 * 60;
+    let ran = laptop.run(at(three_weeks), &["sync"]);
+    assert_eq!((ran.code, ran.stderr.as_str()), (0, ""));
+    laptop.ok(at(three_weeks), &["log", "maria", "back at the laptop"]);
+    let ran = laptop.run(at(three_weeks + 1), &["sync"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .starts_with("rel: warning: this machine's clock is 21 days ahead of the newest"),
+        "{}",
+        ran.stderr
+    );
+}

@@ -85,6 +85,32 @@ fn stale_locks_in_rels_clone_are_recovered() {
     assert_eq!(notes, ["dinner", "lunch"]);
 }
 
+/// A push killed with our process group kills git's receive-pack of a remote on this disk
+/// mid-update, and its ref lock stays behind: one old enough to have no owner is cleared.
+#[test]
+fn a_ref_lock_a_killed_push_left_in_a_local_remote_is_cleared() {
+    let (laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    let shared = tempfile::tempdir().expect("tempdir");
+    let url = bare_repo(shared.path());
+    join(&[&laptop, &desktop], &url);
+    laptop.ok(noon(), &["add", "Ann Lee"]);
+    laptop.ok(noon(), &["sync"]);
+    let lock = shared.path().join("remote.git/refs/heads/rel-sync.lock");
+    let planted = std::fs::File::create(&lock).expect("plant the lock");
+    let a_minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    planted.set_modified(a_minute_ago).expect("age the lock");
+    laptop.ok(noon(), &["log", "ann", "after the kill"]);
+    let ran = laptop.run(noon(), &["sync"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.starts_with("sent "), "{}", ran.stdout);
+    assert!(!lock.exists());
+    desktop.ok(noon(), &["sync"]);
+    assert_eq!(
+        desktop.strings("SELECT note FROM interactions"),
+        ["after the kill"]
+    );
+}
+
 #[test]
 fn syncs_killed_with_their_git_never_block_the_next_one() {
     let (laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));

@@ -118,7 +118,14 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
             result => {
                 let mut outcome = result?;
                 outcome.moved_to = moved_to;
-                if let Some(ahead) = super::skew::own_clock_ahead(db.conn(), now)? {
+                // Only a sync that sends can be hurt by a clock ahead (what it sends is held
+                // back elsewhere); checked on every sync, it would warn whenever the other
+                // machines have merely been unused for a day.
+                let ahead = match outcome.sent {
+                    0 => None,
+                    _ => super::skew::own_clock_ahead(db.conn(), now)?,
+                };
+                if let Some(ahead) = ahead {
                     outcome.warnings.push(format!(
                         "this machine's clock is {} ahead of the newest change received from \
                          the other machines; if the clock is wrong, correct it (changes stamped \

@@ -283,7 +283,10 @@ impl GitRemote {
             }
             match self.push_head()? {
                 super::git_push::Pushed::Yes => return Ok(()),
-                super::git_push::Pushed::Contention(line) => last_refusal = line,
+                super::git_push::Pushed::Contention(line) => {
+                    super::git_push::clear_stale_remote_lock(self.url(), self.branch());
+                    last_refusal = line
+                }
             }
             // Fetch again, and try on top of what is there now.
             self.fresh = false;

@@ -125,6 +125,48 @@ fn rejection_line(output: &std::process::Output) -> Option<String> {
         .map(|line| super::secrets::redact_urls(&line.replace('\t', " ")))
 }
 
+/// How old a ref lock in a remote on this machine's disk must be to count as left by a killed
+/// push: git holds one for the milliseconds of an update (and waits only 100 ms for it,
+/// `core.filesRefLockTimeout`), so one this old has no living owner.
+const STALE_REMOTE_LOCK: Duration = Duration::from_secs(10);
+
+/// A remote on this machine's disk (`/srv/rel.git`, `file:///srv/rel.git`) loses its ref lock
+/// holder when a `rel sync` is killed with its process group: git's receive-pack runs as our
+/// child and dies mid-update, leaving `refs/heads/BRANCH.lock`, and every later push fails
+/// "failed to update ref" until someone deletes it. A lock old enough to have no owner is
+/// removed so the next try goes through; remotes over ssh or https are left alone (their
+/// server's git outlives our process).
+pub fn clear_stale_remote_lock(url: &str, branch: &str) {
+    let Some(repo) = local_repo(url) else {
+        return;
+    };
+    for lock in [
+        repo.join("refs/heads").join(format!("{branch}.lock")),
+        repo.join("packed-refs.lock"),
+    ] {
+        let stale = std::fs::symlink_metadata(&lock)
+            .ok()
+            .filter(|meta| meta.is_file())
+            .and_then(|meta| meta.modified().ok())
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age >= STALE_REMOTE_LOCK);
+        if stale {
+            let _ = std::fs::remove_file(&lock);
+        }
+    }
+}
+
+/// The folder of a bare repository named by a local path or a `file://` URL.
+fn local_repo(url: &str) -> Option<std::path::PathBuf> {
+    let path = match url.strip_prefix("file://") {
+        Some(path) => path,
+        None if url.starts_with('/') => url,
+        None => return None,
+    };
+    let path = std::path::PathBuf::from(path);
+    path.join("refs").is_dir().then_some(path)
+}
+
 /// Waits before retry `attempt` (1, 2, …): 100 ms doubling up to 3 s, each wait scaled by a
 /// random factor in [0.5, 1.5) so machines that collided once do not collide again in step.
 pub fn wait_before_retry(attempt: u32) {
