@@ -1,9 +1,11 @@
 -- Floor for `rel suggest`: the same candidates, the same per-contact facts and the same rules
 -- in one query (all suggestions, ranked; rel prints the first 5).
+-- Every CTE is MATERIALIZED: inlined, SQLite 3.40 evaluated `facts` once per use and per
+-- joined row (more than 5 minutes at L); materialized, each is computed once (~30 s at L).
 -- 1795780800 = 2026-11-27T12:00:00Z, the generator's fixed "now"; TZ=UTC, so a local day is
 -- the Unix day (today: 20784). 1795824000 = the start of tomorrow. Today's birthday key: 11-27.
 WITH
-cand AS (
+cand AS MATERIALIZED (
     SELECT c.id, c.handle, c.every, c.due_every, c.last_touch,
            EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = 'key-account') AS key
     FROM contacts c
@@ -16,27 +18,27 @@ cand AS (
                       AND f.due_at < 1795824000)
       AND c.last_touch IS NOT NULL AND c.last_touch <= 1795780800 - 3 * 86400
 ),
-t AS (
+t AS MATERIALIZED (
     SELECT ic.contact_id AS id, i.at, i.channel, i.at / 86400 AS day,
            i.respect AS r, i.empathy AS e, i.integrity AS g, i.trust AS tr, i.honesty AS h
     FROM cand JOIN interaction_contacts ic ON ic.contact_id = cand.id
     JOIN interactions i ON i.id = ic.interaction_id
 ),
-days AS (
+days AS MATERIALIZED (
     SELECT id, day, row_number() OVER (PARTITION BY id ORDER BY day DESC) AS k
     FROM (SELECT DISTINCT id, day FROM t)
 ),
-gaps AS (
+gaps AS MATERIALIZED (
     SELECT id, day - lead(day) OVER (PARTITION BY id ORDER BY day DESC) AS gap
     FROM days WHERE k <= 12
 ),
-sorted_gaps AS (
+sorted_gaps AS MATERIALIZED (
     SELECT id, gap, row_number() OVER (PARTITION BY id ORDER BY gap) AS j,
            count(*) OVER (PARTITION BY id) AS m
     FROM gaps WHERE gap IS NOT NULL
 ),
-usual AS (SELECT id, gap FROM sorted_gaps WHERE m >= 3 AND j = (m + 1) / 2),
-facts AS (
+usual AS MATERIALIZED (SELECT id, gap FROM sorted_gaps WHERE m >= 3 AND j = (m + 1) / 2),
+facts AS MATERIALIZED (
     SELECT id,
            sum(channel IN ('call', 'meeting', 'visit') OR r > 0 OR e > 0 OR g > 0 OR tr > 0 OR h > 0) AS meaningful,
            min(CASE WHEN channel IN ('call', 'meeting', 'visit') OR r > 0 OR e > 0 OR g > 0 OR tr > 0 OR h > 0 THEN day END) AS m_first,
@@ -49,13 +51,13 @@ facts AS (
            max(CASE WHEN h < 0 THEN at END) AS h_s, max(CASE WHEN h > 0 THEN at END) AS h_p
     FROM t GROUP BY id
 ),
-last3 AS (
+last3 AS MATERIALIZED (
     SELECT id, sum(channel IN ('message', 'email')) AS written, min(day) AS first, max(day) AS last,
            count(*) AS n
     FROM (SELECT id, channel, day, row_number() OVER (PARTITION BY id ORDER BY at DESC) AS k FROM t)
     WHERE k <= 3 GROUP BY id
 ),
-strains AS (
+strains AS MATERIALIZED (
     SELECT id, max(s) AS latest, count(*) AS traits FROM (
         SELECT id, r_s AS s, r_p AS p FROM facts UNION ALL SELECT id, e_s, e_p FROM facts
         UNION ALL SELECT id, g_s, g_p FROM facts UNION ALL SELECT id, t_s, t_p FROM facts
@@ -63,7 +65,7 @@ strains AS (
     WHERE s IS NOT NULL AND (p IS NULL OR p <= s) AND s <= 1795780800 - 3 * 86400
     GROUP BY id
 ),
-rows AS (
+rows AS MATERIALIZED (
     SELECT c.handle,
            CASE
              WHEN s.id IS NOT NULL THEN 1
@@ -84,7 +86,7 @@ rows AS (
     LEFT JOIN last3 l ON l.id = c.id
     LEFT JOIN strains s ON s.id = c.id
 ),
-thanks AS (
+thanks AS MATERIALIZED (
     SELECT c.handle, 2 AS kind, v.n AS score
     FROM (SELECT via_id, count(*) AS n, max(created_at) AS latest FROM contacts
           WHERE via_id IS NOT NULL GROUP BY via_id HAVING count(*) >= 2) v
@@ -93,6 +95,9 @@ thanks AS (
       AND (c.due_at IS NULL OR c.due_at >= 1795824000)
       AND (c.dismissed_until IS NULL OR c.dismissed_until <= 1795780800)
       AND (c.snoozed_until IS NULL OR c.snoozed_until <= 1795780800)
+      AND (c.birthday IS NULL OR substr(c.birthday, -5) != '11-27')
+      AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.contact_id = c.id AND f.done_at IS NULL
+                      AND f.due_at < 1795824000)
       AND (c.last_touch IS NULL OR (c.last_touch <= 1795780800 - 14 * 86400 AND c.last_touch < v.latest))
 )
 SELECT handle, min(kind) AS kind, score FROM (
