@@ -27,7 +27,10 @@ Run 'rel --help' for all commands, 'rel COMMAND --help' for one command.";
 /// Help and version print as clap renders them (stdout, exit 0); every other parse error
 /// becomes one `rel: …` line with exit 2.
 pub fn handle_clap_error(err: clap::Error, argv: &[String]) -> Result<(), Error> {
-    if matches!(err.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
         // Not print!: `rel import --help | head` closes the pipe early, and print! panics on
         // that; the write error becomes a quiet exit 0 like any broken pipe. Before the
         // command path below, which builds the whole command tree (1.6 M instructions, more

@@ -6,10 +6,10 @@
 
 use crate::common::replica as sync_support;
 
+use crate::common::Run as Ran;
 use chrono::{DateTime, TimeZone, Utc};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use crate::common::Run as Ran;
 use sync_support::Replica;
 
 fn noon() -> DateTime<Utc> {

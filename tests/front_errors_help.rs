@@ -213,7 +213,12 @@ fn search_takes_a_word_with_punctuation_as_a_phrase() {
 fn help_into_a_closed_pipe_is_a_quiet_success() {
     // `rel import --help | head -1`: the reader is gone before rel writes.
     let env = TestEnv::new();
-    for args in [&["import", "--help"][..], &["--help"], &["--version"], &["log", "-h"]] {
+    for args in [
+        &["import", "--help"][..],
+        &["--help"],
+        &["--version"],
+        &["log", "-h"],
+    ] {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rel"))
             .args(args)
             .env("REL_DB", &env.db)

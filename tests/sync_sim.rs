@@ -808,7 +808,6 @@ fn replicas_converge_over_postgres() {
 /// The same with the hostile member also sending malformed bodies: every honest member's
 /// sync still exits 0 and converges (the bodies are quarantined).
 #[test]
-#[ignore = "needs journal lane"]
 fn replicas_converge_over_postgres_with_poison() {
     converge_over_postgres("sync_sim_poison", true);
 }

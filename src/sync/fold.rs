@@ -8,7 +8,7 @@ use super::handles::{self, Settler};
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
-use super::{capture, clock, search_upkeep};
+use super::{capture, clock, quarantine, search_upkeep, validate};
 use crate::db::entity::{self, Applied, Fields, Kind};
 use crate::db::upkeep;
 use crate::error::Result;
@@ -42,20 +42,22 @@ pub fn apply_received(
     let local = oplog::replica_id(tx)?;
     let mut report = ApplyReport::default();
     let mut senders = HashSet::new();
-    // Bodies are parsed once, here; one that does not parse is stored and never applied.
-    let mut ready: Vec<(Stamp, Body)> = Vec::new();
+    // Bodies are parsed and checked once, here; one that fails is stored, quarantined and
+    // never applied (see `validate.rs`). Each ready body carries its seq, to name it.
+    let mut ready: Vec<(Stamp, Body, i64)> = Vec::new();
     // Whether any operation is due to be applied (parsed or not: the search indexes are set
     // aside for the batch as soon as one is).
     let mut any_due = false;
     let mut seen = clock::load(tx)?;
     for op in ops.iter().filter(|op| op.replica != local) {
         let n = oplog::replica_number(tx, &op.replica)?;
-        let parsed: Option<Body> = serde_json::from_str(&op.body).ok();
-        let kind = parsed
+        let checked = validate::check(&op.body);
+        let kind = checked
             .as_ref()
             .map_or("unknown".to_string(), |b| b.k.clone());
-        let uid = parsed.as_ref().map(|b| b.uid.clone());
-        let held = clock::too_far_ahead(op.hlc, now_ms);
+        let uid = checked.as_ref().ok().map(|b| b.uid.clone());
+        // A refused operation is never applied, so it never waits for the clock either.
+        let held = checked.is_ok() && clock::too_far_ahead(op.hlc, now_ms);
         let inserted = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO sync_ops (replica, seq, hlc, kind, uid, body, held)
@@ -67,17 +69,17 @@ pub fn apply_received(
         }
         report.received += 1;
         senders.insert(op.replica.clone());
-        if !held {
-            seen = seen.max(op.hlc);
-            any_due = true;
-            if let Some(body) = parsed {
-                ready.push((
-                    Stamp {
-                        hlc: op.hlc,
-                        replica: op.replica.clone(),
-                    },
-                    body,
-                ));
+        match checked {
+            Err(reason) => quarantine::keep(tx, &op.replica, op.seq, &reason)?,
+            Ok(_) if held => {}
+            Ok(body) => {
+                seen = seen.max(op.hlc);
+                any_due = true;
+                let stamp = Stamp {
+                    hlc: op.hlc,
+                    replica: op.replica.clone(),
+                };
+                ready.push((stamp, body, op.seq));
             }
         }
     }
@@ -101,8 +103,10 @@ pub fn apply_received(
             .execute([n, seq])?;
         seen = seen.max(hlc);
         any_due = true;
-        if let Ok(body) = serde_json::from_str::<Body>(&body) {
-            ready.push((Stamp { hlc, replica }, body));
+        // Checked again: it may have been kept by a rel that did not check yet.
+        match validate::check(&body) {
+            Ok(body) => ready.push((Stamp { hlc, replica }, body, seq)),
+            Err(reason) => quarantine::keep(tx, &replica, seq, &reason)?,
         }
     }
     report.replicas = senders.len();
@@ -110,7 +114,9 @@ pub fn apply_received(
     // The search indexes are brought up to date once, at the end (see `search_upkeep`).
     let search = any_due.then(|| search_upkeep::defer(tx)).transpose()?;
     let mut fold = Fold::new(tx);
-    fold.apply_all(ready)?;
+    for (replica, seq, reason) in fold.apply_all(ready)? {
+        quarantine::keep(tx, &replica, seq, &reason)?;
+    }
     report.renamed = fold.finish()?;
     if let Some(search) = search {
         search.restore(tx)?;
@@ -118,6 +124,9 @@ pub fn apply_received(
     capture::discard(tx)?;
     Ok(report)
 }
+
+/// An operation SQLite's constraints rejected: (replica, seq, reason).
+pub type Rejected = (String, i64, String);
 
 /// Folding state for one batch.
 pub struct Fold<'c> {
@@ -141,24 +150,36 @@ impl<'c> Fold<'c> {
         }
     }
 
-    /// Applies operation bodies stamped as given. Contacts first, then interactions, then
-    /// follow-ups (what they refer to is then present); order does not change the result.
-    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body)>) -> Result<()> {
-        let mut parsed: Vec<(Kind, Stamp, Body)> = Vec::new();
-        for (stamp, body) in ops.drain(..) {
-            // Kinds and versions this rel does not know are kept in the log and skipped here.
+    /// Applies operation bodies stamped as given (with their seq). Contacts first, then
+    /// interactions, then follow-ups (what they refer to is then present); order does not
+    /// change the result. Returns the operations SQLite's constraints rejected, as (replica,
+    /// seq, reason): each is undone alone, so one bad body never stops a sync.
+    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body, i64)>) -> Result<Vec<Rejected>> {
+        let mut parsed: Vec<(Kind, Stamp, Body, i64)> = Vec::new();
+        for (stamp, body, seq) in ops.drain(..) {
+            // Versions this rel does not know are kept in the log and skipped here.
             if body.v != oplog::BODY_VERSION {
                 continue;
             }
             if let Some(kind) = Kind::parse(&body.k) {
-                parsed.push((kind, stamp, body));
+                parsed.push((kind, stamp, body, seq));
             }
         }
         parsed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        for (kind, stamp, body) in parsed {
-            self.apply(kind, &stamp, &body)?;
+        let mut rejected = Vec::new();
+        for (kind, stamp, body, seq) in parsed {
+            self.conn.execute_batch("SAVEPOINT fold_op")?;
+            match self.apply(kind, &stamp, &body) {
+                Ok(()) => self.conn.execute_batch("RELEASE fold_op")?,
+                Err(err) if validate::is_constraint(&err) => {
+                    self.conn
+                        .execute_batch("ROLLBACK TO fold_op; RELEASE fold_op")?;
+                    rejected.push((stamp.replica, seq, err.message));
+                }
+                Err(err) => return Err(err),
+            }
         }
-        Ok(())
+        Ok(rejected)
     }
 
     fn apply(&mut self, kind: Kind, stamp: &Stamp, body: &Body) -> Result<()> {

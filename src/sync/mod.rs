@@ -45,6 +45,7 @@ mod fold;
 mod handles;
 mod oplog;
 mod preupdate;
+pub mod quarantine;
 mod registers;
 mod search_upkeep;
 
@@ -74,6 +75,7 @@ pub mod segment;
 pub mod settings;
 pub mod transport;
 pub mod undo;
+mod validate;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,11 @@
+-- rel schema: operations received from other replicas that fail the command line's checks (or
+-- that SQLite's constraints reject). They stay in sync_ops (kept, never applied); this table
+-- says why, for the warning every `rel sync` prints and for `rel sync status`. Sync
+-- bookkeeping like `sync_replica_names`: never exported. `replica` is the sender's id (text:
+-- a row the remote refused may come from a replica this journal has not registered).
+CREATE TABLE sync_quarantine (
+    replica TEXT    NOT NULL,
+    seq     INTEGER NOT NULL,
+    reason  TEXT    NOT NULL,
+    PRIMARY KEY (replica, seq)
+) WITHOUT ROWID;
