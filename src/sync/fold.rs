@@ -63,7 +63,15 @@ pub fn apply_received(
                 "INSERT OR IGNORE INTO sync_ops (replica, seq, hlc, kind, uid, body, held)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![n, op.seq, op.hlc, kind, uid, op.body, held])?;
+            .execute(params![
+                n,
+                op.seq,
+                op.hlc,
+                kind,
+                uid,
+                kept_body(&op.body),
+                held
+            ])?;
         if inserted == 0 {
             continue;
         }
@@ -123,6 +131,12 @@ pub fn apply_received(
     }
     capture::discard(tx)?;
     Ok(report)
+}
+
+/// What is stored of a received body: all of it, but for one larger than any rel writes
+/// (refused unread): its bytes would only bloat the journal.
+fn kept_body(body: &str) -> Option<&str> {
+    (body.len() <= validate::MAX_BODY_BYTES).then_some(body)
 }
 
 /// An operation SQLite's constraints rejected: (replica, seq, reason).
