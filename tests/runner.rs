@@ -30,6 +30,7 @@ mod data_export;
 mod data_import;
 mod data_no_panic;
 mod faults_checks;
+mod faults_merge_undo;
 mod faults_remote_empty;
 mod faults_remote_files;
 mod faults_remote_git;

@@ -8,7 +8,7 @@ use super::handles::{self, Settler};
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
-use super::{capture, clock, quarantine, search_upkeep, validate};
+use super::{capture, clock, merge_fold, quarantine, search_upkeep, validate};
 use crate::db::entity::{self, Applied, Fields, Kind};
 use crate::db::upkeep;
 use crate::error::Result;
@@ -408,6 +408,16 @@ impl<'c> Fold<'c> {
             let handle = self.handles.for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
+        // A follow-up set (elsewhere, concurrently) on a contact merged away here goes to the
+        // merge target.
+        if kind == Kind::FollowUp
+            && let Some(contact) = fields.get("contact").and_then(Value::as_str)
+            && entity::id_of(self.conn, Kind::Contact, contact)?.is_none()
+            && let Some((target_id, target)) = merge_fold::target(self.conn, contact)?
+        {
+            fields.insert("contact".into(), Value::String(target));
+            self.touched.insert(target_id);
+        }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
             registers::keep_unstamped(self.conn, uid, &fields)?;
             return Ok(());
@@ -516,7 +526,19 @@ impl<'c> Fold<'c> {
         let removed = registers::get(self.conn, uid, "removed")?
             .map(|(_, value)| value)
             .filter(|value| !value.is_null());
-        match (entity::id_of(self.conn, Kind::Contact, uid)?, removed) {
+        let present = entity::id_of(self.conn, Kind::Contact, uid)?;
+        // Merged away: what still names it goes to the target, and it goes (as `rel merge`
+        // removes it) rather than coming back archived.
+        if removed.is_some()
+            && let Some((target_id, target)) = merge_fold::target(self.conn, uid)?
+        {
+            merge_fold::hand_over(self.conn, present, uid, target_id, &target)?;
+            self.touched.insert(target_id);
+            if present.is_none() {
+                return Ok(());
+            }
+        }
+        match (present, removed) {
             (Some(id), Some(removed_at)) => {
                 if entity::has_interactions(self.conn, id)? {
                     self.conn

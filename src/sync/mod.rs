@@ -43,6 +43,7 @@ mod clock;
 pub mod digest;
 mod fold;
 mod handles;
+mod merge_fold;
 mod oplog;
 mod preupdate;
 pub mod quarantine;

@@ -136,7 +136,7 @@ fn contact_field(field: &str, value: &Value) -> Result<(), String> {
     match field {
         "handle" => checks::imported_handle(text(field, value)?).map_err(msg),
         "name" => checks::name(text(field, value)?).map(|_| ()).map_err(msg),
-        "org" | "role" | "via" => optional_text(field, value).map(|_| ()),
+        "org" | "role" | "via" | "merged_into" => optional_text(field, value).map(|_| ()),
         "every" => match optional_text(field, value)? {
             Some(every) => checks::cadence(every).map(|_| ()).map_err(msg),
             None => Ok(()),

@@ -1,0 +1,131 @@
+//! A contact merged away on one machine while another worked with it (issue 22, point 5).
+//!
+//! `rel merge` records the removal of the duplicate with `merged_into` = the target's uid (in
+//! the same operation as `removed`, see `capture.rs`). When the fold settles such a contact,
+//! whatever still names it — an interaction or a follow-up another machine added concurrently,
+//! tags and fields it gave it — is handed to the target instead of bringing the duplicate back
+//! archived, on every machine, whichever arrives first: the duplicate then goes as a merge
+//! leaves it. The merge's own rule decides fields: a field the target lacks is taken, and a
+//! change to the duplicate wins over the target's value only when that value was itself a
+//! change stamped earlier (the target keeps what it was created with). List items (tags,
+//! emails, phones, aliases) are a union, as `rel merge` makes them.
+
+use super::registers::{self, Stamp};
+use crate::db::entity::{self, Fields, Kind, LISTS};
+use crate::error::Result;
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+/// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
+const MAX_CHAIN: usize = 16;
+
+/// The contact `uid` was merged into, when `uid` was removed by a merge and the target (or
+/// the target's own target) is here: its local id and uid.
+pub fn target(conn: &Connection, uid: &str) -> Result<Option<(i64, String)>> {
+    let mut current = uid.to_string();
+    for _ in 0..MAX_CHAIN {
+        let Some(next) = merged_into(conn, &current)? else {
+            return Ok(None);
+        };
+        if let Some(id) = entity::id_of(conn, Kind::Contact, &next)? {
+            return Ok(Some((id, next)));
+        }
+        current = next;
+    }
+    Ok(None)
+}
+
+/// `merged_into` counts only as part of the removal it came with: a contact brought back (an
+/// undone merge) and removed again with `rm` is no merge.
+fn merged_into(conn: &Connection, uid: &str) -> Result<Option<String>> {
+    let (Some((merged_stamp, into)), Some((removed_stamp, removed))) = (
+        registers::get(conn, uid, "merged_into")?,
+        registers::get(conn, uid, "removed")?,
+    ) else {
+        return Ok(None);
+    };
+    if merged_stamp != removed_stamp || removed.is_null() {
+        return Ok(None);
+    }
+    Ok(into
+        .as_str()
+        .filter(|into| *into != uid)
+        .map(str::to_string))
+}
+
+/// Hands what names the merged contact `from` to `to`: participations and follow-ups of the
+/// row when `from_id` is here, participations kept in registers when it is not; then its
+/// fields and list items. (Follow-ups waiting for an absent `from` are redirected when they
+/// are made: see `fold.rs`.)
+pub fn hand_over(
+    conn: &Connection,
+    from_id: Option<i64>,
+    from: &str,
+    to_id: i64,
+    to: &str,
+) -> Result<()> {
+    let fields = match from_id {
+        Some(id) => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
+                 SELECT interaction_id, ?2, position FROM interaction_contacts WHERE contact_id = ?1",
+            )?
+            .execute(params![id, to_id])?;
+            conn.prepare_cached("DELETE FROM interaction_contacts WHERE contact_id = ?1")?
+                .execute([id])?;
+            conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1")?
+                .execute(params![id, to_id])?;
+            entity::read(conn, Kind::Contact, from)?.unwrap_or_default()
+        }
+        None => {
+            for (interaction, position) in registers::with_field(conn, &format!("with:{from}"))? {
+                if let (Some(interaction_id), Some(position)) = (
+                    entity::id_of(conn, Kind::Interaction, &interaction)?,
+                    position.as_i64(),
+                ) {
+                    conn.prepare_cached(
+                        "INSERT OR IGNORE INTO interaction_contacts
+                         (interaction_id, contact_id, position) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![interaction_id, to_id, position])?;
+                }
+            }
+            registers::all(conn, from)?
+                .into_iter()
+                .map(|(field, _, value)| (field, value))
+                .collect::<Fields>()
+        }
+    };
+    take_fields(conn, &fields, from, to_id, to)
+}
+
+/// Fields and list items of the merged contact that land on the target (see the module).
+fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &str) -> Result<()> {
+    let current = entity::read(conn, Kind::Contact, to)?.unwrap_or_default();
+    for (field, value) in fields {
+        let is_item = LISTS.iter().any(|(prefix, _, _)| field.starts_with(prefix));
+        let is_field = matches!(
+            field.as_str(),
+            "org" | "role" | "every" | "birthday" | "note"
+        );
+        if value.is_null() || !(is_item || is_field) || (is_item && *value != Value::Bool(true)) {
+            continue;
+        }
+        let stamp = registers::get(conn, from, field)?
+            .map(|(stamp, _)| stamp)
+            .unwrap_or(Stamp::CREATION);
+        let wins = match registers::get(conn, to, field)? {
+            Some((held, _)) if held != Stamp::CREATION => stamp > held,
+            // The target's own value (from its creation) stays; a missing one is taken.
+            _ => current.get(field).is_none_or(Value::is_null),
+        };
+        if !wins {
+            continue;
+        }
+        entity::set_field(conn, Kind::Contact, to_id, field, value)?;
+        if stamp != Stamp::CREATION {
+            registers::put(conn, to, field, &stamp, value)?;
+        }
+    }
+    Ok(())
+}
