@@ -115,3 +115,79 @@ fn what_another_machine_did_to_a_merged_contact_lands_on_the_target() {
 fn the_same_when_the_other_machine_syncs_first() {
     merge_race(true);
 }
+
+#[test]
+fn undoing_an_add_another_machine_logged_with_archives_instead() {
+    let pair = Pair::new(&[]);
+    pair.a.ok(noon(), &["add", "Uma Thurman"]);
+    pair.a.ok(noon(), &["sync"]);
+    let later = noon() + Duration::minutes(5);
+    pair.b.ok(later, &["sync"]);
+    pair.b.ok(later, &["log", "uma-thurman", "lunch with Uma"]);
+    pair.b.ok(later, &["sync"]);
+    pair.a.ok(later, &["sync"]);
+    let ran = pair.a.run(later, &["undo"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        ran.stdout,
+        "reverted: rel add \"Uma Thurman\"\n\
+         uma-thurman is archived, not removed: another machine logged with it since\n"
+    );
+    // A second undo has nothing left to walk back to; nothing else goes.
+    let again = pair.a.run(later, &["undo"]);
+    assert_eq!(
+        (again.code, again.stderr.as_str()),
+        (0, "rel: nothing to undo\n")
+    );
+    pair.settle(later);
+    for machine in [&pair.a, &pair.b] {
+        assert_eq!(
+            machine.rows(
+                "SELECT c.handle, CAST(c.archived_at IS NOT NULL AS TEXT), i.note FROM contacts c
+                 JOIN interaction_contacts ic ON ic.contact_id = c.id
+                 JOIN interactions i ON i.id = ic.interaction_id",
+                3
+            ),
+            vec![vec!["uma-thurman", "1", "lunch with Uma"]],
+            "{}",
+            machine.name
+        );
+    }
+}
+
+#[test]
+fn an_undo_that_changes_nothing_says_so() {
+    let pair = Pair::new(&[&["add", "Uma Thurman"]]);
+    let t1 = noon() + Duration::minutes(1);
+    pair.a
+        .ok(t1, &["edit", "uma-thurman", "--org", "Laptop Inc"]);
+    pair.a.ok(t1, &["sync"]);
+    let t2 = noon() + Duration::minutes(2);
+    pair.b.ok(t2, &["sync"]);
+    pair.b
+        .ok(t2, &["edit", "uma-thurman", "--org", "Desktop Ltd"]);
+    pair.b.ok(t2, &["sync"]);
+    pair.a.ok(t2, &["sync"]);
+    let ran = pair.a.run(t2, &["undo"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        ran.stdout,
+        "nothing to revert: rel edit uma-thurman --org \"Laptop Inc\" (changed since on another machine)\n"
+    );
+    let undone = json(&pair.a, t2, &["undo", "--list"]);
+    assert_eq!(undone[0]["undoes"], 2, "{undone}");
+    pair.settle(t2);
+    for machine in [&pair.a, &pair.b] {
+        assert_eq!(
+            machine.strings("SELECT org FROM contacts"),
+            vec!["Desktop Ltd"]
+        );
+    }
+    // An undo that does change something still says reverted.
+    let t3 = noon() + Duration::minutes(3);
+    pair.a.ok(t3, &["edit", "uma-thurman", "--role", "CEO"]);
+    assert_eq!(
+        pair.a.ok(t3, &["undo"]),
+        "reverted: rel edit uma-thurman --role CEO\n"
+    );
+}
