@@ -413,8 +413,10 @@ impl<'c> Fold<'c> {
         if kind == Kind::FollowUp
             && let Some(contact) = fields.get("contact").and_then(Value::as_str)
             && entity::id_of(self.conn, Kind::Contact, contact)?.is_none()
-            && let Some((target_id, target)) = merge_fold::target(self.conn, contact)?
+            && let Some(target) = merge_fold::target(self.conn, contact)?
+            && let Some(target_id) = self.bring_back(&target)?
         {
+            self.settle.insert(target.clone());
             fields.insert("contact".into(), Value::String(target));
             self.touched.insert(target_id);
         }
@@ -472,6 +474,10 @@ impl<'c> Fold<'c> {
                 }
             }
         }
+        // Contacts merged into this one before it was here: what names them comes here now.
+        for (merged, _) in registers::referring(self.conn, "merged_into", &named)? {
+            self.settle.insert(merged);
+        }
         self.touched.insert(id);
         Ok(())
     }
@@ -481,9 +487,13 @@ impl<'c> Fold<'c> {
     /// Returns the handles that had to change. The caller forgets the staged changes of these
     /// writes (after the search indexes have been brought up to date from them).
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
-        let settle: Vec<String> = self.settle.iter().cloned().collect();
-        for uid in settle {
-            self.settle_contact(&uid)?;
+        // Settling one contact may bring another back, which may in turn have contacts
+        // merged into it to settle: each is settled once.
+        let mut settled = BTreeSet::new();
+        while let Some(uid) = self.settle.pop_first() {
+            if settled.insert(uid.clone()) {
+                self.settle_contact(&uid)?;
+            }
         }
         let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
         upkeep::refresh_after_batch(self.conn, &self.touched, self.cadence_changed)?;
@@ -522,6 +532,29 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
+    /// The local id of merge target `uid`, bringing it back (archived at its removal) when it
+    /// was removed here; None while it has not arrived.
+    fn bring_back(&mut self, uid: &str) -> Result<Option<i64>> {
+        if let Some(id) = entity::id_of(self.conn, Kind::Contact, uid)? {
+            return Ok(Some(id));
+        }
+        let mut fields = Fields::new();
+        for (field, _, value) in registers::all(self.conn, uid)? {
+            fields.insert(field, value);
+        }
+        let Some(removed_at) = fields.remove("removed").filter(|r| !r.is_null()) else {
+            return Ok(None);
+        };
+        if fields.get("archived_at").is_none_or(Value::is_null) {
+            fields.insert("archived_at".into(), removed_at);
+        }
+        if !fields.contains_key("name") {
+            return Ok(None);
+        }
+        self.materialize(Kind::Contact, uid, fields)?;
+        entity::id_of(self.conn, Kind::Contact, uid)
+    }
+
     fn settle_contact(&mut self, uid: &str) -> Result<()> {
         let removed = registers::get(self.conn, uid, "removed")?
             .map(|(_, value)| value)
@@ -530,11 +563,26 @@ impl<'c> Fold<'c> {
         // Merged away: what still names it goes to the target, and it goes (as `rel merge`
         // removes it) rather than coming back archived.
         if removed.is_some()
-            && let Some((target_id, target)) = merge_fold::target(self.conn, uid)?
+            && let Some(target) = merge_fold::target(self.conn, uid)?
+            && let Some(target_id) = self.bring_back(&target)?
         {
             merge_fold::hand_over(self.conn, present, uid, target_id, &target)?;
             self.touched.insert(target_id);
+            // A target removed in turn keeps what it now holds archived, or goes.
+            self.settle.insert(target);
             if present.is_none() {
+                // Follow-ups that waited for it (made while neither it nor the target was
+                // here) are made now, on the target.
+                let named = Value::String(uid.to_string());
+                for (followup, _) in registers::referring(self.conn, "contact", &named)? {
+                    if entity::id_of(self.conn, Kind::FollowUp, &followup)?.is_none() {
+                        let mut fields = Fields::new();
+                        for (field, _, value) in registers::all(self.conn, &followup)? {
+                            fields.insert(field, value);
+                        }
+                        self.materialize(Kind::FollowUp, &followup, fields)?;
+                    }
+                }
                 return Ok(());
             }
         }

@@ -5,8 +5,8 @@
 //! whatever still names it — an interaction or a follow-up another machine added concurrently,
 //! tags and fields it gave it — is handed to the target instead of bringing the duplicate back
 //! archived, on every machine, whichever arrives first: the duplicate then goes as a merge
-//! leaves it. The merge's own rule decides fields: a field the target lacks is taken, and a
-//! change to the duplicate wins over the target's value only when that value was itself a
+//! leaves it. The merge's own rule decides fields: a change made to the duplicate fills a
+//! field the target lacks, and wins over the target's value only when that value was itself a
 //! change stamped earlier (the target keeps what it was created with). List items (tags,
 //! emails, phones, aliases) are a union, as `rel merge` makes them.
 
@@ -19,18 +19,23 @@ use serde_json::Value;
 /// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
 const MAX_CHAIN: usize = 16;
 
-/// The contact `uid` was merged into, when `uid` was removed by a merge and the target (or
-/// the target's own target) is here: its local id and uid.
-pub fn target(conn: &Connection, uid: &str) -> Result<Option<(i64, String)>> {
-    let mut current = uid.to_string();
-    for _ in 0..MAX_CHAIN {
+/// The contact what names `uid` belongs to, when `uid` was removed by a merge: the end of its
+/// chain of merges (a merged into b merged into c…), wherever that contact is (here or not,
+/// removed or not), so every machine picks the same one whatever arrived first. Merges that
+/// went both ways on two machines (a cycle) end at the smallest uid of the cycle. None when
+/// `uid` was not merged away, or is that end itself.
+pub fn target(conn: &Connection, uid: &str) -> Result<Option<String>> {
+    let mut chain = vec![uid.to_string()];
+    while chain.len() <= MAX_CHAIN {
+        let current = chain.last().cloned().unwrap_or_default();
         let Some(next) = merged_into(conn, &current)? else {
-            return Ok(None);
+            return Ok(Some(current).filter(|end| end != uid));
         };
-        if let Some(id) = entity::id_of(conn, Kind::Contact, &next)? {
-            return Ok(Some((id, next)));
+        if let Some(start) = chain.iter().position(|c| *c == next) {
+            let end = chain[start..].iter().min().cloned();
+            return Ok(end.filter(|end| end != uid));
         }
-        current = next;
+        chain.push(next);
     }
     Ok(None)
 }
@@ -114,6 +119,11 @@ fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &
         let stamp = registers::get(conn, from, field)?
             .map(|(stamp, _)| stamp)
             .unwrap_or(Stamp::CREATION);
+        // A field's value the merge itself saw (the duplicate's creation) was taken by the
+        // merge already, if the target lacked it: only changes to the duplicate compete.
+        if is_field && stamp == Stamp::CREATION {
+            continue;
+        }
         let wins = match registers::get(conn, to, field)? {
             Some((held, _)) if held != Stamp::CREATION => stamp > held,
             // The target's own value (from its creation) stays; a missing one is taken.
