@@ -597,6 +597,7 @@ impl Sim {
             }
         }
         self.check_quarantine_listed();
+        self.check_export_imports();
         // Nothing the hostile member wrote past a gap or under another's name applied.
         for replica in &self.replicas {
             if !replica

@@ -245,3 +245,20 @@ fn handed_change(
     }
     best
 }
+
+impl Sim {
+    /// An export of a synced journal imports into an empty database (exit 0).
+    pub(super) fn check_export_imports(&self) {
+        let export = self.replicas[0].ok(self.now, &["export", "--format", "json"]);
+        let fresh = super::Replica::new("imported");
+        let file = fresh.dir.path().join("export.json");
+        std::fs::write(&file, export).expect("write export");
+        let ran = fresh.run(self.now, &["import", &file.display().to_string()]);
+        if ran.code != 0 {
+            self.fail(&format!(
+                "the export of {} does not import: {}",
+                self.replicas[0].name, ran.stderr
+            ));
+        }
+    }
+}
