@@ -188,7 +188,9 @@ impl<'c> Fold<'c> {
                 Err(err) if validate::is_constraint(&err) => {
                     self.conn
                         .execute_batch("ROLLBACK TO fold_op; RELEASE fold_op")?;
-                    rejected.push((stamp.replica, seq, err.message));
+                    let cause = err.message.trim_start_matches("database error: ");
+                    let reason = format!("the journal's constraints refuse it ({cause})");
+                    rejected.push((stamp.replica, seq, reason));
                 }
                 Err(err) => return Err(err),
             }

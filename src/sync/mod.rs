@@ -79,6 +79,8 @@ pub mod undo;
 mod validate;
 
 #[cfg(test)]
+mod quarantine_tests;
+#[cfg(test)]
 mod tests;
 
 pub use clock::{HOLD_AHEAD_MS, tick as clock_tick};
