@@ -53,13 +53,25 @@ fn sync(ctx: &Ctx) -> Result<()> {
             escape_visible(to)
         );
     }
-    // A gap waits (named once per sync); what is refused for good is in the quarantine.
+    // A gap waits (named once per sync). Rows the remote refuses are named while it reports
+    // them; what rel's checks refused is named from the quarantine at every sync.
     for refused in outcome.refused.iter().filter(|r| r.waits) {
         let replica = escape_visible(&refused.replica);
         let reason = escape_visible(&refused.reason);
         eprintln!("rel: warning: replica {replica}: {reason}");
     }
-    let quarantined = quarantine::list(db.conn())?;
+    let mut quarantined: Vec<quarantine::Quarantined> = quarantine::list(db.conn())?
+        .into_iter()
+        .filter(|q| !q.by_remote)
+        .collect();
+    quarantined.extend(outcome.refused.iter().filter(|r| !r.waits).map(|r| {
+        quarantine::Quarantined {
+            replica: r.replica.clone(),
+            seq: r.seq,
+            reason: r.reason.clone(),
+            by_remote: true,
+        }
+    }));
     say_quarantined(&db, &quarantined)?;
     if outcome.held_back > 0 {
         eprintln!(

@@ -49,6 +49,7 @@ pub fn apply_received(
     // aside for the batch as soon as one is).
     let mut any_due = false;
     let mut seen = clock::load(tx)?;
+    let any_quarantined = quarantine::any(tx)?;
     for op in ops.iter().filter(|op| op.replica != local) {
         let n = oplog::replica_number(tx, &op.replica)?;
         let checked = validate::check(&op.body);
@@ -77,6 +78,11 @@ pub fn apply_received(
         }
         report.received += 1;
         senders.insert(op.replica.clone());
+        // The remote refused a row at this place before (a forgery under this replica's id);
+        // the replica's own operation has now arrived there.
+        if any_quarantined && checked.is_ok() {
+            quarantine::release(tx, &op.replica, op.seq)?;
+        }
         match checked {
             Err(reason) => quarantine::keep(tx, &op.replica, op.seq, &reason)?,
             Ok(_) if held => {}

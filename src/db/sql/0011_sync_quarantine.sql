@@ -2,10 +2,13 @@
 -- that SQLite's constraints reject). They stay in sync_ops (kept, never applied); this table
 -- says why, for the warning every `rel sync` prints and for `rel sync status`. Sync
 -- bookkeeping like `sync_replica_names`: never exported. `replica` is the sender's id (text:
--- a row the remote refused may come from a replica this journal has not registered).
+-- a row the remote refused may come from a replica this journal has not registered). by_remote
+-- = 1: a row the remote would not vouch for (a forged author), which the replica's own
+-- operation at that seq replaces when it arrives; 0: a received operation rel refused.
 CREATE TABLE sync_quarantine (
     replica TEXT    NOT NULL,
     seq     INTEGER NOT NULL,
     reason  TEXT    NOT NULL,
+    by_remote INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (replica, seq)
 ) WITHOUT ROWID;
