@@ -141,7 +141,7 @@ pub fn apply_received(
 
 /// What is stored of a received body: all of it, but for one larger than any rel writes
 /// (refused unread): its bytes would only bloat the journal.
-fn kept_body(body: &str) -> Option<&str> {
+pub(super) fn kept_body(body: &str) -> Option<&str> {
     (body.len() <= validate::MAX_BODY_BYTES).then_some(body)
 }
 

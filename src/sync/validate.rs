@@ -291,6 +291,21 @@ mod tests {
     }
 
     #[test]
+    fn a_change_larger_than_any_rel_writes_is_refused_unread_and_not_kept() {
+        let huge = contact("note", "x".repeat(MAX_BODY_BYTES).into());
+        assert_eq!(
+            check(&huge).unwrap_err(),
+            format!(
+                "the change is too large ({} bytes; no change rel writes exceeds 8388608)",
+                huge.len()
+            )
+        );
+        assert_eq!(super::super::fold::kept_body(&huge), None);
+        let fine = contact("note", "x".into());
+        assert_eq!(super::super::fold::kept_body(&fine), Some(fine.as_str()));
+    }
+
+    #[test]
     fn what_rel_writes_passes() {
         let body = serde_json::json!({"v": 1, "k": "contact", "uid": "u1", "new": true, "set": {
             "handle": "ann-lee", "name": "Ann Lee", "created_at": 1_700_000_000, "every": "2w",

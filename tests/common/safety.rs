@@ -171,17 +171,3 @@ pub fn run_raw(mut cmd: Command, stdin: &[u8]) -> RawRun {
         stderr: output.stderr,
     }
 }
-
-/// Waits for `child` and returns its exit code and largest resident size (KiB), from wait4's
-/// rusage (so only that process is measured, not the test).
-pub fn wait_max_rss_kib(child: std::process::Child) -> (i32, i64) {
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value to be filled in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, whose pid we hold; status and usage are ours.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid, "wait4");
-    std::mem::forget(child);
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
-}
