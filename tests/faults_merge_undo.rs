@@ -44,6 +44,19 @@ impl Pair {
         }
     }
 
+    /// A third machine joining now folds the whole history from scratch: it must agree.
+    fn fresh_agrees(&self, at: DateTime<Utc>) {
+        let fresh = Replica::new("fresh");
+        let key = self.a.ok(at, &["sync", "key"]);
+        let dir = self._shared.path().join("drive").display().to_string();
+        fresh.ok(
+            at,
+            &["sync", "init", "--folder", &dir, "--key", key.trim_end()],
+        );
+        fresh.ok(at, &["sync"]);
+        assert_eq!(fresh.digest(at), self.a.digest(at), "a fresh fold differs");
+    }
+
     /// Both sync until quiet (laptop, desktop, laptop), at `at`.
     fn settle(&self, at: DateTime<Utc>) {
         self.a.ok(at, &["sync"]);
@@ -80,6 +93,7 @@ fn merge_race(desktop_first: bool) {
         pair.b.ok(at, &["sync"]);
     }
     pair.settle(at);
+    pair.fresh_agrees(at);
     for machine in [&pair.a, &pair.b] {
         assert_eq!(
             machine.strings("SELECT handle FROM contacts"),
@@ -190,4 +204,26 @@ fn an_undo_that_changes_nothing_says_so() {
         pair.a.ok(t3, &["undo"]),
         "reverted: rel edit uma-thurman --role CEO\n"
     );
+}
+
+/// The merge undone after the other machine's log was handed to the target: every machine,
+/// and one folding the history afresh, agrees where the log is.
+#[test]
+fn an_undone_merge_after_the_race_agrees_everywhere() {
+    let pair = Pair::new(&[&["add", "Nina Rossi"], &["add", "Nina Rossi"]]);
+    let later = noon() + Duration::minutes(5);
+    pair.a
+        .ok(later, &["merge", "nina-rossi-2", "nina-rossi", "--yes"]);
+    pair.b
+        .ok(later, &["log", "nina-rossi-2", "met at the fair"]);
+    pair.b.ok(
+        later,
+        &["edit", "nina-rossi-2", "--org", "Fiera", "--tag", "vip"],
+    );
+    let at = later + Duration::minutes(1);
+    pair.settle(at);
+    let undo_at = at + Duration::minutes(1);
+    pair.a.ok(undo_at, &["undo"]);
+    pair.settle(undo_at);
+    pair.fresh_agrees(undo_at);
 }

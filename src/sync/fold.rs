@@ -482,6 +482,10 @@ impl<'c> Fold<'c> {
                 }
             }
         }
+        // Back after its merge was undone: what was handed to the target comes back here.
+        for target in merge_fold::take_back(self.conn, uid)? {
+            self.touched.insert(target);
+        }
         // Contacts merged into this one before it was here: what names them comes here now.
         for (merged, _) in registers::referring(self.conn, "merged_into", &named)? {
             self.settle.insert(merged);

@@ -71,11 +71,16 @@ pub fn hand_over(
 ) -> Result<()> {
     let fields = match from_id {
         Some(id) => {
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
-                 SELECT interaction_id, ?2, position FROM interaction_contacts WHERE contact_id = ?1",
-            )?
-            .execute(params![id, to_id])?;
+            let held: Vec<(i64, i64)> = {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT interaction_id, position FROM interaction_contacts WHERE contact_id = ?1",
+                )?;
+                let rows = stmt.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (interaction_id, position) in held {
+                join(conn, from, to, to_id, interaction_id, position)?;
+            }
             conn.prepare_cached("DELETE FROM interaction_contacts WHERE contact_id = ?1")?
                 .execute([id])?;
             conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1")?
@@ -88,11 +93,7 @@ pub fn hand_over(
                     entity::id_of(conn, Kind::Interaction, &interaction)?,
                     position.as_i64(),
                 ) {
-                    conn.prepare_cached(
-                        "INSERT OR IGNORE INTO interaction_contacts
-                         (interaction_id, contact_id, position) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![interaction_id, to_id, position])?;
+                    join(conn, from, to, to_id, interaction_id, position)?;
                 }
             }
             registers::all(conn, from)?
@@ -132,10 +133,191 @@ fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &
         if !wins {
             continue;
         }
+        let before = registers::get(conn, to, field)?;
+        let before_value = current.get(field).cloned().unwrap_or(Value::Null);
         entity::set_field(conn, Kind::Contact, to_id, field, value)?;
         if stamp != Stamp::CREATION {
             registers::put(conn, to, field, &stamp, value)?;
         }
+        let (before_hlc, before_by) = match &before {
+            Some((held, _)) => (Some(held.hlc), Some(held.replica.clone())),
+            None => (None, None),
+        };
+        record(
+            conn,
+            from,
+            to,
+            field,
+            &stamp,
+            (&before_value, before_hlc, before_by),
+        )?;
     }
     Ok(())
+}
+
+/// Adds the target to one interaction the merged contact took part in; remembered when it
+/// was not already there.
+fn join(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    to_id: i64,
+    interaction_id: i64,
+    position: i64,
+) -> Result<()> {
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
+             VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![interaction_id, to_id, position])?;
+    if added > 0
+        && let Some(interaction) = entity::uid_of(conn, Kind::Interaction, interaction_id)?
+    {
+        // Its position, to put the merged contact back there if the merge is undone.
+        let before = (&Value::from(position), None, None);
+        record(
+            conn,
+            from,
+            to,
+            &format!("part:{interaction}"),
+            &Stamp::CREATION,
+            before,
+        )?;
+    }
+    Ok(())
+}
+
+/// Remembers one thing handed from `from` to `to` (see `sync_handed`).
+fn record(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    field: &str,
+    handed: &Stamp,
+    (before, before_hlc, before_by): (&Value, Option<i64>, Option<String>),
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO sync_handed
+         (merged, target, field, handed_hlc, handed_by, before, before_hlc, before_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        from,
+        to,
+        field,
+        handed.hlc,
+        handed.replica,
+        serde_json::to_string(before)?,
+        before_hlc,
+        before_by
+    ])?;
+    Ok(())
+}
+
+/// A merged contact is back (its merge undone): what was handed from it to its target goes
+/// back, unless the target changed it since, so every machine ends as one that never handed
+/// it over (its own participations and follow-ups come back through its registers). Returns
+/// the targets touched.
+pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
+    type Row = (
+        String,
+        String,
+        i64,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT target, field, handed_hlc, handed_by, before, before_hlc, before_by
+             FROM sync_handed WHERE merged = ?1",
+        )?;
+        let rows = stmt.query_map([merged], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut touched = Vec::new();
+    let merged_id = entity::id_of(conn, Kind::Contact, merged)?;
+    for (target, field, hlc, by, before, before_hlc, before_by) in rows {
+        let Some(target_id) = entity::id_of(conn, Kind::Contact, &target)? else {
+            continue;
+        };
+        touched.push(target_id);
+        if let Some(interaction) = field.strip_prefix("part:") {
+            let backed = registers::get(conn, interaction, &format!("with:{target}"))?
+                .is_some_and(|(_, position)| !position.is_null());
+            let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
+                continue;
+            };
+            if !backed {
+                conn.prepare_cached(
+                    "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
+                )?
+                .execute(params![interaction_id, target_id])?;
+            }
+            // Back where it was (a participation its own machine made has no register to
+            // bring it back by).
+            if let (Some(merged_id), Some(position)) = (
+                merged_id,
+                serde_json::from_str::<Value>(&before)
+                    .ok()
+                    .and_then(|p| p.as_i64()),
+            ) {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
+                     VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![interaction_id, merged_id, position])?;
+            }
+            continue;
+        }
+        let handed = Stamp { hlc, replica: by };
+        let now = registers::get(conn, &target, &field)?.map(|(stamp, _)| stamp);
+        if now.unwrap_or(Stamp::CREATION) != handed {
+            // The target changed it since: that change stands.
+            continue;
+        }
+        let before: Value = serde_json::from_str(&before).unwrap_or(Value::Null);
+        let restored = if field.contains(':') {
+            Value::Bool(false)
+        } else {
+            before.clone()
+        };
+        entity::set_field(conn, Kind::Contact, target_id, &field, &restored)?;
+        match (before_hlc, before_by) {
+            (Some(hlc), Some(replica)) => {
+                registers::put(conn, &target, &field, &Stamp { hlc, replica }, &before)?
+            }
+            _ => {
+                conn.prepare_cached("DELETE FROM sync_fields WHERE uid = ?1 AND field = ?2")?
+                    .execute([&target, &field])?;
+            }
+        }
+    }
+    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1")?
+        .execute([merged])?;
+    // A contact brought back by this machine's own undo is written from its image at its
+    // removal: list items other machines added since (kept as registers) are its own too, as
+    // on a machine that folds them from scratch.
+    if let Some(merged_id) = merged_id {
+        for (field, stamp, value) in registers::all(conn, merged)? {
+            let is_item = LISTS.iter().any(|(prefix, _, _)| field.starts_with(prefix));
+            if is_item && stamp != Stamp::CREATION && value == Value::Bool(true) {
+                entity::set_field(conn, Kind::Contact, merged_id, &field, &value)?;
+            }
+        }
+        touched.push(merged_id);
+    }
+    Ok(touched)
 }

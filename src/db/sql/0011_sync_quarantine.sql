@@ -12,3 +12,20 @@ CREATE TABLE sync_quarantine (
     by_remote INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (replica, seq)
 ) WITHOUT ROWID;
+
+-- What the fold handed from a contact merged away to its merge target (see
+-- src/sync/merge_fold.rs), so that an undone merge takes it back exactly: a participation
+-- added to the target ('part:' || interaction uid), a list item added ('tag:x'…), a field
+-- taken (its name, with the target's value and stamp before). Local bookkeeping: every
+-- replica that handed something over keeps its own rows.
+CREATE TABLE sync_handed (
+    merged        TEXT    NOT NULL,
+    target        TEXT    NOT NULL,
+    field         TEXT    NOT NULL,
+    handed_hlc    INTEGER,
+    handed_by     TEXT,
+    before        TEXT,
+    before_hlc    INTEGER,
+    before_by     TEXT,
+    PRIMARY KEY (merged, target, field)
+) WITHOUT ROWID;
