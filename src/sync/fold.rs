@@ -145,6 +145,9 @@ pub(super) fn kept_body(body: &str) -> Option<&str> {
     (body.len() <= validate::MAX_BODY_BYTES).then_some(body)
 }
 
+/// How many times [`Fold::finish`] settles one contact at most.
+const MAX_SETTLES: usize = 4;
+
 /// An operation SQLite's constraints rejected: (replica, seq, reason).
 pub type Rejected = (String, i64, String);
 
@@ -424,6 +427,7 @@ impl<'c> Fold<'c> {
             && let Some(target) = merge_fold::target(self.conn, contact)?
             && let Some(target_id) = self.bring_back(&target)?
         {
+            merge_fold::moved_followup(self.conn, contact, &target, uid)?;
             self.settle.insert(target.clone());
             fields.insert("contact".into(), Value::String(target));
             self.touched.insert(target_id);
@@ -499,11 +503,14 @@ impl<'c> Fold<'c> {
     /// Returns the handles that had to change. The caller forgets the staged changes of these
     /// writes (after the search indexes have been brought up to date from them).
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
-        // Settling one contact may bring another back, which may in turn have contacts
-        // merged into it to settle: each is settled once.
-        let mut settled = BTreeSet::new();
+        // Settling one contact may bring another back (a merge target), which must then be
+        // settled again, and may have contacts merged into it to settle: a contact is settled
+        // a few times at most, so a cycle of merges ends.
+        let mut settled: std::collections::HashMap<String, usize> = Default::default();
         while let Some(uid) = self.settle.pop_first() {
-            if settled.insert(uid.clone()) {
+            let times = settled.entry(uid.clone()).or_default();
+            if *times < MAX_SETTLES {
+                *times += 1;
                 self.settle_contact(&uid)?;
             }
         }
@@ -576,6 +583,8 @@ impl<'c> Fold<'c> {
         // removes it) rather than coming back archived.
         if removed.is_some()
             && let Some(target) = merge_fold::target(self.conn, uid)?
+            && (entity::id_of(self.conn, Kind::Contact, &target)?.is_some()
+                || merge_fold::holds_anything(self.conn, present, uid)?)
             && let Some(target_id) = self.bring_back(&target)?
         {
             merge_fold::hand_over(self.conn, present, uid, target_id, &target)?;

@@ -40,6 +40,29 @@ pub fn target(conn: &Connection, uid: &str) -> Result<Option<String>> {
     Ok(None)
 }
 
+/// Whether the merged contact `uid` (local id `present`, if here) still holds something a
+/// target absent here would have to come back for: an interaction, a follow-up (here, or
+/// waiting for it). Fields and list items alone never bring a removed target back.
+pub fn holds_anything(conn: &Connection, present: Option<i64>, uid: &str) -> Result<bool> {
+    if let Some(id) = present {
+        return Ok(entity::has_interactions(conn, id)?
+            || conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM followups WHERE contact_id = ?1)")?
+                .query_row([id], |row| row.get(0))?);
+    }
+    for (interaction, _) in registers::with_field(conn, &format!("with:{uid}"))? {
+        if entity::id_of(conn, Kind::Interaction, &interaction)?.is_some() {
+            return Ok(true);
+        }
+    }
+    for (followup, _) in registers::referring(conn, "contact", &Value::String(uid.into()))? {
+        if entity::id_of(conn, Kind::FollowUp, &followup)?.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// `merged_into` counts only as part of the removal it came with: a contact brought back (an
 /// undone merge) and removed again with `rm` is no merge.
 fn merged_into(conn: &Connection, uid: &str) -> Result<Option<String>> {
@@ -83,6 +106,15 @@ pub fn hand_over(
             }
             conn.prepare_cached("DELETE FROM interaction_contacts WHERE contact_id = ?1")?
                 .execute([id])?;
+            let followups: Vec<String> = {
+                let mut stmt =
+                    conn.prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
+                let rows = stmt.query_map([id], |row| row.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for followup in followups {
+                moved_followup(conn, from, to, &followup)?;
+            }
             conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1")?
                 .execute(params![id, to_id])?;
             entity::read(conn, Kind::Contact, from)?.unwrap_or_default()
@@ -188,6 +220,19 @@ fn join(
     Ok(())
 }
 
+/// Remembers a follow-up of `from` that now belongs to `to` (moved, or made there).
+pub fn moved_followup(conn: &Connection, from: &str, to: &str, followup: &str) -> Result<()> {
+    let before = (&Value::Null, None, None);
+    record(
+        conn,
+        from,
+        to,
+        &format!("followup:{followup}"),
+        &Stamp::CREATION,
+        before,
+    )
+}
+
 /// Remembers one thing handed from `from` to `to` (see `sync_handed`).
 fn record(
     conn: &Connection,
@@ -254,6 +299,18 @@ pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
             continue;
         };
         touched.push(target_id);
+        if let Some(followup) = field.strip_prefix("followup:") {
+            // Back to the merged contact, unless a later change moved it to the target.
+            let moved_there = registers::get(conn, followup, "contact")?
+                .is_some_and(|(_, contact)| contact.as_str() == Some(target.as_str()));
+            if let (false, Some(merged_id)) = (moved_there, merged_id) {
+                conn.prepare_cached(
+                    "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
+                )?
+                .execute(params![followup, target_id, merged_id])?;
+            }
+            continue;
+        }
         if let Some(interaction) = field.strip_prefix("part:") {
             let backed = registers::get(conn, interaction, &format!("with:{target}"))?
                 .is_some_and(|(_, position)| !position.is_null());
