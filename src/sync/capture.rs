@@ -113,6 +113,11 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
                 if change.undo.get("restored").is_some() {
                     derived.relink(&change.uid)?;
                 }
+                // Merged away here: settled as every other machine settles it on receipt (what
+                // it holds is handed to the target by the same rule), so they agree.
+                if body.set.contains_key("merged_into") {
+                    derived.settle_later(&change.uid);
+                }
                 let was = change.undo.get("fields").and_then(|f| f.get("handle"));
                 let dumped = change.dump.as_ref().and_then(|d| d.get("handle"));
                 for handle in [body.set.get("handle"), was, dumped]
