@@ -144,7 +144,8 @@ fn a_row_the_owner_slipped_in_is_refused_named_and_the_victim_still_syncs() {
     for member in [&carol, &bob] {
         let (_, stderr) = member.sync();
         assert!(
-            stderr.contains(&format!("replica {victim} (seq {})", head + 1))
+            // Named as a person knows the replica: its member (the role it belongs to).
+            stderr.contains(&format!("1 change from {} (seq {})", bob.role, head + 1))
                 && stderr.contains("refused")
                 && stderr.contains(&alice),
             "{}: {stderr}",

@@ -88,7 +88,6 @@ fn a_gap_in_a_hostile_replica_holds_back_only_that_replica() {
 }
 
 #[test]
-#[ignore = "needs journal lane"]
 fn a_body_sqlite_rejects_is_quarantined() {
     let Some((team, bob, carol, eve)) = team_with_hostile("t2_poison_check") else {
         return;
@@ -109,7 +108,6 @@ fn a_body_sqlite_rejects_is_quarantined() {
 }
 
 #[test]
-#[ignore = "needs journal lane"]
 fn bodies_that_fail_the_command_lines_checks_are_quarantined() {
     let Some((team, bob, carol, eve)) = team_with_hostile("t2_poison_checks") else {
         return;

@@ -116,7 +116,8 @@ fn setup_upgrades_an_old_database_and_the_victim_recovers() {
     forge(&db, &roles[0], &victim, head + 1, &uid).expect("the old server lets it in");
     let (_, stderr) = carol.sync();
     assert!(
-        stderr.contains(&format!("replica {victim} (seq {})", head + 1))
+        // Named as a person knows the replica: its member (the role it belongs to).
+        stderr.contains(&format!("1 change from {} (seq {})", roles[1], head + 1))
             && stderr.contains(&roles[0]),
         "{stderr}"
     );

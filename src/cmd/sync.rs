@@ -4,10 +4,10 @@ use super::Ctx;
 use crate::cli::sync::{SyncAction, SyncArgs, SyncInitArgs};
 use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
-use crate::sync::engine;
 use crate::sync::git::GitRemote;
 use crate::sync::seal::SyncKey;
 use crate::sync::settings::RemoteKind;
+use crate::sync::{engine, quarantine};
 use serde_json::json;
 use std::io::{BufRead, Write};
 
@@ -59,18 +59,26 @@ fn sync(ctx: &Ctx) -> Result<()> {
             escape_visible(to)
         );
     }
-    for refused in &outcome.refused {
+    // A gap waits (named once per sync). Rows the remote refuses are named while it reports
+    // them; what rel's checks refused is named from the quarantine at every sync.
+    for refused in outcome.refused.iter().filter(|r| r.waits) {
         let replica = escape_visible(&refused.replica);
         let reason = escape_visible(&refused.reason);
-        if refused.waits {
-            eprintln!("rel: warning: replica {replica}: {reason}");
-        } else {
-            eprintln!(
-                "rel: warning: 1 change from replica {replica} (seq {}) refused: {reason}",
-                refused.seq
-            );
-        }
+        eprintln!("rel: warning: replica {replica}: {reason}");
     }
+    let mut quarantined: Vec<quarantine::Quarantined> = quarantine::list(db.conn())?
+        .into_iter()
+        .filter(|q| !q.by_remote)
+        .collect();
+    quarantined.extend(outcome.refused.iter().filter(|r| !r.waits).map(|r| {
+        quarantine::Quarantined {
+            replica: r.replica.clone(),
+            seq: r.seq,
+            reason: r.reason.clone(),
+            by_remote: true,
+        }
+    }));
+    say_quarantined(&db, &quarantined)?;
     if outcome.held_back > 0 {
         // Per replica, with how far ahead: a machine whose clock is wrong is found at once.
         for (replica, count, ahead) in crate::sync::skew::held(db.conn(), ctx.now)? {
@@ -93,7 +101,7 @@ fn sync(ctx: &Ctx) -> Result<()> {
         "received": outcome.received,
         "replicas": outcome.replicas,
         "renamed": renamed,
-        "refused": outcome.refused.iter().filter(|r| !r.waits).count(),
+        "refused": quarantined.len(),
         "held": outcome.held_back,
     });
     if ctx.out.quiet || ctx.out.json_record(&record)? {
@@ -107,6 +115,39 @@ fn sync(ctx: &Ctx) -> Result<()> {
         "sent {}, received {} from {} replica{plural}",
         outcome.sent, outcome.received, outcome.replicas
     ))
+}
+
+/// Quarantined changes named on stderr at every sync, so they are never silent.
+const NAMED_AT_MOST: usize = 20;
+
+fn say_quarantined(db: &crate::db::Db, quarantined: &[quarantine::Quarantined]) -> Result<()> {
+    if quarantined.is_empty() {
+        return Ok(());
+    }
+    let names = crate::sync::replica_names::load(db.conn())?;
+    for entry in quarantined.iter().take(NAMED_AT_MOST) {
+        eprintln!(
+            "rel: warning: 1 change from {} (seq {}) refused: {}",
+            shown_replica(&names, &entry.replica),
+            entry.seq,
+            escape_visible(&entry.reason)
+        );
+    }
+    if quarantined.len() > NAMED_AT_MOST {
+        eprintln!(
+            "rel: warning: {} more changes refused; see 'rel sync status'",
+            quarantined.len() - NAMED_AT_MOST
+        );
+    }
+    Ok(())
+}
+
+/// A replica as a person knows it: the name it published, else its id.
+fn shown_replica(names: &std::collections::BTreeMap<String, String>, replica: &str) -> String {
+    match names.get(replica) {
+        Some(name) => escape_visible(name),
+        None => format!("replica {}", escape_visible(replica)),
+    }
 }
 
 /// `--key KEY`, or `--key -` read from stdin (so the key stays out of the shell history).
@@ -216,7 +257,13 @@ fn status(ctx: &Ctx) -> Result<()> {
         .iter()
         .map(|(replica, seen, latest)| replica_json(replica, seen, latest))
         .collect();
+    let quarantined = quarantine::list(db.conn())?;
+    let quarantined_json: Vec<_> = quarantined
+        .iter()
+        .map(|q| json!({ "replica": q.replica, "seq": q.seq, "reason": q.reason }))
+        .collect();
     let record = json!({
+        "quarantined": quarantined_json,
         "replica": status.replica,
         "name": own_name,
         "remote": status.remote,
@@ -256,6 +303,16 @@ fn status(ctx: &Ctx) -> Result<()> {
                 "held\t{count} from {}, {} ahead",
                 escape_visible(replica),
                 crate::sync::skew::span(*ahead)
+            )?;
+        }
+        // Received changes kept aside (never applied): which sender, which one, why.
+        for q in &quarantined {
+            writeln!(
+                out,
+                "refused\t{} (seq {}): {}",
+                shown_replica(&names, &q.replica),
+                q.seq,
+                escape_visible(&q.reason)
             )?;
         }
     }

@@ -20,10 +20,28 @@ pub fn run(ctx: &Ctx, args: UndoArgs) -> Result<()> {
             ctx.out.json_record(&json!({ "reverted": null }))?;
             Ok(())
         }
-        Some(step) => {
-            let record = json!({ "reverted": step_json(&step) });
-            if !ctx.out.json_record(&record)? {
-                ctx.out.note(&format!("reverted: {}", step.label))?;
+        Some(undone) => {
+            let step = &undone.step;
+            let record = json!({
+                "reverted": step_json(step),
+                "changed": undone.changed,
+                "archived": undone.archived,
+            });
+            if ctx.out.json_record(&record)? {
+                return Ok(());
+            }
+            if !undone.changed {
+                // Later changes from other machines already replaced all the step did.
+                return ctx.out.note(&format!(
+                    "nothing to revert: {} (changed since on another machine)",
+                    step.label
+                ));
+            }
+            ctx.out.note(&format!("reverted: {}", step.label))?;
+            for handle in &undone.archived {
+                ctx.out.note(&format!(
+                    "{handle} is archived, not removed: another machine logged with it since"
+                ))?;
             }
             Ok(())
         }

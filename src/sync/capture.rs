@@ -90,7 +90,9 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     // handles freed or asked for (see `handles.rs`; a creation takes a free handle and changes
     // no one else's), and removed contacts an interaction no longer holds.
     let mut derived = Fold::new(conn);
-    for change in changes(conn, now_ms)? {
+    let mut all = changes(conn, now_ms)?;
+    mark_merges(&mut all);
+    for change in all {
         seq += 1;
         last = clock::tick(last, now_ms);
         let body = oplog::Body::new(change.kind, &change.uid, false, change.set);
@@ -111,6 +113,11 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
             Kind::Contact => {
                 if change.undo.get("restored").is_some() {
                     derived.relink(&change.uid)?;
+                }
+                // Merged away here: settled as every other machine settles it on receipt (what
+                // it holds is handed to the target by the same rule), so they agree.
+                if body.set.contains_key("merged_into") {
+                    derived.settle_later(&change.uid);
                 }
                 let was = change.undo.get("fields").and_then(|f| f.get("handle"));
                 let dumped = change.dump.as_ref().and_then(|d| d.get("handle"));
@@ -176,6 +183,36 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         first_seq,
         last_seq: seq,
     }))
+}
+
+/// A contact removed by `rel merge` (its handle became another contact's alias in the same
+/// write) says so: `merged_into` = the target's uid, in the removal's operation, so every
+/// replica hands what another machine did to it meanwhile to the target (`merge_fold.rs`).
+fn mark_merges(changes: &mut [Change]) {
+    let aliases: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| c.kind == Kind::Contact)
+        .flat_map(|c| {
+            c.set.iter().filter_map(|(field, value)| {
+                let handle = field.strip_prefix("alias:")?;
+                (*value == Value::Bool(true)).then(|| (handle.to_string(), c.uid.clone()))
+            })
+        })
+        .collect();
+    for change in changes.iter_mut() {
+        if change.kind != Kind::Contact || !change.set.contains_key("removed") {
+            continue;
+        }
+        let handle = change.undo.get("deleted").and_then(|d| d.get("handle"));
+        let target = aliases.iter().find(|(alias, into)| {
+            Some(alias.as_str()) == handle.and_then(Value::as_str) && *into != change.uid
+        });
+        if let Some((_, into)) = target {
+            change
+                .set
+                .insert("merged_into".into(), Value::String(into.clone()));
+        }
+    }
 }
 
 /// One record's change: the fields it sets, what they were before, and for a removed contact

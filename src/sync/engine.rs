@@ -188,6 +188,10 @@ fn sync_once(
         refused: remote.take_refused(),
         ..SyncOutcome::default()
     };
+    // What the remote refused for good is quarantined like what fails the checks.
+    if outcome.refused.iter().any(|r| !r.waits) {
+        db.write(|tx| super::quarantine::keep_refused(tx, &outcome.refused))?;
+    }
     // Nothing new either way: the journal is left exactly as it is (only the time of this
     // successful sync is kept, for `sync status`).
     if incoming.is_empty()

@@ -8,7 +8,7 @@ use super::handles::{self, Settler};
 use super::oplog::{self, Body};
 use super::registers::{self, Stamp};
 use super::remote::WireOp;
-use super::{capture, clock, search_upkeep};
+use super::{capture, clock, merge_fold, quarantine, search_upkeep, validate};
 use crate::db::entity::{self, Applied, Fields, Kind};
 use crate::db::upkeep;
 use crate::error::Result;
@@ -42,42 +42,58 @@ pub fn apply_received(
     let local = oplog::replica_id(tx)?;
     let mut report = ApplyReport::default();
     let mut senders = HashSet::new();
-    // Bodies are parsed once, here; one that does not parse is stored and never applied.
-    let mut ready: Vec<(Stamp, Body)> = Vec::new();
+    // Bodies are parsed and checked once, here; one that fails is stored, quarantined and
+    // never applied (see `validate.rs`). Each ready body carries its seq, to name it.
+    let mut ready: Vec<(Stamp, Body, i64)> = Vec::new();
     // Whether any operation is due to be applied (parsed or not: the search indexes are set
     // aside for the batch as soon as one is).
     let mut any_due = false;
     let mut seen = clock::load(tx)?;
+    let any_quarantined = quarantine::any(tx)?;
     for op in ops.iter().filter(|op| op.replica != local) {
         let n = oplog::replica_number(tx, &op.replica)?;
-        let parsed: Option<Body> = serde_json::from_str(&op.body).ok();
-        let kind = parsed
+        let checked = validate::check(&op.body);
+        let kind = checked
             .as_ref()
             .map_or("unknown".to_string(), |b| b.k.clone());
-        let uid = parsed.as_ref().map(|b| b.uid.clone());
-        let held = clock::too_far_ahead(op.hlc, now_ms);
+        let uid = checked.as_ref().ok().map(|b| b.uid.clone());
+        // A refused operation is never applied, so it never waits for the clock either.
+        let held = checked.is_ok() && clock::too_far_ahead(op.hlc, now_ms);
         let inserted = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO sync_ops (replica, seq, hlc, kind, uid, body, held)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![n, op.seq, op.hlc, kind, uid, op.body, held])?;
+            .execute(params![
+                n,
+                op.seq,
+                op.hlc,
+                kind,
+                uid,
+                kept_body(&op.body),
+                held
+            ])?;
         if inserted == 0 {
             continue;
         }
         report.received += 1;
         senders.insert(op.replica.clone());
-        if !held {
-            seen = seen.max(op.hlc);
-            any_due = true;
-            if let Some(body) = parsed {
-                ready.push((
-                    Stamp {
-                        hlc: op.hlc,
-                        replica: op.replica.clone(),
-                    },
-                    body,
-                ));
+        // The remote refused a row at this place before (a forgery under this replica's id);
+        // the replica's own operation has now arrived there.
+        if any_quarantined && checked.is_ok() {
+            quarantine::release(tx, &op.replica, op.seq)?;
+        }
+        match checked {
+            Err(reason) => quarantine::keep(tx, &op.replica, op.seq, &reason)?,
+            Ok(_) if held => {}
+            Ok(body) => {
+                seen = seen.max(op.hlc);
+                any_due = true;
+                let stamp = Stamp {
+                    hlc: op.hlc,
+                    replica: op.replica.clone(),
+                };
+                ready.push((stamp, body, op.seq));
             }
         }
     }
@@ -101,8 +117,10 @@ pub fn apply_received(
             .execute([n, seq])?;
         seen = seen.max(hlc);
         any_due = true;
-        if let Ok(body) = serde_json::from_str::<Body>(&body) {
-            ready.push((Stamp { hlc, replica }, body));
+        // Checked again: it may have been kept by a rel that did not check yet.
+        match validate::check(&body) {
+            Ok(body) => ready.push((Stamp { hlc, replica }, body, seq)),
+            Err(reason) => quarantine::keep(tx, &replica, seq, &reason)?,
         }
     }
     report.replicas = senders.len();
@@ -110,7 +128,9 @@ pub fn apply_received(
     // The search indexes are brought up to date once, at the end (see `search_upkeep`).
     let search = any_due.then(|| search_upkeep::defer(tx)).transpose()?;
     let mut fold = Fold::new(tx);
-    fold.apply_all(ready)?;
+    for (replica, seq, reason) in fold.apply_all(ready)? {
+        quarantine::keep(tx, &replica, seq, &reason)?;
+    }
     report.renamed = fold.finish()?;
     if let Some(search) = search {
         search.restore(tx)?;
@@ -118,6 +138,18 @@ pub fn apply_received(
     capture::discard(tx)?;
     Ok(report)
 }
+
+/// What is stored of a received body: all of it, but for one larger than any rel writes
+/// (refused unread): its bytes would only bloat the journal.
+pub(super) fn kept_body(body: &str) -> Option<&str> {
+    (body.len() <= validate::MAX_BODY_BYTES).then_some(body)
+}
+
+/// How many times [`Fold::finish`] settles one contact at most.
+const MAX_SETTLES: usize = 4;
+
+/// An operation SQLite's constraints rejected: (replica, seq, reason).
+pub type Rejected = (String, i64, String);
 
 /// Folding state for one batch.
 pub struct Fold<'c> {
@@ -141,24 +173,38 @@ impl<'c> Fold<'c> {
         }
     }
 
-    /// Applies operation bodies stamped as given. Contacts first, then interactions, then
-    /// follow-ups (what they refer to is then present); order does not change the result.
-    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body)>) -> Result<()> {
-        let mut parsed: Vec<(Kind, Stamp, Body)> = Vec::new();
-        for (stamp, body) in ops.drain(..) {
-            // Kinds and versions this rel does not know are kept in the log and skipped here.
+    /// Applies operation bodies stamped as given (with their seq). Contacts first, then
+    /// interactions, then follow-ups (what they refer to is then present); order does not
+    /// change the result. Returns the operations SQLite's constraints rejected, as (replica,
+    /// seq, reason): each is undone alone, so one bad body never stops a sync.
+    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body, i64)>) -> Result<Vec<Rejected>> {
+        let mut parsed: Vec<(Kind, Stamp, Body, i64)> = Vec::new();
+        for (stamp, body, seq) in ops.drain(..) {
+            // Versions this rel does not know are kept in the log and skipped here.
             if body.v != oplog::BODY_VERSION {
                 continue;
             }
             if let Some(kind) = Kind::parse(&body.k) {
-                parsed.push((kind, stamp, body));
+                parsed.push((kind, stamp, body, seq));
             }
         }
         parsed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        for (kind, stamp, body) in parsed {
-            self.apply(kind, &stamp, &body)?;
+        let mut rejected = Vec::new();
+        for (kind, stamp, body, seq) in parsed {
+            self.conn.execute_batch("SAVEPOINT fold_op")?;
+            match self.apply(kind, &stamp, &body) {
+                Ok(()) => self.conn.execute_batch("RELEASE fold_op")?,
+                Err(err) if validate::is_constraint(&err) => {
+                    self.conn
+                        .execute_batch("ROLLBACK TO fold_op; RELEASE fold_op")?;
+                    let cause = err.message.trim_start_matches("database error: ");
+                    let reason = format!("the journal's constraints refuse it ({cause})");
+                    rejected.push((stamp.replica, seq, reason));
+                }
+                Err(err) => return Err(err),
+            }
         }
-        Ok(())
+        Ok(rejected)
     }
 
     fn apply(&mut self, kind: Kind, stamp: &Stamp, body: &Body) -> Result<()> {
@@ -373,6 +419,19 @@ impl<'c> Fold<'c> {
             let handle = self.handles.for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
+        // A follow-up set (elsewhere, concurrently) on a contact merged away here goes to the
+        // merge target.
+        if kind == Kind::FollowUp
+            && let Some(contact) = fields.get("contact").and_then(Value::as_str)
+            && entity::id_of(self.conn, Kind::Contact, contact)?.is_none()
+            && let Some(target) = merge_fold::target(self.conn, contact)?
+            && let Some(target_id) = self.bring_back(&target)?
+        {
+            merge_fold::moved_followup(self.conn, contact, &target, uid)?;
+            self.settle.insert(target.clone());
+            fields.insert("contact".into(), Value::String(target));
+            self.touched.insert(target_id);
+        }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
             registers::keep_unstamped(self.conn, uid, &fields)?;
             return Ok(());
@@ -427,6 +486,14 @@ impl<'c> Fold<'c> {
                 }
             }
         }
+        // Back after its merge was undone: what was handed to the target comes back here.
+        for target in merge_fold::take_back(self.conn, uid)? {
+            self.touched.insert(target);
+        }
+        // Contacts merged into this one before it was here: what names them comes here now.
+        for (merged, _) in registers::referring(self.conn, "merged_into", &named)? {
+            self.settle.insert(merged);
+        }
         self.touched.insert(id);
         Ok(())
     }
@@ -436,9 +503,16 @@ impl<'c> Fold<'c> {
     /// Returns the handles that had to change. The caller forgets the staged changes of these
     /// writes (after the search indexes have been brought up to date from them).
     pub fn finish(mut self) -> Result<Vec<(String, String)>> {
-        let settle: Vec<String> = self.settle.iter().cloned().collect();
-        for uid in settle {
-            self.settle_contact(&uid)?;
+        // Settling one contact may bring another back (a merge target), which must then be
+        // settled again, and may have contacts merged into it to settle: a contact is settled
+        // a few times at most, so a cycle of merges ends.
+        let mut settled: std::collections::HashMap<String, usize> = Default::default();
+        while let Some(uid) = self.settle.pop_first() {
+            let times = settled.entry(uid.clone()).or_default();
+            if *times < MAX_SETTLES {
+                *times += 1;
+                self.settle_contact(&uid)?;
+            }
         }
         let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
         upkeep::refresh_after_batch(self.conn, &self.touched, self.cadence_changed)?;
@@ -477,11 +551,63 @@ impl<'c> Fold<'c> {
         Ok(())
     }
 
+    /// The local id of merge target `uid`, bringing it back (archived at its removal) when it
+    /// was removed here; None while it has not arrived.
+    fn bring_back(&mut self, uid: &str) -> Result<Option<i64>> {
+        if let Some(id) = entity::id_of(self.conn, Kind::Contact, uid)? {
+            return Ok(Some(id));
+        }
+        let mut fields = Fields::new();
+        for (field, _, value) in registers::all(self.conn, uid)? {
+            fields.insert(field, value);
+        }
+        let Some(removed_at) = fields.remove("removed").filter(|r| !r.is_null()) else {
+            return Ok(None);
+        };
+        if fields.get("archived_at").is_none_or(Value::is_null) {
+            fields.insert("archived_at".into(), removed_at);
+        }
+        if !fields.contains_key("name") {
+            return Ok(None);
+        }
+        self.materialize(Kind::Contact, uid, fields)?;
+        entity::id_of(self.conn, Kind::Contact, uid)
+    }
+
     fn settle_contact(&mut self, uid: &str) -> Result<()> {
         let removed = registers::get(self.conn, uid, "removed")?
             .map(|(_, value)| value)
             .filter(|value| !value.is_null());
-        match (entity::id_of(self.conn, Kind::Contact, uid)?, removed) {
+        let present = entity::id_of(self.conn, Kind::Contact, uid)?;
+        // Merged away: what still names it goes to the target, and it goes (as `rel merge`
+        // removes it) rather than coming back archived.
+        if removed.is_some()
+            && let Some(target) = merge_fold::target(self.conn, uid)?
+            && (entity::id_of(self.conn, Kind::Contact, &target)?.is_some()
+                || merge_fold::holds_anything(self.conn, present, uid)?)
+            && let Some(target_id) = self.bring_back(&target)?
+        {
+            merge_fold::hand_over(self.conn, present, uid, target_id, &target)?;
+            self.touched.insert(target_id);
+            // A target removed in turn keeps what it now holds archived, or goes.
+            self.settle.insert(target);
+            if present.is_none() {
+                // Follow-ups that waited for it (made while neither it nor the target was
+                // here) are made now, on the target.
+                let named = Value::String(uid.to_string());
+                for (followup, _) in registers::referring(self.conn, "contact", &named)? {
+                    if entity::id_of(self.conn, Kind::FollowUp, &followup)?.is_none() {
+                        let mut fields = Fields::new();
+                        for (field, _, value) in registers::all(self.conn, &followup)? {
+                            fields.insert(field, value);
+                        }
+                        self.materialize(Kind::FollowUp, &followup, fields)?;
+                    }
+                }
+                return Ok(());
+            }
+        }
+        match (present, removed) {
             (Some(id), Some(removed_at)) => {
                 if entity::has_interactions(self.conn, id)? {
                     self.conn

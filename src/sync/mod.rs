@@ -44,8 +44,10 @@ pub mod digest;
 mod fold;
 mod fork;
 mod handles;
+mod merge_fold;
 mod oplog;
 mod preupdate;
+pub mod quarantine;
 mod registers;
 mod search_upkeep;
 pub mod skew;
@@ -78,7 +80,10 @@ pub mod segment;
 pub mod settings;
 pub mod transport;
 pub mod undo;
+mod validate;
 
+#[cfg(test)]
+mod quarantine_tests;
 #[cfg(test)]
 mod tests;
 

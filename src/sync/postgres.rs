@@ -362,24 +362,24 @@ impl Remote for PgRemote {
         self.role().map(Some)
     }
 
-    /// In a team a replica is known by its member: the author of its latest operation (the
+    /// In a team a replica is known by its member: the role it belongs to (as for the author
+    /// check), never the author of its latest row, which a forged row could make anyone (the
     /// same loose index scan as `heads`, one seek per replica).
     fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        let bound = self.server()?.bound;
+        let sql = format!(
+            "WITH RECURSIVE r(replica) AS (
+                 SELECT min(replica) FROM rel.operations WHERE workspace = $1
+                 UNION ALL
+                 SELECT (SELECT min(replica) FROM rel.operations
+                          WHERE workspace = $1 AND replica > r.replica)
+                   FROM r WHERE r.replica IS NOT NULL)
+             SELECT r.replica, {} FROM r WHERE r.replica IS NOT NULL",
+            Self::owner_sql(bound)
+        );
         let rows = self
             .client
-            .query(
-                "WITH RECURSIVE r(replica) AS (
-                     SELECT min(replica) FROM rel.operations WHERE workspace = $1
-                     UNION ALL
-                     SELECT (SELECT min(replica) FROM rel.operations
-                              WHERE workspace = $1 AND replica > r.replica)
-                       FROM r WHERE r.replica IS NOT NULL)
-                 SELECT r.replica, (SELECT author FROM rel.operations o
-                                     WHERE o.workspace = $1 AND o.replica = r.replica
-                                     ORDER BY seq DESC LIMIT 1)
-                   FROM r WHERE r.replica IS NOT NULL",
-                &[&self.workspace],
-            )
+            .query(&sql, &[&self.workspace])
             .map_err(|e| query_error(&e))?;
         Ok(rows
             .iter()

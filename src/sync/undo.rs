@@ -47,11 +47,23 @@ pub fn steps(conn: &Connection, limit: usize) -> Result<Vec<Step>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What one `rel undo` did.
+#[derive(Debug, Clone)]
+pub struct Undone {
+    pub step: Step,
+    /// False when nothing changed: later changes from other machines already replaced all
+    /// the step did (it is still marked undone, so the next undo walks further back).
+    pub changed: bool,
+    /// Handles of contacts the step created that are archived instead of removed: another
+    /// machine logged with them (or set them a follow-up) since.
+    pub archived: Vec<String>,
+}
+
 /// One operation of a step: hlc, kind, uid, body, undo image.
 type StepOp = (i64, String, String, Option<String>, Option<String>);
 
 /// Reverts the latest step that is neither an undo nor undone; None when there is none.
-pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
+pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
     let Some(step) = steps(tx, 0)?
         .into_iter()
         .find(|s| s.undoes.is_none() && s.undone_by.is_none())
@@ -85,6 +97,8 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
         local,
         touched: BTreeSet::new(),
         cadence: false,
+        now: now_ms.div_euclid(1000),
+        archived: Vec::new(),
     };
     // Records the step removed come back first, contacts before what refers to them.
     for wanted in [Kind::Contact, Kind::Interaction, Kind::FollowUp] {
@@ -114,9 +128,11 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
             reverter.revert_fields(kind, uid, fields, *hlc)?;
         }
     }
+    let archived = std::mem::take(&mut reverter.archived);
     reverter.finish()?;
     let label = format!("undo {}", step.label);
-    if capture::record(tx, now_ms, Some(&label))?.is_none() {
+    let changed = capture::record(tx, now_ms, Some(&label))?.is_some();
+    if !changed {
         // Nothing visible changed (later changes from elsewhere win): still a step, so the
         // next undo walks further back.
         tx.execute(
@@ -133,7 +149,19 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Step>> {
         "UPDATE sync_steps SET undone_by = ?1 WHERE id = ?2",
         [undo_id, step.id],
     )?;
-    Ok(Some(step))
+    Ok(Some(Undone {
+        step,
+        changed,
+        archived,
+    }))
+}
+
+/// Whether a contact takes part in an interaction or has a follow-up.
+fn is_named_elsewhere(conn: &Connection, contact_id: i64) -> Result<bool> {
+    Ok(entity::has_interactions(conn, contact_id)?
+        || conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM followups WHERE contact_id = ?1)")?
+            .query_row([contact_id], |row| row.get(0))?)
 }
 
 struct Reverter<'c> {
@@ -141,6 +169,9 @@ struct Reverter<'c> {
     local: String,
     touched: BTreeSet<i64>,
     cadence: bool,
+    /// The time of the undo (unix seconds): when a contact kept archived is archived.
+    now: i64,
+    archived: Vec<String>,
 }
 
 impl Reverter<'_> {
@@ -176,6 +207,27 @@ impl Reverter<'_> {
     }
 
     fn remove_created(&mut self, kind: Kind, uid: &str) -> Result<()> {
+        // What this step created and what it did after are undone by now (newest first), so
+        // what still names a contact it created came from another machine: the contact stays,
+        // archived, with it, rather than take another machine's note with it.
+        if kind == Kind::Contact
+            && let Some(id) = entity::id_of(self.conn, kind, uid)?
+            && is_named_elsewhere(self.conn, id)?
+        {
+            self.conn
+                .prepare_cached(
+                    "UPDATE contacts SET archived_at = coalesce(archived_at, ?2) WHERE id = ?1",
+                )?
+                .execute(params![id, self.now])?;
+            self.touch(kind, id)?;
+            let handle: String =
+                self.conn
+                    .query_row("SELECT handle FROM contacts WHERE id = ?1", [id], |row| {
+                        row.get(0)
+                    })?;
+            self.archived.push(handle);
+            return Ok(());
+        }
         if let Some(id) = entity::id_of(self.conn, kind, uid)? {
             self.touch(kind, id)?;
             if kind == Kind::Contact {
