@@ -227,3 +227,88 @@ fn an_undone_merge_after_the_race_agrees_everywhere() {
     pair.settle(undo_at);
     pair.fresh_agrees(undo_at);
 }
+
+/// One contact merged into two different targets on two machines while a third logs and
+/// reminds it: whichever order the three sync in, every machine (and one folding the history
+/// afresh) ends with the same journal, the raced note and follow-up on one and the same
+/// contact, the end of the merge that won.
+fn two_merges_race(order: &[usize]) -> (String, Vec<String>) {
+    let (a, b, c) = (
+        Replica::new("laptop"),
+        Replica::new("desktop"),
+        Replica::new("phone"),
+    );
+    let shared = tempfile::tempdir().expect("tempdir");
+    let dir = shared.path().join("drive").display().to_string();
+    for name in ["Ann Lee", "Bo Ek", "Cy Dunn"] {
+        a.ok(noon(), &["add", name]);
+    }
+    a.ok(noon(), &["sync", "init", "--folder", &dir]);
+    a.ok(noon(), &["sync"]);
+    let key = a.ok(noon(), &["sync", "key"]);
+    for other in [&b, &c] {
+        other.ok(
+            noon(),
+            &["sync", "init", "--folder", &dir, "--key", key.trim_end()],
+        );
+        other.ok(noon(), &["sync"]);
+    }
+    let later = noon() + Duration::minutes(5);
+    a.ok(later, &["merge", "cy-dunn", "ann-lee", "--yes"]);
+    b.ok(later, &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    c.ok(later, &["log", "cy-dunn", "raced note"]);
+    c.ok(
+        later,
+        &["remind", "cy-dunn", "tomorrow", "raced", "follow-up"],
+    );
+    let machines = [&a, &b, &c];
+    let at = later + Duration::minutes(1);
+    for round in 0..2 {
+        for &i in order {
+            machines[i].ok(at + Duration::seconds(round), &["sync"]);
+        }
+    }
+    let fresh = Replica::new("fresh");
+    fresh.ok(
+        at,
+        &["sync", "init", "--folder", &dir, "--key", key.trim_end()],
+    );
+    fresh.ok(at, &["sync"]);
+    let digest = a.ok(at, &["sync", "verify"]);
+    let mut holders = Vec::new();
+    for machine in [&a, &b, &c, &fresh] {
+        assert_eq!(
+            machine.ok(at, &["sync", "verify"]),
+            digest,
+            "{}: the digests differ",
+            machine.name
+        );
+        let noted = machine.strings(
+            "SELECT c.handle FROM interactions i JOIN interaction_contacts ic
+             ON ic.interaction_id = i.id JOIN contacts c ON c.id = ic.contact_id
+             WHERE i.note = 'raced note'",
+        );
+        let reminded = machine.strings(
+            "SELECT c.handle FROM followups f JOIN contacts c ON c.id = f.contact_id
+             WHERE f.text = 'raced follow-up'",
+        );
+        assert_eq!(noted.len(), 1, "{}: {noted:?}", machine.name);
+        assert_eq!(noted, reminded, "{}", machine.name);
+        holders.push(noted[0].clone());
+    }
+    assert!(
+        holders.iter().all(|h| *h == holders[0]),
+        "the raced note lands on different contacts: {holders:?}"
+    );
+    assert_ne!(holders[0], "cy-dunn");
+    (digest, holders)
+}
+
+#[test]
+fn one_contact_merged_into_two_targets_at_once_ends_the_same_everywhere() {
+    // Laptop (merge into ann-lee) first, then the phone, then the desktop; and the reverse.
+    let (first, held) = two_merges_race(&[0, 2, 1]);
+    let (second, held_again) = two_merges_race(&[1, 2, 0]);
+    assert_eq!(held, held_again, "the same merge wins whatever the order");
+    let _ = (first, second);
+}

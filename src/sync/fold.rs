@@ -507,11 +507,25 @@ impl<'c> Fold<'c> {
         // settled again, and may have contacts merged into it to settle: a contact is settled
         // a few times at most, so a cycle of merges ends.
         let mut settled: std::collections::HashMap<String, usize> = Default::default();
-        while let Some(uid) = self.settle.pop_first() {
-            let times = settled.entry(uid.clone()).or_default();
-            if *times < MAX_SETTLES {
-                *times += 1;
-                self.settle_contact(&uid)?;
+        loop {
+            while let Some(uid) = self.settle.pop_first() {
+                let times = settled.entry(uid.clone()).or_default();
+                if *times < MAX_SETTLES {
+                    *times += 1;
+                    self.settle_contact(&uid)?;
+                }
+            }
+            // What was handed to a target that is no longer the end of the chain moves on.
+            for merged in merge_fold::stale(self.conn)? {
+                if settled
+                    .get(&merged)
+                    .is_none_or(|times| *times < MAX_SETTLES)
+                {
+                    self.settle.insert(merged);
+                }
+            }
+            if self.settle.is_empty() {
+                break;
             }
         }
         let renamed = std::mem::take(&mut self.handles).finish(self.conn)?;
@@ -587,6 +601,11 @@ impl<'c> Fold<'c> {
                 || merge_fold::holds_anything(self.conn, present, uid)?)
             && let Some(target_id) = self.bring_back(&target)?
         {
+            // Handed elsewhere before a later merge moved the end of its chain: moved here.
+            for (old_id, old) in merge_fold::rehand(self.conn, uid, present, &target, target_id)? {
+                self.touched.insert(old_id);
+                self.settle.insert(old);
+            }
             merge_fold::hand_over(self.conn, present, uid, target_id, &target)?;
             self.touched.insert(target_id);
             // A target removed in turn keeps what it now holds archived, or goes.

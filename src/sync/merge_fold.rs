@@ -265,6 +265,109 @@ fn record(
 /// it over (its own participations and follow-ups come back through its registers). Returns
 /// the targets touched.
 pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
+    give_back(conn, merged, None)
+}
+
+/// Merged contacts whose chain of merges now ends elsewhere than where the fold handed what
+/// named them (a later merge of them, or of a contact further up their chain, won the
+/// `merged_into` register): they must be settled again, so that what was handed moves to the
+/// new end, as on a machine that received the merges in the other order.
+pub fn stale(conn: &Connection) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT merged, target FROM sync_handed ORDER BY 1, 2")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut stale = Vec::new();
+    for (merged, handed_to) in rows {
+        if target(conn, &merged)?.is_some_and(|end| end != handed_to)
+            && stale.last() != Some(&merged)
+        {
+            stale.push(merged);
+        }
+    }
+    Ok(stale)
+}
+
+/// The end of the merged contact's chain is now `to` (local id `to_id`): what was handed to
+/// another target comes off it (as `take_back` gives it back), and the participations and
+/// follow-ups go to `to` (when the merged contact is not here to take them back itself);
+/// fields and list items follow with the hand-over that comes next. Returns the contacts
+/// touched (the old targets, to be settled again: one brought back only to hold what was
+/// handed goes).
+pub fn rehand(
+    conn: &Connection,
+    merged: &str,
+    merged_id: Option<i64>,
+    to: &str,
+    to_id: i64,
+) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(String, String, String)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT target, field, before FROM sync_handed
+             WHERE merged = ?1 AND target <> ?2 ORDER BY 1, 2",
+        )?;
+        let rows = stmt.query_map([merged, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut old: Vec<(i64, String)> = Vec::new();
+    for (target, _, _) in &rows {
+        if let Some(id) = entity::id_of(conn, Kind::Contact, target)?
+            && !old.iter().any(|(_, uid)| uid == target)
+        {
+            old.push((id, target.clone()));
+        }
+    }
+    // Follow-ups still on an old target that are there only by the hand-over.
+    let mut followups = Vec::new();
+    for (target, field, _) in &rows {
+        if let Some(followup) = field.strip_prefix("followup:") {
+            let moved_there = registers::get(conn, followup, "contact")?
+                .is_some_and(|(_, contact)| contact.as_str() == Some(target.as_str()));
+            if !moved_there {
+                followups.push((target.clone(), followup.to_string()));
+            }
+        }
+    }
+    give_back(conn, merged, Some(to))?;
+    if merged_id.is_some() {
+        // Back on the merged contact: the hand-over takes them from there.
+        return Ok(old);
+    }
+    for (target, followup) in followups {
+        let Some(old_id) = entity::id_of(conn, Kind::Contact, &target)? else {
+            continue;
+        };
+        let moved = conn
+            .prepare_cached(
+                "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
+            )?
+            .execute(params![followup, old_id, to_id])?;
+        if moved > 0 {
+            moved_followup(conn, merged, to, &followup)?;
+        }
+    }
+    for (_, field, before) in &rows {
+        if let (Some(interaction), Some(position)) = (
+            field.strip_prefix("part:"),
+            serde_json::from_str::<Value>(before)
+                .ok()
+                .and_then(|p| p.as_i64()),
+        ) && let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)?
+        {
+            join(conn, merged, to, to_id, interaction_id, position)?;
+        }
+    }
+    Ok(old)
+}
+
+/// Gives back what was handed from `merged` (see `take_back`); with `keep`, only what was
+/// handed to other targets than `keep`.
+fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<i64>> {
     type Row = (
         String,
         String,
@@ -277,9 +380,9 @@ pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
     let rows: Vec<Row> = {
         let mut stmt = conn.prepare_cached(
             "SELECT target, field, handed_hlc, handed_by, before, before_hlc, before_by
-             FROM sync_handed WHERE merged = ?1",
+             FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2",
         )?;
-        let rows = stmt.query_map([merged], |r| {
+        let rows = stmt.query_map(params![merged, keep], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -362,8 +465,11 @@ pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
             }
         }
     }
-    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1")?
-        .execute([merged])?;
+    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2")?
+        .execute(params![merged, keep])?;
+    if keep.is_some() {
+        return Ok(touched);
+    }
     // A contact brought back by this machine's own undo is written from its image at its
     // removal: list items other machines added since (kept as registers) are its own too, as
     // on a machine that folds them from scratch.
