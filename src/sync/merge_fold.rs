@@ -187,8 +187,10 @@ fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &
     Ok(())
 }
 
-/// Adds the target to one interaction the merged contact took part in; remembered when it
-/// was not already there.
+/// Adds the target to one interaction the merged contact took part in, and remembers it (with
+/// the merged contact's position, to put it back if the merge is undone). A target that took
+/// part already on its own is remembered as such ([`ALREADY`]): what was handed may move on
+/// to another target (see [`rehand`]) or back, the target's own part stays.
 fn join(
     conn: &Connection,
     from: &str,
@@ -197,27 +199,35 @@ fn join(
     interaction_id: i64,
     position: i64,
 ) -> Result<()> {
+    let Some(interaction) = entity::uid_of(conn, Kind::Interaction, interaction_id)? else {
+        return Ok(());
+    };
+    let field = format!("part:{interaction}");
     let added = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
              VALUES (?1, ?2, ?3)",
         )?
         .execute(params![interaction_id, to_id, position])?;
-    if added > 0
-        && let Some(interaction) = entity::uid_of(conn, Kind::Interaction, interaction_id)?
-    {
-        // Its position, to put the merged contact back there if the merge is undone.
-        let before = (&Value::from(position), None, None);
-        record(
-            conn,
-            from,
-            to,
-            &format!("part:{interaction}"),
-            &Stamp::CREATION,
-            before,
-        )?;
-    }
-    Ok(())
+    let own = added == 0 && handed_by_others(conn, from, to, &field)? == 0;
+    let before = (
+        &Value::from(position),
+        None,
+        own.then(|| ALREADY.to_string()),
+    );
+    record(conn, from, to, &field, &Stamp::CREATION, before)
+}
+
+/// Marks (as `before_by`) a participation handed to a target that took part already.
+const ALREADY: &str = "already";
+
+/// How many other merged contacts handed `field` (a participation) to `to` too.
+fn handed_by_others(conn: &Connection, from: &str, to: &str, field: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM sync_handed WHERE target = ?2 AND field = ?3 AND merged <> ?1",
+        )?
+        .query_row([from, to, field], |row| row.get(0))?)
 }
 
 /// Remembers a follow-up of `from` that now belongs to `to` (moved, or made there).
@@ -420,7 +430,11 @@ fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<
             let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
                 continue;
             };
-            if !backed {
+            // The target keeps its part when it took part on its own, or by another merge.
+            let kept = backed
+                || before_by.as_deref() == Some(ALREADY)
+                || handed_by_others(conn, merged, &target, &field)? > 0;
+            if !kept {
                 conn.prepare_cached(
                     "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
                 )?
