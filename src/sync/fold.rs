@@ -592,7 +592,27 @@ impl<'c> Fold<'c> {
         let removed = registers::get(self.conn, uid, "removed")?
             .map(|(_, value)| value)
             .filter(|value| !value.is_null());
-        let present = entity::id_of(self.conn, Kind::Contact, uid)?;
+        let mut present = entity::id_of(self.conn, Kind::Contact, uid)?;
+        // No longer merged (removed again by `rm` after its merge): what was handed to a
+        // target comes back to it (brought back archived to hold it), as on a machine that
+        // never handed it; whether it stays is settled below.
+        if removed.is_some() && merge_fold::target(self.conn, uid)?.is_none() {
+            let targets = merge_fold::handed_to(self.conn, uid)?;
+            if !targets.is_empty() {
+                match present {
+                    Some(_) => {
+                        for target in merge_fold::take_back(self.conn, uid)? {
+                            self.touched.insert(target);
+                        }
+                    }
+                    None => present = self.bring_back(uid)?,
+                }
+                // A target brought back only to hold it goes again.
+                self.settle.extend(targets);
+                // Whatever did not come back (nothing needed it here) is forgotten.
+                merge_fold::take_back(self.conn, uid)?;
+            }
+        }
         // Merged away: what still names it goes to the target, and it goes (as `rel merge`
         // removes it) rather than coming back archived.
         if removed.is_some()

@@ -278,6 +278,14 @@ pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
     give_back(conn, merged, None)
 }
 
+/// The targets something was handed to from `merged`.
+pub fn handed_to(conn: &Connection, merged: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT target FROM sync_handed WHERE merged = ?1")?;
+    let rows = stmt.query_map([merged], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Merged contacts whose chain of merges now ends elsewhere than where the fold handed what
 /// named them (a later merge of them, or of a contact further up their chain, won the
 /// `merged_into` register): they must be settled again, so that what was handed moves to the
@@ -291,7 +299,9 @@ pub fn stale(conn: &Connection) -> Result<Vec<String>> {
     };
     let mut stale = Vec::new();
     for (merged, handed_to) in rows {
-        if target(conn, &merged)?.is_some_and(|end| end != handed_to)
+        // No end at all: no longer merged (removed again by `rm`, say), it takes back what
+        // was handed, as a fresh fold never handed it.
+        if target(conn, &merged)?.is_none_or(|end| end != handed_to)
             && stale.last() != Some(&merged)
         {
             stale.push(merged);
