@@ -152,11 +152,14 @@ pub fn own_clock_ahead(conn: &Connection, now: DateTime<Utc>) -> Result<Option<i
 
 /// The stamp of the newest change applied here from another replica: each replica's latest
 /// applied operation (a seek per replica, not a scan of the log), since effective stamps grow
-/// with the sequence number.
+/// with the sequence number. A quarantined operation was never applied: its stamp (a hostile
+/// member's, far ahead) must not keep a corrected clock ahead.
 fn newest_received(conn: &Connection) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "SELECT max((SELECT o.hlc FROM sync_ops o WHERE o.replica = r.n AND o.held = 0
+                            AND NOT EXISTS (SELECT 1 FROM sync_quarantine q
+                                            WHERE q.replica = r.uuid AND q.seq = o.seq)
                           ORDER BY o.seq DESC LIMIT 1))
                FROM sync_replicas r WHERE r.n != 1",
         )?
