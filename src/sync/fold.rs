@@ -290,6 +290,14 @@ impl<'c> Fold<'c> {
             {
                 self.settle_participants(id)?;
             }
+            // A part ended after the fold handed it to a merge target: the target's goes too.
+            for (field, value) in fields {
+                if let (Some(contact), true) = (field.strip_prefix("with:"), value.is_null()) {
+                    for target in merge_fold::end_part(self.conn, uid, contact)? {
+                        self.touched.insert(target);
+                    }
+                }
+            }
             // Unlogged: its fields stay in registers (participants included), so an undo
             // elsewhere that brings it back brings it back whole, whatever arrived first.
             if fields.get("alive") == Some(&Value::Bool(false))

@@ -218,6 +218,51 @@ fn join(
     record(conn, from, to, &field, &Stamp::CREATION, before)
 }
 
+/// A change ended the merged contact `merged`'s part in `interaction` after the fold handed
+/// it to a target: the target's part goes too (unless it took part on its own, or by another
+/// merge, or a change of its own put it there), as a fresh fold never hands it. Returns the
+/// targets touched.
+pub fn end_part(conn: &Connection, interaction: &str, merged: &str) -> Result<Vec<i64>> {
+    let field = format!("part:{interaction}");
+    let rows: Vec<(String, Option<String>)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT target, before_by FROM sync_handed WHERE merged = ?1 AND field = ?2",
+        )?;
+        let rows = stmt.query_map([merged, &field], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut touched = Vec::new();
+    let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
+        return Ok(touched);
+    };
+    for (target, before_by) in rows {
+        let backed = registers::get(conn, interaction, &format!("with:{target}"))?
+            .is_some_and(|(_, position)| !position.is_null());
+        let kept = backed
+            || before_by.as_deref() == Some(ALREADY)
+            || handed_by_others(conn, merged, &target, &field)? > 0;
+        if let (false, Some(target_id)) = (kept, entity::id_of(conn, Kind::Contact, &target)?) {
+            conn.prepare_cached(
+                "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
+            )?
+            .execute(params![interaction_id, target_id])?;
+            touched.push(target_id);
+        }
+    }
+    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1 AND field = ?2")?
+        .execute([merged, &field])?;
+    Ok(touched)
+}
+
+/// Whether a change ended `contact`'s part in `interaction` (its `with:` register is null):
+/// nothing of it is handed on or brought back.
+fn ended(conn: &Connection, interaction: &str, contact: &str) -> Result<bool> {
+    Ok(
+        registers::get(conn, interaction, &format!("with:{contact}"))?
+            .is_some_and(|(_, position)| position.is_null()),
+    )
+}
+
 /// Marks (as `before_by`) a participation handed to a target that took part already.
 const ALREADY: &str = "already";
 
@@ -377,7 +422,8 @@ pub fn rehand(
             serde_json::from_str::<Value>(before)
                 .ok()
                 .and_then(|p| p.as_i64()),
-        ) && let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)?
+        ) && !ended(conn, interaction, merged)?
+            && let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)?
         {
             join(conn, merged, to, to_id, interaction_id, position)?;
         }
@@ -451,13 +497,15 @@ fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<
                 .execute(params![interaction_id, target_id])?;
             }
             // Back where it was (a participation its own machine made has no register to
-            // bring it back by).
-            if let (Some(merged_id), Some(position)) = (
-                merged_id,
-                serde_json::from_str::<Value>(&before)
-                    .ok()
-                    .and_then(|p| p.as_i64()),
-            ) {
+            // bring it back by), unless a later change ended it.
+            if !ended(conn, interaction, merged)?
+                && let (Some(merged_id), Some(position)) = (
+                    merged_id,
+                    serde_json::from_str::<Value>(&before)
+                        .ok()
+                        .and_then(|p| p.as_i64()),
+                )
+            {
                 conn.prepare_cached(
                     "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
                      VALUES (?1, ?2, ?3)",
