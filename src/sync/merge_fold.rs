@@ -517,7 +517,24 @@ fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<
         let handed = Stamp { hlc, replica: by };
         let now = registers::get(conn, &target, &field)?.map(|(stamp, _)| stamp);
         if now.unwrap_or(Stamp::CREATION) != handed {
-            // The target changed it since: that change stands.
+            // The target changed it since: that change stands. A hand-over from another
+            // merged contact on top of this one goes back, when it does, to what this one
+            // found (not to this value, given back now).
+            conn.prepare_cached(
+                "UPDATE sync_handed SET before = ?1, before_hlc = ?2, before_by = ?3
+                 WHERE target = ?4 AND field = ?5 AND before_hlc = ?6 AND before_by = ?7
+                   AND merged <> ?8",
+            )?
+            .execute(params![
+                before,
+                before_hlc,
+                before_by,
+                target,
+                field,
+                handed.hlc,
+                handed.replica,
+                merged
+            ])?;
             continue;
         }
         let before: Value = serde_json::from_str(&before).unwrap_or(Value::Null);
