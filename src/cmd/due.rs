@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
         };
         let mut row = due_row(item, text, now, format);
         if owner_column {
-            let owner = item.owner.clone().unwrap_or_default();
+            let owner = item.owner.as_deref().unwrap_or_default().to_string();
             row.pretty.insert(OWNER_AT, (owner, Tone::Plain));
         }
         Ok(row)
@@ -136,7 +136,7 @@ fn due_json(
         "due_at": rfc3339(item.due_at),
         "overdue_days": overdue,
         "last_touch": rfc3339_opt(item.last_touch),
-        "every": item.every,
+        "every": item.every.as_deref(),
         "reith": item.reith,
         "focus": focus,
         "text": text,
@@ -156,12 +156,12 @@ fn due_plain(
         item.followup_id
             .map(|id| id.to_string())
             .unwrap_or_default(),
-        item.handle.clone(),
-        item.name.clone(),
+        item.handle.to_string(),
+        item.name.to_string(),
         rfc3339(item.due_at),
         overdue.to_string(),
         item.last_touch.map(rfc3339).unwrap_or_default(),
-        item.every.clone().unwrap_or_default(),
+        item.every.as_deref().unwrap_or_default().to_string(),
         focus.unwrap_or_default().to_string(),
         item.reith.compact(),
         text,
@@ -180,9 +180,12 @@ fn due_pretty(item: &DueItem, focus: Option<&str>, text: String, now: i64) -> Ve
     };
     vec![
         (super::records::due_phrase(item.due_at, now), due_tone),
-        (item.handle.clone(), Tone::Plain),
-        (item.name.clone(), Tone::Plain),
-        (item.every.clone().unwrap_or_default(), Tone::Plain),
+        (item.handle.to_string(), Tone::Plain),
+        (item.name.to_string(), Tone::Plain),
+        (
+            item.every.as_deref().unwrap_or_default().to_string(),
+            Tone::Plain,
+        ),
         (
             item.last_touch.map_or("never".into(), |t| relative(t, now)),
             Tone::Plain,

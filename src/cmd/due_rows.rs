@@ -127,7 +127,7 @@ fn birthdays(
             continue;
         }
         row.due_at = start_of(day)?.timestamp();
-        row.text = Some(stored.text_on(day));
+        row.text = Some(stored.text_on(day).into());
         rows.push(row);
     }
     Ok(rows)
