@@ -63,10 +63,15 @@ fn a_clock_a_year_ahead_is_told_held_back_listed_and_recovers_once_corrected() {
     let ran = desktop.run(at(6), &["sync", "--format", "json"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let laptop_id = id(&laptop);
+    // Named as the machine published itself (its host name), as `sync status` names replicas.
+    let laptop_name = desktop.strings(&format!(
+        "SELECT name FROM sync_replica_names WHERE replica = '{laptop_id}'"
+    ))[0]
+        .clone();
     assert_eq!(
         ran.stderr.trim_end(),
         format!(
-            "rel: warning: 2 changes from replica {laptop_id} are stamped 364 days ahead of \
+            "rel: warning: 2 changes from {laptop_name} are stamped 364 days ahead of \
              this clock; they are kept and apply once the clock reaches them (or that \
              machine's clock is corrected)"
         )
@@ -83,7 +88,7 @@ fn a_clock_a_year_ahead_is_told_held_back_listed_and_recovers_once_corrected() {
     assert!((364 * 86_400..=365 * 86_400).contains(&ahead), "{ahead}");
     let plain = desktop.ok(at(6), &["sync", "status"]);
     assert!(
-        plain.contains(&format!("held\t2 from {laptop_id}, 364 days ahead")),
+        plain.contains(&format!("held\t2 from {laptop_name}, 364 days ahead")),
         "{plain}"
     );
     assert_eq!(notes(&desktop), ["met"]);

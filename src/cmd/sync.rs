@@ -81,12 +81,13 @@ fn sync(ctx: &Ctx) -> Result<()> {
     say_quarantined(&db, &quarantined)?;
     if outcome.held_back > 0 {
         // Per replica, with how far ahead: a machine whose clock is wrong is found at once.
+        let names = crate::sync::replica_names::load(db.conn())?;
         for (replica, count, ahead) in crate::sync::skew::held(db.conn(), ctx.now)? {
             eprintln!(
-                "rel: warning: {count} changes from replica {} are stamped {} ahead of this \
+                "rel: warning: {count} changes from {} are stamped {} ahead of this \
                  clock; they are kept and apply once the clock reaches them (or that machine's \
                  clock is corrected)",
-                escape_visible(&replica),
+                shown_replica(&names, &replica),
                 crate::sync::skew::span(ahead)
             );
         }
@@ -301,7 +302,7 @@ fn status(ctx: &Ctx) -> Result<()> {
             writeln!(
                 out,
                 "held\t{count} from {}, {} ahead",
-                escape_visible(replica),
+                shown_replica(&names, replica),
                 crate::sync::skew::span(*ahead)
             )?;
         }
