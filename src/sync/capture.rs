@@ -119,6 +119,9 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
                 if body.set.contains_key("merged_into") {
                     derived.settle_later(&change.uid);
                 }
+                if body.set.contains_key("merged_into") || body.set.contains_key("removed") {
+                    derived.chains_may_change();
+                }
                 let was = change.undo.get("fields").and_then(|f| f.get("handle"));
                 let dumped = change.dump.as_ref().and_then(|d| d.get("handle"));
                 for handle in [body.set.get("handle"), was, dumped]

@@ -206,7 +206,7 @@ fn sync_once(
     db.prepare_for_batch()?;
     let report = db.write(|tx| {
         // A replica whose clock was ahead and was corrected: its stamps read in order.
-        let incoming = super::skew::effective(tx, &incoming)?;
+        super::skew::effective(tx, &mut incoming)?;
         let report = apply_received(tx, &incoming, now)?;
         settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
         Ok(report)

@@ -159,6 +159,10 @@ pub struct Fold<'c> {
     /// Contacts whose existence must be settled at the end (removed, or named while absent).
     settle: BTreeSet<String>,
     cadence_changed: bool,
+    /// Whether a contact's `merged_into` or `removed` changed: only then can the end of a merge
+    /// chain move, and only then is `sync_handed` read for what must move with it (not on
+    /// every `rel log`).
+    chains_changed: bool,
     handles: Settler,
 }
 
@@ -169,6 +173,7 @@ impl<'c> Fold<'c> {
             touched: BTreeSet::new(),
             settle: BTreeSet::new(),
             cadence_changed: false,
+            chains_changed: false,
             handles: Settler::default(),
         }
     }
@@ -191,9 +196,13 @@ impl<'c> Fold<'c> {
         parsed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         let mut rejected = Vec::new();
         for (kind, stamp, body, seq) in parsed {
-            self.conn.execute_batch("SAVEPOINT fold_op")?;
+            // Cached statements: a batch of 10,000 operations would otherwise parse these
+            // 20,000 times.
+            self.conn.prepare_cached("SAVEPOINT fold_op")?.execute([])?;
             match self.apply(kind, &stamp, &body) {
-                Ok(()) => self.conn.execute_batch("RELEASE fold_op")?,
+                Ok(()) => {
+                    self.conn.prepare_cached("RELEASE fold_op")?.execute([])?;
+                }
                 Err(err) if validate::is_constraint(&err) => {
                     self.conn
                         .execute_batch("ROLLBACK TO fold_op; RELEASE fold_op")?;
@@ -233,6 +242,8 @@ impl<'c> Fold<'c> {
                 winners.insert(field.clone(), value.clone());
             }
         }
+        self.chains_changed |= kind == Kind::Contact
+            && (winners.contains_key("merged_into") || winners.contains_key("removed"));
         if kind == Kind::Setting {
             if let Some(value) = winners.get("value") {
                 if body.new
@@ -383,6 +394,12 @@ impl<'c> Fold<'c> {
         self.settle.insert(uid.to_string());
     }
 
+    /// A write here set a contact's `merged_into` or `removed` (a merge, an `rm`, an undo of
+    /// either): merge chains may end elsewhere now.
+    pub fn chains_may_change(&mut self) {
+        self.chains_changed = true;
+    }
+
     /// Links what named contact `uid` while it was away (a contact `rel undo` brought back
     /// here: what came back elsewhere through the fold links the same way).
     pub fn relink(&mut self, uid: &str) -> Result<()> {
@@ -524,7 +541,11 @@ impl<'c> Fold<'c> {
                 }
             }
             // What was handed to a target that is no longer the end of the chain moves on.
-            for merged in merge_fold::stale(self.conn)? {
+            let stale = match self.chains_changed {
+                true => merge_fold::stale(self.conn)?,
+                false => Vec::new(),
+            };
+            for merged in stale {
                 if settled
                     .get(&merged)
                     .is_none_or(|times| *times < MAX_SETTLES)

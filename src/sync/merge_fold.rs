@@ -448,17 +448,7 @@ fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<
             "SELECT target, field, handed_hlc, handed_by, before, before_hlc, before_by
              FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2",
         )?;
-        let rows = stmt.query_map(params![merged, keep], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?;
+        let rows = stmt.query_map(params![merged, keep], |r| r.try_into())?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut touched = Vec::new();

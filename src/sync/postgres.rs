@@ -25,6 +25,15 @@ use std::collections::{BTreeMap, BTreeSet};
 /// trips, small enough to keep one statement's parameters a few megabytes.
 const PUSH_CHUNK: usize = 2_000;
 
+/// The workspace's replicas, as `r(replica)`: a loose index scan (one primary-key seek per
+/// replica, never every row), for `heads` and `names`; its last row is NULL.
+const REPLICAS: &str = "WITH RECURSIVE r(replica) AS (
+                 SELECT min(replica) FROM rel.operations WHERE workspace = $1
+                 UNION ALL
+                 SELECT (SELECT min(replica) FROM rel.operations
+                          WHERE workspace = $1 AND replica > r.replica)
+                   FROM r WHERE r.replica IS NOT NULL)";
+
 /// A connected PostgreSQL remote for one workspace.
 pub struct PgRemote {
     client: Client,
@@ -243,12 +252,7 @@ impl Remote for PgRemote {
             // A loose index scan: one primary-key seek per replica rather than reading every
             // row of the workspace, so a sync with nothing new stays cheap. Per replica: the
             // role it belongs to, that role's highest seq, and the highest of anyone's.
-            "WITH RECURSIVE r(replica) AS (
-                 SELECT min(replica) FROM rel.operations WHERE workspace = $1
-                 UNION ALL
-                 SELECT (SELECT min(replica) FROM rel.operations
-                          WHERE workspace = $1 AND replica > r.replica)
-                   FROM r WHERE r.replica IS NOT NULL)
+            "{REPLICAS}
              SELECT r.replica, b.role,
                     (SELECT max(seq) FROM rel.operations o
                       WHERE o.workspace = $1 AND o.replica = r.replica AND o.author = b.role),
@@ -368,12 +372,7 @@ impl Remote for PgRemote {
     fn names(&mut self) -> Result<BTreeMap<String, String>> {
         let bound = self.server()?.bound;
         let sql = format!(
-            "WITH RECURSIVE r(replica) AS (
-                 SELECT min(replica) FROM rel.operations WHERE workspace = $1
-                 UNION ALL
-                 SELECT (SELECT min(replica) FROM rel.operations
-                          WHERE workspace = $1 AND replica > r.replica)
-                   FROM r WHERE r.replica IS NOT NULL)
+            "{REPLICAS}
              SELECT r.replica, {} FROM r WHERE r.replica IS NOT NULL",
             Self::owner_sql(bound)
         );

@@ -54,11 +54,10 @@ pub fn after_correction(
     Ok(())
 }
 
-/// The operations received, with each replica's stamps made effective (see the module
-/// comment), and the operations already held lowered to match: applied ones in their
+/// Makes each replica's stamps in the operations received effective, in place (see the
+/// module comment), and lowers the operations already held to match: applied ones in their
 /// registers, held-back ones so they apply once they no longer lie ahead.
-pub fn effective(conn: &Connection, ops: &[WireOp]) -> Result<Vec<WireOp>> {
-    let mut ops = ops.to_vec();
+pub fn effective(conn: &Connection, ops: &mut [WireOp]) -> Result<()> {
     // Each replica's run is contiguous and in sequence order (fetched replica by replica).
     let mut end = ops.len();
     while end > 0 {
@@ -85,7 +84,7 @@ pub fn effective(conn: &Connection, ops: &[WireOp]) -> Result<Vec<WireOp>> {
         }
         end = start;
     }
-    Ok(ops)
+    Ok(())
 }
 
 /// Lowers replica `n`'s operations before `seq`, newest first, to just below `bound` while
