@@ -58,6 +58,7 @@ pub mod folder;
 mod folder_forks;
 mod folder_keys;
 mod folder_list;
+mod folder_names;
 mod folder_write;
 pub mod git;
 mod git_push;

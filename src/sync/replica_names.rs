@@ -1,24 +1,17 @@
 //! Names a person recognises for replicas: each replica publishes its machine's host name on
 //! the remote (a small file in its own folder, sealed like everything else on a folder or git
 //! remote, so the remote's host learns nothing), and every sync keeps the names it finds, for
-//! `rel sync status`. (In a team on PostgreSQL a replica is shown by its member instead.)
+//! `rel sync status`. (In a team on PostgreSQL a replica is shown by its member instead.) How
+//! a folder or git remote keeps the names: `folder_names.rs`.
 
-use super::folder::FolderStore;
 use super::remote::Remote;
-use super::segment::LAYOUT_DIR;
 use crate::db::Db;
 use crate::error::Result;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
-/// The name file in each replica's folder.
-pub const NAME_FILE: &str = "name";
 /// Longer names are not a host name: ignored.
 const MAX_NAME: usize = 255;
-
-fn name_context(replica: &str) -> Vec<u8> {
-    format!("{LAYOUT_DIR}\0{replica}\0{NAME_FILE}").into_bytes()
-}
 
 /// This machine's host name, if it has a usable one.
 pub fn host_name() -> Option<String> {
@@ -33,47 +26,8 @@ pub fn host_name() -> Option<String> {
     usable(&name).then_some(name)
 }
 
-fn usable(name: &str) -> bool {
+pub(super) fn usable(name: &str) -> bool {
     !name.is_empty() && name.len() <= MAX_NAME && !name.chars().any(char::is_control)
-}
-
-impl FolderStore {
-    /// The name `replica` published, if it did and it opens with the key.
-    pub fn published_name(&self, replica: &str) -> Result<Option<String>> {
-        let Some(bytes) = self.read(replica, NAME_FILE)? else {
-            return Ok(None);
-        };
-        let Ok(plain) = self.key.open(&name_context(replica), &bytes) else {
-            self.warn(super::folder::damaged(&Self::shown(replica, NAME_FILE)));
-            return Ok(None);
-        };
-        let name = String::from_utf8_lossy(&plain).into_owned();
-        Ok(usable(&name).then_some(name))
-    }
-
-    /// Publishes this replica's name (when it is not there already). Returns the path written.
-    pub fn publish_name(&self, name: &str) -> Result<Vec<String>> {
-        if self.published_name(&self.own)?.as_deref() != Some(name) {
-            let sealed = self.key.seal(&name_context(&self.own), name.as_bytes())?;
-            self.write_replacing(NAME_FILE, &sealed)?;
-            self.take_own_warnings();
-        }
-        Ok(vec![Self::shown(&self.own, NAME_FILE)])
-    }
-
-    /// The names every other replica published.
-    pub fn names(&self) -> Result<BTreeMap<String, String>> {
-        let mut names = BTreeMap::new();
-        for replica in self.replicas()? {
-            if replica == self.own {
-                continue;
-            }
-            if let Some(name) = self.published_name(&replica)? {
-                names.insert(replica, name);
-            }
-        }
-        Ok(names)
-    }
 }
 
 /// At each sync: publishes this machine's name, and keeps the names the others published.
