@@ -2,7 +2,7 @@
 //! them, and what a sync with nothing new asks of the remote (connect, check, heads).
 //! Run through `bench/pg_remote.sh`, which starts a throw-away server.
 
-use rel::sync::postgres::PgRemote;
+use rel::sync::remote::postgres::PgRemote;
 use rel::sync::remote::{Remote, WireOp};
 use std::time::Instant;
 

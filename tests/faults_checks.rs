@@ -9,10 +9,10 @@
 use crate::common::replica::{Replica, bare_repo};
 use crate::common::{REL, isolated};
 use chrono::{DateTime, TimeZone, Utc};
-use rel::sync::folder::FolderRemote;
-use rel::sync::git::GitRemote;
+use rel::sync::remote::sealed::folder::FolderRemote;
+use rel::sync::remote::sealed::git::GitRemote;
+use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{Remote, WireOp};
-use rel::sync::seal::SyncKey;
 use serde_json::{Value, json};
 
 fn noon() -> DateTime<Utc> {

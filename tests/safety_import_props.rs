@@ -64,7 +64,7 @@ proptest! {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut db = Db::open(&dir.path().join("rel.db")).expect("open");
         // As a command's database: its writes are recorded in the operation log.
-        db.set_recorder(&rel::sync::recorder::OPERATION_LOG);
+        db.set_recorder(&rel::sync::capture::recorder::OPERATION_LOG);
         let doc = json!({
             "rel_export": 1,
             "settings": settings,

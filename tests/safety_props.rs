@@ -20,7 +20,7 @@ fn awkward_text() -> impl Strategy<Value = String> {
 fn journal(dir: &tempfile::TempDir) -> Db {
     let mut db = Db::open(&dir.path().join("rel.db")).expect("open");
     // As a command's database: its writes are recorded in the operation log.
-    db.set_recorder(&rel::sync::recorder::OPERATION_LOG);
+    db.set_recorder(&rel::sync::capture::recorder::OPERATION_LOG);
     db.write(|tx| {
         for name in [
             "María López",

@@ -1,10 +1,10 @@
 //! The folder and git remotes on their own (library level, real folders and a real
 //! `git init --bare` repository): what a replica pushes another can fetch, nothing else.
 
-use rel::sync::folder::FolderRemote;
-use rel::sync::git::GitRemote;
+use rel::sync::remote::sealed::folder::FolderRemote;
+use rel::sync::remote::sealed::git::GitRemote;
+use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{Remote, WireOp};
-use rel::sync::seal::SyncKey;
 use std::path::Path;
 use std::process::Command;
 

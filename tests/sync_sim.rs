@@ -23,11 +23,11 @@ mod faults;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::replica::{Replica, Rng, bare_repo};
 use common::{Run, TestEnv, pg};
-use rel::sync::folder::FolderRemote;
-use rel::sync::git::GitRemote;
-use rel::sync::postgres::PgRemote;
+use rel::sync::remote::postgres::PgRemote;
+use rel::sync::remote::sealed::folder::FolderRemote;
+use rel::sync::remote::sealed::git::GitRemote;
+use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{Remote, WireOp};
-use rel::sync::seal::SyncKey;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -6,7 +6,7 @@ use crate::common;
 
 use common::TestEnv;
 use common::pg;
-use rel::sync::postgres::PgRemote;
+use rel::sync::remote::postgres::PgRemote;
 use rel::sync::remote::{Remote, WireOp};
 
 fn op(replica: &str, seq: i64) -> WireOp {

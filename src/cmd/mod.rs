@@ -62,7 +62,7 @@ impl Ctx {
     pub fn open(&self) -> Result<Db> {
         let mut db = Db::open(&self.db_path)?;
         db.set_now(self.now);
-        db.set_recorder(&crate::sync::recorder::OPERATION_LOG);
+        db.set_recorder(&crate::sync::capture::recorder::OPERATION_LOG);
         Ok(db)
     }
 
@@ -72,7 +72,7 @@ impl Ctx {
     pub fn open_for_write(&self) -> Result<Db> {
         let mut db = Db::open_writer(&self.db_path)?;
         db.set_now(self.now);
-        db.set_recorder(&crate::sync::recorder::OPERATION_LOG);
+        db.set_recorder(&crate::sync::capture::recorder::OPERATION_LOG);
         Ok(db)
     }
 

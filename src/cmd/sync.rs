@@ -4,10 +4,11 @@ use super::Ctx;
 use crate::cli::sync::{SyncAction, SyncArgs, SyncInitArgs};
 use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
-use crate::sync::git::GitRemote;
-use crate::sync::seal::SyncKey;
+use crate::sync::engine;
+use crate::sync::fold::quarantine;
+use crate::sync::remote::sealed::git::GitRemote;
+use crate::sync::remote::sealed::seal::SyncKey;
 use crate::sync::settings::RemoteKind;
-use crate::sync::{engine, quarantine};
 use serde_json::json;
 use std::io::{BufRead, Write};
 
@@ -82,13 +83,13 @@ fn sync(ctx: &Ctx) -> Result<()> {
     if outcome.held_back > 0 {
         // Per replica, with how far ahead: a machine whose clock is wrong is found at once.
         let names = crate::sync::replica_names::load(db.conn())?;
-        for (replica, count, ahead) in crate::sync::skew::held(db.conn(), ctx.now)? {
+        for (replica, count, ahead) in crate::sync::log::skew::held(db.conn(), ctx.now)? {
             eprintln!(
                 "rel: warning: {count} changes from {} are stamped {} ahead of this \
                  clock; they are kept and apply once the clock reaches them (or that machine's \
                  clock is corrected)",
                 shown_replica(&names, &replica),
-                crate::sync::skew::span(ahead)
+                crate::sync::log::skew::span(ahead)
             );
         }
     }
@@ -244,7 +245,7 @@ fn status(ctx: &Ctx) -> Result<()> {
     let names = crate::sync::replica_names::load(db.conn())?;
     let own_name = crate::sync::replica_names::host_name();
     // Changes held back for their stamp (a machine whose clock runs ahead), per replica.
-    let held = crate::sync::skew::held(db.conn(), ctx.now)?;
+    let held = crate::sync::log::skew::held(db.conn(), ctx.now)?;
     let replica_json = |replica: &String, seen: &i64, latest: &i64| {
         json!({
             "replica": replica,
@@ -303,7 +304,7 @@ fn status(ctx: &Ctx) -> Result<()> {
                 out,
                 "held\t{count} from {}, {} ahead",
                 shown_replica(&names, replica),
-                crate::sync::skew::span(*ahead)
+                crate::sync::log::skew::span(*ahead)
             )?;
         }
         // Received changes kept aside (never applied): which sender, which one, why.

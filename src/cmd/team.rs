@@ -6,17 +6,17 @@ use crate::cli::{TeamArgs, TeamCommand};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone};
-use crate::sync::pg_members::{self, Scope};
-use crate::sync::postgres::PgRemote;
-use crate::sync::{pg_connect, pg_schema};
+use crate::sync::remote::postgres::PgRemote;
+use crate::sync::remote::postgres::members::{self, Scope};
+use crate::sync::remote::postgres::{connect, schema};
 use serde_json::json;
 use std::io::IsTerminal;
 
 pub fn run(ctx: &Ctx, args: TeamArgs) -> Result<()> {
     match args.command {
         TeamCommand::Setup { url } => {
-            let (mut client, endpoint) = pg_connect::connect(&url)?;
-            let created = pg_schema::setup(&mut client)?;
+            let (mut client, endpoint) = connect::connect(&url)?;
+            let created = schema::setup(&mut client)?;
             let fresh = created.contains(&"operations");
             let line = if created.is_empty() {
                 format!("database {} is already set up for rel", endpoint.dbname)
@@ -37,8 +37,8 @@ pub fn run(ctx: &Ctx, args: TeamArgs) -> Result<()> {
             workspaces,
         } => {
             let scope = Scope::from_args(workspaces)?;
-            let (mut client, _) = pg_connect::connect(&url)?;
-            let changed = pg_members::grant(&mut client, &role, &scope)?;
+            let (mut client, _) = connect::connect(&url)?;
+            let changed = members::grant(&mut client, &role, &scope)?;
             let what = describe(&scope);
             ctx.out.note(&if changed {
                 format!("role {role} may now read and append rel's operations in {what}")
@@ -52,16 +52,16 @@ pub fn run(ctx: &Ctx, args: TeamArgs) -> Result<()> {
             workspaces,
         } => {
             let scope = Scope::from_args(workspaces)?;
-            let (mut client, _) = pg_connect::connect(&url)?;
-            pg_members::revoke(&mut client, &role, &scope)?;
+            let (mut client, _) = connect::connect(&url)?;
+            members::revoke(&mut client, &role, &scope)?;
             ctx.out.note(&format!(
                 "role {role} may no longer read or append {}; what it wrote stays",
                 describe(&scope)
             ))
         }
         TeamCommand::Members { url } => {
-            let (mut client, _) = pg_connect::connect(&url)?;
-            let members = pg_members::members(&mut client)?;
+            let (mut client, _) = connect::connect(&url)?;
+            let members = members::members(&mut client)?;
             let rows = members
                 .into_iter()
                 .map(|access| {

@@ -10,8 +10,8 @@
 
 use super::fork;
 use super::remote::Remote;
+use super::remote::sealed::seal::SyncKey;
 use super::remote::{Refused, WireOp};
-use super::seal::SyncKey;
 use super::settings::{self, RemoteKind, SyncSettings};
 use super::transport::{self, Transport};
 use super::{apply_received, own_ops_page, received_heads, replica_id};
@@ -77,7 +77,7 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool
         }),
     };
     if let RemoteKind::Folder { dir } = &remote {
-        super::folder::FolderRemote::create(dir)?;
+        super::remote::sealed::folder::FolderRemote::create(dir)?;
     }
     let cache = transport::cache_dir(db.path(), &own)?;
     let _lock = transport::lock(&cache)?;
@@ -123,14 +123,14 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
                 // machines have merely been unused for a day.
                 let ahead = match outcome.sent {
                     0 => None,
-                    _ => super::skew::own_clock_ahead(db.conn(), now)?,
+                    _ => super::log::skew::own_clock_ahead(db.conn(), now)?,
                 };
                 if let Some(ahead) = ahead {
                     outcome.warnings.push(format!(
                         "this machine's clock is {} ahead of the newest change received from \
                          the other machines; if the clock is wrong, correct it (changes stamped \
                          more than a day ahead are held back on the others)",
-                        super::skew::span(ahead)
+                        super::log::skew::span(ahead)
                     ));
                 }
                 return Ok(outcome);
@@ -155,7 +155,7 @@ fn sync_once(
     }
     let settings = require_settings(db)?;
     let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
-    let journal = super::remote_guard::Journal::load(db.conn(), &settings, &own)?;
+    let journal = super::remote::guard::Journal::load(db.conn(), &settings, &own)?;
     transport.open_for_sync(&journal)?;
     let remote = transport.remote();
     remember_member(db, remote)?;
@@ -190,7 +190,7 @@ fn sync_once(
     };
     // What the remote refused for good is quarantined like what fails the checks.
     if outcome.refused.iter().any(|r| !r.waits) {
-        db.write(|tx| super::quarantine::keep_refused(tx, &outcome.refused))?;
+        db.write(|tx| super::fold::quarantine::keep_refused(tx, &outcome.refused))?;
     }
     // Nothing new either way: the journal is left exactly as it is (only the time of this
     // successful sync is kept, for `sync status`).
@@ -206,7 +206,7 @@ fn sync_once(
     db.prepare_for_batch()?;
     let report = db.write(|tx| {
         // A replica whose clock was ahead and was corrected: its stamps read in order.
-        super::skew::effective(tx, &mut incoming)?;
+        super::log::skew::effective(tx, &mut incoming)?;
         let report = apply_received(tx, &incoming, now)?;
         settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
         Ok(report)

@@ -10,7 +10,7 @@
 //! old id becomes one more replica whose operations are received like anyone else's. The other
 //! copy keeps the id; every change of both ends up everywhere.
 
-use super::oplog::{self, Body, LOCAL};
+use super::log::oplog::{self, Body, LOCAL};
 use super::remote::Remote;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};

@@ -36,59 +36,22 @@
 //! [`replica_id`], [`own_ops_after`] / [`own_ops_page`], [`received_heads`],
 //! [`apply_received`] (inside one `Db::write`), [`digest`].
 
-mod capture_hook;
-mod capture_seen;
-mod capture_sql;
-mod clock;
-pub mod digest;
-mod fold;
-mod fork;
-mod handles;
-mod merge_fold;
-mod oplog;
-mod preupdate;
-pub mod quarantine;
-mod registers;
-mod search_upkeep;
-pub mod skew;
-
 pub mod capture;
+pub mod digest;
 pub mod engine;
-pub mod folder;
-mod folder_forks;
-mod folder_keys;
-mod folder_list;
-mod folder_names;
-mod folder_write;
-pub mod git;
-mod git_push;
-pub mod pg_connect;
-pub mod pg_conninfo;
-pub mod pg_members;
-mod pg_pass;
-pub mod pg_schema;
-mod pg_tls;
-mod pg_workspace;
-pub mod postgres;
-pub mod recorder;
+pub mod fold;
+mod fork;
+pub mod log;
 pub mod remote;
-mod remote_fs;
-mod remote_guard;
 pub mod replica_names;
-pub mod seal;
-mod secrets;
-pub mod segment;
 pub mod settings;
 pub mod transport;
 pub mod undo;
-mod validate;
 
-#[cfg(test)]
-mod quarantine_tests;
 #[cfg(test)]
 mod tests;
 
-pub use clock::{HOLD_AHEAD_MS, tick as clock_tick};
 pub use digest::digest;
 pub use fold::{ApplyReport, apply_received};
-pub use oplog::{Body, own_ops_after, own_ops_page, received_heads, replica_id};
+pub use log::clock::{HOLD_AHEAD_MS, tick as clock_tick};
+pub use log::oplog::{Body, own_ops_after, own_ops_page, received_heads, replica_id};

@@ -1,7 +1,7 @@
 //! The sync settings kept in the database: which remote, the key, and how far the last sync
 //! got. SQL for the `sync_remote*` tables lives here, beside the sync code that owns them.
 
-use super::seal::SyncKey;
+use super::remote::sealed::seal::SyncKey;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
@@ -22,12 +22,12 @@ impl RemoteKind {
             RemoteKind::Folder { dir } => format!("folder {}", dir.display()),
             RemoteKind::Git { url, branch } => {
                 // `https://user:TOKEN@…`: the credentials are never printed.
-                let shown = super::secrets::redact_urls(url);
+                let shown = super::remote::secrets::redact_urls(url);
                 format!("git {shown} (branch {branch})")
             }
             RemoteKind::Postgres { url, workspace } => {
                 // The URL may carry a password: never print it.
-                let shown = super::pg_conninfo::ConnInfo::redacted(url);
+                let shown = super::remote::postgres::conninfo::ConnInfo::redacted(url);
                 format!("postgres {shown} (workspace {workspace})")
             }
         }

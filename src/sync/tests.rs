@@ -20,7 +20,7 @@ fn at(hours: i64) -> DateTime<Utc> {
 fn open(dir: &Path, name: &str, now: DateTime<Utc>) -> Db {
     let mut db = Db::open(&dir.join(format!("{name}.db"))).expect("open");
     db.set_now(now);
-    db.set_recorder(&super::recorder::OPERATION_LOG);
+    db.set_recorder(&super::capture::recorder::OPERATION_LOG);
     db
 }
 

@@ -2,11 +2,11 @@
 //! the private cache folder (the git clone) and the lock that keeps two `rel sync` of one
 //! journal from running at once.
 
-use super::folder::{FolderRemote, FolderStore};
-use super::git::GitRemote;
-use super::postgres::PgRemote;
 use super::remote::Remote;
-use super::seal::SyncKey;
+use super::remote::postgres::PgRemote;
+use super::remote::sealed::folder::{FolderRemote, FolderStore};
+use super::remote::sealed::git::GitRemote;
+use super::remote::sealed::seal::SyncKey;
 use super::settings::RemoteKind;
 use crate::error::{Error, Result};
 use std::fs::{DirBuilder, File, OpenOptions};
@@ -88,11 +88,11 @@ impl Transport {
     }
 
     /// The start of every `rel sync`: checks the remote and the key, then that the remote
-    /// still holds this journal (see [`super::remote_guard`]), then repairs this replica's own
+    /// still holds this journal (see [`super::remote::guard`]), then repairs this replica's own
     /// key-check file if it was damaged, so it never blocks anyone for good.
-    pub fn open_for_sync(&mut self, journal: &super::remote_guard::Journal) -> Result<()> {
+    pub fn open_for_sync(&mut self, journal: &super::remote::guard::Journal) -> Result<()> {
         self.remote().check()?;
-        super::remote_guard::expect_journal(self, journal)?;
+        super::remote::guard::expect_journal(self, journal)?;
         let repair = match self.store()? {
             Some(store) => {
                 store.remove_own_leftovers();
@@ -110,7 +110,7 @@ impl Transport {
         Ok(())
     }
 
-    /// For [`super::remote_guard`], after the remote's check: whether a folder or git remote
+    /// For [`super::remote::guard`], after the remote's check: whether a folder or git remote
     /// holds any file this journal's key opens (None for remotes without files).
     pub(super) fn holds_this_journal(&mut self) -> Result<Option<bool>> {
         match self.store()? {

@@ -4,9 +4,9 @@
 //! change keeps winning, as it does everywhere else.
 
 use super::capture;
-use super::capture_sql::{CONTACTS, FOLLOWUPS, INTERACTIONS};
-use super::oplog;
-use super::registers;
+use super::capture::sql::{CONTACTS, FOLLOWUPS, INTERACTIONS};
+use super::log::oplog;
+use super::log::registers;
 use crate::db::entity::{self, Fields, Kind};
 use crate::db::{contacts, upkeep};
 use crate::error::Result;
@@ -184,7 +184,8 @@ impl Reverter<'_> {
             && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {
             // Taken meanwhile: it waits parked, and the write settles who holds it.
-            let handle = super::handles::Settler::default().for_new(self.conn, uid, handle)?;
+            let handle =
+                super::fold::handles::Settler::default().for_new(self.conn, uid, handle)?;
             fields.insert("handle".into(), Value::String(handle));
         }
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {

@@ -3,10 +3,10 @@
 //! another machine logged with since.
 
 use super::{FieldKey, HOSTILE, Sim, Stamp, TAGS};
-use rel::sync::folder::FolderRemote;
-use rel::sync::git::GitRemote;
+use rel::sync::remote::sealed::folder::FolderRemote;
+use rel::sync::remote::sealed::git::GitRemote;
+use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{Remote, WireOp};
-use rel::sync::seal::SyncKey;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

@@ -1,0 +1,565 @@
+//! A contact merged away on one machine while another worked with it (issue 22, point 5).
+//!
+//! `rel merge` records the removal of the duplicate with `merged_into` = the target's uid (in
+//! the same operation as `removed`, see `capture.rs`). When the fold settles such a contact,
+//! whatever still names it — an interaction or a follow-up another machine added concurrently,
+//! tags and fields it gave it — is handed to the target instead of bringing the duplicate back
+//! archived, on every machine, whichever arrives first: the duplicate then goes as a merge
+//! leaves it. The merge's own rule decides fields: a change made to the duplicate fills a
+//! field the target lacks, and wins over the target's value only when that value was itself a
+//! change stamped earlier (the target keeps what it was created with). List items (tags,
+//! emails, phones, aliases) are a union, as `rel merge` makes them.
+
+use crate::db::entity::{self, Fields, Kind, LISTS};
+use crate::error::Result;
+use crate::sync::log::registers::{self, Stamp};
+use rusqlite::{Connection, params};
+use serde_json::Value;
+
+/// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
+const MAX_CHAIN: usize = 16;
+
+/// The contact what names `uid` belongs to, when `uid` was removed by a merge: the end of its
+/// chain of merges (a merged into b merged into c…), wherever that contact is (here or not,
+/// removed or not), so every machine picks the same one whatever arrived first. Merges that
+/// went both ways on two machines (a cycle) end at the smallest uid of the cycle. None when
+/// `uid` was not merged away, or is that end itself.
+pub fn target(conn: &Connection, uid: &str) -> Result<Option<String>> {
+    let mut chain = vec![uid.to_string()];
+    while chain.len() <= MAX_CHAIN {
+        let current = chain.last().cloned().unwrap_or_default();
+        let Some(next) = merged_into(conn, &current)? else {
+            return Ok(Some(current).filter(|end| end != uid));
+        };
+        if let Some(start) = chain.iter().position(|c| *c == next) {
+            let end = chain[start..].iter().min().cloned();
+            return Ok(end.filter(|end| end != uid));
+        }
+        chain.push(next);
+    }
+    Ok(None)
+}
+
+/// Whether the merged contact `uid` (local id `present`, if here) still holds something a
+/// target absent here would have to come back for: an interaction, a follow-up (here, or
+/// waiting for it). Fields and list items alone never bring a removed target back.
+pub fn holds_anything(conn: &Connection, present: Option<i64>, uid: &str) -> Result<bool> {
+    if let Some(id) = present {
+        return Ok(entity::has_interactions(conn, id)?
+            || conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM followups WHERE contact_id = ?1)")?
+                .query_row([id], |row| row.get(0))?);
+    }
+    for (interaction, _) in registers::with_field(conn, &format!("with:{uid}"))? {
+        if entity::id_of(conn, Kind::Interaction, &interaction)?.is_some() {
+            return Ok(true);
+        }
+    }
+    for (followup, _) in registers::referring(conn, "contact", &Value::String(uid.into()))? {
+        if entity::id_of(conn, Kind::FollowUp, &followup)?.is_none() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// `merged_into` counts only as part of the removal it came with: a contact brought back (an
+/// undone merge) and removed again with `rm` is no merge.
+fn merged_into(conn: &Connection, uid: &str) -> Result<Option<String>> {
+    let (Some((merged_stamp, into)), Some((removed_stamp, removed))) = (
+        registers::get(conn, uid, "merged_into")?,
+        registers::get(conn, uid, "removed")?,
+    ) else {
+        return Ok(None);
+    };
+    if merged_stamp != removed_stamp || removed.is_null() {
+        return Ok(None);
+    }
+    Ok(into
+        .as_str()
+        .filter(|into| *into != uid)
+        .map(str::to_string))
+}
+
+/// Hands what names the merged contact `from` to `to`: participations and follow-ups of the
+/// row when `from_id` is here, participations kept in registers when it is not; then its
+/// fields and list items. (Follow-ups waiting for an absent `from` are redirected when they
+/// are made: see `fold.rs`.)
+pub fn hand_over(
+    conn: &Connection,
+    from_id: Option<i64>,
+    from: &str,
+    to_id: i64,
+    to: &str,
+) -> Result<()> {
+    let fields = match from_id {
+        Some(id) => {
+            let held: Vec<(i64, i64)> = {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT interaction_id, position FROM interaction_contacts WHERE contact_id = ?1",
+                )?;
+                let rows = stmt.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (interaction_id, position) in held {
+                join(conn, from, to, to_id, interaction_id, position)?;
+            }
+            conn.prepare_cached("DELETE FROM interaction_contacts WHERE contact_id = ?1")?
+                .execute([id])?;
+            let followups: Vec<String> = {
+                let mut stmt =
+                    conn.prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
+                let rows = stmt.query_map([id], |row| row.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for followup in followups {
+                moved_followup(conn, from, to, &followup)?;
+            }
+            conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1")?
+                .execute(params![id, to_id])?;
+            entity::read(conn, Kind::Contact, from)?.unwrap_or_default()
+        }
+        None => {
+            for (interaction, position) in registers::with_field(conn, &format!("with:{from}"))? {
+                if let (Some(interaction_id), Some(position)) = (
+                    entity::id_of(conn, Kind::Interaction, &interaction)?,
+                    position.as_i64(),
+                ) {
+                    join(conn, from, to, to_id, interaction_id, position)?;
+                }
+            }
+            registers::all(conn, from)?
+                .into_iter()
+                .map(|(field, _, value)| (field, value))
+                .collect::<Fields>()
+        }
+    };
+    take_fields(conn, &fields, from, to_id, to)
+}
+
+/// Fields and list items of the merged contact that land on the target (see the module).
+fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &str) -> Result<()> {
+    let current = entity::read(conn, Kind::Contact, to)?.unwrap_or_default();
+    for (field, value) in fields {
+        let is_item = LISTS.iter().any(|(prefix, _, _)| field.starts_with(prefix));
+        let is_field = matches!(
+            field.as_str(),
+            "org" | "role" | "every" | "birthday" | "note"
+        );
+        if value.is_null() || !(is_item || is_field) || (is_item && *value != Value::Bool(true)) {
+            continue;
+        }
+        let stamp = registers::get(conn, from, field)?
+            .map(|(stamp, _)| stamp)
+            .unwrap_or(Stamp::CREATION);
+        // A field's value the merge itself saw (the duplicate's creation) was taken by the
+        // merge already, if the target lacked it: only changes to the duplicate compete.
+        if is_field && stamp == Stamp::CREATION {
+            continue;
+        }
+        let wins = match registers::get(conn, to, field)? {
+            Some((held, _)) if held != Stamp::CREATION => stamp > held,
+            // The target's own value (from its creation) stays; a missing one is taken.
+            _ => current.get(field).is_none_or(Value::is_null),
+        };
+        if !wins {
+            continue;
+        }
+        let before = registers::get(conn, to, field)?;
+        let before_value = current.get(field).cloned().unwrap_or(Value::Null);
+        entity::set_field(conn, Kind::Contact, to_id, field, value)?;
+        if stamp != Stamp::CREATION {
+            registers::put(conn, to, field, &stamp, value)?;
+        }
+        let (before_hlc, before_by) = match &before {
+            Some((held, _)) => (Some(held.hlc), Some(held.replica.clone())),
+            None => (None, None),
+        };
+        record(
+            conn,
+            from,
+            to,
+            field,
+            &stamp,
+            (&before_value, before_hlc, before_by),
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds the target to one interaction the merged contact took part in, and remembers it (with
+/// the merged contact's position, to put it back if the merge is undone). A target that took
+/// part already on its own is remembered as such ([`ALREADY`]): what was handed may move on
+/// to another target (see [`rehand`]) or back, the target's own part stays.
+fn join(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    to_id: i64,
+    interaction_id: i64,
+    position: i64,
+) -> Result<()> {
+    let Some(interaction) = entity::uid_of(conn, Kind::Interaction, interaction_id)? else {
+        return Ok(());
+    };
+    let field = format!("part:{interaction}");
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
+             VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![interaction_id, to_id, position])?;
+    let own = added == 0 && handed_by_others(conn, from, to, &field)? == 0;
+    let before = (
+        &Value::from(position),
+        None,
+        own.then(|| ALREADY.to_string()),
+    );
+    record(conn, from, to, &field, &Stamp::CREATION, before)
+}
+
+/// A change ended the merged contact `merged`'s part in `interaction` after the fold handed
+/// it to a target: the target's part goes too (unless it took part on its own, or by another
+/// merge, or a change of its own put it there), as a fresh fold never hands it. Returns the
+/// targets touched.
+pub fn end_part(conn: &Connection, interaction: &str, merged: &str) -> Result<Vec<i64>> {
+    let field = format!("part:{interaction}");
+    let rows: Vec<(String, Option<String>)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT target, before_by FROM sync_handed WHERE merged = ?1 AND field = ?2",
+        )?;
+        let rows = stmt.query_map([merged, &field], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut touched = Vec::new();
+    let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
+        return Ok(touched);
+    };
+    for (target, before_by) in rows {
+        let backed = registers::get(conn, interaction, &format!("with:{target}"))?
+            .is_some_and(|(_, position)| !position.is_null());
+        let kept = backed
+            || before_by.as_deref() == Some(ALREADY)
+            || handed_by_others(conn, merged, &target, &field)? > 0;
+        if let (false, Some(target_id)) = (kept, entity::id_of(conn, Kind::Contact, &target)?) {
+            conn.prepare_cached(
+                "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
+            )?
+            .execute(params![interaction_id, target_id])?;
+            touched.push(target_id);
+        }
+    }
+    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1 AND field = ?2")?
+        .execute([merged, &field])?;
+    Ok(touched)
+}
+
+/// Whether a change ended `contact`'s part in `interaction` (its `with:` register is null):
+/// nothing of it is handed on or brought back.
+fn ended(conn: &Connection, interaction: &str, contact: &str) -> Result<bool> {
+    Ok(
+        registers::get(conn, interaction, &format!("with:{contact}"))?
+            .is_some_and(|(_, position)| position.is_null()),
+    )
+}
+
+/// Marks (as `before_by`) a participation handed to a target that took part already.
+const ALREADY: &str = "already";
+
+/// How many other merged contacts handed `field` (a participation) to `to` too.
+fn handed_by_others(conn: &Connection, from: &str, to: &str, field: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM sync_handed WHERE target = ?2 AND field = ?3 AND merged <> ?1",
+        )?
+        .query_row([from, to, field], |row| row.get(0))?)
+}
+
+/// Remembers a follow-up of `from` that now belongs to `to` (moved, or made there).
+pub fn moved_followup(conn: &Connection, from: &str, to: &str, followup: &str) -> Result<()> {
+    let before = (&Value::Null, None, None);
+    record(
+        conn,
+        from,
+        to,
+        &format!("followup:{followup}"),
+        &Stamp::CREATION,
+        before,
+    )
+}
+
+/// Remembers one thing handed from `from` to `to` (see `sync_handed`).
+fn record(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    field: &str,
+    handed: &Stamp,
+    (before, before_hlc, before_by): (&Value, Option<i64>, Option<String>),
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO sync_handed
+         (merged, target, field, handed_hlc, handed_by, before, before_hlc, before_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        from,
+        to,
+        field,
+        handed.hlc,
+        handed.replica,
+        serde_json::to_string(before)?,
+        before_hlc,
+        before_by
+    ])?;
+    Ok(())
+}
+
+/// A merged contact is back (its merge undone): what was handed from it to its target goes
+/// back, unless the target changed it since, so every machine ends as one that never handed
+/// it over (its own participations and follow-ups come back through its registers). Returns
+/// the targets touched.
+pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
+    give_back(conn, merged, None)
+}
+
+/// The targets something was handed to from `merged`.
+pub fn handed_to(conn: &Connection, merged: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT target FROM sync_handed WHERE merged = ?1")?;
+    let rows = stmt.query_map([merged], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Merged contacts whose chain of merges now ends elsewhere than where the fold handed what
+/// named them (a later merge of them, or of a contact further up their chain, won the
+/// `merged_into` register): they must be settled again, so that what was handed moves to the
+/// new end, as on a machine that received the merges in the other order.
+pub fn stale(conn: &Connection) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT merged, target FROM sync_handed ORDER BY 1, 2")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut stale = Vec::new();
+    for (merged, handed_to) in rows {
+        // No end at all: no longer merged (removed again by `rm`, say), it takes back what
+        // was handed, as a fresh fold never handed it.
+        if target(conn, &merged)?.is_none_or(|end| end != handed_to)
+            && stale.last() != Some(&merged)
+        {
+            stale.push(merged);
+        }
+    }
+    Ok(stale)
+}
+
+/// The end of the merged contact's chain is now `to` (local id `to_id`): what was handed to
+/// another target comes off it (as `take_back` gives it back), and the participations and
+/// follow-ups go to `to` (when the merged contact is not here to take them back itself);
+/// fields and list items follow with the hand-over that comes next. Returns the contacts
+/// touched (the old targets, to be settled again: one brought back only to hold what was
+/// handed goes).
+pub fn rehand(
+    conn: &Connection,
+    merged: &str,
+    merged_id: Option<i64>,
+    to: &str,
+    to_id: i64,
+) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(String, String, String)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT target, field, before FROM sync_handed
+             WHERE merged = ?1 AND target <> ?2 ORDER BY 1, 2",
+        )?;
+        let rows = stmt.query_map([merged, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut old: Vec<(i64, String)> = Vec::new();
+    for (target, _, _) in &rows {
+        if let Some(id) = entity::id_of(conn, Kind::Contact, target)?
+            && !old.iter().any(|(_, uid)| uid == target)
+        {
+            old.push((id, target.clone()));
+        }
+    }
+    // Follow-ups still on an old target that are there only by the hand-over.
+    let mut followups = Vec::new();
+    for (target, field, _) in &rows {
+        if let Some(followup) = field.strip_prefix("followup:") {
+            let moved_there = registers::get(conn, followup, "contact")?
+                .is_some_and(|(_, contact)| contact.as_str() == Some(target.as_str()));
+            if !moved_there {
+                followups.push((target.clone(), followup.to_string()));
+            }
+        }
+    }
+    give_back(conn, merged, Some(to))?;
+    if merged_id.is_some() {
+        // Back on the merged contact: the hand-over takes them from there.
+        return Ok(old);
+    }
+    for (target, followup) in followups {
+        let Some(old_id) = entity::id_of(conn, Kind::Contact, &target)? else {
+            continue;
+        };
+        let moved = conn
+            .prepare_cached(
+                "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
+            )?
+            .execute(params![followup, old_id, to_id])?;
+        if moved > 0 {
+            moved_followup(conn, merged, to, &followup)?;
+        }
+    }
+    for (_, field, before) in &rows {
+        if let (Some(interaction), Some(position)) = (
+            field.strip_prefix("part:"),
+            serde_json::from_str::<Value>(before)
+                .ok()
+                .and_then(|p| p.as_i64()),
+        ) && !ended(conn, interaction, merged)?
+            && let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)?
+        {
+            join(conn, merged, to, to_id, interaction_id, position)?;
+        }
+    }
+    Ok(old)
+}
+
+/// Gives back what was handed from `merged` (see `take_back`); with `keep`, only what was
+/// handed to other targets than `keep`.
+fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<i64>> {
+    type Row = (
+        String,
+        String,
+        i64,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT target, field, handed_hlc, handed_by, before, before_hlc, before_by
+             FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2",
+        )?;
+        let rows = stmt.query_map(params![merged, keep], |r| r.try_into())?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut touched = Vec::new();
+    let merged_id = entity::id_of(conn, Kind::Contact, merged)?;
+    for (target, field, hlc, by, before, before_hlc, before_by) in rows {
+        let Some(target_id) = entity::id_of(conn, Kind::Contact, &target)? else {
+            continue;
+        };
+        touched.push(target_id);
+        if let Some(followup) = field.strip_prefix("followup:") {
+            // Back to the merged contact, unless a later change moved it to the target.
+            let moved_there = registers::get(conn, followup, "contact")?
+                .is_some_and(|(_, contact)| contact.as_str() == Some(target.as_str()));
+            if let (false, Some(merged_id)) = (moved_there, merged_id) {
+                conn.prepare_cached(
+                    "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
+                )?
+                .execute(params![followup, target_id, merged_id])?;
+            }
+            continue;
+        }
+        if let Some(interaction) = field.strip_prefix("part:") {
+            let backed = registers::get(conn, interaction, &format!("with:{target}"))?
+                .is_some_and(|(_, position)| !position.is_null());
+            let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
+                continue;
+            };
+            // The target keeps its part when it took part on its own, or by another merge.
+            let kept = backed
+                || before_by.as_deref() == Some(ALREADY)
+                || handed_by_others(conn, merged, &target, &field)? > 0;
+            if !kept {
+                conn.prepare_cached(
+                    "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
+                )?
+                .execute(params![interaction_id, target_id])?;
+            }
+            // Back where it was (a participation its own machine made has no register to
+            // bring it back by), unless a later change ended it.
+            if !ended(conn, interaction, merged)?
+                && let (Some(merged_id), Some(position)) = (
+                    merged_id,
+                    serde_json::from_str::<Value>(&before)
+                        .ok()
+                        .and_then(|p| p.as_i64()),
+                )
+            {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
+                     VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![interaction_id, merged_id, position])?;
+            }
+            continue;
+        }
+        let handed = Stamp { hlc, replica: by };
+        let now = registers::get(conn, &target, &field)?.map(|(stamp, _)| stamp);
+        if now.unwrap_or(Stamp::CREATION) != handed {
+            // The target changed it since: that change stands. A hand-over from another
+            // merged contact on top of this one goes back, when it does, to what this one
+            // found (not to this value, given back now).
+            conn.prepare_cached(
+                "UPDATE sync_handed SET before = ?1, before_hlc = ?2, before_by = ?3
+                 WHERE target = ?4 AND field = ?5 AND before_hlc = ?6 AND before_by = ?7
+                   AND merged <> ?8",
+            )?
+            .execute(params![
+                before,
+                before_hlc,
+                before_by,
+                target,
+                field,
+                handed.hlc,
+                handed.replica,
+                merged
+            ])?;
+            continue;
+        }
+        let before: Value = serde_json::from_str(&before).unwrap_or(Value::Null);
+        let restored = if field.contains(':') {
+            Value::Bool(false)
+        } else {
+            before.clone()
+        };
+        entity::set_field(conn, Kind::Contact, target_id, &field, &restored)?;
+        match (before_hlc, before_by) {
+            (Some(hlc), Some(replica)) => {
+                registers::put(conn, &target, &field, &Stamp { hlc, replica }, &before)?
+            }
+            _ => {
+                conn.prepare_cached("DELETE FROM sync_fields WHERE uid = ?1 AND field = ?2")?
+                    .execute([&target, &field])?;
+            }
+        }
+    }
+    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2")?
+        .execute(params![merged, keep])?;
+    if keep.is_some() {
+        return Ok(touched);
+    }
+    // A contact brought back by this machine's own undo is written from its image at its
+    // removal: list items other machines added since (kept as registers) are its own too, as
+    // on a machine that folds them from scratch.
+    if let Some(merged_id) = merged_id {
+        for (field, stamp, value) in registers::all(conn, merged)? {
+            let is_item = LISTS.iter().any(|(prefix, _, _)| field.starts_with(prefix));
+            if is_item && stamp != Stamp::CREATION && value == Value::Bool(true) {
+                entity::set_field(conn, Kind::Contact, merged_id, &field, &value)?;
+            }
+        }
+        touched.push(merged_id);
+    }
+    Ok(touched)
+}

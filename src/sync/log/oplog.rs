@@ -1,0 +1,189 @@
+//! The operation log: this replica's id, its own operations (gap-free `seq`), the operations
+//! received from others, and what goes out on the wire.
+
+use crate::db::entity::{self, Fields, Kind};
+use crate::error::Result;
+use crate::sync::remote::WireOp;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `sync_replicas.n` of this replica.
+pub const LOCAL: i64 = 1;
+
+/// The version of the body format this rel writes.
+pub const BODY_VERSION: u32 = 1;
+
+/// An operation's body: which record, and the fields it sets. `new` marks a record's creation,
+/// whose fields count as older than any change (see `fold`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Body {
+    pub v: u32,
+    pub k: String,
+    pub uid: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new: bool,
+    #[serde(default)]
+    pub set: Fields,
+}
+
+impl Body {
+    pub fn new(kind: Kind, uid: &str, new: bool, set: Fields) -> Body {
+        Body {
+            v: BODY_VERSION,
+            k: kind.name().to_string(),
+            uid: uid.to_string(),
+            new,
+            set,
+        }
+    }
+}
+
+/// This journal's replica id (a UUID v7), made on first use.
+pub fn replica_id(conn: &Connection) -> Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT uuid FROM sync_replicas WHERE n = 1")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    if let Some(uuid) = found {
+        return Ok(uuid);
+    }
+    let uuid = uuid::Uuid::now_v7().to_string();
+    conn.execute(
+        "INSERT INTO sync_replicas (n, uuid) VALUES (?1, ?2)",
+        params![LOCAL, uuid],
+    )?;
+    Ok(uuid)
+}
+
+/// The local number of a replica known by uuid, registering it when new.
+pub fn replica_number(conn: &Connection, uuid: &str) -> Result<i64> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT n FROM sync_replicas WHERE uuid = ?1")?
+        .query_row([uuid], |row| row.get(0))
+        .optional()?;
+    if let Some(n) = found {
+        return Ok(n);
+    }
+    // n = 1 is kept for this replica even before its uuid is made.
+    conn.prepare_cached(
+        "INSERT INTO sync_replicas (n, uuid) SELECT max(2, coalesce(max(n), 0) + 1), ?1 FROM sync_replicas",
+    )?
+    .execute([uuid])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The highest seq of this replica's own operations (0 when none).
+pub fn last_own_seq(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(seq), 0) FROM sync_ops WHERE replica = 1")?
+        .query_row([], |row| row.get(0))?)
+}
+
+/// Appends one of this replica's operations.
+pub fn append_own(
+    conn: &Connection,
+    seq: i64,
+    hlc: i64,
+    kind: Kind,
+    uid: &str,
+    body: Option<&Body>,
+    undo: Option<&serde_json::Value>,
+) -> Result<()> {
+    let body = body.map(serde_json::to_string).transpose()?;
+    let undo = undo.map(serde_json::to_string).transpose()?;
+    conn.prepare_cached(
+        "INSERT INTO sync_ops (replica, seq, hlc, kind, uid, body, undo) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![seq, hlc, kind.name(), uid, body, undo])?;
+    Ok(())
+}
+
+/// This replica's operations with `seq > after`, in seq order: what a sync sends.
+pub fn own_ops_after(conn: &Connection, after: i64) -> Result<Vec<WireOp>> {
+    own_ops_page(conn, after, i64::MAX)
+}
+
+/// At most `limit` of [`own_ops_after`]: a first sync of a large journal sends in pages.
+pub fn own_ops_page(conn: &Connection, after: i64, limit: i64) -> Result<Vec<WireOp>> {
+    let replica = replica_id(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, hlc, kind, uid, body FROM sync_ops WHERE replica = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after, limit], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, Option<String>>(3)?,
+            row.get::<_, Option<String>>(4)?,
+        ))
+    })?;
+    let mut ops = Vec::new();
+    for row in rows {
+        let (seq, hlc, kind, uid, body) = row?;
+        let body = match body {
+            Some(body) => body,
+            None => {
+                serde_json::to_string(&creation_body(conn, &kind, uid.as_deref().unwrap_or(""))?)?
+            }
+        };
+        ops.push(WireOp {
+            replica: replica.clone(),
+            seq,
+            hlc,
+            author: None,
+            body,
+        });
+    }
+    Ok(ops)
+}
+
+/// The body of an own creation, read from the record as it stands now. Later changes are
+/// their own operations with later stamps, so sending the current values as the creation's
+/// loses nothing; a record deleted since is sent as its registers kept it (its removal follows).
+fn creation_body(conn: &Connection, kind: &str, uid: &str) -> Result<Body> {
+    let Some(kind) = Kind::parse(kind) else {
+        return Ok(Body {
+            v: BODY_VERSION,
+            k: kind.to_string(),
+            uid: uid.to_string(),
+            new: true,
+            set: Fields::new(),
+        });
+    };
+    let fields = match entity::read(conn, kind, uid)? {
+        // A contact renamed by a handle collision still asks for the handle it was created
+        // with (kept as a creation-time register): that is what its creation says.
+        Some(mut fields) if kind == Kind::Contact => {
+            for (field, stamp, value) in super::registers::all(conn, uid)? {
+                if stamp == super::registers::Stamp::CREATION {
+                    fields.insert(field, value);
+                }
+            }
+            fields
+        }
+        Some(fields) => fields,
+        // Removed since: what the registers kept of it (a removed contact's fields, so it can
+        // come back on a replica where another machine logged with it).
+        None => super::registers::all(conn, uid)?
+            .into_iter()
+            .map(|(field, _, value)| (field, value))
+            .collect(),
+    };
+    Ok(Body::new(kind, uid, true, fields))
+}
+
+/// Per other replica, the highest seq held here (applied or held back). One primary-key seek
+/// per replica: a `GROUP BY` over `sync_ops` read this replica's million operations too, on
+/// every `rel sync` (a no-op sync at L spent most of its time there).
+pub fn received_heads(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uuid, head FROM (
+             SELECT r.uuid, (SELECT max(o.seq) FROM sync_ops o WHERE o.replica = r.n) AS head
+             FROM sync_replicas r WHERE r.n != 1
+         ) WHERE head IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,100 @@
+//! What every remote offers to the sync engine. A remote stores operations per replica, in
+//! gap-free sequence order; it never edits what a replica wrote, and needs no lock: each replica
+//! appends only its own operations. How a remote packs them (encrypted segment files in a
+//! folder or git, rows in PostgreSQL) is its own business.
+
+pub(in crate::sync) mod guard;
+pub mod postgres;
+pub mod sealed;
+pub(in crate::sync) mod secrets;
+
+use crate::error::Result;
+use std::collections::BTreeMap;
+
+/// One operation as it travels between replicas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireOp {
+    /// The replica that wrote it (a UUID in text form).
+    pub replica: String,
+    /// Its place in that replica's log: 1, 2, 3… with no gaps.
+    pub seq: i64,
+    /// Its hybrid-logical-clock stamp, packed as an integer (wall-clock milliseconds << 16 |
+    /// counter), so remotes can store and compare it without knowing the layout.
+    pub hlc: i64,
+    /// The member who wrote it, where the remote knows members (PostgreSQL roles), else None.
+    pub author: Option<String>,
+    /// The operation itself as JSON text; remotes store it without reading it.
+    pub body: String,
+}
+
+/// An operation a remote found but would not hand over for applying, and why: a row of
+/// PostgreSQL whose database-stamped author is not the role its replica belongs to. The seam
+/// to the quarantine: the sync reports these (replica, seq, author) and never applies them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Refused {
+    pub replica: String,
+    pub seq: i64,
+    /// Who wrote it, as the remote says.
+    pub author: Option<String>,
+    /// Why it is refused, for the warning (`written by role 'alice', but …`).
+    pub reason: String,
+    /// True for a gap: `seq` is missing from the remote, and this replica's operations after
+    /// it wait (not applied now, applied once it arrives). False: this row is never applied.
+    pub waits: bool,
+}
+
+/// A place operations are exchanged through.
+pub trait Remote {
+    /// Checks that the remote can be reached and, where it is encrypted, that the key opens
+    /// it. Called before anything local changes; an error here leaves the journal untouched.
+    fn check(&mut self) -> Result<()>;
+
+    /// The highest sequence number the remote holds for each replica.
+    fn heads(&mut self) -> Result<BTreeMap<String, i64>>;
+
+    /// The operations of `replica` with `seq > after`, in sequence order and without gaps.
+    fn fetch(&mut self, replica: &str, after: i64) -> Result<Vec<WireOp>>;
+
+    /// Appends operations of one replica (contiguous, in sequence order). Idempotent: pushing
+    /// operations the remote already holds again changes nothing, so a push cut short can be
+    /// retried whole.
+    fn push(&mut self, ops: &[WireOp]) -> Result<()>;
+
+    /// Who this replica writes as, where the remote knows members (a PostgreSQL role); None
+    /// for remotes without members (folder, git).
+    fn member(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// What was found wrong on the remote and skipped since the last call (files that are
+    /// links, damaged, too large…), one line each, for `rel sync` to print as warnings.
+    fn warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Replicas the remote holds two different histories of (two databases wrote as one
+    /// replica id), and the first sequence number where they part, as seen by the last
+    /// [`Remote::heads`]. Remotes that cannot hold two histories (PostgreSQL's key refuses a
+    /// second row for a sequence number) return none.
+    fn forked(&mut self) -> BTreeMap<String, i64> {
+        BTreeMap::new()
+    }
+
+    /// Publishes this replica's name (the machine's host name) where the remote keeps one.
+    fn announce(&mut self, _name: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// The names other replicas published (replica id → name); empty where the remote keeps
+    /// none.
+    fn names(&mut self) -> Result<BTreeMap<String, String>> {
+        Ok(BTreeMap::new())
+    }
+
+    /// The operations [`Remote::heads`] and [`Remote::fetch`] came across and refused since
+    /// the last call (each named once per call), in (replica, seq) order. Remotes that check
+    /// nothing of their own return none.
+    fn take_refused(&mut self) -> Vec<Refused> {
+        Vec::new()
+    }
+}

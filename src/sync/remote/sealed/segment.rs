@@ -1,0 +1,304 @@
+//! Segment files: the unit a replica writes to a folder or git remote.
+//!
+//! `rel-sync/v1/<replica>/<first>-<last>-<tag>.seg` holds that replica's operations
+//! `first..=last`, sealed with the sync key and bound to exactly that replica and range. The tag
+//! is taken from the sealed bytes, so two databases writing as one replica id (a restored
+//! backup, a copied file) never write the same name: neither overwrites the other, and a cloud
+//! drive never makes a "conflicted copy" (which readers ignore anyway). Names without a tag
+//! (`<first>-<last>.seg`, what rel wrote before) are read too. A segment is written once and
+//! never edited; `key-check` in the same folder is a tiny sealed file the first
+//! `sync init` writes so a key can be checked before any operation exists.
+
+use super::files::{MAX_REMOTE_FILE, SEGMENT_BUDGET};
+use super::seal::{OpenError, SyncKey};
+use crate::error::{Error, Result};
+use crate::sync::remote::WireOp;
+use serde::{Deserialize, Serialize};
+
+/// The folder under a remote's root that holds this format's files.
+pub const LAYOUT_DIR: &str = "rel-sync/v1";
+/// The name of the key-check file in each replica's folder.
+pub const KEY_CHECK: &str = "key-check";
+const KEY_CHECK_TEXT: &[u8] = b"rel sync key check v1";
+
+/// One operation inside a segment; the replica is the folder's, so it is not repeated.
+#[derive(Serialize, Deserialize)]
+struct StoredOp {
+    seq: i64,
+    hlc: i64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    author: Option<String>,
+    body: String,
+}
+
+/// `first-last-tag.seg`, the tag being the start of the SHA-256 of the sealed bytes (random
+/// per write: the seal's nonce), so names differ whenever contents do.
+pub fn segment_name(first: i64, last: i64, sealed: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(sealed);
+    let tag: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{first}-{last}-{tag}.seg")
+}
+
+/// Characters of a segment name's tag.
+const TAG_LEN: usize = 16;
+
+/// The range a segment file name covers; None for anything else (temp files, a cloud drive's
+/// "conflicted copy", stray files), which readers ignore.
+pub fn parse_segment_name(name: &str) -> Option<(i64, i64)> {
+    let stem = name.strip_suffix(".seg")?;
+    let (first, rest) = stem.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let last = match rest.split_once('-') {
+        Some((last, tag)) => {
+            let hex = tag.len() == TAG_LEN
+                && tag
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hex {
+                return None;
+            }
+            last
+        }
+        None => rest,
+    };
+    if !digits(first) || !digits(last) {
+        return None;
+    }
+    let (first, last) = (first.parse::<i64>().ok()?, last.parse::<i64>().ok()?);
+    (first >= 1 && last >= first).then_some((first, last))
+}
+
+/// A replica folder name is a replica id: letters, digits and dashes only, so a name read from
+/// a remote can never climb out of it.
+pub fn is_replica_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn segment_context(replica: &str, first: i64, last: i64) -> Vec<u8> {
+    format!("{LAYOUT_DIR}\0{replica}\0{first}\0{last}").into_bytes()
+}
+
+fn check_context(replica: &str) -> Vec<u8> {
+    format!("{LAYOUT_DIR}\0{replica}\0{KEY_CHECK}").into_bytes()
+}
+
+/// Seals `ops` (one replica's, contiguous) as a segment.
+pub fn encode(key: &SyncKey, ops: &[WireOp]) -> Result<(String, Vec<u8>)> {
+    let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
+        return Err(Error::runtime("internal: an empty segment"));
+    };
+    let stored: Vec<StoredOp> = ops
+        .iter()
+        .map(|op| StoredOp {
+            seq: op.seq,
+            hlc: op.hlc,
+            author: op.author.clone(),
+            body: op.body.clone(),
+        })
+        .collect();
+    let plain = serde_json::to_vec(&stored)?;
+    let sealed = key.seal(
+        &segment_context(&first.replica, first.seq, last.seq),
+        &plain,
+    )?;
+    Ok((segment_name(first.seq, last.seq, &sealed), sealed))
+}
+
+/// Seals `ops` (one replica's, contiguous) as one segment or, when they are many bytes, as
+/// several in a row: each stays well under [`MAX_REMOTE_FILE`], the largest file a reader accepts.
+pub fn encode_in_pieces(key: &SyncKey, ops: &[WireOp]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, op) in ops.iter().enumerate() {
+        // An upper bound of what the operation takes in the segment: its body is JSON packed
+        // in a JSON string, which at most doubles it.
+        let op_size = op.body.len() * 2 + 64;
+        if i > start && size + op_size > SEGMENT_BUDGET {
+            pieces.push(encode(key, &ops[start..i])?);
+            start = i;
+            size = 0;
+        }
+        size += op_size;
+    }
+    if start < ops.len() {
+        pieces.push(encode(key, &ops[start..])?);
+    }
+    if let Some((name, _)) = pieces
+        .iter()
+        .find(|(_, bytes)| bytes.len() as u64 > MAX_REMOTE_FILE)
+    {
+        return Err(Error::runtime(format!(
+            "segment {name} would be larger than any reader accepts; nothing was sent"
+        )));
+    }
+    Ok(pieces)
+}
+
+/// Why a sealed file of the remote did not open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unopened {
+    /// It did not authenticate: another key sealed it, or a byte of it was changed, or it was
+    /// copied to another name. Which one is told by whether the key opens anything else.
+    Unauthentic,
+    /// It is not a file rel sealed (cut short, or not rel's), or it opens but does not hold
+    /// what its name says.
+    Damaged,
+}
+
+/// Opens a segment of `replica` covering `first..=last` and checks it holds exactly that range.
+pub fn decode(
+    key: &SyncKey,
+    replica: &str,
+    (first, last): (i64, i64),
+    bytes: &[u8],
+) -> Result<Vec<WireOp>, Unopened> {
+    let plain = key
+        .open(&segment_context(replica, first, last), bytes)
+        .map_err(unopened)?;
+    let stored: Vec<StoredOp> = serde_json::from_slice(&plain).map_err(|_| Unopened::Damaged)?;
+    let in_order = stored
+        .iter()
+        .enumerate()
+        .all(|(i, op)| op.seq == first + i as i64);
+    if !in_order || stored.len() as i64 != last - first + 1 {
+        return Err(Unopened::Damaged);
+    }
+    Ok(stored
+        .into_iter()
+        .map(|op| WireOp {
+            replica: replica.to_string(),
+            seq: op.seq,
+            hlc: op.hlc,
+            author: op.author,
+            body: op.body,
+        })
+        .collect())
+}
+
+fn unopened(err: OpenError) -> Unopened {
+    match err {
+        OpenError::WrongKey => Unopened::Unauthentic,
+        OpenError::NotSealed => Unopened::Damaged,
+    }
+}
+
+/// The sealed key-check file of `replica`.
+pub fn encode_key_check(key: &SyncKey, replica: &str) -> Result<Vec<u8>> {
+    key.seal(&check_context(replica), KEY_CHECK_TEXT)
+}
+
+/// Whether `bytes` is `replica`'s key-check sealed with `key`.
+pub fn verify_key_check(key: &SyncKey, replica: &str, bytes: &[u8]) -> Result<(), Unopened> {
+    match key.open(&check_context(replica), bytes) {
+        Ok(text) if text == KEY_CHECK_TEXT => Ok(()),
+        Ok(_) => Err(Unopened::Damaged),
+        Err(err) => Err(unopened(err)),
+    }
+}
+
+/// The error for a well-formed key that is not this remote's (exit 1).
+pub fn wrong_key() -> Error {
+    Error::runtime("the sync key does not open this remote's data; nothing was changed")
+        .with_hint("use the key 'rel sync key' prints on a machine already syncing with it")
+}
+
+/// The highest sequence number reachable from 1 without a gap, given the segment ranges a
+/// replica's folder holds (overlaps are fine: two runs may have written the same operations).
+pub fn contiguous_head(ranges: &mut [(i64, i64)]) -> i64 {
+    ranges.sort_unstable();
+    let mut head = 0;
+    for &(first, last) in ranges.iter() {
+        if first > head + 1 {
+            break;
+        }
+        head = head.max(last);
+    }
+    head
+}
+
+/// The segments to read, in order, to get every operation after `after` up to the contiguous
+/// head.
+pub fn segments_after(ranges: &mut [(i64, i64)], after: i64) -> Vec<(i64, i64)> {
+    let head = contiguous_head(ranges);
+    let mut reached = after;
+    let mut wanted = Vec::new();
+    // Sorted by first, then last: among segments starting at or before `reached + 1`, the one
+    // reaching furthest is taken, so overlapping segments are read once.
+    let mut i = 0;
+    while reached < head {
+        let mut best: Option<(i64, i64)> = None;
+        while i < ranges.len() && ranges[i].0 <= reached + 1 {
+            if ranges[i].1 > reached && best.is_none_or(|b| ranges[i].1 > b.1) {
+                best = Some(ranges[i]);
+            }
+            i += 1;
+        }
+        let Some(segment) = best else { break };
+        wanted.push(segment);
+        reached = segment.1;
+    }
+    wanted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(parse_segment_name("1-5.seg"), Some((1, 5)));
+        assert_eq!(parse_segment_name(&segment_name(7, 7, b"x")), Some((7, 7)));
+        assert_ne!(segment_name(7, 7, b"x"), segment_name(7, 7, b"y"));
+        for bad in [
+            "1-5-0123456789abcdeg.seg",
+            "1-5-0123456789abcdef (conflicted copy).seg",
+            "1-5-0123.seg",
+            "5-1.seg",
+            "0-1.seg",
+            "1-5.seg.tmp",
+            ".1-5.seg",
+            "1-5 (1).seg",
+            "+1-5.seg",
+        ] {
+            assert_eq!(parse_segment_name(bad), None, "{bad}");
+        }
+        assert!(is_replica_name("0190e4c2-aaaa-7bbb-8ccc-0123456789ab"));
+        assert!(!is_replica_name("..") && !is_replica_name("a/b") && !is_replica_name(""));
+    }
+
+    #[test]
+    fn heads_and_reads_with_gaps_and_overlaps() {
+        let mut ranges = vec![(4, 6), (1, 3), (1, 2), (9, 10), (5, 7)];
+        assert_eq!(contiguous_head(&mut ranges), 7);
+        assert_eq!(segments_after(&mut ranges, 0), vec![(1, 3), (4, 6), (5, 7)]);
+        assert_eq!(segments_after(&mut ranges, 5), vec![(5, 7)]);
+        assert_eq!(segments_after(&mut ranges, 7), vec![]);
+        assert_eq!(contiguous_head(&mut [(2, 3)]), 0);
+    }
+
+    #[test]
+    fn segment_round_trip_is_bound_to_its_place() {
+        let key = SyncKey::generate().expect("key");
+        let ops: Vec<WireOp> = (3..=5)
+            .map(|seq| WireOp {
+                replica: "r1".into(),
+                seq,
+                hlc: seq * 10,
+                author: None,
+                body: format!("{{\"n\":{seq}}}"),
+            })
+            .collect();
+        let (name, bytes) = encode(&key, &ops).expect("encode");
+        assert_eq!(parse_segment_name(&name), Some((3, 5)));
+        assert_eq!(decode(&key, "r1", (3, 5), &bytes).ok(), Some(ops));
+        assert!(decode(&key, "r2", (3, 5), &bytes).is_err());
+        assert!(decode(&key, "r1", (3, 6), &bytes).is_err());
+        let check = encode_key_check(&key, "r1").expect("check");
+        assert!(verify_key_check(&key, "r1", &check).is_ok());
+        assert!(verify_key_check(&key, "r2", &check).is_err());
+    }
+}
