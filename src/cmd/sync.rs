@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
 use crate::sync::engine;
 use crate::sync::fold::quarantine;
-use crate::sync::remote::sealed::git::GitRemote;
+use crate::sync::remote;
 use crate::sync::remote::sealed::seal::SyncKey;
 use crate::sync::settings::RemoteKind;
 use serde_json::json;
@@ -189,7 +189,6 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
                 .to_string_lossy()
                 .into_owned();
             let branch = args.branch.unwrap_or_else(|| "rel-sync".to_string());
-            GitRemote::validate(&url, &branch)?;
             RemoteKind::Git { url, branch }
         }
         (None, None, Some(url)) => RemoteKind::Postgres {
@@ -198,6 +197,7 @@ fn init(ctx: &Ctx, args: SyncInitArgs) -> Result<()> {
         },
         _ => return Err(Error::usage("give one of --folder, --git or --postgres")),
     };
+    remote::validate(&remote)?;
     let described = remote.describe();
     let mut db = ctx.open()?;
     if let RemoteKind::Postgres { url, workspace } = &remote {

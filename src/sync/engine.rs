@@ -8,13 +8,11 @@
 //! next sync sees and does not send again); killed after, it is fully synced. What to send is
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
-use super::fork;
-use super::remote::Remote;
 use super::remote::sealed::seal::SyncKey;
-use super::remote::{Refused, WireOp};
+use super::remote::{self, Opener, Opening, Refused, Remote, WireOp};
 use super::settings::{self, RemoteKind, SyncSettings};
-use super::transport::{self, Transport};
 use super::{apply_received, own_ops_page, received_heads, replica_id};
+use super::{fork, transport as cache};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -55,6 +53,17 @@ pub fn require_settings(db: &Db) -> Result<SyncSettings> {
 /// another git host): its key is kept unless one is given, and the next sync sends this
 /// replica's whole history there.
 pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool) -> Result<bool> {
+    init_with(db, remote, key, replace, &mut remote::open)
+}
+
+/// [`init`] through the remote `open` gives (in tests, one kept in memory).
+pub fn init_with(
+    db: &mut Db,
+    remote: RemoteKind,
+    key: Option<SyncKey>,
+    replace: bool,
+    open: &mut Opener,
+) -> Result<bool> {
     let existing = settings::load(db.conn())?;
     if let Some(existing) = existing.as_ref().filter(|_| !replace) {
         return Err(Error::usage(format!(
@@ -76,23 +85,26 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool
             None => SyncKey::generate()?,
         }),
     };
-    if let RemoteKind::Folder { dir } = &remote {
-        super::remote::sealed::folder::FolderRemote::create(dir)?;
-    }
-    let cache = transport::cache_dir(db.path(), &own)?;
-    let _lock = transport::lock(&cache)?;
-    let mut transport = Transport::open(&remote, key.as_ref(), &own, &cache)?;
-    if key.is_some() && !key_given && transport.holds_other_data()? {
+    let cache = cache::cache_dir(db.path(), &own)?;
+    let _lock = cache::lock(&cache)?;
+    let mut opened = open(&Opening {
+        kind: &remote,
+        key: key.as_ref(),
+        replica: &own,
+        cache: &cache,
+    })?;
+    opened.create()?;
+    if key.is_some() && !key_given && opened.holds_other_journal()? {
         return Err(Error::runtime(format!(
             "{} already holds another journal's data; nothing was changed",
             remote.describe()
         ))
         .with_hint("pass --key with the key 'rel sync key' prints on a machine syncing with it"));
     }
-    transport.prepare()?;
+    opened.prepare()?;
     // In a team workspace the role we connect as is this member's name (contacts it adds
     // are its own); remotes without members give None.
-    let member = transport.remote().member()?;
+    let member = opened.member()?;
     db.write(|tx| {
         if existing.is_some() {
             settings::forget(tx)?;
@@ -110,10 +122,16 @@ pub fn init(db: &mut Db, remote: RemoteKind, key: Option<SyncKey>, replace: bool
 /// that finds it is a restored backup or a copy moves to a new replica id and starts over as
 /// that one (see `fork.rs`).
 pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
+    sync_with(db, now, &mut remote::open)
+}
+
+/// [`sync`] through the remote `open` gives (in tests, one kept in memory). It is asked again
+/// when the journal moves to a new replica id.
+pub fn sync_with(db: &mut Db, now: DateTime<Utc>, open: &mut Opener) -> Result<SyncOutcome> {
     let mut moved_to = None;
     let mut tries = 0;
     loop {
-        match sync_once(db, now, &mut moved_to) {
+        match sync_once(db, now, open, &mut moved_to) {
             Err(err) if fork::is_written_meanwhile(&err) && tries < 3 => tries += 1,
             result => {
                 let mut outcome = result?;
@@ -142,22 +160,28 @@ pub fn sync(db: &mut Db, now: DateTime<Utc>) -> Result<SyncOutcome> {
 fn sync_once(
     db: &mut Db,
     now: DateTime<Utc>,
+    open: &mut Opener,
     moved_to: &mut Option<String>,
 ) -> Result<SyncOutcome> {
     require_settings(db)?;
     let own = replica_id(db.conn())?;
-    let cache = transport::cache_dir(db.path(), &own)?;
-    let _lock = transport::lock(&cache)?;
+    let cache = cache::cache_dir(db.path(), &own)?;
+    let _lock = cache::lock(&cache)?;
     // Read under the lock: a sync of this journal that held it may have moved it to a new
     // replica id meanwhile (see `fork.rs`); then this one starts over as that one.
     if replica_id(db.conn())? != own {
         return Err(fork::written_meanwhile());
     }
     let settings = require_settings(db)?;
-    let mut transport = Transport::open(&settings.remote, settings.key.as_ref(), &own, &cache)?;
-    let journal = super::remote::guard::Journal::load(db.conn(), &settings, &own)?;
-    transport.open_for_sync(&journal)?;
-    let remote = transport.remote();
+    let mut opened = open(&Opening {
+        kind: &settings.remote,
+        key: settings.key.as_ref(),
+        replica: &own,
+        cache: &cache,
+    })?;
+    let remote = opened.as_mut();
+    let journal = remote::guard::Journal::load(db.conn(), &settings, &own)?;
+    remote::guard::open_for_sync(remote, &journal)?;
     remember_member(db, remote)?;
     super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;

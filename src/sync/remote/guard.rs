@@ -5,9 +5,9 @@
 //! that has synced with a remote before refuses one that holds none of its data; pointing it
 //! at a new remote on purpose is `rel sync init … --replace`.
 
+use super::Remote;
 use crate::error::{Error, Result};
 use crate::sync::settings::{self, RemoteKind, SyncSettings};
-use crate::sync::transport::Transport;
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 
@@ -37,19 +37,28 @@ impl Journal {
     }
 }
 
+/// The start of every `rel sync`: checks the remote and the key, then that the remote still
+/// holds this journal, then lets the remote tidy this replica's own files
+/// ([`Remote::tidy`]).
+pub fn open_for_sync(remote: &mut dyn Remote, journal: &Journal) -> Result<()> {
+    remote.check()?;
+    expect_journal(remote, journal)?;
+    remote.tidy()
+}
+
 /// Exit 1, nothing written, when the remote holds none of this journal's data although this
 /// journal synced with it before.
-pub fn expect_journal(transport: &mut Transport, journal: &Journal) -> Result<()> {
+fn expect_journal(remote: &mut dyn Remote, journal: &Journal) -> Result<()> {
     if !journal.synced_before {
         return Ok(());
     }
-    let holds = match transport.holds_this_journal()? {
+    let holds = match remote.holds_this_journal()? {
         // A folder or git remote: every replica leaves its key-check there at `sync init`,
         // so even a journal that never sent anything is recognised by its key.
         Some(holds) => holds,
         // PostgreSQL: only operations tell; a remote that held none before proves nothing.
         None => {
-            let heads = transport.remote().heads()?;
+            let heads = remote.heads()?;
             !journal.saw_operations || heads.keys().any(|replica| journal.known.contains(replica))
         }
     };

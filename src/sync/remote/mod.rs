@@ -2,14 +2,26 @@
 //! gap-free sequence order; it never edits what a replica wrote, and needs no lock: each replica
 //! appends only its own operations. How a remote packs them (encrypted segment files in a
 //! folder or git, rows in PostgreSQL) is its own business.
+//!
+//! The engine never knows which remote it drives: [`open`] turns the journal's settings into a
+//! `Box<dyn Remote>`, and everything that differs between remotes (a folder to make, key-check
+//! files to leave and repair, members) is a method of [`Remote`] with a default for remotes
+//! that have none of it. [`memory::MemoryRemote`] keeps operations in the process, for tests.
 
 pub(in crate::sync) mod guard;
+pub mod memory;
 pub mod postgres;
 pub mod sealed;
 pub(in crate::sync) mod secrets;
 
-use crate::error::Result;
+use self::postgres::PgRemote;
+use self::sealed::folder::FolderRemote;
+use self::sealed::git::GitRemote;
+use self::sealed::seal::SyncKey;
+use crate::error::{Error, Result};
+use crate::sync::settings::RemoteKind;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// One operation as it travels between replicas.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,5 +108,85 @@ pub trait Remote {
     /// nothing of their own return none.
     fn take_refused(&mut self) -> Vec<Refused> {
         Vec::new()
+    }
+
+    /// `rel sync init`, first: makes the remote where rel may make it (a missing sync folder).
+    /// Never called by `rel sync`: a sync folder that is gone (a drive not mounted) must not
+    /// come back empty.
+    fn create(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// `rel sync init` with a new key: whether other replicas already wrote here (another
+    /// journal lives there, and a new key would not open its files).
+    fn holds_other_journal(&mut self) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// `rel sync init`, last: checks the key against what the other replicas left, then leaves
+    /// what the next machine's key is checked against (this replica's key-check file). A
+    /// remote without a key only checks that it can be reached.
+    fn prepare(&mut self) -> Result<()> {
+        self.check()
+    }
+
+    /// After [`Remote::check`]: whether the remote holds any file this journal's key opens.
+    /// None where only operations can tell (a remote without a key).
+    fn holds_this_journal(&mut self) -> Result<Option<bool>> {
+        Ok(None)
+    }
+
+    /// At the start of every sync, once the remote is known to be this journal's: removes
+    /// what a killed run of this replica left behind and repairs this replica's key-check file
+    /// if it was damaged, so it never blocks anyone for good.
+    fn tidy(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// What opening a remote takes besides its settings.
+pub struct Opening<'a> {
+    /// Which remote, as `rel sync init` recorded it.
+    pub kind: &'a RemoteKind,
+    /// The journal's sync key (folder and git remotes are sealed with it).
+    pub key: Option<&'a SyncKey>,
+    /// This replica's id: the only one whose operations it pushes.
+    pub replica: &'a str,
+    /// This replica's private folder (see `sync/transport.rs`): the git clone lives there.
+    pub cache: &'a Path,
+}
+
+/// How the engine gets its remote: [`open`] for the one the settings name, anything else in
+/// tests. The engine may open more than once: a journal that finds it is a copy moves to a new
+/// replica id and starts over as that one.
+pub type Opener<'a> = dyn FnMut(&Opening) -> Result<Box<dyn Remote>> + 'a;
+
+/// Opens the remote the settings name. Only PostgreSQL reaches out here (it connects);
+/// folder and git remotes are first touched by the call that needs them.
+pub fn open(at: &Opening) -> Result<Box<dyn Remote>> {
+    let need_key = || {
+        at.key
+            .cloned()
+            .ok_or_else(|| Error::runtime("the sync key is missing from the database"))
+    };
+    let own = at.replica.to_string();
+    Ok(match at.kind {
+        RemoteKind::Folder { dir } => Box::new(FolderRemote::new(dir.clone(), need_key()?, own)),
+        RemoteKind::Git { url, branch } => Box::new(GitRemote::new(
+            url.clone(),
+            branch.clone(),
+            at.cache.join("git"),
+            need_key()?,
+            own,
+        )),
+        RemoteKind::Postgres { url, workspace } => Box::new(PgRemote::connect(url, workspace)?),
+    })
+}
+
+/// Refuses settings no remote could be opened with (exit 2), before anything is recorded.
+pub fn validate(kind: &RemoteKind) -> Result<()> {
+    match kind {
+        RemoteKind::Git { url, branch } => GitRemote::validate(url, branch),
+        RemoteKind::Folder { .. } | RemoteKind::Postgres { .. } => Ok(()),
     }
 }

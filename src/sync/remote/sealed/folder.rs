@@ -29,7 +29,7 @@ pub struct FolderStore {
     /// key is the journal's own).
     pub(super) opened_any: std::cell::Cell<bool>,
     /// Per replica, the listing last searched for two histories and where they part (see
-    /// `folder_forks.rs`), so one sync opens overlapping segments once.
+    /// `forks.rs`), so one sync opens overlapping segments once.
     pub(super) forks_seen: RefCell<ForksSeen>,
 }
 
@@ -226,7 +226,7 @@ impl FolderStore {
 
     /// Every replica's contiguous head on the remote. Segments past a gap (a file deleted
     /// from the middle, or one that has not arrived yet) are named in a warning. A replica
-    /// that wrote two different histories (see `folder_forks.rs`) is read up to where they
+    /// that wrote two different histories (see `forks.rs`) is read up to where they
     /// part only.
     pub fn heads(&self) -> Result<BTreeMap<String, i64>> {
         let mut heads = BTreeMap::new();
@@ -312,20 +312,6 @@ impl FolderRemote {
         }
     }
 
-    /// Creates the folder when it is missing (0700, like every folder rel makes).
-    pub fn create(dir: &Path) -> Result<()> {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|err| {
-                Error::runtime(format!(
-                    "cannot create sync folder {}: {err}",
-                    dir.display()
-                ))
-            })
-    }
-
     pub fn store(&self) -> &FolderStore {
         &self.store
     }
@@ -365,5 +351,45 @@ impl Remote for FolderRemote {
 
     fn names(&mut self) -> Result<BTreeMap<String, String>> {
         self.store.names()
+    }
+
+    /// Creates the folder when it is missing (0700, like every folder rel makes).
+    fn create(&mut self) -> Result<()> {
+        let dir = &self.store.base;
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|err| {
+                Error::runtime(format!(
+                    "cannot create sync folder {}: {err}",
+                    dir.display()
+                ))
+            })
+    }
+
+    fn holds_other_journal(&mut self) -> Result<bool> {
+        self.store.ensure_reachable()?;
+        self.store.holds_other_data()
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        self.store.ensure_reachable()?;
+        self.store.check_key_of_others()?;
+        self.store.write_key_check().map(|_| ())
+    }
+
+    fn holds_this_journal(&mut self) -> Result<Option<bool>> {
+        self.store.ensure_reachable()?;
+        self.store.holds_this_journal().map(Some)
+    }
+
+    fn tidy(&mut self) -> Result<()> {
+        self.store.ensure_reachable()?;
+        self.store.remove_own_leftovers();
+        if !self.store.own_key_check_ok()? {
+            self.store.write_key_check()?;
+        }
+        Ok(())
     }
 }

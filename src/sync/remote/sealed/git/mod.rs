@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 /// How often a push rejected because other machines pushed at the same time is retried (with
-/// growing, jittered waits: see `git_push.rs`).
+/// growing, jittered waits: see `push.rs`).
 const PUSH_TRIES: u32 = 10;
 /// The local branch of the cache clone; the remote's branch is named by the user.
 const LOCAL_BRANCH: &str = "refs/heads/rel-local";
@@ -388,6 +388,28 @@ impl Remote for GitRemote {
     fn names(&mut self) -> Result<BTreeMap<String, String>> {
         self.refresh_once()?;
         self.store.names()
+    }
+
+    fn holds_other_journal(&mut self) -> Result<bool> {
+        self.store()?.holds_other_data()
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        self.store()?.check_key_of_others()?;
+        self.publish(FolderStore::write_key_check)
+    }
+
+    fn holds_this_journal(&mut self) -> Result<Option<bool>> {
+        self.store()?.holds_this_journal().map(Some)
+    }
+
+    fn tidy(&mut self) -> Result<()> {
+        let store = self.store()?;
+        store.remove_own_leftovers();
+        if !store.own_key_check_ok()? {
+            self.publish(FolderStore::write_key_check)?;
+        }
+        Ok(())
     }
 }
 
