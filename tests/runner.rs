@@ -71,6 +71,7 @@ mod suggest_props;
 mod suggest_rules;
 mod suggest_team;
 mod sync_commands;
+mod sync_contract;
 mod sync_flow;
 mod sync_kill;
 mod sync_remotes;

@@ -1,23 +1,14 @@
 //! The folder and git remotes on their own (library level, real folders and a real
-//! `git init --bare` repository): what a replica pushes another can fetch, nothing else.
+//! `git init --bare` repository): what only they do (sealed bytes, damaged files, git's commits
+//! and refusals). What every remote does is `sync_contract.rs`.
 
+use crate::common::remote::ops;
+use crate::common::replica::bare_repo;
+use rel::sync::remote::Remote;
 use rel::sync::remote::sealed::folder::FolderRemote;
 use rel::sync::remote::sealed::git::GitRemote;
 use rel::sync::remote::sealed::seal::SyncKey;
-use rel::sync::remote::{Remote, WireOp};
-use std::path::Path;
 use std::process::Command;
-
-fn ops(replica: &str, seqs: std::ops::RangeInclusive<i64>) -> Vec<WireOp> {
-    seqs.map(|seq| WireOp {
-        replica: replica.to_string(),
-        seq,
-        hlc: seq << 16,
-        author: None,
-        body: format!("{{\"op\":{seq}}}"),
-    })
-    .collect()
-}
 
 #[test]
 fn folder_round_trip_with_overlaps_and_gaps() {
@@ -77,20 +68,6 @@ fn folder_that_disappears_is_unreachable() {
         err.message
     );
     assert!(a.push(&ops("aaaa", 1..=1)).is_err());
-}
-
-fn git(args: &[&str], dir: &Path) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .expect("git");
-    assert!(status.success(), "git {args:?}");
-}
-
-fn bare_repo(dir: &Path) -> String {
-    git(&["init", "-q", "--bare", "remote.git"], dir);
-    format!("file://{}", dir.join("remote.git").display())
 }
 
 #[test]

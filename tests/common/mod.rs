@@ -11,6 +11,7 @@ use std::process::Output;
 
 pub mod pg;
 pub mod pty;
+pub mod remote;
 pub mod replica;
 pub mod safety;
 
