@@ -5,12 +5,12 @@
 //! # How a write becomes operations (read this before adding a write)
 //!
 //! Every write goes through `Db::write` (`src/db/mod.rs`). Before the transaction, the
-//! connection gets a pre-update hook (`capture_hook.rs`) that stages each row change of every
+//! connection gets a pre-update hook (`capture/hook.rs`) that stages each row change of every
 //! synced table (with the row as it was). Before commit, [`capture::record`] turns the staged
 //! changes into this replica's operations, in the same transaction, and the write into one
 //! `rel undo` step. So **a new command that writes through `Db::write` records its operations
 //! with no extra code**, as long as it changes the tables and columns listed in
-//! `capture_hook.rs`. If you add a column or table that should sync (or be undone), add it there
+//! `capture/hook.rs`. If you add a column or table that should sync (or be undone), add it there
 //! (watched columns + `old` fields), in `db/entity.rs` (read/write as a field) and in `digest.rs`.
 //! Maintained columns (last touch, due, REITH sums) are not captured: upkeep derives them.
 //!
@@ -18,7 +18,7 @@
 //!
 //! An operation is one record's change: `{"v":1,"k":"contact"|"interaction"|"followup"|
 //! "setting","uid":…,"new":true?,"set":{field: value,…}}`, stamped with this replica's id, a
-//! gap-free `seq` and a hybrid logical clock (`clock.rs`). Fields are columns (ids turned into
+//! gap-free `seq` and a hybrid logical clock (`log/clock.rs`). Fields are columns (ids turned into
 //! uids: `via`, `contact`, `interaction`), list items (`tag:x`/`email:x`/`phone:x` = true or
 //! false), participants (`with:UID` = position or null), `alive` (false = unlogged / deleted)
 //! and a contact's `removed` (the time of `rel rm`). A creation (`new`) is stored with no body:
@@ -29,7 +29,7 @@
 //! Each (uid, field) is a last-writer-wins register ordered by (clock, replica); a creation's
 //! fields count as older than any change (a change is made by a replica that already has the
 //! record). Registers set by changes live in `sync_fields`; creation values live in the row
-//! itself. See `fold.rs` for removed contacts and handle collisions.
+//! itself. See `fold/apply.rs` for removed contacts and handle collisions.
 //!
 //! # For remotes and `rel sync`
 //!

@@ -2,7 +2,7 @@
 //! the remote (a small file in its own folder, sealed like everything else on a folder or git
 //! remote, so the remote's host learns nothing), and every sync keeps the names it finds, for
 //! `rel sync status`. (In a team on PostgreSQL a replica is shown by its member instead.) How
-//! a folder or git remote keeps the names: `folder_names.rs`.
+//! a folder or git remote keeps the names: `remote/sealed/names.rs`.
 
 use super::remote::Remote;
 use crate::db::Db;

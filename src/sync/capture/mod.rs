@@ -1,5 +1,5 @@
 //! Turning what a write changed into this replica's operations, inside the same transaction
-//! (called by `Db::write`; the changes are seen by `capture_hook.rs`). Creations are recorded
+//! (called by `Db::write`; the changes are seen by `hook.rs`). Creations are recorded
 //! in bulk with no body (the record is its own body); every other change becomes one operation
 //! per record that sets the fields that changed, with what they were before kept for
 //! `rel undo`.
@@ -79,7 +79,7 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     let local = oplog::replica_id(conn)?;
     let first_seq = oplog::last_own_seq(conn)? + 1;
     let mut seq = first_seq - 1;
-    // A clock corrected after running ahead stamps by the clock again (see `skew.rs`).
+    // A clock corrected after running ahead stamps by the clock again (see `log/skew.rs`).
     let (mut last, corrected) = crate::sync::log::skew::stamp_base(conn, now_ms)?;
     let first_stamp = clock::tick(last, now_ms);
     let created = conn
@@ -139,7 +139,7 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
             }
             Kind::Interaction => {
                 if let Some(Value::Object(whole)) = change.undo.get("deleted") {
-                    // Kept as the fold keeps an unlogged interaction (see `fold.rs`).
+                    // Kept as the fold keeps an unlogged interaction (see `fold/apply.rs`).
                     let whole: Fields = whole.clone().into_iter().collect();
                     registers::keep_unstamped(conn, &change.uid, &whole)?;
                 }
@@ -195,7 +195,7 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
 
 /// A contact removed by `rel merge` (its handle became another contact's alias in the same
 /// write) says so: `merged_into` = the target's uid, in the removal's operation, so every
-/// replica hands what another machine did to it meanwhile to the target (`merge_fold.rs`).
+/// replica hands what another machine did to it meanwhile to the target (`fold/merge_fold.rs`).
 fn mark_merges(changes: &mut [Change]) {
     let aliases: Vec<(String, String)> = changes
         .iter()

@@ -1,4 +1,4 @@
-//! What the capture hook (`capture_hook.rs`) keeps of each row change it is shown, until it is
+//! What the capture hook (`hook.rs`) keeps of each row change it is shown, until it is
 //! written to the staging table: compact events in the order AFTER triggers would have fired,
 //! the fields of records as they were, and which records this write created or removed.
 

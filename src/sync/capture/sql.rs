@@ -1,4 +1,4 @@
-//! The staging table the capture hook (`capture_hook.rs`) fills with every change a command
+//! The staging table the capture hook (`hook.rs`) fills with every change a command
 //! makes to the journal's tables, for [`super::record`]; and the SQL that reads it.
 //! It lives in the connection's temp schema: created once per writing process, never stored
 //! in the file.

@@ -9,7 +9,7 @@
 //! the write transaction: a rollback brings them back) and every row the batch touched is
 //! re-indexed once at its end.
 //!
-//! Which rows: the capture staging table (`capture_hook.rs`) sees every insert, delete and
+//! Which rows: the capture staging table (`capture/hook.rs`) sees every insert, delete and
 //! synced-column update of contacts, their tags and interactions, whoever makes them. For an
 //! interaction indexed before the batch, its first staged change holds (in `old`) the note the
 //! index has for it, which FTS5's `delete` needs.

@@ -1,5 +1,5 @@
 //! `rel team grant`, `revoke` and `members`: who may read and append which workspaces.
-//! PostgreSQL enforces it (row-level security over `rel.members`, see `pg_schema.rs`); rel
+//! PostgreSQL enforces it (row-level security over `rel.members`, see `schema.rs`); rel
 //! only writes the rows and privileges, then asks PostgreSQL what it actually did, because a
 //! GRANT by a role that does not own the tables merely warns and grants nothing.
 

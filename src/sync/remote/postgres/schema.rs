@@ -10,7 +10,7 @@
 //!
 //! Setup creates what is missing, step by step, in one transaction, so it also upgrades a
 //! database an earlier rel set up (schema 1: `rel.operations` and its three triggers alone).
-//! Grants and revokes live in `pg_members.rs`.
+//! Grants and revokes live in `members.rs`.
 
 use super::connect::query_error;
 use crate::error::{Error, Result};
