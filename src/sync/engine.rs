@@ -12,7 +12,7 @@ use super::remote::sealed::seal::SyncKey;
 use super::remote::{self, Opener, Opening, Refused, Remote, WireOp};
 use super::settings::{self, RemoteKind, SyncSettings};
 use super::{apply_received, own_ops_page, received_heads, replica_id};
-use super::{fork, transport as cache};
+use super::{cache, fork};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};

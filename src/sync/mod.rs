@@ -36,6 +36,7 @@
 //! [`replica_id`], [`own_ops_after`] / [`own_ops_page`], [`received_heads`],
 //! [`apply_received`] (inside one `Db::write`), [`digest`].
 
+pub mod cache;
 pub mod capture;
 pub mod digest;
 pub mod engine;
@@ -45,7 +46,6 @@ pub mod log;
 pub mod remote;
 pub mod replica_names;
 pub mod settings;
-pub mod transport;
 pub mod undo;
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ pub struct Opening<'a> {
     pub key: Option<&'a SyncKey>,
     /// This replica's id: the only one whose operations it pushes.
     pub replica: &'a str,
-    /// This replica's private folder (see `sync/transport.rs`): the git clone lives there.
+    /// This replica's private folder (see [`crate::sync::cache`]): the git clone lives there.
     pub cache: &'a Path,
 }
 

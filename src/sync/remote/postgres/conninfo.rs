@@ -252,5 +252,4 @@ fn malformed(detail: String) -> Error {
 }
 
 #[cfg(test)]
-#[path = "conninfo_tests.rs"]
 mod tests;
