@@ -15,8 +15,9 @@
 //! named as a trigger would have found it right after the change: absent if this write had
 //! removed it by then.
 
+use super::events::{Columns, Extra, Named, Old};
 use super::preupdate::{self, Change};
-use super::seen::{Buffer, Columns, Extra, Named, Old};
+use super::seen::Buffer;
 use crate::error::{Error, Result};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params};
