@@ -4,7 +4,15 @@
 //! PostgreSQL's roles) is tested in that remote's own file.
 
 use crate::common::remote::{self, Backend, ops};
-use rel::sync::remote::{Remote, WireOp};
+use crate::common::{NOW, TestEnv};
+use chrono::{DateTime, Utc};
+use rel::db::Db;
+use rel::sync::capture::recorder::OPERATION_LOG;
+use rel::sync::digest;
+use rel::sync::engine;
+use rel::sync::remote::memory::MemoryRemote;
+use rel::sync::remote::{Opening, Remote, WireOp};
+use rel::sync::settings::RemoteKind;
 
 /// Two replicas of one journal set up as `rel sync init` sets them up.
 fn two_replicas(backend: &Backend) -> (Box<dyn Remote>, Box<dyn Remote>) {
@@ -147,4 +155,70 @@ fn a_published_name_reaches_the_other_replicas() {
             );
         }
     }
+}
+
+/// The engine runs against the remote it is given: two journals set up and synced through a
+/// remote in memory (no folder, no repository, no server) end equal.
+#[test]
+fn the_engine_syncs_two_journals_through_the_remote_it_is_given() {
+    const NAME: &str =
+        "sync_contract::the_engine_syncs_two_journals_through_the_remote_it_is_given";
+    // The engine keeps its lock under the data folder: the body runs in a child process of
+    // this test binary with a HOME of its own, so no one's real data folder is touched.
+    if std::env::var_os("REL_TEST_IN_CHILD").is_none() {
+        let home = tempfile::tempdir().expect("home");
+        let exe = std::env::current_exe().expect("the test binary");
+        let run = std::process::Command::new(exe)
+            .args(["--exact", NAME, "--test-threads=1", "--nocapture"])
+            .env("REL_TEST_IN_CHILD", "1")
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("xdg"))
+            .output()
+            .expect("run the test in a child");
+        let said = String::from_utf8_lossy(&run.stdout);
+        assert!(
+            run.status.success(),
+            "{said}{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(said.contains("1 passed"), "the child ran no test: {said}");
+        return;
+    }
+    let (laptop, desktop) = (TestEnv::new(), TestEnv::new());
+    laptop.ok(&["add", "Ann Lee"]);
+    laptop.ok(&["log", "ann-lee", "coffee"]);
+    desktop.ok(&["add", "Bob Stone"]);
+    let now = DateTime::parse_from_rfc3339(NOW)
+        .expect("now")
+        .with_timezone(&Utc);
+    let shared = MemoryRemote::new();
+    let mut open = |at: &Opening| Ok(Box::new(shared.as_replica(at.replica)) as Box<dyn Remote>);
+    let journal = |env: &TestEnv| {
+        let mut db = Db::open(&env.db).expect("open");
+        db.set_recorder(&OPERATION_LOG);
+        db
+    };
+    let (mut a, mut b) = (journal(&laptop), journal(&desktop));
+    // What the settings name is not what the engine syncs through: it takes the opener's.
+    let unused = RemoteKind::Folder {
+        dir: laptop.dir.path().join("never-made"),
+    };
+    engine::init_with(&mut a, unused.clone(), None, false, &mut open).expect("init a");
+    engine::init_with(&mut b, unused, None, false, &mut open).expect("init b");
+    let sent = engine::sync_with(&mut a, now, &mut open).expect("sync a");
+    assert!(sent.sent > 0, "{sent:?}");
+    let both = engine::sync_with(&mut b, now, &mut open).expect("sync b");
+    assert!(both.received > 0 && both.sent > 0, "{both:?}");
+    let back = engine::sync_with(&mut a, now, &mut open).expect("sync a again");
+    assert_eq!((back.received, back.replicas), (both.sent, 1), "{back:?}");
+    assert_eq!(
+        digest(a.conn()).expect("digest a"),
+        digest(b.conn()).expect("digest b")
+    );
+    assert!(!laptop.dir.path().join("never-made").exists());
+    let names = desktop.ok(&["list", "--format", "tsv"]);
+    assert!(
+        names.contains("Ann Lee") && names.contains("Bob Stone"),
+        "{names}"
+    );
 }
