@@ -9,10 +9,9 @@
 use crate::common::replica::{Replica, bare_repo};
 use crate::common::{REL, isolated};
 use chrono::{DateTime, TimeZone, Utc};
-use rel::sync::remote::sealed::folder::FolderRemote;
-use rel::sync::remote::sealed::git::GitRemote;
 use rel::sync::remote::sealed::seal::SyncKey;
-use rel::sync::remote::{Remote, WireOp};
+use rel::sync::remote::{self, Opening, Remote, WireOp};
+use rel::sync::settings::RemoteKind;
 use serde_json::{Value, json};
 
 fn noon() -> DateTime<Utc> {
@@ -56,17 +55,21 @@ impl Setup {
         desktop.ok(noon(), &joined);
         desktop.ok(noon(), &["sync"]);
         let key = SyncKey::parse(&key).expect("key");
-        let mut remote: Box<dyn Remote> = if git {
-            Box::new(GitRemote::new(
-                place,
-                "rel-sync".into(),
-                shared.path().join("evil-clone"),
-                key,
-                EVIL.into(),
-            ))
+        let kind = if git {
+            RemoteKind::Git {
+                url: place,
+                branch: "rel-sync".into(),
+            }
         } else {
-            Box::new(FolderRemote::new(place.into(), key, EVIL.into()))
+            RemoteKind::Folder { dir: place.into() }
         };
+        let mut remote = remote::open(&Opening {
+            kind: &kind,
+            key: Some(&key),
+            replica: EVIL,
+            cache: &shared.path().join("evil-cache"),
+        })
+        .expect("open the remote");
         remote.check().expect("the key opens the remote");
         remote.announce(EVIL_NAME).expect("announce");
         Setup {

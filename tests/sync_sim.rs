@@ -23,11 +23,9 @@ mod faults;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::replica::{Replica, Rng, bare_repo};
 use common::{Run, TestEnv, pg};
-use rel::sync::remote::postgres::PgRemote;
-use rel::sync::remote::sealed::folder::FolderRemote;
-use rel::sync::remote::sealed::git::GitRemote;
 use rel::sync::remote::sealed::seal::SyncKey;
-use rel::sync::remote::{Remote, WireOp};
+use rel::sync::remote::{self, Opening, Remote, WireOp};
+use rel::sync::settings::RemoteKind;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -641,27 +639,35 @@ impl Sim {
         Some(key.trim_end().to_string())
     }
 
+    /// The shared remote as replica `replica` opens it, the way `rel sync` does (its git
+    /// clone, if any, under `scratch/<replica>-cache`).
+    fn open_remote(&self, replica: &str) -> Box<dyn Remote> {
+        let kind = match self.remote[0].as_str() {
+            "--postgres" => RemoteKind::Postgres {
+                url: self.remote[1].clone(),
+                workspace: self.remote[3].clone(),
+            },
+            "--folder" => RemoteKind::Folder {
+                dir: self.remote[1].clone().into(),
+            },
+            _ => RemoteKind::Git {
+                url: self.remote[1].clone(),
+                branch: "rel-sync".into(),
+            },
+        };
+        let key = self.key().map(|key| SyncKey::parse(&key).expect("key"));
+        remote::open(&Opening {
+            kind: &kind,
+            key: key.as_ref(),
+            replica,
+            cache: &self.scratch.path().join(format!("{replica}-cache")),
+        })
+        .expect("open the remote")
+    }
+
     /// Every operation on the remote, read with the journal's key (the global operation list).
     fn global_ops(&self) -> Vec<WireOp> {
-        let mut remote: Box<dyn Remote> = if self.is_postgres() {
-            Box::new(PgRemote::connect(&self.remote[1], &self.remote[3]).expect("connect"))
-        } else if self.remote[0] == "--folder" {
-            let key = SyncKey::parse(&self.key().expect("key")).expect("key");
-            Box::new(FolderRemote::new(
-                self.remote[1].clone().into(),
-                key,
-                "oracle".into(),
-            ))
-        } else {
-            let key = SyncKey::parse(&self.key().expect("key")).expect("key");
-            Box::new(GitRemote::new(
-                self.remote[1].clone(),
-                "rel-sync".into(),
-                self.scratch.path().join("oracle-clone"),
-                key,
-                "oracle".into(),
-            ))
-        };
+        let mut remote = self.open_remote("oracle");
         remote.check().expect("oracle opens the remote");
         let mut ops = Vec::new();
         for replica in remote.heads().expect("heads").keys() {

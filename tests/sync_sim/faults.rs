@@ -3,10 +3,7 @@
 //! another machine logged with since.
 
 use super::{FieldKey, HOSTILE, Sim, Stamp, TAGS};
-use rel::sync::remote::sealed::folder::FolderRemote;
-use rel::sync::remote::sealed::git::GitRemote;
-use rel::sync::remote::sealed::seal::SyncKey;
-use rel::sync::remote::{Remote, WireOp};
+use rel::sync::remote::WireOp;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -18,23 +15,8 @@ impl Sim {
         if self.is_postgres() {
             return;
         }
-        let key = SyncKey::parse(&self.key().expect("key")).expect("key");
         let replica = format!("{HOSTILE}keyholder-{}", self.seed);
-        let mut remote: Box<dyn Remote> = if self.remote[0] == "--folder" {
-            Box::new(FolderRemote::new(
-                self.remote[1].clone().into(),
-                key,
-                replica.clone(),
-            ))
-        } else {
-            Box::new(GitRemote::new(
-                self.remote[1].clone(),
-                "rel-sync".into(),
-                self.scratch.path().join("keyholder-clone"),
-                key,
-                replica.clone(),
-            ))
-        };
+        let mut remote = self.open_remote(&replica);
         remote.check().expect("the key holder opens the remote");
         let contacts = self.replicas[0].strings("SELECT uid FROM contacts");
         let contact = self.rng.pick(&contacts).cloned().unwrap_or_default();
