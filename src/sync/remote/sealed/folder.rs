@@ -311,10 +311,6 @@ impl FolderRemote {
             store: FolderStore::new(dir, key, own),
         }
     }
-
-    pub fn store(&self) -> &FolderStore {
-        &self.store
-    }
 }
 
 impl Remote for FolderRemote {

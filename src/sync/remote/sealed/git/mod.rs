@@ -69,7 +69,8 @@ impl GitRemote {
         Ok(())
     }
 
-    pub fn store(&mut self) -> Result<&FolderStore> {
+    /// The store in the clone, refreshed once per run.
+    fn store(&mut self) -> Result<&FolderStore> {
         self.refresh_once()?;
         Ok(&self.store)
     }
