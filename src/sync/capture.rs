@@ -18,9 +18,13 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Creates the staging table and starts watching this connection's writes (outside any
 /// transaction, so a rolled-back write does not take the table away).
-pub fn install(conn: &Connection) -> Result<()> {
+///
+/// # Safety
+/// The returned [`Watch`](capture_hook::Watch) must be dropped before `conn` is closed.
+pub unsafe fn install(conn: &Connection) -> Result<capture_hook::Watch> {
     conn.execute_batch(capture_sql::CREATE)?;
-    capture_hook::install(conn)
+    // SAFETY: passed on to our caller.
+    unsafe { capture_hook::install(conn) }
 }
 
 /// A write begins: what an earlier, rolled-back write left seen is forgotten.

@@ -108,7 +108,8 @@ pub(super) struct Buffer {
     pub(super) removed: HashMap<(u8, i64), String>,
     pub(super) columns: Columns,
     /// The hook failed on some change: the write must not be recorded as if complete.
-    pub(super) broken: bool,
+    /// (A cell: it is set while a change is read through `&self`.)
+    pub(super) broken: std::cell::Cell<bool>,
 }
 
 /// Ids in ascending order: 8 bytes each, for the million a bulk import creates. New ids
@@ -179,12 +180,21 @@ enum Side {
 }
 
 fn column(columns: &Columns, change: &Change, side: Side, name: &str) -> SqlValue {
-    match columns.index(change.table, name) {
+    let value = match columns.index(change.table, name) {
         Some(i) => match side {
             Side::Old => change.old_value(i),
             Side::New => change.new_value(i),
         },
         None => SqlValue::Null,
+    };
+    // rel writes text, but SQLite keeps whatever type a writer gave (`sqlite3` by hand, a
+    // cast): bytes that are text travel as the text they are.
+    match value {
+        SqlValue::Blob(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => SqlValue::Text(text),
+            Err(not_text) => SqlValue::Blob(not_text.into_bytes()),
+        },
+        other => other,
     }
 }
 
@@ -268,10 +278,20 @@ impl Buffer {
     /// The record's fields before the change (uid included) and the records it names.
     fn old_record(&self, tbl: u8, change: &Change) -> Old {
         let col = |name| column(&self.columns, change, Side::Old, name);
+        let mut binary = false;
         let fields = std::iter::once("uid")
             .chain(field_columns(tbl).into_iter().flatten().copied())
-            .map(|name| (name, json_of(col(name))))
+            .map(|name| {
+                let value = col(name);
+                binary |= matches!(value, SqlValue::Blob(_));
+                (name, json_of(value))
+            })
             .collect();
+        // Bytes that are not text have no place in an operation's JSON: the write fails at
+        // `flush` rather than record (and later undo to) a NULL in their place.
+        if binary {
+            self.broken.set(true);
+        }
         let refs = naming_columns(tbl)
             .iter()
             .map(|(field, named, name)| (*field, self.named(*named, col(name))))
