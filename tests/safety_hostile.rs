@@ -282,3 +282,27 @@ fn a_full_disk_fails_cleanly_and_writes_nothing() {
     // And the journal still takes writes once there is room.
     env.ok(&["log", "alice", "after cleanup"]);
 }
+
+/// Bytes put in a journal by hand (`sqlite3`, a cast) are not text: the operation log cannot
+/// carry them, so a write that would record them (here, undoing Bob's creation removes him)
+/// is refused whole, never recorded with a NULL in their place.
+#[test]
+fn a_write_that_would_record_bytes_that_are_not_text_is_refused_whole() {
+    let env = TestEnv::new();
+    env.ok(&["add", "Bob"]);
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    conn.execute(
+        "UPDATE contacts SET name = X'FF00FE' WHERE handle = 'bob'",
+        [],
+    )
+    .expect("hand edit");
+    drop(conn);
+    let before = fingerprint(&env.db);
+    let err = env.fails(&["undo"], 1);
+    assert!(err.contains("operation log could not follow"), "{err}");
+    assert_eq!(fingerprint(&env.db), before, "nothing written");
+    assert_eq!(
+        env.sql_i64("SELECT count(*) FROM contacts WHERE handle = 'bob'"),
+        1
+    );
+}

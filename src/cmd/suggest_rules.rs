@@ -202,7 +202,7 @@ fn channel(c: &Candidate, days_since: i64) -> Option<Suggestion> {
     let last3 = &c.touches[c.touches.len() - 3..];
     if !last3
         .iter()
-        .all(|t| t.channel == "message" || t.channel == "email")
+        .all(|t| matches!(t.channel(), "message" | "email"))
     {
         return None;
     }
@@ -216,7 +216,7 @@ fn channel(c: &Candidate, days_since: i64) -> Option<Suggestion> {
     );
     let mut s = suggestion(c, SuggestKind::Channel, why, spread as f64);
     s.rank = (spread as f64, days_since as f64);
-    let channels: Vec<&str> = last3.iter().map(|t| t.channel.as_str()).collect();
+    let channels: Vec<&str> = last3.iter().map(|t| t.channel()).collect();
     s.facts.insert("last_channels".into(), json!(channels));
     s.facts.insert("spread_days".into(), json!(spread));
     s.facts.insert("days_since".into(), json!(days_since));
@@ -227,7 +227,7 @@ fn channel(c: &Candidate, days_since: i64) -> Option<Suggestion> {
 
 /// A call, meeting or visit, or any touch that showed a trait.
 pub fn meaningful(t: &Touch) -> bool {
-    matches!(t.channel.as_str(), "call" | "meeting" | "visit") || t.marks.iter().any(|m| *m > 0)
+    matches!(t.channel(), "call" | "meeting" | "visit") || t.marks.iter().any(|m| *m > 0)
 }
 
 fn dormant(c: &Candidate, days_since: i64) -> Option<Suggestion> {

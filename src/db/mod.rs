@@ -46,6 +46,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An open rel database, migrated to the version this binary knows.
 pub struct Db {
+    /// What the recorder installed on `conn` (a hook holding its handle), when it did.
+    /// Declared before `conn` so that it is dropped first, as `Recorder::install` requires.
+    capture: Option<recorder::Installed>,
     conn: Connection,
     path: PathBuf,
     /// Opened by [`Db::open_writer`]: file checks passed, WAL on, ready for `BEGIN IMMEDIATE`.
@@ -53,8 +56,6 @@ pub struct Db {
     writer: bool,
     /// "Now" for the operation log's clock (`REL_NOW` honoured); the wall clock when unset.
     now_ms: Option<i64>,
-    /// Whether this connection has the hook and staging table that stage changes for the log.
-    capturing: bool,
     /// What records each write for sync; None records nothing (set by the command context).
     recorder: Option<&'static dyn Recorder>,
 }
@@ -96,7 +97,7 @@ impl Db {
             path: path.to_path_buf(),
             writer: false,
             now_ms: None,
-            capturing: false,
+            capture: None,
             recorder: None,
         })
     }
@@ -126,7 +127,7 @@ impl Db {
             path: path.to_path_buf(),
             writer: true,
             now_ms: None,
-            capturing: false,
+            capture: None,
             recorder: None,
         };
         db.conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -169,7 +170,7 @@ impl Db {
             path: path.to_path_buf(),
             writer: false,
             now_ms: None,
-            capturing: false,
+            capture: None,
             recorder: None,
         };
         (db.user_version().ok()? == LATEST_VERSION).then_some(db)
@@ -183,11 +184,11 @@ impl Db {
             // Only the connection is replaced: whatever else the Db carries stays. Anything
             // bound to a connection (pragmas, the capture hook and its staging table) must be
             // set up after this.
-            let fresh = Db::open_writer(&self.path)?;
-            self.conn = fresh.conn;
+            let mut fresh = Db::open_writer(&self.path)?;
+            // Whatever was installed on the old connection goes before the connection does.
+            self.capture = None;
+            std::mem::swap(&mut self.conn, &mut fresh.conn);
             self.writer = true;
-            // The new connection has none of the old one's capture hook.
-            self.capturing = false;
         }
         Ok(())
     }
@@ -271,10 +272,11 @@ impl Db {
     ) -> Result<T> {
         self.become_writer()?;
         if let Some(recorder) = self.recorder
-            && !self.capturing
+            && self.capture.is_none()
         {
-            recorder.install(&self.conn)?;
-            self.capturing = true;
+            // SAFETY: `capture` is dropped before `conn`: by field order when the Db goes, and
+            // explicitly when `become_writer` replaces the connection.
+            self.capture = Some(unsafe { recorder.install(&self.conn)? });
         }
         let now_ms = self.now_ms();
         let tx = self

@@ -7,11 +7,20 @@ use crate::error::Result;
 use rusqlite::Connection;
 use std::cell::Cell;
 
+/// What [`Recorder::install`] left on a connection (for the operation log: the pre-update hook
+/// and its buffer). Dropping it takes them away; [`Db`](super::Db) keeps it beside the
+/// connection and drops it first.
+pub type Installed = Box<dyn std::any::Any>;
+
 /// Turns what one write changed into operations, inside the write's own transaction.
 pub trait Recorder: Sync {
     /// Prepares a writing connection, once, outside any transaction (so a rolled-back write
     /// does not undo it).
-    fn install(&self, conn: &Connection) -> Result<()>;
+    ///
+    /// # Safety
+    /// The returned value must be dropped before `conn` is closed (it holds a hook registered
+    /// through the connection's handle).
+    unsafe fn install(&self, conn: &Connection) -> Result<Installed>;
     /// A write begins: whatever an earlier, rolled-back write left behind is forgotten.
     fn begin(&self, conn: &Connection);
     /// Puts aside what the write changed so far (a bulk import does so now and then, so what

@@ -161,12 +161,21 @@ pub(super) enum Side {
 }
 
 pub(super) fn column(columns: &Columns, change: &Change, side: Side, name: &str) -> SqlValue {
-    match columns.index(change.table, name) {
+    let value = match columns.index(change.table, name) {
         Some(i) => match side {
             Side::Old => change.old_value(i),
             Side::New => change.new_value(i),
         },
         None => SqlValue::Null,
+    };
+    // rel writes text, but SQLite keeps whatever type a writer gave (`sqlite3` by hand, a
+    // cast): bytes that are text travel as the text they are.
+    match value {
+        SqlValue::Blob(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => SqlValue::Text(text),
+            Err(not_text) => SqlValue::Blob(not_text.into_bytes()),
+        },
+        other => other,
     }
 }
 

@@ -50,16 +50,32 @@ fn lock(buffer: &Mutex<Buffer>) -> MutexGuard<'_, Buffer> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Starts watching this connection's writes (replacing any earlier watch of it).
-pub fn install(conn: &Connection) -> Result<()> {
+/// This connection's watch: while it lives, the hook stages the connection's changes; dropped,
+/// the hook is unregistered and the buffer forgotten (the connection may be closed next, and
+/// another opened at the same address).
+pub struct Watch {
+    key: usize,
+    _hook: preupdate::Hook,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        buffers().remove(&self.key);
+    }
+}
+
+/// Starts watching this connection's writes.
+///
+/// # Safety
+/// The returned [`Watch`] must be dropped before `conn` is closed.
+pub unsafe fn install(conn: &Connection) -> Result<Watch> {
     let buffer = Arc::new(Mutex::new(Buffer {
         columns: Columns::load(conn)?,
         ..Buffer::default()
     }));
-    buffers().insert(key(conn), Arc::clone(&buffer));
-    preupdate::watch(
-        conn,
-        Box::new(move |change: &Change| {
+    let watcher = Box::new({
+        let buffer = Arc::clone(&buffer);
+        move |change: &Change| {
             if change.schema != "main" {
                 return;
             }
@@ -68,11 +84,17 @@ pub fn install(conn: &Connection) -> Result<()> {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| buffer.see(change)));
             // Never silently: the write fails at `flush` rather than record part of itself.
             if seen.is_err() {
-                buffer.broken = true;
+                buffer.broken.set(true);
             }
-        }),
-    );
-    Ok(())
+        }
+    });
+    // SAFETY: passed on to our caller, who drops the Watch (and with it the Hook) first.
+    let hook = unsafe { preupdate::watch(conn, watcher)? };
+    buffers().insert(key(conn), buffer);
+    Ok(Watch {
+        key: key(conn),
+        _hook: hook,
+    })
 }
 
 /// Forgets whatever was seen (a write begins, or what it staged is not to be recorded).
@@ -97,7 +119,7 @@ pub fn flush(conn: &Connection) -> Result<()> {
     // Taken out first: the inserts below call the hook, which locks the buffer.
     let (events, extras, removed) = {
         let mut buffer = lock(&buffer);
-        if buffer.broken {
+        if buffer.broken.get() {
             return Err(Error::runtime(
                 "the operation log could not follow this write; nothing was changed",
             ));

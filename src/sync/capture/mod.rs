@@ -22,9 +22,13 @@ use serde_json::Value;
 
 /// Creates the staging table and starts watching this connection's writes (outside any
 /// transaction, so a rolled-back write does not take the table away).
-pub fn install(conn: &Connection) -> Result<()> {
+///
+/// # Safety
+/// The returned [`Watch`](hook::Watch) must be dropped before `conn` is closed.
+pub unsafe fn install(conn: &Connection) -> Result<hook::Watch> {
     conn.execute_batch(sql::CREATE)?;
-    hook::install(conn)
+    // SAFETY: passed on to our caller.
+    unsafe { hook::install(conn) }
 }
 
 /// A write begins: what an earlier, rolled-back write left seen is forgotten.

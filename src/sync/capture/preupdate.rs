@@ -3,6 +3,7 @@
 //! compiled with `SQLITE_ENABLE_PREUPDATE_HOOK` by `build.rs`, so the functions are in the
 //! binary; a build without that flag fails to link rather than capture nothing.
 
+use crate::error::{Error, Result};
 use rusqlite::Connection;
 use rusqlite::ffi;
 use rusqlite::types::Value;
@@ -93,6 +94,15 @@ impl Change<'_> {
                     let bytes = std::slice::from_raw_parts(text, len);
                     Value::Text(String::from_utf8_lossy(bytes).into_owned())
                 }
+                ffi::SQLITE_BLOB => {
+                    let blob = ffi::sqlite3_value_blob(value) as *const u8;
+                    let len = ffi::sqlite3_value_bytes(value) as usize;
+                    if blob.is_null() {
+                        // SQLite's pointer for a zero-length BLOB.
+                        return Value::Blob(Vec::new());
+                    }
+                    Value::Blob(std::slice::from_raw_parts(blob, len).to_vec())
+                }
                 _ => Value::Null,
             }
         }
@@ -102,15 +112,47 @@ impl Change<'_> {
 /// What the hook calls. It must not use the connection (SQLite is in the middle of a change).
 pub type Watcher = Box<dyn FnMut(&Change) + Send>;
 
-/// Calls `watcher` before every row change on `conn`, replacing any earlier watcher.
-pub fn watch(conn: &Connection, watcher: Watcher) {
-    let arg = Box::into_raw(Box::new(watcher)) as *mut c_void;
-    // SAFETY: the handle is this open connection's; `arg` is a leaked Box<Watcher> that
-    // `call` reads and that is freed here when a later `watch` replaces it.
+/// A watcher registered on one connection. Dropping it unregisters the watcher and frees it,
+/// so its lifetime is the owner's to tie to the connection's (see [`watch`]).
+pub struct Hook {
+    db: *mut ffi::sqlite3,
+    watcher: *mut Watcher,
+}
+
+/// Calls `watcher` before every row change on `conn`, until the returned [`Hook`] is dropped.
+/// A connection has one pre-update hook: if another is registered, it is left in place and
+/// an error returned (its owner's `Hook` still frees it).
+///
+/// # Safety
+/// The `Hook` must be dropped before `conn` is closed: it unregisters itself through the
+/// connection's handle.
+pub unsafe fn watch(conn: &Connection, watcher: Watcher) -> Result<Hook> {
+    let watcher = Box::into_raw(Box::new(watcher));
+    // SAFETY: the handle is this open connection's (the caller keeps it open for the Hook's
+    // life); `watcher` stays allocated until the Hook is dropped, and `call` only reads it
+    // while SQLite runs the hook on this connection.
     unsafe {
-        let previous = sqlite3_preupdate_hook(conn.handle(), Some(call), arg);
+        let db = conn.handle();
+        let previous = sqlite3_preupdate_hook(db, Some(call), watcher as *mut c_void);
         if !previous.is_null() {
-            drop(Box::from_raw(previous as *mut Watcher));
+            sqlite3_preupdate_hook(db, Some(call), previous);
+            drop(Box::from_raw(watcher));
+            return Err(Error::runtime(
+                "this connection already has a pre-update hook (rel watches each connection once)",
+            ));
+        }
+        Ok(Hook { db, watcher })
+    }
+}
+
+impl Drop for Hook {
+    fn drop(&mut self) {
+        // SAFETY: `watch`'s caller keeps the connection open until now; once unregistered,
+        // SQLite no longer calls `call` with `watcher`, so it can be freed.
+        unsafe {
+            let current = sqlite3_preupdate_hook(self.db, None, std::ptr::null_mut());
+            debug_assert_eq!(current, self.watcher as *mut c_void);
+            drop(Box::from_raw(self.watcher));
         }
     }
 }
@@ -130,8 +172,8 @@ unsafe extern "C" fn call(
         ffi::SQLITE_DELETE => Op::Delete,
         _ => return,
     };
-    // SAFETY: SQLite passes the `arg` given to `watch` (a watcher never re-enters SQLite, so
-    // no other call uses it meanwhile) and NUL-terminated names valid for the call.
+    // SAFETY: SQLite passes the `arg` given to `watch`, alive until its Hook unregisters it (a
+    // watcher never re-enters SQLite, so no other call uses it meanwhile) and NUL-terminated names valid for the call.
     let (watcher, schema, table, depth) = unsafe {
         (
             &mut *(arg as *mut Watcher),
@@ -152,5 +194,44 @@ unsafe extern "C" fn call(
     // A panic must not unwind into SQLite. Watchers catch their own; this is the last guard.
     if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watcher(&change))).is_err() {
         std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    fn counting(seen: &Arc<Mutex<Vec<Value>>>) -> Watcher {
+        let seen = Arc::clone(seen);
+        Box::new(move |change: &Change| {
+            seen.lock().unwrap().push(change.old_value(0));
+        })
+    }
+
+    #[test]
+    fn a_hook_watches_until_dropped_and_one_at_a_time() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t(v); INSERT INTO t VALUES (X'00FF'), (CAST('text' AS BLOB))",
+        )
+        .unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        // SAFETY: every Hook below is dropped before `conn`.
+        let hook = unsafe { watch(&conn, counting(&seen)) }.unwrap();
+        assert!(unsafe { watch(&conn, counting(&seen)) }.is_err());
+        conn.execute("DELETE FROM t", []).unwrap();
+        // BLOBs come through as the bytes they are, not as NULL.
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![Value::Blob(vec![0, 255]), Value::Blob(b"text".to_vec())]
+        );
+        drop(hook);
+        conn.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        assert_eq!(seen.lock().unwrap().len(), 2, "nothing seen once dropped");
+        let again = unsafe { watch(&conn, counting(&seen)) }.unwrap();
+        conn.execute("DELETE FROM t", []).unwrap();
+        assert_eq!(seen.lock().unwrap().len(), 3);
+        drop(again);
     }
 }

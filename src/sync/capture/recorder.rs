@@ -1,7 +1,7 @@
 //! The operation log as the recorder `Db::write` asks for (`db::recorder::Recorder`): every
 //! write's changes become this replica's operations and one `rel undo` step.
 
-use crate::db::recorder::Recorder;
+use crate::db::recorder::{Installed, Recorder};
 use crate::error::Result;
 use crate::sync::capture;
 use rusqlite::Connection;
@@ -13,8 +13,9 @@ pub struct OperationLog;
 pub static OPERATION_LOG: OperationLog = OperationLog;
 
 impl Recorder for OperationLog {
-    fn install(&self, conn: &Connection) -> Result<()> {
-        capture::install(conn)
+    unsafe fn install(&self, conn: &Connection) -> Result<Installed> {
+        // SAFETY: the trait's promise is our caller's.
+        Ok(Box::new(unsafe { capture::install(conn)? }))
     }
 
     fn begin(&self, conn: &Connection) {

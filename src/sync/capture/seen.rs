@@ -26,7 +26,8 @@ pub(super) struct Buffer {
     pub(super) removed: HashMap<(u8, i64), String>,
     pub(super) columns: Columns,
     /// The hook failed on some change: the write must not be recorded as if complete.
-    pub(super) broken: bool,
+    /// (A cell: it is set while a change is read through `&self`.)
+    pub(super) broken: std::cell::Cell<bool>,
 }
 
 impl Buffer {
@@ -86,10 +87,20 @@ impl Buffer {
     /// The record's fields before the change (uid included) and the records it names.
     fn old_record(&self, tbl: u8, change: &Change) -> Old {
         let col = |name| column(&self.columns, change, Side::Old, name);
+        let mut binary = false;
         let fields = std::iter::once("uid")
             .chain(field_columns(tbl).into_iter().flatten().copied())
-            .map(|name| (name, json_of(col(name))))
+            .map(|name| {
+                let value = col(name);
+                binary |= matches!(value, SqlValue::Blob(_));
+                (name, json_of(value))
+            })
             .collect();
+        // Bytes that are not text have no place in an operation's JSON: the write fails at
+        // `flush` rather than record (and later undo to) a NULL in their place.
+        if binary {
+            self.broken.set(true);
+        }
         let refs = naming_columns(tbl)
             .iter()
             .map(|(field, named, name)| (*field, self.named(*named, col(name))))
