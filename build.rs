@@ -26,6 +26,7 @@ use std::env;
 use std::path::PathBuf;
 
 fn main() {
+    link_for_start_up();
     // libsqlite3-sys (`links = "sqlite3"`, bundled) tells its direct dependents where its
     // amalgamation is.
     let Some(include) = env::var_os("DEP_SQLITE3_INCLUDE") else {
@@ -88,4 +89,18 @@ fn main() {
         }
     }
     build.compile("rel_sqlite3");
+}
+
+/// With the `fast-start` feature, on Linux, rel is linked as a fixed-address executable
+/// (`-no-pie`, for the binaries only: proc-macros are shared objects). A position-independent
+/// rel makes the dynamic loader patch 41,919 pointers (chrono-tz, mail-parser and chardetng
+/// tables) and copy the pages they sit on at every start: 1.38 M instructions and 472 page
+/// faults for `rel --version`; fixed, 0.83 M and 162 (2.1 ms -> 1.2 ms). It is opt-in because
+/// the executable's own code then loads at the same address every time (no ASLR for it), which
+/// distributions' hardening policies rule out.
+fn link_for_start_up() {
+    let linux = env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
+    if linux && env::var_os("CARGO_FEATURE_FAST_START").is_some() {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 }

@@ -3,14 +3,14 @@
 # <= 50 ms), and receiving 10,000 operations (target <= 2 s), into an empty journal and into
 # the S/L journal. Appends its numbers to bench/out/sync.txt; copy them into RESULTS.md.
 #   bench/sync.sh             # S and L (L builds bench/out/L.db the way run.sh does, once)
-#   SCALES=S bench/sync.sh    # only S
+#   SCALES=S bench/sync.sh    # only S (SCALES= : only the 10k rows)
 # Not part of `cargo test`; no timing is asserted anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out
 WORK=$OUT/sync
-SCALES=${SCALES:-"S L"}
+SCALES=${SCALES-"S L"}
 command -v hyperfine >/dev/null || { echo "bench: install hyperfine (bench/run.sh does)" >&2; exit 1; }
 cargo build --release --quiet
 REL=$ROOT/target/release/rel
@@ -24,8 +24,12 @@ REPORT=$OUT/sync.txt
 : >"$REPORT"
 
 say() { echo "$*" | tee -a "$REPORT"; }
-# mean_ms NAME: hyperfine's mean of the last export, in milliseconds.
-mean_ms() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print('%.1f ms (± %.1f, min %.1f)' % (r['mean']*1000, r['stddev']*1000, r['min']*1000))" "$WORK/$1.json"; }
+# mean_ms NAME: hyperfine's min, median and mean of the last export, in milliseconds.
+mean_ms() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print('min %.1f ms, median %.1f, mean %.1f (± %.1f)' % (r['min']*1000, r['median']*1000, r['mean']*1000, r['stddev']*1000))" "$WORK/$1.json"; }
+# peak_mb CMD...: the peak resident memory of one run, in MB.
+peak_mb() { { /usr/bin/time -v "$@" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {printf "%.1f MB", $2 / 1024}'; }
+load=$(cut -d' ' -f1 /proc/loadavg)
+say "load average at the start: $load$(python3 -c "import sys; print(' (above 1: these numbers are not a quiet machine\'s)' if float(sys.argv[1]) > 1 else '')" "$load")"
 
 # A journal with about 10,000 operations, sent to its own folder remote once.
 python3 "$ROOT/bench/generate.py" --contacts 1000 --interactions 9000 --seed 5 -o "$WORK/10k.json"
@@ -49,6 +53,46 @@ receive_into() {
 
 "$REL" --db "$WORK/empty.db" -q config default-channel call
 receive_into receive-empty "$WORK/empty.db" 5 "an empty journal"
+say "  peak memory of that receive: $(cp "$WORK/empty.db" "$WORK/peak.db"; peak_mb "$REL" --db "$WORK/peak.db" sync)"
+
+# Issue 26's rows, against TaskChampion 3.1 (push 10k 72-84 ms, fresh receive 321-420 ms,
+# no-op 34-46 ms, 10-14 MB): pushing the same 10k operations from a journal that never synced
+# into an empty folder remote, each run from a fresh copy of the journal, the remote and rel's
+# sync cache (so no run sees the one before it).
+"$REL" --db "$WORK/push-base.db" -q import "$WORK/10k.json"
+(
+    export XDG_DATA_HOME=$WORK/xdg-push
+    "$REL" --db "$WORK/push-base.db" -q sync init --folder "$WORK/remote-push" --key "$KEY"
+    cp -a "$WORK/remote-push" "$WORK/remote-push-init"
+    hyperfine -N --style basic --warmup 1 --runs 10 --export-json "$WORK/push.json" \
+        --prepare "sh -c 'rm -rf $WORK/remote-push $WORK/xdg-push $WORK/push.db $WORK/push.db-wal $WORK/push.db-shm; cp -a $WORK/remote-push-init $WORK/remote-push; cp $WORK/push-base.db $WORK/push.db; sync'" \
+        "$REL --db $WORK/push.db -q sync" >"$WORK/push.log" 2>&1 || { cat "$WORK/push.log"; exit 1; }
+    rm -rf "$WORK/remote-push" "$WORK/xdg-push"
+    cp -a "$WORK/remote-push-init" "$WORK/remote-push"
+    cp "$WORK/push-base.db" "$WORK/push.db"
+    say "pushing $OPS operations into an empty folder remote: $(mean_ms push); peak $(peak_mb "$REL" --db "$WORK/push.db" -q sync); target <= 70 ms, <= 20 MB"
+    hyperfine -N --style basic --warmup 3 --runs 30 --export-json "$WORK/idle-small.json" \
+        "$REL --db $WORK/push.db sync" >"$WORK/idle-small.log" 2>&1 || { cat "$WORK/idle-small.log"; exit 1; }
+    say "rel sync with nothing new, that journal (folder remote): $(mean_ms idle-small); target <= 10 ms"
+)
+
+# The same journal over git (a local bare repository: the git processes rel starts are the
+# cost, not a network), then a sync with nothing new, and how many git processes it starts.
+if command -v git >/dev/null; then
+    (
+        export XDG_DATA_HOME=$WORK/xdg-git
+        git init -q --bare "$WORK/remote.git"
+        "$REL" --db "$WORK/git.db" -q import "$WORK/10k.json"
+        "$REL" --db "$WORK/git.db" -q sync init --git "file://$WORK/remote.git" --key "$KEY"
+        "$REL" --db "$WORK/git.db" -q sync
+        hyperfine -N --style basic --warmup 2 --runs 15 --export-json "$WORK/idle-git.json" \
+            "$REL --db $WORK/git.db sync" >"$WORK/idle-git.log" 2>&1 || { cat "$WORK/idle-git.log"; exit 1; }
+        # Every execve after rel's own is a process it started (git and git's helpers).
+        strace -f -qq -e trace=execve -o "$WORK/git.strace" "$REL" --db "$WORK/git.db" -q sync
+        spawned=$(( $(grep -c 'execve(' "$WORK/git.strace") - 1 ))
+        say "rel sync with nothing new, git remote: $(mean_ms idle-git); $spawned processes started; target <= 100 ms"
+    )
+fi
 
 for scale in $SCALES; do
     db=$OUT/$scale.db

@@ -92,6 +92,7 @@ impl Db {
             return Db::open_writer(path);
         }
         conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;")?;
+        stable_plans(&conn)?;
         Ok(Db {
             conn,
             path: path.to_path_buf(),
@@ -152,6 +153,7 @@ impl Db {
         db.conn.execute_batch(
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )?;
+        stable_plans(&db.conn)?;
         if version < LATEST_VERSION {
             migrations::migrate(&mut db)?;
         }
@@ -200,20 +202,9 @@ impl Db {
     /// spilled them to) and wrote 70k; with 64 MB, 68k and 69k; with 128 MB, 35k and 53k (the
     /// pages written once, then checkpointed). The cache grows only as pages are used, so a
     /// small write costs no memory for it; 128 MB bounds a larger one.
-    ///
-    /// It also asks SQLite for stable query plans (QPSG). Without it SQLite 3.54 marks
-    /// statements such as `... interaction_contacts ic JOIN interactions i ... WHERE
-    /// ic.contact_id = ?1` to be re-planned when a bound value changes, and rusqlite clears
-    /// the bindings of every statement it puts back in its cache: each use was prepared again
-    /// (about 5% of the CPU of receiving 10,000 operations at L, ~20,000 times). The plans
-    /// are the ones chosen without a bound value, as at the first use.
     pub fn prepare_for_batch(&mut self) -> Result<()> {
         self.become_writer()?;
         self.conn.execute_batch("PRAGMA cache_size = -131072")?;
-        self.conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-            true,
-        )?;
         Ok(())
     }
 
@@ -297,6 +288,22 @@ impl Db {
         }
         Ok(value)
     }
+}
+
+/// Asks SQLite for stable query plans (QPSG) on every connection. Without it SQLite 3.54
+/// marks statements such as `... interaction_contacts ic JOIN interactions i ... WHERE
+/// ic.contact_id = ?1` to be planned again whenever a bound value changes, and rusqlite clears
+/// the bindings of every statement it puts back in its cache: each use of a cached statement
+/// was parsed and planned again. That was 44% of the CPU of `rel sync` pushing 10,000
+/// operations (one entity read per operation) and ~5% of receiving them. The plans are the
+/// ones chosen without a bound value: those `EXPLAIN QUERY PLAN` shows and
+/// `tests/query_plans.rs` holds.
+fn stable_plans(conn: &Connection) -> Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
 }
 
 /// Whether a failed open is explained by the open-file limit: SQLite needs the database, its
