@@ -314,7 +314,11 @@ pub fn each_listed<R>(
     // No LIMIT clause at all without --limit: any LIMIT, even -1, makes SQLite order the rows
     // through a temporary B-tree, one balanced insert per row (44% of `rel list` at L),
     // instead of its merge sorter. ?3 stays bound either way (?4 comes after it).
-    let limit_clause = if query.limit.is_some() { "LIMIT ?3" } else { "" };
+    let limit_clause = if query.limit.is_some() {
+        "LIMIT ?3"
+    } else {
+        ""
+    };
     let owner = query.owner.sql(4);
     let sql = format!(
         "SELECT {CONTACT_COLUMNS} FROM contacts c
