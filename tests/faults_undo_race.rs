@@ -1,0 +1,109 @@
+//! Undoing a merge right after it raced other machines' work (issue 22's last gap), three
+//! machines on one folder, through the real binary: whatever order the operations reach a
+//! machine in, every machine that says `up to date` holds the journal a fresh machine folds
+//! from the whole history.
+
+use crate::common::replica::Replica;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::Value;
+
+fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
+        .single()
+        .expect("time")
+}
+
+/// Machines on one folder, all holding what the first wrote before.
+struct Machines {
+    all: Vec<Replica>,
+    shared: tempfile::TempDir,
+}
+
+impl Machines {
+    fn new(names: &[&str], before: &[&[&str]]) -> Machines {
+        let shared = tempfile::tempdir().expect("tempdir");
+        let dir = shared.path().join("drive").display().to_string();
+        let all: Vec<Replica> = names.iter().map(|name| Replica::new(name)).collect();
+        for args in before {
+            all[0].ok(noon(), args);
+        }
+        all[0].ok(noon(), &["sync", "init", "--folder", &dir]);
+        all[0].ok(noon(), &["sync"]);
+        let key = all[0].ok(noon(), &["sync", "key"]);
+        for machine in &all[1..] {
+            machine.ok(
+                noon(),
+                &["sync", "init", "--folder", &dir, "--key", key.trim_end()],
+            );
+            machine.ok(noon(), &["sync"]);
+        }
+        Machines { all, shared }
+    }
+
+    /// Everyone syncs twice over, then each says `up to date` and all digests agree with a
+    /// fresh machine's fold of the whole history.
+    fn settle(&self, at: DateTime<Utc>) {
+        for _ in 0..2 {
+            for machine in &self.all {
+                machine.ok(at, &["sync"]);
+            }
+        }
+        let fresh = Replica::new("fresh");
+        let key = self.all[0].ok(at, &["sync", "key"]);
+        let dir = self.shared.path().join("drive").display().to_string();
+        fresh.ok(
+            at,
+            &["sync", "init", "--folder", &dir, "--key", key.trim_end()],
+        );
+        fresh.ok(at, &["sync"]);
+        let expected = fresh.digest(at);
+        for machine in &self.all {
+            let said = machine.ok(at, &["sync"]);
+            assert_eq!(said.trim_end(), "up to date", "{}", machine.name);
+            assert_eq!(
+                machine.digest(at),
+                expected,
+                "{} holds another journal than a fresh fold",
+                machine.name
+            );
+        }
+    }
+}
+
+/// Two machines change who took part in one interaction at the same moment, each putting
+/// someone else first: both end at position 0. Every machine lists them in one order (by
+/// uid, as the digest does), whichever change it applied first and whatever local ids the
+/// two have there (Bo came first to the laptop, Cy to the desktop).
+#[test]
+fn participants_tied_on_position_are_listed_in_one_order() {
+    let m = Machines::new(
+        &["laptop", "desktop"],
+        &[&["add", "Ann Lee"], &["log", "ann-lee", "lunch"]],
+    );
+    let (laptop, desktop) = (&m.all[0], &m.all[1]);
+    let at = noon() + Duration::minutes(1);
+    laptop.ok(at, &["add", "Bo Ek"]);
+    desktop.ok(at, &["add", "Cy Dunn"]);
+    desktop.ok(at, &["sync"]);
+    laptop.ok(at, &["sync"]);
+    desktop.ok(at, &["sync"]);
+    laptop.ok(at, &["amend", "1", "--with", "bo-ek"]);
+    desktop.ok(at, &["amend", "1", "--with", "cy-dunn"]);
+    laptop.ok(at, &["sync"]);
+    desktop.ok(at, &["sync"]);
+    m.settle(at);
+    let contacts = |machine: &Replica| {
+        let out = machine.ok(at, &["timeline", "--format", "json"]);
+        let rows: Value = serde_json::from_str(&out).expect("json");
+        rows[0]["contacts"].clone()
+    };
+    assert_eq!(contacts(laptop).as_array().map(Vec::len), Some(2));
+    assert_eq!(contacts(laptop), contacts(desktop));
+    // The export too (its interactions; records are listed by local id, which differs).
+    let exported = |machine: &Replica| {
+        let text = machine.ok(at, &["export", "--format", "json"]);
+        let doc: Value = serde_json::from_str(&text).expect("json");
+        doc["interactions"][0]["contacts"].clone()
+    };
+    assert_eq!(exported(laptop), exported(desktop));
+}
