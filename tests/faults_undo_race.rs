@@ -5,7 +5,7 @@
 
 use crate::common::replica::Replica;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0)
@@ -67,6 +67,50 @@ impl Machines {
                 machine.name
             );
         }
+    }
+}
+
+fn show(machine: &Replica, at: DateTime<Utc>, who: &str) -> Value {
+    let out = machine.ok(at, &["show", who, "--format", "json"]);
+    serde_json::from_str(&out).expect("json")
+}
+
+/// The laptop merges Cy into Bo; the desktop, not synced, sets Cy's org and a tag, then receives the
+/// merge (so it hands the org to Bo); a third machine merges Bo into Ed, which the desktop
+/// receives next (the org and tag travel on to Ed); then the laptop undoes its merge. Cy is
+/// back with its tag, and Ed holds neither: on the desktop too, which received the undo last.
+#[test]
+fn an_undone_merge_takes_back_what_travelled_on_to_a_later_merge() {
+    let m = Machines::new(
+        &["laptop", "desktop", "tablet"],
+        &[&["add", "Cy Dunn"], &["add", "Bo Ek"], &["add", "Ed Gray"]],
+    );
+    let (laptop, desktop, tablet) = (&m.all[0], &m.all[1], &m.all[2]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    laptop.ok(at(1), &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    laptop.ok(at(1), &["sync"]);
+    tablet.ok(at(2), &["sync"]);
+    desktop.ok(at(3), &["edit", "cy-dunn", "--org", "Acme", "--tag", "vip"]);
+    desktop.ok(at(3), &["sync"]);
+    assert_eq!(show(desktop, at(3), "bo-ek")["org"], "Acme");
+    assert_eq!(show(desktop, at(3), "bo-ek")["tags"], json!(["vip"]));
+    tablet.ok(at(4), &["merge", "bo-ek", "ed-gray", "--yes"]);
+    tablet.ok(at(4), &["sync"]);
+    desktop.ok(at(5), &["sync"]);
+    assert_eq!(show(desktop, at(5), "ed-gray")["org"], "Acme");
+    assert_eq!(show(desktop, at(5), "ed-gray")["tags"], json!(["vip"]));
+    laptop.ok(at(6), &["undo"]);
+    laptop.ok(at(6), &["sync"]);
+    desktop.ok(at(7), &["sync"]);
+    m.settle(at(8));
+    for machine in &m.all {
+        let (cy, ed) = (
+            show(machine, at(8), "cy-dunn"),
+            show(machine, at(8), "ed-gray"),
+        );
+        assert_eq!(cy["tags"], json!(["vip"]), "{}: {cy}", machine.name);
+        assert_eq!(ed["tags"], json!([]), "{}: {ed}", machine.name);
+        assert_eq!(ed["org"], Value::Null, "{}: {ed}", machine.name);
     }
 }
 

@@ -45,6 +45,7 @@ mod fold;
 mod fork;
 mod handles;
 mod merge_fold;
+mod merge_give_back;
 mod oplog;
 mod preupdate;
 pub mod quarantine;
