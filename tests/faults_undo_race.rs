@@ -151,3 +151,37 @@ fn participants_tied_on_position_are_listed_in_one_order() {
     };
     assert_eq!(exported(laptop), exported(desktop));
 }
+
+/// The desktop merges Ann into Bo (her lunch moves to Bo) while the laptop, not synced,
+/// unlogs the lunch; the laptop receives the merge, then undoes its unlog. The lunch comes
+/// back with Bo, on the laptop as everywhere else (it came back with no one there).
+#[test]
+fn an_interaction_brought_back_by_undo_takes_the_participants_a_merge_gave_it_meanwhile() {
+    let m = Machines::new(
+        &["laptop", "desktop"],
+        &[
+            &["add", "Ann Lee"],
+            &["add", "Bo Ek"],
+            &["log", "ann-lee", "lunch"],
+        ],
+    );
+    let (laptop, desktop) = (&m.all[0], &m.all[1]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    desktop.ok(at(1), &["merge", "ann-lee", "bo-ek", "--yes"]);
+    desktop.ok(at(1), &["sync"]);
+    laptop.ok(at(2), &["unlog", "1", "--yes"]);
+    laptop.ok(at(3), &["sync"]);
+    laptop.ok(at(4), &["undo"]);
+    m.settle(at(5));
+    for machine in &m.all {
+        let out = machine.ok(at(5), &["timeline", "--format", "json"]);
+        let rows: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(rows[0]["note"], "lunch", "{}: {rows}", machine.name);
+        assert_eq!(
+            rows[0]["contacts"],
+            json!(["bo-ek"]),
+            "{}: {rows}",
+            machine.name
+        );
+    }
+}
