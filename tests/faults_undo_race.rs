@@ -185,3 +185,38 @@ fn an_interaction_brought_back_by_undo_takes_the_participants_a_merge_gave_it_me
         );
     }
 }
+
+/// The laptop merges Cy into Bo while the desktop, not synced, logs with Cy and removes Bo:
+/// receiving the merge, the desktop brings Bo back archived to hold Cy's new note. The laptop
+/// then undoes its merge: the note goes back to Cy, and Bo, held by nothing now, goes again
+/// on the desktop too, as `rm` left it everywhere else.
+#[test]
+fn a_target_brought_back_only_for_a_merge_goes_again_when_the_merge_is_undone() {
+    let m = Machines::new(
+        &["laptop", "desktop"],
+        &[&["add", "Cy Dunn"], &["add", "Bo Ek"]],
+    );
+    let (laptop, desktop) = (&m.all[0], &m.all[1]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    laptop.ok(at(1), &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    laptop.ok(at(1), &["sync"]);
+    desktop.ok(at(2), &["log", "cy-dunn", "raced"]);
+    desktop.ok(at(2), &["rm", "bo-ek", "--yes"]);
+    desktop.ok(at(3), &["sync"]);
+    let archived = desktop.ok(at(3), &["list", "--archived", "--format", "json"]);
+    assert!(archived.contains("bo-ek"), "{archived}");
+    laptop.ok(at(4), &["undo"]);
+    laptop.ok(at(4), &["sync"]);
+    desktop.ok(at(5), &["sync"]);
+    m.settle(at(6));
+    for machine in &m.all {
+        let handles = machine.strings("SELECT handle FROM contacts");
+        assert_eq!(handles, ["cy-dunn"], "{}", machine.name);
+        let shown = show(machine, at(6), "cy-dunn");
+        assert_eq!(
+            shown["interactions"][0]["note"], "raced",
+            "{}",
+            machine.name
+        );
+    }
+}
