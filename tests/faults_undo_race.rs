@@ -75,10 +75,11 @@ fn show(machine: &Replica, at: DateTime<Utc>, who: &str) -> Value {
     serde_json::from_str(&out).expect("json")
 }
 
-/// The laptop merges Cy into Bo; the desktop, not synced, sets Cy's org and a tag, then receives the
-/// merge (so it hands the org to Bo); a third machine merges Bo into Ed, which the desktop
-/// receives next (the org and tag travel on to Ed); then the laptop undoes its merge. Cy is
-/// back with its tag, and Ed holds neither: on the desktop too, which received the undo last.
+/// The laptop merges Cy into Bo; the desktop, not synced, sets Cy's org and a tag, logs with
+/// Cy and sets Cy a reminder, then receives the merge (so it hands all of it to Bo); a third
+/// machine merges Bo into Ed, which the desktop receives next (it all travels on to Ed); then
+/// the laptop undoes its merge. Cy is back with its tag, note and follow-up, and Ed holds none
+/// of it: on the desktop too, which received the undo last.
 #[test]
 fn an_undone_merge_takes_back_what_travelled_on_to_a_later_merge() {
     let m = Machines::new(
@@ -91,6 +92,8 @@ fn an_undone_merge_takes_back_what_travelled_on_to_a_later_merge() {
     laptop.ok(at(1), &["sync"]);
     tablet.ok(at(2), &["sync"]);
     desktop.ok(at(3), &["edit", "cy-dunn", "--org", "Acme", "--tag", "vip"]);
+    desktop.ok(at(3), &["log", "cy-dunn", "raced"]);
+    desktop.ok(at(3), &["remind", "cy-dunn", "tomorrow", "call", "Cy"]);
     desktop.ok(at(3), &["sync"]);
     assert_eq!(show(desktop, at(3), "bo-ek")["org"], "Acme");
     assert_eq!(show(desktop, at(3), "bo-ek")["tags"], json!(["vip"]));
@@ -109,8 +112,20 @@ fn an_undone_merge_takes_back_what_travelled_on_to_a_later_merge() {
             show(machine, at(8), "ed-gray"),
         );
         assert_eq!(cy["tags"], json!(["vip"]), "{}: {cy}", machine.name);
+        assert_eq!(
+            cy["interactions"][0]["note"], "raced",
+            "{}: {cy}",
+            machine.name
+        );
+        assert_eq!(
+            cy["followups"][0]["text"], "call Cy",
+            "{}: {cy}",
+            machine.name
+        );
         assert_eq!(ed["tags"], json!([]), "{}: {ed}", machine.name);
         assert_eq!(ed["org"], Value::Null, "{}: {ed}", machine.name);
+        assert_eq!(ed["interactions"], json!([]), "{}: {ed}", machine.name);
+        assert_eq!(ed["followups"], json!([]), "{}: {ed}", machine.name);
     }
 }
 

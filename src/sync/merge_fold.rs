@@ -14,7 +14,7 @@ use super::merge_give_back::{self, Part};
 use super::registers::{self, Stamp};
 use crate::db::entity::{self, Fields, Kind, LISTS};
 use crate::error::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 /// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
@@ -410,17 +410,22 @@ pub fn rehand(
         return Ok(old);
     }
     for (target, followup) in followups {
-        let Some(old_id) = entity::id_of(conn, Kind::Contact, &target)? else {
-            continue;
-        };
-        let moved = conn
-            .prepare_cached(
-                "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
-            )?
-            .execute(params![followup, old_id, to_id])?;
-        if moved > 0 {
-            moved_followup(conn, merged, to, &followup)?;
+        let on: Option<i64> = conn
+            .prepare_cached("SELECT contact_id FROM followups WHERE uid = ?1")?
+            .query_row([&followup], |row| row.get(0))
+            .optional()?;
+        // On the old target, it moves; already on the new end (the old target was merged
+        // into it, taking the follow-up along), it stays. Either way it is `to`'s by this
+        // hand-over now, and goes back from there if the merge is undone.
+        match on {
+            Some(on) if Some(on) == entity::id_of(conn, Kind::Contact, &target)? => {
+                conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE uid = ?1")?
+                    .execute(params![followup, to_id])?;
+            }
+            Some(on) if on == to_id => {}
+            _ => continue,
         }
+        moved_followup(conn, merged, to, &followup)?;
     }
     for (_, field, before) in &rows {
         if let (Some(interaction), Some(position)) = (
