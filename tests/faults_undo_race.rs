@@ -235,3 +235,29 @@ fn a_target_brought_back_only_for_a_merge_goes_again_when_the_merge_is_undone() 
         );
     }
 }
+
+/// Bo was tagged `work` by a change, and Cy later too; the laptop merges Cy into Bo (the merge
+/// hands Cy's later tag over, Bo holding it already) and undoes the merge. Bo keeps its own
+/// tag on every machine, as on one that never saw the merge.
+#[test]
+fn an_undone_merge_leaves_a_tag_the_target_held_already() {
+    let m = Machines::new(
+        &["laptop", "desktop"],
+        &[&["add", "Cy Dunn"], &["add", "Bo Ek"]],
+    );
+    let (laptop, desktop) = (&m.all[0], &m.all[1]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    desktop.ok(at(1), &["edit", "bo-ek", "--tag", "work"]);
+    desktop.ok(at(2), &["edit", "cy-dunn", "--tag", "work"]);
+    desktop.ok(at(2), &["sync"]);
+    laptop.ok(at(3), &["sync"]);
+    laptop.ok(at(3), &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    laptop.ok(at(4), &["undo"]);
+    m.settle(at(5));
+    for machine in &m.all {
+        for who in ["bo-ek", "cy-dunn"] {
+            let shown = show(machine, at(5), who);
+            assert_eq!(shown["tags"], json!(["work"]), "{}: {shown}", machine.name);
+        }
+    }
+}

@@ -250,8 +250,10 @@ fn give_back_field(
     let target_id = entity::id_of(conn, Kind::Contact, target)?;
     let before: Value = serde_json::from_str(before).unwrap_or(Value::Null);
     let is_item = field.contains(':');
+    // A list item the target held already (a later change of its own lost to the merged
+    // contact's only by stamp) stays; one it lacked goes.
     let restored = if is_item {
-        Value::Bool(false)
+        Value::Bool(before == Value::Bool(true))
     } else {
         before.clone()
     };
