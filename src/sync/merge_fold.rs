@@ -14,7 +14,7 @@ use super::merge_give_back::{self, Part};
 use super::registers::{self, Stamp};
 use crate::db::entity::{self, Fields, Kind, LISTS};
 use crate::error::Result;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde_json::Value;
 
 /// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
@@ -409,23 +409,21 @@ pub fn rehand(
         // Back on the merged contact: the hand-over takes them from there.
         return Ok(old);
     }
-    for (target, followup) in followups {
-        let on: Option<i64> = conn
-            .prepare_cached("SELECT contact_id FROM followups WHERE uid = ?1")?
-            .query_row([&followup], |row| row.get(0))
-            .optional()?;
-        // On the old target, it moves; already on the new end (the old target was merged
-        // into it, taking the follow-up along), it stays. Either way it is `to`'s by this
-        // hand-over now, and goes back from there if the merge is undone.
-        match on {
-            Some(on) if Some(on) == entity::id_of(conn, Kind::Contact, &target)? => {
-                conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE uid = ?1")?
-                    .execute(params![followup, to_id])?;
-            }
-            Some(on) if on == to_id => {}
-            _ => continue,
+    for (_, followup) in followups {
+        // Wherever the hand-overs took it (the old target, or what that was merged into
+        // since, taking the follow-up along), it is `to`'s by this hand-over now, and goes
+        // back from there if the merge is undone; unless a change moved it elsewhere.
+        let moved_by_change = registers::get(conn, &followup, "contact")?
+            .is_some_and(|(_, contact)| contact.as_str() != Some(merged));
+        if moved_by_change {
+            continue;
         }
-        moved_followup(conn, merged, to, &followup)?;
+        let moved = conn
+            .prepare_cached("UPDATE followups SET contact_id = ?2 WHERE uid = ?1")?
+            .execute(params![followup, to_id])?;
+        if moved > 0 {
+            moved_followup(conn, merged, to, &followup)?;
+        }
     }
     for (_, field, before) in &rows {
         if let (Some(interaction), Some(position)) = (
