@@ -261,3 +261,28 @@ fn an_undone_merge_leaves_a_tag_the_target_held_already() {
         }
     }
 }
+
+/// The desktop tags Cy `vip`; the laptop merges Cy into Bo and receives the tag (handing it to
+/// Bo); the desktop, not having seen the merge, untags Cy. Once both have synced, Bo holds no
+/// `vip` on either machine, as a fresh fold (where Cy's latest tag change is the untag) has it.
+#[test]
+fn a_merged_contacts_later_change_takes_back_what_an_earlier_one_handed() {
+    let m = Machines::new(
+        &["laptop", "desktop"],
+        &[&["add", "Cy Dunn"], &["add", "Bo Ek"]],
+    );
+    let (laptop, desktop) = (&m.all[0], &m.all[1]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    desktop.ok(at(1), &["edit", "cy-dunn", "--tag", "vip"]);
+    desktop.ok(at(1), &["sync"]);
+    laptop.ok(at(2), &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    laptop.ok(at(2), &["sync"]);
+    assert_eq!(show(laptop, at(2), "bo-ek")["tags"], json!(["vip"]));
+    desktop.ok(at(3), &["edit", "cy-dunn", "--untag", "vip"]);
+    desktop.ok(at(3), &["sync"]);
+    m.settle(at(4));
+    for machine in &m.all {
+        let shown = show(machine, at(4), "bo-ek");
+        assert_eq!(shown["tags"], json!([]), "{}: {shown}", machine.name);
+    }
+}

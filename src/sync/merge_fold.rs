@@ -153,7 +153,13 @@ pub(super) fn take_fields(
             field.as_str(),
             "org" | "role" | "every" | "birthday" | "note"
         );
-        if value.is_null() || !(is_item || is_field) || (is_item && *value != Value::Bool(true)) {
+        if !(is_item || is_field) {
+            continue;
+        }
+        if value.is_null() || (is_item && *value != Value::Bool(true)) {
+            // A later change of the merged contact cleared what an earlier one handed over:
+            // the target gets back what it had, as a fresh fold never handed it.
+            merge_give_back::give_back_one(conn, from, to, field)?;
             continue;
         }
         let stamp = registers::get(conn, from, field)?
@@ -303,10 +309,14 @@ fn record(
     handed: &Stamp,
     (before, before_hlc, before_by): (&Value, Option<i64>, Option<String>),
 ) -> Result<()> {
+    // Handed again (a later change of the merged contact): the stamp is the new one, what the
+    // target had before the first hand-over stays what it gets back.
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO sync_handed
+        "INSERT INTO sync_handed
          (merged, target, field, handed_hlc, handed_by, before, before_hlc, before_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (merged, target, field) DO UPDATE
+         SET handed_hlc = excluded.handed_hlc, handed_by = excluded.handed_by",
     )?
     .execute(params![
         from,

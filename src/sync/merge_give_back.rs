@@ -13,7 +13,7 @@ use super::merge_fold::{ALREADY, MAX_CHAIN, ended, handed_by_others, take_fields
 use super::registers::{self, Stamp};
 use crate::db::entity::{self, Fields, Kind, LISTS};
 use crate::error::Result;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
 /// One row of `sync_handed` as given back: target, field, handed stamp, before (value, hlc,
@@ -208,6 +208,45 @@ impl Part<'_> {
         }
         Ok(())
     }
+}
+
+/// A hand-over's stamp and what the target had before: hlc, replica, value, hlc, replica.
+type Handed = (i64, String, String, Option<i64>, Option<String>);
+
+/// Gives back the field or list item `field` handed from `merged` to `target`, if it was
+/// (see [`give_back_field`]), and forgets the hand-over.
+pub(super) fn give_back_one(
+    conn: &Connection,
+    merged: &str,
+    target: &str,
+    field: &str,
+) -> Result<()> {
+    let row: Option<Handed> = conn
+        .prepare_cached(
+            "SELECT handed_hlc, handed_by, before, before_hlc, before_by FROM sync_handed
+             WHERE merged = ?1 AND target = ?2 AND field = ?3",
+        )?
+        .query_row([merged, target, field], |r| r.try_into())
+        .optional()?;
+    let Some((hlc, by, before, before_hlc, before_by)) = row else {
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "DELETE FROM sync_handed WHERE merged = ?1 AND target = ?2 AND field = ?3",
+    )?
+    .execute([merged, target, field])?;
+    let handed = Stamp { hlc, replica: by };
+    let before = (before.as_str(), before_hlc, before_by);
+    give_back_field(
+        conn,
+        merged,
+        target,
+        field,
+        handed,
+        before,
+        &mut Vec::new(),
+        0,
+    )
 }
 
 /// Gives back one field or list item handed from `merged` to `target` with stamp `handed`,
