@@ -286,3 +286,32 @@ fn a_merged_contacts_later_change_takes_back_what_an_earlier_one_handed() {
         assert_eq!(shown["tags"], json!([]), "{}: {shown}", machine.name);
     }
 }
+
+/// The laptop merges Cy into Bo while the desktop sets Cy's org and then sets and clears Bo's:
+/// Bo's later change wins, so Cy's org is not handed to Bo. The tablet then merges Bo into Ed,
+/// which lacks an org: Cy's chain now ends at Ed, and Cy's org goes there on every machine, as
+/// a fresh fold hands it.
+#[test]
+fn a_contact_merged_into_one_merged_on_hands_its_fields_to_the_new_end() {
+    let m = Machines::new(
+        &["laptop", "desktop", "tablet"],
+        &[&["add", "Cy Dunn"], &["add", "Bo Ek"], &["add", "Ed Gray"]],
+    );
+    let (laptop, desktop, tablet) = (&m.all[0], &m.all[1], &m.all[2]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    desktop.ok(at(1), &["edit", "cy-dunn", "--org", "Acme"]);
+    desktop.ok(at(2), &["edit", "bo-ek", "--org", "Bolt"]);
+    desktop.ok(at(3), &["edit", "bo-ek", "--org", ""]);
+    laptop.ok(at(4), &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    laptop.ok(at(4), &["sync"]);
+    desktop.ok(at(5), &["sync"]);
+    laptop.ok(at(5), &["sync"]);
+    tablet.ok(at(6), &["sync"]);
+    tablet.ok(at(6), &["merge", "bo-ek", "ed-gray", "--yes"]);
+    tablet.ok(at(6), &["sync"]);
+    m.settle(at(7));
+    for machine in &m.all {
+        let shown = show(machine, at(7), "ed-gray");
+        assert_eq!(shown["org"], "Acme", "{}: {shown}", machine.name);
+    }
+}

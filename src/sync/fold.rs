@@ -670,6 +670,14 @@ impl<'c> Fold<'c> {
             self.touched.insert(target_id);
             // A target removed in turn keeps what it now holds archived, or goes.
             self.settle.insert(target);
+            // Contacts merged into this one end their chain at the target now: what of theirs
+            // lost to this contact's own value (and so was never handed here) may win there.
+            let named = Value::String(uid.to_string());
+            for (merged, _) in registers::referring(self.conn, "merged_into", &named)? {
+                if merge_fold::target(self.conn, &merged)?.is_some() {
+                    self.settle.insert(merged);
+                }
+            }
             if present.is_none() {
                 // Follow-ups that waited for it (made while neither it nor the target was
                 // here) are made now, on the target.
