@@ -39,6 +39,8 @@ mod faults_remote_git;
 mod faults_remote_sim;
 mod faults_remote_status;
 mod faults_remote_team;
+mod faults_sync_at_once;
+mod faults_undo_race;
 mod front_errors_help;
 mod front_table_width;
 mod fuzz_readers;

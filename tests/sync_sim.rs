@@ -12,13 +12,15 @@
 //! in the poison variant, malformed bodies (quarantined). Over a folder or git a key holder
 //! writes changes that fail the command line's checks; a machine merges a contact while
 //! another logs, reminds and tags it; a machine undoes an add another logged with since
-//! (`sync_sim/faults.rs`): every quarantined operation is listed everywhere.
+//! (`sync_sim/faults.rs`); a machine undoes a merge that raced others' logs, tags, archives
+//! and merges (`sync_sim/merge_undo.rs`): every quarantined operation is listed everywhere.
 //! `SIM_SEEDS=N` runs N seeds (default 2: one over a folder, one over git); `SIM_SEED=S` one;
 //! `SIM_KEEP=1` keeps a failing seed's journals and prints every step.
 
 use crate::common;
 
 mod faults;
+mod merge_undo;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::replica::{Replica, Rng, bare_repo};
@@ -256,7 +258,7 @@ impl Sim {
         }
         let tag = TAGS[self.rng.below(TAGS.len())];
         let n = self.steps.len().to_string();
-        let mut choice = self.rng.below(27);
+        let mut choice = self.rng.below(28);
         // SIM_SKIP=12,16 leaves step kinds out while a failure is narrowed down.
         if std::env::var("SIM_SKIP")
             .unwrap_or_default()
@@ -355,6 +357,7 @@ impl Sim {
             24 => self.inject_invalid(),
             25 => self.merge_while_another_logs(r),
             26 => self.undo_an_old_add(r),
+            27 => self.undo_a_raced_merge(r),
             _ => {
                 self.sync(r);
             }

@@ -53,7 +53,7 @@ pub fn each_interaction(
             i.honesty, i.created_at,
             (SELECT json_group_array(json_array(uid, handle)) FROM (SELECT c.uid, c.handle
                FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-               WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author,
+               WHERE ic.interaction_id = i.id ORDER BY ic.position, c.uid)), i.author,
             i.source_kind, i.source_id, i.source_print
          FROM interactions i ORDER BY i.id",
     )?;

@@ -32,7 +32,7 @@ pub struct Source {
 
 const COLUMNS: &str = "i.id, i.uid, i.at, i.channel, i.note, i.respect, i.empathy, i.integrity, i.trust, i.honesty, \
     (SELECT json_group_array(handle) FROM (SELECT c.handle FROM interaction_contacts ic \
-       JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id ORDER BY ic.position)), i.author, i.source_kind, i.source_id";
+       JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id ORDER BY ic.position, c.uid)), i.author, i.source_kind, i.source_id";
 
 fn from_row(row: &Row) -> rusqlite::Result<Interaction> {
     let handles: String = row.get(10)?;
@@ -101,7 +101,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Interaction> {
 
 fn participant_ids(conn: &Connection, id: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1 ORDER BY position",
+        "SELECT ic.contact_id FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+         WHERE ic.interaction_id = ?1 ORDER BY ic.position, c.uid",
     )?;
     let rows = stmt.query_map([id], |row| row.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -39,7 +39,7 @@ pub struct Hit {
 pub const INTERACTION_SQL: &str = "
     SELECT f.id, i.at, f.snippet, f.score,
            (SELECT json_group_array(handle) FROM (SELECT c.handle FROM interaction_contacts ic
-              JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = f.id ORDER BY ic.position))
+              JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = f.id ORDER BY ic.position, c.uid))
     FROM (SELECT rowid AS id, rank AS score,
                  snippet(interactions_fts, 0, ?3, ?4, '…', 12) AS snippet
           FROM interactions_fts WHERE interactions_fts MATCH ?1 ORDER BY rank LIMIT ?2) f

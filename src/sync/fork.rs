@@ -126,6 +126,15 @@ pub fn move_from(tx: &Connection, from: i64) -> Result<String> {
             "UPDATE sync_fields SET replica = ?1 WHERE replica = ?2 AND hlc >= ?3",
             params![new, old, first_moved],
         )?;
+        // So do the stamps a merge's hand-over remembers (an undone merge compares them).
+        tx.execute(
+            "UPDATE sync_handed SET handed_by = ?1 WHERE handed_by = ?2 AND handed_hlc >= ?3",
+            params![new, old, first_moved],
+        )?;
+        tx.execute(
+            "UPDATE sync_handed SET before_by = ?1 WHERE before_by = ?2 AND before_hlc >= ?3",
+            params![new, old, first_moved],
+        )?;
     }
     // Undo steps follow their operations; those entirely before the move belong to the old
     // id now and can no longer be undone here.

@@ -102,7 +102,7 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
     };
     // Records the step removed come back first, contacts before what refers to them.
     for wanted in [Kind::Contact, Kind::Interaction, Kind::FollowUp] {
-        for (_, kind, uid, _, undo) in &ops {
+        for (hlc, kind, uid, _, undo) in &ops {
             let undo: Value = undo
                 .as_deref()
                 .and_then(|u| serde_json::from_str(u).ok())
@@ -110,7 +110,7 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
             if Kind::parse(kind) == Some(wanted)
                 && let Some(Value::Object(fields)) = undo.get("deleted")
             {
-                reverter.restore(wanted, uid, fields)?;
+                reverter.restore(wanted, uid, fields, *hlc)?;
             }
         }
     }
@@ -175,11 +175,25 @@ struct Reverter<'c> {
 }
 
 impl Reverter<'_> {
-    fn restore(&mut self, kind: Kind, uid: &str, fields: &Fields) -> Result<()> {
+    /// Brings back a record the step removed (with its operation stamped `hlc`), as it was
+    /// then, but for what other machines changed of it since, received here after the step:
+    /// a field the image does not hold (a participant another machine's merge moved the
+    /// interaction to) is taken from its register, as every other machine, which folds the
+    /// undo on top of those registers, has it; a field another machine changed after the step
+    /// keeps that change, as it does for a field the step changed. Only whether the record
+    /// exists is this undo's to say.
+    fn restore(&mut self, kind: Kind, uid: &str, fields: &Fields, hlc: i64) -> Result<()> {
         if entity::id_of(self.conn, kind, uid)?.is_some() {
             return Ok(());
         }
         let mut fields = fields.clone();
+        for (field, stamp, value) in registers::all(self.conn, uid)? {
+            let existence = matches!(field.as_str(), "removed" | "merged_into" | "alive");
+            let others = stamp.replica != self.local && stamp != registers::Stamp::CREATION;
+            if !existence && others && (stamp.hlc > hlc || !fields.contains_key(&field)) {
+                fields.insert(field, value);
+            }
+        }
         if kind == Kind::Contact
             && let Some(handle) = fields.get("handle").and_then(Value::as_str)
         {

@@ -229,7 +229,8 @@ pub fn followup_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
 
 fn participant_ids(conn: &Connection, id: i64) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1 ORDER BY position",
+        "SELECT ic.contact_id FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+         WHERE ic.interaction_id = ?1 ORDER BY ic.position, c.uid",
     )?;
     let rows = stmt.query_map([id], |row| row.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

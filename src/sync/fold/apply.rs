@@ -514,14 +514,26 @@ impl<'c> Fold<'c> {
             }
         }
         // Back after its merge was undone: what was handed to the target comes back here.
-        for target in merge_fold::take_back(self.conn, uid)? {
-            self.touched.insert(target);
-        }
+        let targets = merge_fold::take_back(self.conn, uid)?;
+        self.resettle(targets)?;
         // Contacts merged into this one before it was here: what names them comes here now.
         for (merged, _) in registers::referring(self.conn, "merged_into", &named)? {
             self.settle.insert(merged);
         }
         self.touched.insert(id);
+        Ok(())
+    }
+
+    /// Contacts a merge's give-back took something off: their maintained columns change, and
+    /// one that was brought back (archived) only to hold it goes again, as on a machine that
+    /// never handed it over.
+    fn resettle(&mut self, contacts: Vec<i64>) -> Result<()> {
+        for id in contacts {
+            self.touched.insert(id);
+            if let Some(uid) = entity::uid_of(self.conn, Kind::Contact, id)? {
+                self.settle.insert(uid);
+            }
+        }
         Ok(())
     }
 
@@ -632,9 +644,8 @@ impl<'c> Fold<'c> {
             if !targets.is_empty() {
                 match present {
                     Some(_) => {
-                        for target in merge_fold::take_back(self.conn, uid)? {
-                            self.touched.insert(target);
-                        }
+                        let targets = merge_fold::take_back(self.conn, uid)?;
+                        self.resettle(targets)?;
                     }
                     None => present = self.bring_back(uid)?,
                 }
@@ -661,6 +672,14 @@ impl<'c> Fold<'c> {
             self.touched.insert(target_id);
             // A target removed in turn keeps what it now holds archived, or goes.
             self.settle.insert(target);
+            // Contacts merged into this one end their chain at the target now: what of theirs
+            // lost to this contact's own value (and so was never handed here) may win there.
+            let named = Value::String(uid.to_string());
+            for (merged, _) in registers::referring(self.conn, "merged_into", &named)? {
+                if merge_fold::target(self.conn, &merged)?.is_some() {
+                    self.settle.insert(merged);
+                }
+            }
             if present.is_none() {
                 // Follow-ups that waited for it (made while neither it nor the target was
                 // here) are made now, on the target.

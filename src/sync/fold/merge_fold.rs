@@ -10,6 +10,7 @@
 //! change stamped earlier (the target keeps what it was created with). List items (tags,
 //! emails, phones, aliases) are a union, as `rel merge` makes them.
 
+use super::merge_give_back::{self, Part};
 use crate::db::entity::{self, Fields, Kind, LISTS};
 use crate::error::Result;
 use crate::sync::log::registers::{self, Stamp};
@@ -17,7 +18,7 @@ use rusqlite::{Connection, params};
 use serde_json::Value;
 
 /// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
-const MAX_CHAIN: usize = 16;
+pub(super) const MAX_CHAIN: usize = 16;
 
 /// The contact what names `uid` belongs to, when `uid` was removed by a merge: the end of its
 /// chain of merges (a merged into b merged into c…), wherever that contact is (here or not,
@@ -138,7 +139,13 @@ pub fn hand_over(
 }
 
 /// Fields and list items of the merged contact that land on the target (see the module).
-fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &str) -> Result<()> {
+pub(super) fn take_fields(
+    conn: &Connection,
+    fields: &Fields,
+    from: &str,
+    to_id: i64,
+    to: &str,
+) -> Result<()> {
     let current = entity::read(conn, Kind::Contact, to)?.unwrap_or_default();
     for (field, value) in fields {
         let is_item = LISTS.iter().any(|(prefix, _, _)| field.starts_with(prefix));
@@ -146,7 +153,13 @@ fn take_fields(conn: &Connection, fields: &Fields, from: &str, to_id: i64, to: &
             field.as_str(),
             "org" | "role" | "every" | "birthday" | "note"
         );
-        if value.is_null() || !(is_item || is_field) || (is_item && *value != Value::Bool(true)) {
+        if !(is_item || is_field) {
+            continue;
+        }
+        if value.is_null() || (is_item && *value != Value::Bool(true)) {
+            // A later change of the merged contact cleared what an earlier one handed over:
+            // the target gets back what it had, as a fresh fold never handed it.
+            merge_give_back::give_back_one(conn, from, to, field)?;
             continue;
         }
         let stamp = registers::get(conn, from, field)?
@@ -235,19 +248,13 @@ pub fn end_part(conn: &Connection, interaction: &str, merged: &str) -> Result<Ve
     let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
         return Ok(touched);
     };
+    let part = Part {
+        interaction,
+        interaction_id,
+        field: &field,
+    };
     for (target, before_by) in rows {
-        let backed = registers::get(conn, interaction, &format!("with:{target}"))?
-            .is_some_and(|(_, position)| !position.is_null());
-        let kept = backed
-            || before_by.as_deref() == Some(ALREADY)
-            || handed_by_others(conn, merged, &target, &field)? > 0;
-        if let (false, Some(target_id)) = (kept, entity::id_of(conn, Kind::Contact, &target)?) {
-            conn.prepare_cached(
-                "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
-            )?
-            .execute(params![interaction_id, target_id])?;
-            touched.push(target_id);
-        }
+        part.take_off(conn, merged, &target, before_by.as_deref(), &mut touched, 0)?;
     }
     conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1 AND field = ?2")?
         .execute([merged, &field])?;
@@ -256,7 +263,7 @@ pub fn end_part(conn: &Connection, interaction: &str, merged: &str) -> Result<Ve
 
 /// Whether a change ended `contact`'s part in `interaction` (its `with:` register is null):
 /// nothing of it is handed on or brought back.
-fn ended(conn: &Connection, interaction: &str, contact: &str) -> Result<bool> {
+pub(super) fn ended(conn: &Connection, interaction: &str, contact: &str) -> Result<bool> {
     Ok(
         registers::get(conn, interaction, &format!("with:{contact}"))?
             .is_some_and(|(_, position)| position.is_null()),
@@ -264,10 +271,15 @@ fn ended(conn: &Connection, interaction: &str, contact: &str) -> Result<bool> {
 }
 
 /// Marks (as `before_by`) a participation handed to a target that took part already.
-const ALREADY: &str = "already";
+pub(super) const ALREADY: &str = "already";
 
 /// How many other merged contacts handed `field` (a participation) to `to` too.
-fn handed_by_others(conn: &Connection, from: &str, to: &str, field: &str) -> Result<i64> {
+pub(super) fn handed_by_others(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    field: &str,
+) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT count(*) FROM sync_handed WHERE target = ?2 AND field = ?3 AND merged <> ?1",
@@ -297,10 +309,14 @@ fn record(
     handed: &Stamp,
     (before, before_hlc, before_by): (&Value, Option<i64>, Option<String>),
 ) -> Result<()> {
+    // Handed again (a later change of the merged contact): the stamp is the new one, what the
+    // target had before the first hand-over stays what it gets back.
     conn.prepare_cached(
-        "INSERT OR IGNORE INTO sync_handed
+        "INSERT INTO sync_handed
          (merged, target, field, handed_hlc, handed_by, before, before_hlc, before_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (merged, target, field) DO UPDATE
+         SET handed_hlc = excluded.handed_hlc, handed_by = excluded.handed_by",
     )?
     .execute(params![
         from,
@@ -320,7 +336,7 @@ fn record(
 /// it over (its own participations and follow-ups come back through its registers). Returns
 /// the targets touched.
 pub fn take_back(conn: &Connection, merged: &str) -> Result<Vec<i64>> {
-    give_back(conn, merged, None)
+    merge_give_back::give_back(conn, merged, None)
 }
 
 /// The targets something was handed to from `merged`.
@@ -398,20 +414,23 @@ pub fn rehand(
             }
         }
     }
-    give_back(conn, merged, Some(to))?;
+    merge_give_back::give_back(conn, merged, Some(to))?;
     if merged_id.is_some() {
         // Back on the merged contact: the hand-over takes them from there.
         return Ok(old);
     }
-    for (target, followup) in followups {
-        let Some(old_id) = entity::id_of(conn, Kind::Contact, &target)? else {
+    for (_, followup) in followups {
+        // Wherever the hand-overs took it (the old target, or what that was merged into
+        // since, taking the follow-up along), it is `to`'s by this hand-over now, and goes
+        // back from there if the merge is undone; unless a change moved it elsewhere.
+        let moved_by_change = registers::get(conn, &followup, "contact")?
+            .is_some_and(|(_, contact)| contact.as_str() != Some(merged));
+        if moved_by_change {
             continue;
-        };
+        }
         let moved = conn
-            .prepare_cached(
-                "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
-            )?
-            .execute(params![followup, old_id, to_id])?;
+            .prepare_cached("UPDATE followups SET contact_id = ?2 WHERE uid = ?1")?
+            .execute(params![followup, to_id])?;
         if moved > 0 {
             moved_followup(conn, merged, to, &followup)?;
         }
@@ -429,137 +448,4 @@ pub fn rehand(
         }
     }
     Ok(old)
-}
-
-/// Gives back what was handed from `merged` (see `take_back`); with `keep`, only what was
-/// handed to other targets than `keep`.
-fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> Result<Vec<i64>> {
-    type Row = (
-        String,
-        String,
-        i64,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = {
-        let mut stmt = conn.prepare_cached(
-            "SELECT target, field, handed_hlc, handed_by, before, before_hlc, before_by
-             FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2",
-        )?;
-        let rows = stmt.query_map(params![merged, keep], |r| r.try_into())?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let mut touched = Vec::new();
-    let merged_id = entity::id_of(conn, Kind::Contact, merged)?;
-    for (target, field, hlc, by, before, before_hlc, before_by) in rows {
-        let Some(target_id) = entity::id_of(conn, Kind::Contact, &target)? else {
-            continue;
-        };
-        touched.push(target_id);
-        if let Some(followup) = field.strip_prefix("followup:") {
-            // Back to the merged contact, unless a later change moved it to the target.
-            let moved_there = registers::get(conn, followup, "contact")?
-                .is_some_and(|(_, contact)| contact.as_str() == Some(target.as_str()));
-            if let (false, Some(merged_id)) = (moved_there, merged_id) {
-                conn.prepare_cached(
-                    "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
-                )?
-                .execute(params![followup, target_id, merged_id])?;
-            }
-            continue;
-        }
-        if let Some(interaction) = field.strip_prefix("part:") {
-            let backed = registers::get(conn, interaction, &format!("with:{target}"))?
-                .is_some_and(|(_, position)| !position.is_null());
-            let Some(interaction_id) = entity::id_of(conn, Kind::Interaction, interaction)? else {
-                continue;
-            };
-            // The target keeps its part when it took part on its own, or by another merge.
-            let kept = backed
-                || before_by.as_deref() == Some(ALREADY)
-                || handed_by_others(conn, merged, &target, &field)? > 0;
-            if !kept {
-                conn.prepare_cached(
-                    "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
-                )?
-                .execute(params![interaction_id, target_id])?;
-            }
-            // Back where it was (a participation its own machine made has no register to
-            // bring it back by), unless a later change ended it.
-            if !ended(conn, interaction, merged)?
-                && let (Some(merged_id), Some(position)) = (
-                    merged_id,
-                    serde_json::from_str::<Value>(&before)
-                        .ok()
-                        .and_then(|p| p.as_i64()),
-                )
-            {
-                conn.prepare_cached(
-                    "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
-                     VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![interaction_id, merged_id, position])?;
-            }
-            continue;
-        }
-        let handed = Stamp { hlc, replica: by };
-        let now = registers::get(conn, &target, &field)?.map(|(stamp, _)| stamp);
-        if now.unwrap_or(Stamp::CREATION) != handed {
-            // The target changed it since: that change stands. A hand-over from another
-            // merged contact on top of this one goes back, when it does, to what this one
-            // found (not to this value, given back now).
-            conn.prepare_cached(
-                "UPDATE sync_handed SET before = ?1, before_hlc = ?2, before_by = ?3
-                 WHERE target = ?4 AND field = ?5 AND before_hlc = ?6 AND before_by = ?7
-                   AND merged <> ?8",
-            )?
-            .execute(params![
-                before,
-                before_hlc,
-                before_by,
-                target,
-                field,
-                handed.hlc,
-                handed.replica,
-                merged
-            ])?;
-            continue;
-        }
-        let before: Value = serde_json::from_str(&before).unwrap_or(Value::Null);
-        let restored = if field.contains(':') {
-            Value::Bool(false)
-        } else {
-            before.clone()
-        };
-        entity::set_field(conn, Kind::Contact, target_id, &field, &restored)?;
-        match (before_hlc, before_by) {
-            (Some(hlc), Some(replica)) => {
-                registers::put(conn, &target, &field, &Stamp { hlc, replica }, &before)?
-            }
-            _ => {
-                conn.prepare_cached("DELETE FROM sync_fields WHERE uid = ?1 AND field = ?2")?
-                    .execute([&target, &field])?;
-            }
-        }
-    }
-    conn.prepare_cached("DELETE FROM sync_handed WHERE merged = ?1 AND target IS NOT ?2")?
-        .execute(params![merged, keep])?;
-    if keep.is_some() {
-        return Ok(touched);
-    }
-    // A contact brought back by this machine's own undo is written from its image at its
-    // removal: list items other machines added since (kept as registers) are its own too, as
-    // on a machine that folds them from scratch.
-    if let Some(merged_id) = merged_id {
-        for (field, stamp, value) in registers::all(conn, merged)? {
-            let is_item = LISTS.iter().any(|(prefix, _, _)| field.starts_with(prefix));
-            if is_item && stamp != Stamp::CREATION && value == Value::Bool(true) {
-                entity::set_field(conn, Kind::Contact, merged_id, &field, &value)?;
-            }
-        }
-        touched.push(merged_id);
-    }
-    Ok(touched)
 }

@@ -108,6 +108,17 @@ fn lower_before(conn: &Connection, n: i64, uuid: &str, seq: i64, bound: i64) -> 
             .execute(params![lowered, n, seq])?;
         conn.prepare_cached("UPDATE sync_fields SET hlc = ?1 WHERE replica = ?2 AND hlc = ?3")?
             .execute(params![lowered, uuid, hlc])?;
+        // What a merge handed over remembers the stamps it took and found: they are lowered
+        // with the registers, or an undone merge would take the lowered register for a later
+        // change of the target's and keep the value on this machine only.
+        conn.prepare_cached(
+            "UPDATE sync_handed SET handed_hlc = ?1 WHERE handed_by = ?2 AND handed_hlc = ?3",
+        )?
+        .execute(params![lowered, uuid, hlc])?;
+        conn.prepare_cached(
+            "UPDATE sync_handed SET before_hlc = ?1 WHERE before_by = ?2 AND before_hlc = ?3",
+        )?
+        .execute(params![lowered, uuid, hlc])?;
         bound = lowered;
         at = seq;
     }
