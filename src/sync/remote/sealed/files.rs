@@ -136,8 +136,15 @@ fn write_error(path: &Path, err: std::io::Error) -> Error {
         .with_hint("check the sync folder, then run 'rel sync' again")
 }
 
+/// How old a temporary file must be before it is taken for a killed sync's leftover.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Removes the temporary files a killed sync of this replica left in its own folder. Only
-/// this replica writes there, and the sync lock is held, so none of them is still being written.
+/// this replica writes there and the sync lock is held, but two copies of one journal (a
+/// copied database, before a sync notices and moves one to a new id) each hold their own
+/// lock and write in the same folder: a temp file younger than ten minutes may be the other
+/// copy's write in progress (removing it failed that write with "No such file or directory"),
+/// so it is left for a later sync.
 pub fn remove_leftovers(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -146,7 +153,11 @@ pub fn remove_leftovers(dir: &Path) {
         let name = entry.file_name();
         let is_temp = name.to_string_lossy().starts_with(".tmp-");
         let is_file = entry.file_type().map(|t| !t.is_dir()).unwrap_or(false);
-        if is_temp && is_file {
+        let old_enough = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|at| at.elapsed().is_ok_and(|age| age >= LEFTOVER_AGE));
+        if is_temp && is_file && old_enough {
             // Best effort: a file that cannot be removed now is removed by a later sync.
             let _ = fs::remove_file(entry.path());
         }
