@@ -52,27 +52,36 @@ impl Sim {
 
     /// One machine merges a contact into another while a second machine, not synced since,
     /// logs with it, sets it a reminder and tags it.
-    pub(super) fn merge_while_another_logs(&mut self, r: usize) {
-        let count = self.replicas.len();
-        let other = (r + 1 + self.rng.below(count - 1)) % count;
-        self.sync(r);
-        self.sync(other);
-        self.sync(r);
+    /// The contacts machines `r` and `other` both hold, and two different ones of them drawn
+    /// at random (who is merged, and into whom); None when there are no two.
+    pub(super) fn merge_pair(
+        &mut self,
+        r: usize,
+        other: usize,
+    ) -> Option<(Vec<String>, String, String)> {
         let theirs = self.handles(other);
         let shared: Vec<String> = self
             .handles(r)
             .into_iter()
             .filter(|h| theirs.contains(h))
             .collect();
-        let (Some(who), Some(into)) = (
-            self.rng.pick(&shared).cloned(),
-            self.rng.pick(&shared).cloned(),
-        ) else {
+        let who = self.rng.pick(&shared).cloned();
+        let into = self.rng.pick(&shared).cloned();
+        match (who, into) {
+            (Some(who), Some(into)) if who != into => Some((shared, who, into)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn merge_while_another_logs(&mut self, r: usize) {
+        let count = self.replicas.len();
+        let other = (r + 1 + self.rng.below(count - 1)) % count;
+        self.sync(r);
+        self.sync(other);
+        self.sync(r);
+        let Some((_, who, into)) = self.merge_pair(r, other) else {
             return;
         };
-        if who == into {
-            return;
-        }
         let n = self.steps.len().to_string();
         self.user(r, &["merge", &who, &into, "--yes"]);
         let ran = self.user(other, &["log", &who, "raced", &n, "--format", "json"]);

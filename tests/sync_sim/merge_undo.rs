@@ -21,21 +21,9 @@ impl Sim {
             self.sync(third);
         }
         self.sync(r);
-        let theirs = self.handles(other);
-        let shared: Vec<String> = self
-            .handles(r)
-            .into_iter()
-            .filter(|h| theirs.contains(h))
-            .collect();
-        let (Some(who), Some(into)) = (
-            self.rng.pick(&shared).cloned(),
-            self.rng.pick(&shared).cloned(),
-        ) else {
+        let Some((shared, who, into)) = self.merge_pair(r, other) else {
             return;
         };
-        if who == into {
-            return;
-        }
         let elsewhere = self.rng.pick(&shared).cloned().unwrap_or_default();
         self.user(r, &["merge", &who, &into, "--yes"]);
         let racers: Vec<usize> = [Some(other), third].into_iter().flatten().collect();
