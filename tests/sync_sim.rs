@@ -919,6 +919,11 @@ fn run_seed_with(seed: u64, collide: bool, postgres: Option<&str>, hostile: Opti
     } else {
         GIT_STEPS
     };
+    // SIM_STEPS=N stops a seed's steps early (before the final syncs), to narrow a failure down.
+    let steps = std::env::var("SIM_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(steps, |n: usize| n.min(steps));
     for _ in 0..steps {
         sim.step();
     }
