@@ -290,18 +290,19 @@ impl History {
     }
 }
 
-/// Calls `visit` once per candidate that has touches, in id order.
+/// Calls `visit` once per candidate that has touches, in id order. Call it inside a read
+/// transaction (`Db::snapshot`).
 pub fn each_candidate(
     conn: &Connection,
     scope: &Scope,
     mut visit: impl FnMut(Candidate) -> Result<()>,
 ) -> Result<()> {
-    // One snapshot for the candidates, their counts and their touches (read twice below): the
-    // caller's read transaction, or one of our own.
-    let snapshot = match conn.is_autocommit() {
-        true => Some(conn.unchecked_transaction()?),
-        false => None,
-    };
+    // The candidates, their counts and their touches are read in the caller's snapshot
+    // (`Db::snapshot`), so the two passes over the candidates see the same rows.
+    debug_assert!(
+        !conn.is_autocommit(),
+        "each_candidate runs inside a read transaction"
+    );
     let mut ids = Vec::new();
     query_candidates(conn, scope, |row| {
         ids.push(row.get(0)?);
@@ -329,9 +330,6 @@ pub fn each_candidate(
             touches,
         })
     })?;
-    if let Some(snapshot) = snapshot {
-        snapshot.finish()?;
-    }
     Ok(())
 }
 

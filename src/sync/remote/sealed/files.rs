@@ -137,6 +137,9 @@ fn write_error(path: &Path, err: std::io::Error) -> Error {
 }
 
 /// How old a temporary file must be before it is taken for a killed sync's leftover.
+/// How rel's temp files in a remote folder are named (hidden, and never a segment's name).
+pub const TEMP_PREFIX: &str = ".tmp-";
+
 const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Removes the temporary files a killed sync of this replica left in its own folder. Only
@@ -151,7 +154,7 @@ pub fn remove_leftovers(dir: &Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let is_temp = name.to_string_lossy().starts_with(".tmp-");
+        let is_temp = name.to_string_lossy().starts_with(TEMP_PREFIX);
         let is_file = entry.file_type().map(|t| !t.is_dir()).unwrap_or(false);
         let old_enough = entry
             .metadata()

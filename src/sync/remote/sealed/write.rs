@@ -70,13 +70,7 @@ impl FolderStore {
         files::real_dirs(&self.base, &relative)?;
         let dir = self.base.join(&relative);
         let target = dir.join(name);
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&dir)
-            .map_err(|err| self.io_error("write", &target, err))?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|err| self.io_error("write", &target, err))?;
+        let temp = self.filled_temp(&dir, &target, bytes)?;
         match temp.persist_noclobber(&target) {
             Ok(_) => {}
             Err(err) if err.error.kind() == ErrorKind::AlreadyExists => {
@@ -98,6 +92,24 @@ impl FolderStore {
         files::sync_dir(&dir).map_err(|err| self.io_error("write", &dir, err))
     }
 
+    /// A temp file in `dir` holding `bytes`, flushed to disk, ready to take `target`'s name
+    /// (named so that [`files::remove_leftovers`] knows it if this run is killed first).
+    fn filled_temp(
+        &self,
+        dir: &Path,
+        target: &Path,
+        bytes: &[u8],
+    ) -> Result<tempfile::NamedTempFile> {
+        let mut temp = tempfile::Builder::new()
+            .prefix(files::TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(|err| self.io_error("write", target, err))?;
+        temp.write_all(bytes)
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|err| self.io_error("write", target, err))?;
+        Ok(temp)
+    }
+
     /// Writes `name` in this replica's folder, replacing the file of that name atomically (a
     /// temp file renamed over it): for the one small file a replica rewrites, its name.
     pub(super) fn write_replacing(&self, name: &str, bytes: &[u8]) -> Result<()> {
@@ -109,13 +121,7 @@ impl FolderStore {
         {
             return Err(files::not_writable(&target, Kind::Dir));
         }
-        let mut temp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&dir)
-            .map_err(|err| self.io_error("write", &target, err))?;
-        temp.write_all(bytes)
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|err| self.io_error("write", &target, err))?;
+        let temp = self.filled_temp(&dir, &target, bytes)?;
         // rename(2) replaces a link itself, never what it points at.
         temp.persist(&target)
             .map_err(|err| self.io_error("write", &target, err.error))?;
