@@ -315,3 +315,40 @@ fn a_contact_merged_into_one_merged_on_hands_its_fields_to_the_new_end() {
         assert_eq!(shown["org"], "Acme", "{}: {shown}", machine.name);
     }
 }
+
+/// The phone sets Ed's org offline; the laptop merges Cy into Bo (Bo takes Cy's org) while
+/// the tablet merges Bo into Ed. The desktop receives both merges (Ed takes Cy's org from Bo),
+/// then the phone's older edit, which loses to that hand-over, then the laptop's undo. Ed goes
+/// back to the phone's org everywhere, as on a machine that had the edit before the merges
+/// (seed 24 of the simulation ended with the desktop's Ed holding no org at all).
+#[test]
+fn an_older_edit_that_lost_to_a_hand_over_is_what_the_target_gets_back() {
+    let m = Machines::new(
+        &["laptop", "desktop", "tablet", "phone"],
+        &[
+            &["add", "Cy Dunn", "--org", "Cy Org"],
+            &["add", "Bo Ek"],
+            &["add", "Ed Gray"],
+        ],
+    );
+    let (laptop, desktop, tablet, phone) = (&m.all[0], &m.all[1], &m.all[2], &m.all[3]);
+    let at = |minutes| noon() + Duration::minutes(minutes);
+    phone.ok(at(1), &["edit", "ed-gray", "--org", "Ed Org"]);
+    laptop.ok(at(2), &["merge", "cy-dunn", "bo-ek", "--yes"]);
+    laptop.ok(at(2), &["sync"]);
+    tablet.ok(at(2), &["merge", "bo-ek", "ed-gray", "--yes"]);
+    tablet.ok(at(3), &["sync"]);
+    desktop.ok(at(4), &["sync"]);
+    assert_eq!(show(desktop, at(4), "ed-gray")["org"], "Cy Org");
+    phone.ok(at(5), &["sync"]);
+    desktop.ok(at(6), &["sync"]);
+    assert_eq!(show(desktop, at(6), "ed-gray")["org"], "Cy Org");
+    laptop.ok(at(7), &["undo"]);
+    laptop.ok(at(7), &["sync"]);
+    desktop.ok(at(8), &["sync"]);
+    m.settle(at(9));
+    for machine in &m.all {
+        let ed = show(machine, at(9), "ed-gray");
+        assert_eq!(ed["org"], "Ed Org", "{}: {ed}", machine.name);
+    }
+}

@@ -5,7 +5,7 @@
 //! updated in the caller's transaction.
 
 use super::handles::{self, Settler};
-use super::{merge_fold, quarantine, search_upkeep, validate};
+use super::{merge_fold, merge_give_back, quarantine, search_upkeep, validate};
 use crate::db::entity::{self, Applied, Fields, Kind};
 use crate::db::upkeep;
 use crate::error::Result;
@@ -242,6 +242,8 @@ impl<'c> Fold<'c> {
                     registers::put(self.conn, uid, field, &stamp, value)?;
                 }
                 winners.insert(field.clone(), value.clone());
+            } else if kind == Kind::Contact && !body.new {
+                merge_give_back::lost_to_hand_over(self.conn, uid, field, &stamp, value)?;
             }
         }
         self.chains_changed |= kind == Kind::Contact

@@ -210,6 +210,34 @@ impl Part<'_> {
     }
 }
 
+/// A change of the target's own `field` that arrived after a merge handed it a newer value
+/// (so it lost, and no register keeps it) is what the target would hold without that
+/// hand-over: it becomes the `before` of every hand-over of the field it lost to and is newer
+/// than, so giving the hand-over back restores it, as on a machine that received the change
+/// first (issue 22: seed 24 of the simulation cleared an archived target's org this way).
+pub(super) fn lost_to_hand_over(
+    conn: &Connection,
+    target: &str,
+    field: &str,
+    change: &Stamp,
+    value: &Value,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_handed SET before = ?3, before_hlc = ?4, before_by = ?5
+         WHERE target = ?1 AND field = ?2
+           AND (handed_hlc, handed_by) > (?4, ?5)
+           AND (before_hlc IS NULL OR (before_hlc, before_by) < (?4, ?5))",
+    )?
+    .execute(params![
+        target,
+        field,
+        serde_json::to_string(value)?,
+        change.hlc,
+        change.replica
+    ])?;
+    Ok(())
+}
+
 /// A hand-over's stamp and what the target had before: hlc, replica, value, hlc, replica.
 type Handed = (i64, String, String, Option<i64>, Option<String>);
 
