@@ -9,9 +9,9 @@
 use crate::common::replica::{Replica, bare_repo};
 use crate::common::{REL, isolated};
 use chrono::{DateTime, TimeZone, Utc};
+use rel::sync::remote::RemoteKind;
 use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{self, Opening, Remote, WireOp};
-use rel::sync::settings::RemoteKind;
 use serde_json::{Value, json};
 
 fn noon() -> DateTime<Utc> {

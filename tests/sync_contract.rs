@@ -10,9 +10,9 @@ use rel::db::Db;
 use rel::sync::capture::recorder::OPERATION_LOG;
 use rel::sync::digest;
 use rel::sync::engine;
+use rel::sync::remote::RemoteKind;
 use rel::sync::remote::memory::MemoryRemote;
 use rel::sync::remote::{Opening, Remote, WireOp};
-use rel::sync::settings::RemoteKind;
 
 /// Two replicas of one journal set up as `rel sync init` sets them up.
 fn two_replicas(backend: &Backend) -> (Box<dyn Remote>, Box<dyn Remote>) {

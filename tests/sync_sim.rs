@@ -25,9 +25,9 @@ mod merge_undo;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::replica::{Replica, Rng, bare_repo};
 use common::{Run, TestEnv, pg};
+use rel::sync::remote::RemoteKind;
 use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{self, Opening, Remote, WireOp};
-use rel::sync::settings::RemoteKind;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -6,9 +6,8 @@ use crate::error::{Error, Result};
 use crate::output::{ListRow, Listing, Tone, escape_visible, rfc3339_opt};
 use crate::sync::engine;
 use crate::sync::fold::quarantine;
-use crate::sync::remote;
 use crate::sync::remote::sealed::seal::SyncKey;
-use crate::sync::settings::RemoteKind;
+use crate::sync::remote::{self, RemoteKind};
 use serde_json::json;
 use std::io::{BufRead, Write};
 

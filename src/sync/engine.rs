@@ -9,10 +9,10 @@
 //! read from the remote's heads, never from a local counter, so no counter can run ahead.
 
 use super::remote::sealed::seal::SyncKey;
-use super::remote::{self, Opener, Opening, Refused, Remote, WireOp};
-use super::settings::{self, RemoteKind, SyncSettings};
+use super::remote::{self, Opener, Opening, Refused, Remote, RemoteKind, WireOp};
+use super::settings::{self, SyncSettings};
 use super::{apply_received, own_ops_page, received_heads, replica_id};
-use super::{cache, fork};
+use super::{cache, fork, guard};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -132,7 +132,7 @@ pub fn sync_with(db: &mut Db, now: DateTime<Utc>, open: &mut Opener) -> Result<S
     let mut tries = 0;
     loop {
         match sync_once(db, now, open, &mut moved_to) {
-            Err(err) if fork::is_written_meanwhile(&err) && tries < 3 => tries += 1,
+            Err(err) if remote::is_written_meanwhile(&err) && tries < 3 => tries += 1,
             result => {
                 let mut outcome = result?;
                 outcome.moved_to = moved_to;
@@ -170,7 +170,7 @@ fn sync_once(
     // Read under the lock: a sync of this journal that held it may have moved it to a new
     // replica id meanwhile (see `fork.rs`); then this one starts over as that one.
     if replica_id(db.conn())? != own {
-        return Err(fork::written_meanwhile());
+        return Err(remote::written_meanwhile());
     }
     let settings = require_settings(db)?;
     let mut opened = open(&Opening {
@@ -180,14 +180,14 @@ fn sync_once(
         cache: &cache,
     })?;
     let remote = opened.as_mut();
-    let journal = remote::guard::Journal::load(db.conn(), &settings, &own)?;
-    remote::guard::open_for_sync(remote, &journal)?;
+    let journal = guard::Journal::load(db.conn(), &settings, &own)?;
+    guard::open_for_sync(remote, &journal)?;
     remember_member(db, remote)?;
     super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;
     if let Some(from) = fork::parting(db.conn(), remote, &own, settings.sent_seq, &heads)? {
         *moved_to = Some(db.write(|tx| fork::move_from(tx, from))?);
-        return Err(fork::written_meanwhile());
+        return Err(remote::written_meanwhile());
     }
 
     let on_remote = heads.get(&own).copied().unwrap_or(0);

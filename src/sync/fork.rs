@@ -12,36 +12,9 @@
 
 use super::log::oplog::{self, Body, LOCAL};
 use super::remote::Remote;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
-
-/// Marks the error a push returns when the remote got this replica's sequence numbers from
-/// another database while the sync ran: the sync starts over and compares again.
-const WRITTEN_MEANWHILE: &str = "another database wrote as this replica during the sync";
-
-pub fn written_meanwhile() -> Error {
-    Error::runtime(WRITTEN_MEANWHILE).with_hint("run 'rel sync' again")
-}
-
-pub fn is_written_meanwhile(err: &Error) -> bool {
-    err.message == WRITTEN_MEANWHILE
-}
-
-/// Whether two bodies are the same change. A creation is compared by record (its body is read
-/// from the record when it is sent, so two sends of one creation may carry other values);
-/// anything else by what it sets.
-pub fn same_change(a: &str, b: &str) -> bool {
-    match (
-        serde_json::from_str::<Body>(a),
-        serde_json::from_str::<Body>(b),
-    ) {
-        (Ok(a), Ok(b)) => {
-            a.k == b.k && a.uid == b.uid && a.new == b.new && (a.new || a.set == b.set)
-        }
-        _ => a == b,
-    }
-}
 
 /// Where this database and the remote's operations of this replica part, if they do: the
 /// first sequence number this database must not publish as its own.
@@ -85,7 +58,7 @@ fn own_change_is(conn: &Connection, seq: i64, body: &str) -> Result<bool> {
         .optional()?;
     Ok(match row {
         None => false,
-        Some((_, _, Some(mine))) => same_change(&mine, body),
+        Some((_, _, Some(mine))) => oplog::same_change(&mine, body),
         // An own creation keeps no body: compared by record.
         Some((kind, uid, None)) => serde_json::from_str::<Body>(body)
             .is_ok_and(|theirs| theirs.new && theirs.k == kind && Some(theirs.uid) == uid),
@@ -146,25 +119,4 @@ pub fn move_from(tx: &Connection, from: i64) -> Result<String> {
     // Nothing of the new id is on the remote yet.
     tx.execute("UPDATE sync_remote SET sent_seq = 0 WHERE id = 1", [])?;
     Ok(new)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_change;
-
-    #[test]
-    fn a_creation_is_the_same_change_by_record_anything_else_by_what_it_sets() {
-        let created = r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann"}}"#;
-        let created_later =
-            r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann Lee"}}"#;
-        let other_record = r#"{"v":1,"k":"contact","uid":"u2","new":true,"set":{"name":"Ann"}}"#;
-        assert!(same_change(created, created_later));
-        assert!(!same_change(created, other_record));
-        let edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"a"}}"#;
-        let other_edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"b"}}"#;
-        assert!(same_change(edit, edit));
-        assert!(!same_change(edit, other_edit));
-        assert!(!same_change(edit, created));
-        assert!(same_change("not json", "not json") && !same_change("not json", "[]"));
-    }
 }

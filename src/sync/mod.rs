@@ -42,6 +42,7 @@ pub mod digest;
 pub mod engine;
 pub mod fold;
 mod fork;
+mod guard;
 pub mod log;
 pub mod remote;
 pub mod replica_names;

@@ -4,14 +4,11 @@
 //! `rel sync status`. (In a team on PostgreSQL a replica is shown by its member instead.) How
 //! a folder or git remote keeps the names: `remote/sealed/names.rs`.
 
-use super::remote::Remote;
+use super::remote::{self, Remote};
 use crate::db::Db;
 use crate::error::Result;
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
-
-/// Longer names are not a host name: ignored.
-const MAX_NAME: usize = 255;
 
 /// This machine's host name, if it has a usable one.
 pub fn host_name() -> Option<String> {
@@ -23,11 +20,7 @@ pub fn host_name() -> Option<String> {
     }
     let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
     let name = String::from_utf8_lossy(&buffer[..end]).trim().to_string();
-    usable(&name).then_some(name)
-}
-
-pub(super) fn usable(name: &str) -> bool {
-    !name.is_empty() && name.len() <= MAX_NAME && !name.chars().any(char::is_control)
+    remote::usable_name(&name).then_some(name)
 }
 
 /// At each sync: publishes this machine's name, and keeps the names the others published.

@@ -1,38 +1,12 @@
 //! The sync settings kept in the database: which remote, the key, and how far the last sync
 //! got. SQL for the `sync_remote*` tables lives here, beside the sync code that owns them.
 
+use super::remote::RemoteKind;
 use super::remote::sealed::seal::SyncKey;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-
-/// Where a journal syncs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RemoteKind {
-    Folder { dir: PathBuf },
-    Git { url: String, branch: String },
-    Postgres { url: String, workspace: String },
-}
-
-impl RemoteKind {
-    /// How `sync status` names the remote.
-    pub fn describe(&self) -> String {
-        match self {
-            RemoteKind::Folder { dir } => format!("folder {}", dir.display()),
-            RemoteKind::Git { url, branch } => {
-                // `https://user:TOKEN@…`: the credentials are never printed.
-                let shown = super::remote::secrets::redact_urls(url);
-                format!("git {shown} (branch {branch})")
-            }
-            RemoteKind::Postgres { url, workspace } => {
-                // The URL may carry a password: never print it.
-                let shown = super::remote::postgres::conninfo::ConnInfo::redacted(url);
-                format!("postgres {shown} (workspace {workspace})")
-            }
-        }
-    }
-}
 
 /// The remote and key `rel sync init` recorded.
 #[derive(Debug, Clone)]

@@ -5,10 +5,10 @@
 use super::TestEnv;
 use super::pg::{self, PgDb};
 use super::replica::bare_repo;
+use rel::sync::remote::RemoteKind;
 use rel::sync::remote::memory::MemoryRemote;
 use rel::sync::remote::sealed::seal::SyncKey;
 use rel::sync::remote::{self, Opening, Remote, WireOp};
-use rel::sync::settings::RemoteKind;
 use tempfile::TempDir;
 
 /// Operations `seqs` of `replica`: stamps and bodies made from the sequence number.

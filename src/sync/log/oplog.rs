@@ -3,7 +3,7 @@
 
 use crate::db::entity::{self, Fields, Kind};
 use crate::error::Result;
-use crate::sync::remote::WireOp;
+use crate::sync::log::WireOp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -186,4 +186,40 @@ pub fn received_heads(conn: &Connection) -> Result<BTreeMap<String, i64>> {
     )?;
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether two bodies are the same change. A creation is compared by record (its body is read
+/// from the record when it is sent, so two sends of one creation may carry other values);
+/// anything else by what it sets.
+pub fn same_change(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<Body>(a),
+        serde_json::from_str::<Body>(b),
+    ) {
+        (Ok(a), Ok(b)) => {
+            a.k == b.k && a.uid == b.uid && a.new == b.new && (a.new || a.set == b.set)
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_change;
+
+    #[test]
+    fn a_creation_is_the_same_change_by_record_anything_else_by_what_it_sets() {
+        let created = r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann"}}"#;
+        let created_later =
+            r#"{"v":1,"k":"contact","uid":"u1","new":true,"set":{"name":"Ann Lee"}}"#;
+        let other_record = r#"{"v":1,"k":"contact","uid":"u2","new":true,"set":{"name":"Ann"}}"#;
+        assert!(same_change(created, created_later));
+        assert!(!same_change(created, other_record));
+        let edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"a"}}"#;
+        let other_edit = r#"{"v":1,"k":"contact","uid":"u1","set":{"org":"b"}}"#;
+        assert!(same_change(edit, edit));
+        assert!(!same_change(edit, other_edit));
+        assert!(!same_change(edit, created));
+        assert!(same_change("not json", "not json") && !same_change("not json", "[]"));
+    }
 }

@@ -16,7 +16,7 @@
 use super::clock::{self, HOLD_AHEAD_MS};
 use super::oplog;
 use crate::error::Result;
-use crate::sync::remote::WireOp;
+use crate::sync::log::WireOp;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 

@@ -5,7 +5,7 @@
 
 use super::{Remote, WireOp};
 use crate::error::{Error, Result};
-use crate::sync::fork;
+use crate::sync::log::oplog;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -85,8 +85,8 @@ impl Remote for MemoryRemote {
         // Checked whole before anything is kept: a push is all or nothing.
         for op in ops.iter().filter(|op| op.seq <= head) {
             let stored = &log[(op.seq - 1) as usize];
-            if !fork::same_change(&stored.body, &op.body) {
-                return Err(fork::written_meanwhile());
+            if !oplog::same_change(&stored.body, &op.body) {
+                return Err(super::written_meanwhile());
             }
         }
         log.extend(ops.iter().filter(|op| op.seq > head).cloned());

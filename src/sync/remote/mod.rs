@@ -8,7 +8,6 @@
 //! files to leave and repair, members) is a method of [`Remote`] with a default for remotes
 //! that have none of it. [`memory::MemoryRemote`] keeps operations in the process, for tests.
 
-pub(in crate::sync) mod guard;
 pub mod memory;
 pub mod postgres;
 pub mod sealed;
@@ -19,24 +18,36 @@ use self::sealed::folder::FolderRemote;
 use self::sealed::git::GitRemote;
 use self::sealed::seal::SyncKey;
 use crate::error::{Error, Result};
-use crate::sync::settings::RemoteKind;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// One operation as it travels between replicas.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WireOp {
-    /// The replica that wrote it (a UUID in text form).
-    pub replica: String,
-    /// Its place in that replica's log: 1, 2, 3… with no gaps.
-    pub seq: i64,
-    /// Its hybrid-logical-clock stamp, packed as an integer (wall-clock milliseconds << 16 |
-    /// counter), so remotes can store and compare it without knowing the layout.
-    pub hlc: i64,
-    /// The member who wrote it, where the remote knows members (PostgreSQL roles), else None.
-    pub author: Option<String>,
-    /// The operation itself as JSON text; remotes store it without reading it.
-    pub body: String,
+pub use crate::sync::log::WireOp;
+
+/// Where a journal syncs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteKind {
+    Folder { dir: PathBuf },
+    Git { url: String, branch: String },
+    Postgres { url: String, workspace: String },
+}
+
+impl RemoteKind {
+    /// How `sync status` names the remote.
+    pub fn describe(&self) -> String {
+        match self {
+            RemoteKind::Folder { dir } => format!("folder {}", dir.display()),
+            RemoteKind::Git { url, branch } => {
+                // `https://user:TOKEN@…`: the credentials are never printed.
+                let shown = secrets::redact_urls(url);
+                format!("git {shown} (branch {branch})")
+            }
+            RemoteKind::Postgres { url, workspace } => {
+                // The URL may carry a password: never print it.
+                let shown = postgres::conninfo::ConnInfo::redacted(url);
+                format!("postgres {shown} (workspace {workspace})")
+            }
+        }
+    }
 }
 
 /// An operation a remote found but would not hand over for applying, and why: a row of
@@ -189,4 +200,25 @@ pub fn validate(kind: &RemoteKind) -> Result<()> {
         RemoteKind::Git { url, branch } => GitRemote::validate(url, branch),
         RemoteKind::Folder { .. } | RemoteKind::Postgres { .. } => Ok(()),
     }
+}
+
+/// Marks the error a push returns when the remote got this replica's sequence numbers from
+/// another database while the sync ran: the sync starts over and compares again.
+const WRITTEN_MEANWHILE: &str = "another database wrote as this replica during the sync";
+
+pub fn written_meanwhile() -> Error {
+    Error::runtime(WRITTEN_MEANWHILE).with_hint("run 'rel sync' again")
+}
+
+pub fn is_written_meanwhile(err: &Error) -> bool {
+    err.message == WRITTEN_MEANWHILE
+}
+
+/// Longer names are not a host name: ignored.
+const MAX_NAME: usize = 255;
+
+/// Whether `name` may stand for a replica (a host name a machine publishes, or one read back
+/// from a remote): not empty, not over [`MAX_NAME`] bytes, no control characters.
+pub fn usable_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= MAX_NAME && !name.chars().any(char::is_control)
 }

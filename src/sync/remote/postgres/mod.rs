@@ -238,9 +238,9 @@ impl PgRemote {
             // a copy) since the sync compared: the sync starts over, finds it, and moves.
             if !stored
                 .get(&op.seq)
-                .is_some_and(|stored| crate::sync::fork::same_change(stored, &op.body))
+                .is_some_and(|stored| crate::sync::log::oplog::same_change(stored, &op.body))
             {
-                return Err(crate::sync::fork::written_meanwhile());
+                return Err(crate::sync::remote::written_meanwhile());
             }
         }
         Ok(())

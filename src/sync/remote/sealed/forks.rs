@@ -95,6 +95,6 @@ fn first_difference(a: &[WireOp], b: &[WireOp]) -> Option<i64> {
     let by_seq: BTreeMap<i64, &WireOp> = b.iter().map(|op| (op.seq, op)).collect();
     a.iter().find_map(|op| {
         let other = by_seq.get(&op.seq)?;
-        (!crate::sync::fork::same_change(&op.body, &other.body)).then_some(op.seq)
+        (!crate::sync::log::oplog::same_change(&op.body, &other.body)).then_some(op.seq)
     })
 }

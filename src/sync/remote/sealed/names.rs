@@ -5,7 +5,7 @@
 use super::folder::FolderStore;
 use super::segment::LAYOUT_DIR;
 use crate::error::Result;
-use crate::sync::replica_names::usable;
+use crate::sync::remote::usable_name;
 use std::collections::BTreeMap;
 
 /// The name file in each replica's folder.
@@ -26,7 +26,7 @@ impl FolderStore {
             return Ok(None);
         };
         let name = String::from_utf8_lossy(&plain).into_owned();
-        Ok(usable(&name).then_some(name))
+        Ok(usable_name(&name).then_some(name))
     }
 
     /// Publishes this replica's name (when it is not there already). Returns the path written.

@@ -33,10 +33,10 @@ impl FolderStore {
         if segment::contiguous_head(&mut ranges) >= ops[0].seq {
             let held = self.fetch(&self.own, ops[0].seq - 1)?;
             let differs = held.iter().zip(ops).any(|(held, op)| {
-                held.seq != op.seq || !crate::sync::fork::same_change(&held.body, &op.body)
+                held.seq != op.seq || !crate::sync::log::oplog::same_change(&held.body, &op.body)
             });
             if differs {
-                return Err(crate::sync::fork::written_meanwhile());
+                return Err(crate::sync::remote::written_meanwhile());
             }
         }
         let relative = Path::new(LAYOUT_DIR).join(&self.own);

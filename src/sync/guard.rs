@@ -5,9 +5,9 @@
 //! that has synced with a remote before refuses one that holds none of its data; pointing it
 //! at a new remote on purpose is `rel sync init … --replace`.
 
-use super::Remote;
+use super::remote::{Remote, RemoteKind};
+use super::settings::{self, SyncSettings};
 use crate::error::{Error, Result};
-use crate::sync::settings::{self, RemoteKind, SyncSettings};
 use rusqlite::Connection;
 use std::collections::BTreeSet;
 
@@ -25,7 +25,7 @@ pub struct Journal {
 impl Journal {
     pub fn load(conn: &Connection, settings: &SyncSettings, own: &str) -> Result<Journal> {
         let heads = settings::remote_heads(conn)?;
-        let received = crate::sync::received_heads(conn)?;
+        let received = super::received_heads(conn)?;
         let mut known: BTreeSet<String> = heads.keys().chain(received.keys()).cloned().collect();
         known.insert(own.to_string());
         Ok(Journal {
