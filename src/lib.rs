@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) is a thin shell over [`run_main`]; the library form lets the
 //! integration tests reach the database layer directly (e.g. query plans, upkeep checks).
 
+pub mod apply;
 pub mod birthday;
 pub mod checks;
 pub mod cli;

@@ -244,6 +244,37 @@ fn the_lower_layers_of_sync_name_nothing_above_them() {
     );
 }
 
+/// The parsers of `import/` turn files into drafts and never write: only `apply/` takes drafts
+/// into the journal (through `db::import`).
+#[test]
+fn the_parsers_never_write() {
+    let graph = graph();
+    let writing: Vec<_> = graph
+        .iter()
+        .filter(|(file, _)| file.starts_with("src/import/"))
+        .flat_map(|(file, named)| {
+            named
+                .iter()
+                .filter(|target| {
+                    ["src/db/", "src/sync/", "src/apply/"]
+                        .iter()
+                        .any(|room| target.starts_with(room))
+                })
+                .map(move |target| format!("{file} -> {target}"))
+        })
+        .collect();
+    assert!(
+        writing.is_empty(),
+        "a parser reaches the writer: {writing:#?}"
+    );
+    assert!(
+        graph
+            .get("src/apply/mod.rs")
+            .is_some_and(|named| named.iter().any(|t| t.starts_with("src/db/"))),
+        "the applier is where the reader expects it"
+    );
+}
+
 #[test]
 fn the_reader_sees_a_circle_when_there_is_one() {
     let mut graph = graph();

@@ -4,10 +4,10 @@
 //! it never panics and never stores the rest.
 
 use proptest::prelude::*;
+use rel::apply::Apply;
 use rel::checks;
 use rel::db::Db;
 use rel::error::Kind;
-use rel::import::apply::Apply;
 use rel::import::json;
 use serde_json::json;
 

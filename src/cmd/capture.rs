@@ -4,11 +4,11 @@
 //! event or message is named on stderr and skipped, never refusing the rest.
 
 use super::Ctx;
+use crate::apply::capture::{Capture, CaptureOptions, CaptureSummary};
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
 use crate::db::settings;
 use crate::error::{Error, Result};
-use crate::import::apply::capture::{Capture, CaptureOptions, CaptureSummary};
 use crate::import::ics_capture::read_calendar;
 use crate::import::mail_capture::read_headers;
 use crate::import::mailbox::{self, RawMessage};

@@ -3,11 +3,11 @@
 //! terminal, never when stderr is piped.
 
 use super::Ctx;
+use crate::apply::{Apply, Summary, Tally};
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
 use crate::db::stats_counters;
 use crate::error::{Error, Result};
-use crate::import::apply::{Apply, Summary, Tally};
 use crate::import::charset::{Transcoded, prepare, readable_head};
 use crate::import::json::ReadError;
 use crate::import::json_pipe;
@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     for warning in &summary.warnings {
         eprintln!("rel: warning: {}", escape_visible(&warning.describe()));
     }
-    crate::import::apply::say_shared_emails(&summary.shared_emails);
+    crate::apply::say_shared_emails(&summary.shared_emails);
     report(ctx, &summary, args.dry_run)
 }
 

@@ -1,7 +1,8 @@
 //! Parsers that turn vCard and CSV contact exports into [`ContactDraft`]s.
 //! They never touch the database and never panic on bad input: every
 //! refused record comes back as a [`RecordError`]. Matching drafts against the
-//! database and writing them is `db::import`'s work; `cmd::import` drives both.
+//! database and writing them is `apply/`'s work (through `db::import`); `cmd::import` and
+//! `cmd::capture` drive both.
 
 pub mod charset;
 pub mod csv_columns;
@@ -11,7 +12,7 @@ pub mod draft;
 pub mod ics_capture;
 pub mod mail_capture;
 pub mod mailbox;
-mod normalize;
+pub mod normalize;
 pub mod people;
 pub mod vcard;
 mod vcard_line;
@@ -22,7 +23,6 @@ pub use csv_in::{CsvRows, read_csv};
 pub use draft::{ContactDraft, RecordError};
 pub use vcard::{parse_vcards, read_vcards};
 
-pub mod apply;
 pub mod json;
 pub mod json_pipe;
 pub mod limit;

@@ -1,14 +1,15 @@
-//! Turns parsed records (vCard/CSV drafts, rel export records) into database writes through
-//! `db::import`, checking each record first and counting what happened to it. A record that
+//! Turns parsed records (vCard/CSV drafts, rel export records, captured events and messages)
+//! into database writes through `db::import`: the parsers of `import/` never write, this is
+//! the one applier between them and the writer, checking each record first and counting what happened to it. A record that
 //! fails its checks stops the import (nothing is written) unless invalid records are skipped.
 
-use super::json::{self, JsonContact, JsonFollowUp, JsonInteraction};
 use crate::checks;
 use crate::db::import::{
     self as store, Importer, IncomingContact, IncomingFollowUp, IncomingInteraction, MatchRule,
     Outcome,
 };
 use crate::error::{Error, Result};
+use crate::import::json::{self, JsonContact, JsonFollowUp, JsonInteraction};
 use crate::model::{Reith, Trait};
 use rusqlite::Connection;
 use serde::Serialize;
