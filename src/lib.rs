@@ -17,8 +17,6 @@ pub mod escape;
 pub mod import;
 pub mod model;
 pub mod output;
-pub mod output_fit;
-pub mod output_shape;
 pub mod paths;
 pub mod sync;
 pub mod usage;
@@ -73,7 +71,7 @@ fn parse() -> Result<cli::Cli, clap::Error> {
         return cli::Cli::try_parse();
     }
     // clap wraps at the terminal's width, at most `max_term_width` (100).
-    let width = output_fit::terminal_width().unwrap_or(100).min(100);
+    let width = output::fit::terminal_width().unwrap_or(100).min(100);
     let command = cli_help::fit_command(cli::Cli::command(), width);
     cli::Cli::from_arg_matches(&command.try_get_matches()?)
 }

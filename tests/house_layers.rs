@@ -42,10 +42,15 @@ fn modules() -> BTreeMap<Vec<String>, String> {
     found
 }
 
-/// The source without comments (doc comments name modules without depending on them).
+/// The source without comments (doc comments name modules without depending on them) and
+/// without its inline unit tests at the end (their `super::` is the file itself).
 fn code_of(file: &str) -> String {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
         .unwrap_or_else(|e| panic!("read {file}: {e}"));
+    let text = text
+        .split("#[cfg(test)]\nmod tests {")
+        .next()
+        .unwrap_or_default();
     text.lines()
         .map(|line| match line.find("//") {
             Some(at) => &line[..at],
@@ -279,14 +284,14 @@ fn the_parsers_never_write() {
 fn the_reader_sees_a_circle_when_there_is_one() {
     let mut graph = graph();
     graph
-        .entry("src/output.rs".to_string())
+        .entry("src/output/mod.rs".to_string())
         .or_default()
         .insert("src/cli/mod.rs".to_string());
     let found = circles(&graph);
     assert!(
         found
             .iter()
-            .any(|group| group.contains("src/output.rs") && group.contains("src/cli/mod.rs")),
+            .any(|group| group.contains("src/output/mod.rs") && group.contains("src/cli/mod.rs")),
         "cli -> output -> cli not seen: {found:?}"
     );
 }

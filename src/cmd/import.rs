@@ -10,7 +10,7 @@ use crate::db::stats_counters;
 use crate::error::{Error, Result};
 use crate::import::charset::{Transcoded, prepare, readable_head};
 use crate::import::json::ReadError;
-use crate::import::json_pipe;
+use crate::import::json::pipe;
 use crate::import::limit::RecordBudget;
 use crate::import::{read_csv, read_vcards};
 use crate::output::{Format, escape_visible};
@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                 return Err(Error::usage("calendars and mail are read by capture"));
             }
             ImportFormat::Json => {
-                json_pipe::read(&mut input, &mut apply, &budget).map_err(|err| match err {
+                pipe::read(&mut input, &mut apply, &budget).map_err(|err| match err {
                     _ if budget.exceeded() => RecordBudget::error(&shown),
                     ReadError::Sink(err) => err,
                     ReadError::Syntax(err) if err.is_io() => {

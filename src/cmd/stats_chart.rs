@@ -45,7 +45,7 @@ pub fn bar(value: i64, max: i64, width: usize) -> String {
 
 /// The width charts fit: the terminal's (or `COLUMNS`), else 80.
 fn terminal_width() -> usize {
-    crate::output_fit::terminal_width().unwrap_or(80)
+    crate::output::fit::terminal_width().unwrap_or(80)
 }
 
 /// Colours a bar when colour is on.
@@ -214,7 +214,7 @@ fn fit_line(parts: &[String], width: usize) -> String {
             return line;
         }
     }
-    crate::output_fit::cut(parts.first().map_or("", String::as_str), width)
+    crate::output::fit::cut(parts.first().map_or("", String::as_str), width)
 }
 
 /// `+3`, `-1`, `0`.

@@ -15,14 +15,10 @@ pub mod mailbox;
 pub mod normalize;
 pub mod people;
 pub mod vcard;
-mod vcard_line;
-mod vcard_qp;
-mod vcard_split;
 
 pub use csv_in::{CsvRows, read_csv};
 pub use draft::{ContactDraft, RecordError};
 pub use vcard::{parse_vcards, read_vcards};
 
 pub mod json;
-pub mod json_pipe;
 pub mod limit;

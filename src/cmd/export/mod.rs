@@ -2,8 +2,9 @@
 //! dates and open follow-ups as an iCalendar file. Rows stream from the database to the
 //! writer; `-o` writes a temp file beside the target and renames it into place.
 
+mod contacts;
+
 use super::Ctx;
-use super::export_contacts;
 use super::temp_file::TempBeside;
 use crate::birthday::Birthday;
 use crate::cli::{ExportArgs, ExportFormat};
@@ -68,10 +69,10 @@ fn write(
 ) -> Result<()> {
     match format {
         ExportFormat::Json => write_json(conn, out),
-        ExportFormat::Csv if contacts => export_contacts::write_contacts_csv(conn, out),
+        ExportFormat::Csv if contacts => contacts::write_contacts_csv(conn, out),
         ExportFormat::Csv => write_csv(conn, out),
         ExportFormat::Ics => write_ics(conn, ctx.now, out),
-        ExportFormat::Vcard => export_contacts::write_vcards(conn, out),
+        ExportFormat::Vcard => contacts::write_vcards(conn, out),
     }
 }
 

@@ -1,14 +1,18 @@
-//! vCard 2.1 / 3.0 / 4.0 import. `vcard_split` cuts the stream into cards (line numbers,
+//! vCard 2.1 / 3.0 / 4.0 import. `split.rs` cuts the stream into cards (line numbers,
 //! missing `END:VCARD`, glued cards, stray lines, nested `AGENT` cards, legacy charsets);
 //! `calcard` then does the hard part of each card (unfolding, escapes, quoted-printable with
 //! CHARSET, base64), so one broken card never sinks its neighbours.
 
+mod line;
+mod qp;
+mod split;
+
+use self::split::{RawCard, Splitter};
 use super::draft::{ContactDraft, RecordError};
 use super::normalize::{
     birthday, clean, keep_year_in_range, month_day_string, person_name, push_tags, push_unique,
     read_birthday, unix_newlines,
 };
-use super::vcard_split::{RawCard, Splitter};
 use calcard::common::PartialDateTime;
 use calcard::vcard::{
     VCard, VCardEntry, VCardKind, VCardParameterName, VCardParameterValue, VCardProperty,
@@ -260,5 +264,4 @@ fn from_partial(date: &PartialDateTime) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "vcard_tests.rs"]
 mod tests;

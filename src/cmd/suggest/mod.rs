@@ -1,8 +1,10 @@
 //! `rel suggest`: beyond what is due, whom to reach out to and why (a daily budget of 5), and
 //! `rel suggest dismiss WHO` to hide a contact's suggestions for a while.
 
+mod rules;
+
+use self::rules::Suggestion;
 use super::Ctx;
-use super::suggest_rules::{self as rules, Suggestion};
 use crate::birthday;
 use crate::cli::{SuggestAction, SuggestArgs, SuggestDismissArgs, SuggestKind};
 use crate::db::owner::OwnerFilter;

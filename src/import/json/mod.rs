@@ -16,6 +16,8 @@
 //! Records refer to each other by uid. The reader walks the arrays element by element with a
 //! serde visitor, so a million interactions are never one value in memory.
 
+pub mod pipe;
+
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

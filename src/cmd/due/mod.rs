@@ -1,8 +1,10 @@
 //! `rel due`: what is due by the end of today (follow-ups, birthdays, contacts), and with
-//! `--within` what falls due after; the order lives in `due_rows`.
+//! `--within` what falls due after; the order lives in `rows.rs`.
 
+mod rows;
+
+use self::rows::Window;
 use super::Ctx;
-use super::due_rows::{self, Window};
 use crate::checks;
 use crate::cli::DueArgs;
 use crate::db::due::{self, DueItem};
@@ -43,7 +45,7 @@ pub fn run(ctx: &Ctx, args: DueArgs) -> Result<()> {
         },
     };
     let limit = args.limit.filter(|n| *n > 0);
-    let items = due_rows::gather(db.conn(), &window, tag.as_deref(), &owner, limit)?;
+    let items = rows::gather(db.conn(), &window, tag.as_deref(), &owner, limit)?;
     let hint = if args.owner.is_some() {
         "Nothing due for this owner."
     } else if ctx.out.for_person() && no_cadences_anywhere(&db)? {

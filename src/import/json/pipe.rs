@@ -3,8 +3,8 @@
 //! order, and the first error, the sink's or the document's, ends the import as it would
 //! reading in one thread.
 
-use super::json::{self, JsonContact, JsonFollowUp, JsonInteraction, ReadError, Sink};
-use super::limit::RecordBudget;
+use super::super::limit::RecordBudget;
+use super::{JsonContact, JsonFollowUp, JsonInteraction, ReadError, Sink};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -110,7 +110,7 @@ fn deliver<S: Sink>(sink: &mut S, event: Event) -> Result<(), S::Error> {
     }
 }
 
-/// Like [`json::read`], with the parsing on a second thread.
+/// Like [`super::read`], with the parsing on a second thread.
 /// `budget` is renewed at each record, so no single one may exceed it.
 pub fn read<R: Read + Send, S: Sink>(
     reader: R,
@@ -127,7 +127,7 @@ pub fn read<R: Read + Send, S: Sink>(
                 budget,
                 in_flight,
             };
-            json::read(reader, &mut forward)
+            super::read(reader, &mut forward)
         });
         let mut written = Ok(());
         for (event, weight) in receiver.iter() {

@@ -5,8 +5,8 @@
 //! U+FFFD and a warning naming the property. vCard 2.1 escapes only `\;` (and `\\`), so
 //! its other backslashes are kept.
 
-use super::charset::Guesser;
-use super::vcard_line::split_property;
+use super::super::charset::Guesser;
+use super::line::split_property;
 use encoding_rs::Encoding;
 
 /// The property's parameters name quoted-printable.

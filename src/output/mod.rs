@@ -1,5 +1,8 @@
 //! All printing: the five formats, colour, terminal detection, escaping and relative times.
 
+pub mod fit;
+pub mod shape;
+
 use crate::error::Result;
 pub use crate::escape::{escape_tsv, escape_visible};
 use chrono::{DateTime, Local, SecondsFormat};
@@ -292,9 +295,9 @@ impl Output {
             })
             .collect();
         // Columns empty on every row say nothing: they go before any text is cut.
-        crate::output_fit::drop_empty_columns(&mut headers, &mut rows);
+        crate::output::fit::drop_empty_columns(&mut headers, &mut rows);
         let mut table = new_table(self.color);
-        let layout = crate::output_fit::terminal_width().map(|width| {
+        let layout = crate::output::fit::terminal_width().map(|width| {
             // A 100,000-character name is measured only up to a little past the width: every
             // step below is linear in what it reads.
             let texts: Vec<Vec<String>> = rows
@@ -305,7 +308,7 @@ impl Output {
                         .collect()
                 })
                 .collect();
-            crate::output_fit::fit(&headers, &texts, width)
+            crate::output::fit::fit(&headers, &texts, width)
         });
         table.set_header(headers.iter().map(|h| self.header_cell(h)));
         for row in &rows {
@@ -316,7 +319,7 @@ impl Output {
                 {
                     // The whole text: a note's `(+N lines)` and a snippet's match may lie
                     // past the width (shaping is linear, whatever the length).
-                    Some(width) => crate::output_shape::shape(&headers[index], text, width),
+                    Some(width) => crate::output::shape::shape(&headers[index], text, width),
                     None => text.clone(),
                 };
                 self.styled(shown, *tone)
@@ -327,7 +330,7 @@ impl Output {
             table.add_row(table_row);
         }
         if let Some(layout) = &layout {
-            crate::output_fit::apply(&mut table, layout);
+            crate::output::fit::apply(&mut table, layout);
         }
         table
     }
@@ -451,7 +454,7 @@ pub fn new_table(color: bool) -> Table {
     table.set_truncation_indicator("…");
     // The width is set here rather than left to comfy-table, which only asks the terminal
     // when it also draws colour: with NO_COLOR a table would ignore the terminal's width.
-    if let Some(width) = crate::output_fit::terminal_width() {
+    if let Some(width) = crate::output::fit::terminal_width() {
         table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     }
     if color {

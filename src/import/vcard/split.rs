@@ -4,11 +4,11 @@
 //! are a bad record naming their line, a nested vCard 2.1 `AGENT:` card is dropped from its
 //! host, raw 8-bit text in the charset a property names (`CHARSET=Windows-1252`, as
 //! Outlook writes) is decoded to UTF-8, because calcard reads only UTF-8 text, and
-//! quoted-printable values are decoded whole (`vcard_qp`).
+//! quoted-printable values are decoded whole (`qp.rs`).
 
-use super::charset::Guesser;
-use super::vcard_line::{charset_of, decode, split_property, strip_prefix_ci, trim_key};
-use super::vcard_qp;
+use super::super::charset::Guesser;
+use super::line::{charset_of, decode, split_property, strip_prefix_ci, trim_key};
+use super::qp;
 use encoding_rs::Encoding;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
@@ -183,7 +183,7 @@ impl<R: BufRead> Splitter<R> {
             return;
         }
         let (text, warning) =
-            vcard_qp::rewrite(&pending, card.version21, self.fallback, &mut self.guesser);
+            qp::rewrite(&pending, card.version21, self.fallback, &mut self.guesser);
         card.warnings.extend(warning);
         push_line(card, &text);
     }
@@ -275,7 +275,7 @@ impl<R: BufRead> Splitter<R> {
                 card.version21 = value.trim_ascii() == b"2.1";
             }
             card.charset = charset_of(params);
-            if vcard_qp::is_quoted_printable(params) {
+            if qp::is_quoted_printable(params) {
                 let mut pending = line.to_vec();
                 if pending.ends_with(b"=") {
                     pending.pop();
@@ -296,7 +296,7 @@ impl<R: BufRead> Splitter<R> {
                     && !continuation
                     && let Some((head, value)) = text.split_once(':')
                 {
-                    text = format!("{head}:{}", vcard_qp::keep_backslashes(name, value));
+                    text = format!("{head}:{}", qp::keep_backslashes(name, value));
                 }
                 push_line(card, &text);
             }
