@@ -263,9 +263,12 @@ fn remember_member(db: &mut Db, remote: &mut dyn Remote) -> Result<()> {
     }
 }
 
-/// How many operations one segment holds at most: a first sync of a large journal is sent
-/// in pieces, so memory stays bounded and a cut-short first sync keeps what it sent.
-const SEGMENT_OPS: i64 = 20_000;
+/// How many operations, and how many bytes of them, one push holds at most: a first sync of
+/// a large journal is sent in pieces, so memory stays bounded (a page, sealed, is about one
+/// segment: 1.5 MiB of bodies stay within a segment's budget, which counts each body twice)
+/// and a cut-short first sync keeps what it sent.
+const PAGE_OPS: i64 = 20_000;
+const PAGE_BYTES: usize = 3 << 19;
 
 /// Sends this replica's operations after `after`, a segment at a time. Returns how many were
 /// sent and the highest sequence number the remote now holds.
@@ -273,7 +276,7 @@ fn send(db: &Db, remote: &mut dyn Remote, after: i64) -> Result<(usize, i64)> {
     let mut sent = 0;
     let mut reached = after;
     loop {
-        let page = own_ops_page(db.conn(), reached, SEGMENT_OPS)?;
+        let page = own_ops_page(db.conn(), reached, PAGE_OPS, PAGE_BYTES)?;
         let Some(last) = page.last() else { break };
         let last_seq = last.seq;
         remote.push(&page)?;

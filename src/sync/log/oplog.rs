@@ -101,11 +101,17 @@ pub fn append_own(
 
 /// This replica's operations with `seq > after`, in seq order: what a sync sends.
 pub fn own_ops_after(conn: &Connection, after: i64) -> Result<Vec<WireOp>> {
-    own_ops_page(conn, after, i64::MAX)
+    own_ops_page(conn, after, i64::MAX, usize::MAX)
 }
 
-/// At most `limit` of [`own_ops_after`]: a first sync of a large journal sends in pages.
-pub fn own_ops_page(conn: &Connection, after: i64, limit: i64) -> Result<Vec<WireOp>> {
+/// At most `limit` of [`own_ops_after`], and no more than the first to reach `max_bytes` of
+/// bodies: a first sync of a large journal sends in pages, so memory holds one page.
+pub fn own_ops_page(
+    conn: &Connection,
+    after: i64,
+    limit: i64,
+    max_bytes: usize,
+) -> Result<Vec<WireOp>> {
     let replica = replica_id(conn)?;
     let mut stmt = conn.prepare_cached(
         "SELECT seq, hlc, kind, uid, body FROM sync_ops WHERE replica = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
@@ -120,7 +126,11 @@ pub fn own_ops_page(conn: &Connection, after: i64, limit: i64) -> Result<Vec<Wir
         ))
     })?;
     let mut ops = Vec::new();
+    let mut bytes = 0;
     for row in rows {
+        if bytes >= max_bytes {
+            break;
+        }
         let (seq, hlc, kind, uid, body) = row?;
         let body = match body {
             Some(body) => body,
@@ -128,6 +138,7 @@ pub fn own_ops_page(conn: &Connection, after: i64, limit: i64) -> Result<Vec<Wir
                 serde_json::to_string(&creation_body(conn, &kind, uid.as_deref().unwrap_or(""))?)?
             }
         };
+        bytes += body.len();
         ops.push(WireOp {
             replica: replica.clone(),
             seq,

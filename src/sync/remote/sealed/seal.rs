@@ -6,12 +6,14 @@
 //! replica's folder fails to open instead of being read as something it is not.
 
 use crate::error::{Error, Result};
-use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInOut, Generate, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 /// Marks a sealed file and its format, so a stray file is told apart from a wrong key.
 const MAGIC: &[u8; 8] = b"relseal1";
 const NONCE_LEN: usize = 24;
+/// Poly1305's tag, after the cipher text.
+const TAG_LEN: usize = 16;
 
 /// A 256-bit sync key. Printed and typed as 64 hexadecimal digits.
 #[derive(Clone, PartialEq, Eq)]
@@ -62,23 +64,35 @@ impl SyncKey {
 
     /// Encrypts and authenticates `plain`, bound to `context`.
     pub fn seal(&self, context: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
+        self.seal_written(context, plain.len(), |out| {
+            out.extend_from_slice(plain);
+            Ok(())
+        })
+    }
+
+    /// Seals what `write` appends to the buffer (about `size` bytes), encrypted where it was
+    /// written: a segment is serialized straight into the file's bytes, never held twice.
+    /// The same bytes as [`SyncKey::seal`] of the same plain text: magic, nonce, cipher
+    /// text, tag.
+    pub fn seal_written(
+        &self,
+        context: &[u8],
+        size: usize,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<()>,
+    ) -> Result<Vec<u8>> {
         let nonce_bytes = <[u8; NONCE_LEN]>::try_generate()
             .map_err(|err| Error::runtime(format!("cannot make a nonce: {err}")))?;
         let nonce = XNonce::from(nonce_bytes);
-        let sealed = self
-            .cipher()
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plain,
-                    aad: context,
-                },
-            )
-            .map_err(|_| Error::runtime("cannot encrypt a sync file"))?;
-        let mut out = Vec::with_capacity(MAGIC.len() + NONCE_LEN + sealed.len());
+        let mut out = Vec::with_capacity(MAGIC.len() + NONCE_LEN + size + TAG_LEN);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&nonce_bytes);
-        out.extend_from_slice(&sealed);
+        let start = out.len();
+        write(&mut out)?;
+        let tag = self
+            .cipher()
+            .encrypt_inout_detached(&nonce, context, (&mut out[start..]).into())
+            .map_err(|_| Error::runtime("cannot encrypt a sync file"))?;
+        out.extend_from_slice(&tag);
         Ok(out)
     }
 

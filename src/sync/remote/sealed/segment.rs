@@ -14,6 +14,7 @@ use super::seal::{OpenError, SyncKey};
 use crate::error::{Error, Result};
 use crate::sync::remote::WireOp;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// The folder under a remote's root that holds this format's files.
 pub const LAYOUT_DIR: &str = "rel-sync/v1";
@@ -22,13 +23,23 @@ pub const KEY_CHECK: &str = "key-check";
 const KEY_CHECK_TEXT: &[u8] = b"rel sync key check v1";
 
 /// One operation inside a segment; the replica is the folder's, so it is not repeated.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct StoredOp {
     seq: i64,
     hlc: i64,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(default)]
     author: Option<String>,
     body: String,
+}
+
+/// A [`StoredOp`] as it is written, borrowing from the operation (a push holds no copy).
+#[derive(Serialize)]
+struct StoredOpRef<'a> {
+    seq: i64,
+    hlc: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    body: &'a str,
 }
 
 /// `first-last-tag.seg`, the tag being the start of the SHA-256 of the sealed bytes (random
@@ -90,26 +101,30 @@ pub fn encode(key: &SyncKey, ops: &[WireOp]) -> Result<(String, Vec<u8>)> {
     let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
         return Err(Error::runtime("internal: an empty segment"));
     };
-    let stored: Vec<StoredOp> = ops
+    let stored: Vec<StoredOpRef> = ops
         .iter()
-        .map(|op| StoredOp {
+        .map(|op| StoredOpRef {
             seq: op.seq,
             hlc: op.hlc,
-            author: op.author.clone(),
-            body: op.body.clone(),
+            author: op.author.as_deref(),
+            body: &op.body,
         })
         .collect();
-    let plain = serde_json::to_vec(&stored)?;
-    let sealed = key.seal(
+    // About what the JSON takes: each body quoted again (a few of its characters escaped).
+    let size = ops.iter().map(|op| op.body.len() * 9 / 8 + 48).sum();
+    let sealed = key.seal_written(
         &segment_context(&first.replica, first.seq, last.seq),
-        &plain,
+        size,
+        |out| Ok(serde_json::to_writer(out, &stored)?),
     )?;
     Ok((segment_name(first.seq, last.seq, &sealed), sealed))
 }
 
-/// Seals `ops` (one replica's, contiguous) as one segment or, when they are many bytes, as
-/// several in a row: each stays well under [`MAX_REMOTE_FILE`], the largest file a reader accepts.
-pub fn encode_in_pieces(key: &SyncKey, ops: &[WireOp]) -> Result<Vec<(String, Vec<u8>)>> {
+/// Where `ops` (one replica's, contiguous) are cut into segments: one or, when they are many
+/// bytes, several in a row, each well under [`MAX_REMOTE_FILE`], the largest file a reader
+/// accepts. Checked whole before any is sealed, so a push that cannot fit sends nothing; the
+/// pieces are then sealed and written one at a time ([`encode`]), so memory holds one.
+pub fn pieces(ops: &[WireOp]) -> Result<Vec<Range<usize>>> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut size = 0;
@@ -117,23 +132,21 @@ pub fn encode_in_pieces(key: &SyncKey, ops: &[WireOp]) -> Result<Vec<(String, Ve
         // An upper bound of what the operation takes in the segment: its body is JSON packed
         // in a JSON string, which at most doubles it.
         let op_size = op.body.len() * 2 + 64;
+        if op_size as u64 > MAX_REMOTE_FILE / 2 {
+            return Err(Error::runtime(format!(
+                "operation {} would make a segment larger than any reader accepts; it and the ones after it were not sent",
+                op.seq
+            )));
+        }
         if i > start && size + op_size > SEGMENT_BUDGET {
-            pieces.push(encode(key, &ops[start..i])?);
+            pieces.push(start..i);
             start = i;
             size = 0;
         }
         size += op_size;
     }
     if start < ops.len() {
-        pieces.push(encode(key, &ops[start..])?);
-    }
-    if let Some((name, _)) = pieces
-        .iter()
-        .find(|(_, bytes)| bytes.len() as u64 > MAX_REMOTE_FILE)
-    {
-        return Err(Error::runtime(format!(
-            "segment {name} would be larger than any reader accepts; nothing was sent"
-        )));
+        pieces.push(start..ops.len());
     }
     Ok(pieces)
 }

@@ -43,7 +43,8 @@ impl FolderStore {
         files::real_dirs(&self.base, &relative)?;
         files::remove_leftovers(&self.base.join(&relative));
         let mut written = Vec::new();
-        for (name, bytes) in segment::encode_in_pieces(&self.key, ops)? {
+        for piece in segment::pieces(ops)? {
+            let (name, bytes) = segment::encode(&self.key, &ops[piece])?;
             let range = segment::parse_segment_name(&name)
                 .ok_or_else(|| Error::runtime("internal: a segment name that does not parse"))?;
             let key = self.key.clone();
