@@ -4,7 +4,6 @@
 //! change keeps winning, as it does everywhere else.
 
 use super::capture;
-use super::capture::sql::{CONTACTS, FOLLOWUPS, INTERACTIONS};
 use super::log::oplog;
 use super::log::registers;
 use crate::db::entity::{self, Fields, Kind};
@@ -205,12 +204,7 @@ impl Reverter<'_> {
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
             return Ok(());
         };
-        let tbl = match kind {
-            Kind::Contact => CONTACTS,
-            Kind::Interaction => INTERACTIONS,
-            _ => FOLLOWUPS,
-        };
-        capture::mark_restored(self.conn, tbl, id)?;
+        capture::mark_restored(self.conn, kind, id)?;
         for (field, value) in fields
             .iter()
             .filter(|(f, _)| !entity::is_row_field(kind, f))

@@ -51,13 +51,13 @@ pub fn discard(conn: &Connection) -> Result<()> {
 
 /// Marks a record re-created by `rel undo`: it is sent whole, as a change, not as a creation
 /// (other replicas already saw it created and removed).
-pub fn mark_restored(conn: &Connection, tbl: i64, row_id: i64) -> Result<()> {
+pub fn mark_restored(conn: &Connection, kind: Kind, row_id: i64) -> Result<()> {
     stage(conn)?;
-    hook::forget_created(conn, tbl, row_id);
+    hook::forget_created(conn, kind, row_id);
     conn.prepare_cached(
         "UPDATE temp.sync_staged SET change = 'R' WHERE tbl = ?1 AND row_id = ?2 AND change = 'I'",
     )?
-    .execute([tbl, row_id])?;
+    .execute([i64::from(kind.table().code), row_id])?;
     Ok(())
 }
 
@@ -85,13 +85,13 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     let (mut last, corrected) = crate::sync::log::skew::stamp_base(conn, now_ms)?;
     let first_stamp = clock::tick(last, now_ms);
     let created = conn
-        .prepare_cached(sql::RECORD_CREATIONS)?
+        .prepare_cached(&sql::RECORD_CREATIONS)?
         .execute([seq, first_stamp - 1])? as i64;
     if created > 0 {
         seq += created;
         last = first_stamp + created - 1;
     }
-    conn.prepare_cached(sql::FORGET_CREATED)?.execute([])?;
+    conn.prepare_cached(&sql::FORGET_CREATED)?.execute([])?;
     // What follows from these changes the way the fold derives it on every replica (not
     // operations of their own, so it is settled after the changes were read): the families of
     // handles freed or asked for (see `handles.rs`; a creation takes a free handle and changes
