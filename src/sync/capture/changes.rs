@@ -6,8 +6,9 @@ use crate::db::entity::{self, Fields, Kind};
 use crate::db::settings;
 use crate::db::synced::{self, Shape};
 use crate::error::Result;
+use crate::sync::log::undo_image::UndoImage;
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// A contact removed by `rel merge` (its handle became another contact's alias in the same
@@ -28,7 +29,10 @@ pub(super) fn mark_merges(changes: &mut [Change]) {
         if change.kind != Kind::Contact || !change.set.contains_key("removed") {
             continue;
         }
-        let handle = change.undo.get("deleted").and_then(|d| d.get("handle"));
+        let handle = match &change.undo {
+            UndoImage::Deleted(whole) => whole.get("handle"),
+            _ => None,
+        };
         let target = aliases.iter().find(|(alias, into)| {
             Some(alias.as_str()) == handle.and_then(Value::as_str) && *into != change.uid
         });
@@ -46,7 +50,7 @@ pub(super) struct Change {
     pub(super) kind: Kind,
     pub(super) uid: String,
     pub(super) set: Fields,
-    pub(super) undo: Value,
+    pub(super) undo: UndoImage,
     pub(super) dump: Option<Fields>,
 }
 
@@ -257,7 +261,7 @@ fn describe(
             kind,
             uid,
             set,
-            undo: json!({ "fields": before }),
+            undo: UndoImage::Fields(before),
             dump: None,
         }));
     }
@@ -285,7 +289,7 @@ fn describe(
             kind,
             uid,
             set,
-            undo: json!({ "deleted": whole }),
+            undo: UndoImage::Deleted(whole),
             dump,
         }));
     };
@@ -314,7 +318,7 @@ fn describe(
             kind,
             uid,
             set,
-            undo: json!({ "restored": true }),
+            undo: UndoImage::Restored,
             dump: None,
         }));
     }
@@ -344,7 +348,7 @@ fn describe(
         kind,
         uid,
         set,
-        undo: json!({ "fields": undo }),
+        undo: UndoImage::Fields(undo),
         dump: None,
     }))
 }

@@ -57,7 +57,7 @@ pub fn apply_received(
         let checked = validate::check(&op.body);
         let kind = checked
             .as_ref()
-            .map_or("unknown".to_string(), |b| b.k.clone());
+            .map_or("unknown".to_string(), |b| b.k.name().to_string());
         let uid = checked.as_ref().ok().map(|b| b.uid.clone());
         // A refused operation is never applied, so it never waits for the clock either.
         let held = checked.is_ok() && clock::too_far_ahead(op.hlc, now_ms);
@@ -191,7 +191,7 @@ impl<'c> Fold<'c> {
             if body.v != oplog::BODY_VERSION {
                 continue;
             }
-            if let Some(kind) = Kind::parse(&body.k) {
+            if let Some(kind) = body.k.known() {
                 parsed.push((kind, stamp, body, seq));
             }
         }
