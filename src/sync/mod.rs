@@ -46,7 +46,7 @@
 //! Each (uid, field) is a last-writer-wins register ordered by (clock, replica); a creation's
 //! fields count as older than any change (a change is made by a replica that already has the
 //! record). Registers set by changes live in `sync_fields`; creation values live in the row
-//! itself. See `fold/apply.rs` for removed contacts and handle collisions.
+//! itself. See `fold/settle.rs` for removed contacts, `fold/handles.rs` for handle collisions.
 //!
 //! # For remotes and `rel sync`
 //!

@@ -302,9 +302,9 @@ mod tests {
                 huge.len()
             )
         );
-        assert_eq!(super::super::apply::kept_body(&huge), None);
+        assert_eq!(super::super::receive::kept_body(&huge), None);
         let fine = contact("note", "x".into());
-        assert_eq!(super::super::apply::kept_body(&fine), Some(fine.as_str()));
+        assert_eq!(super::super::receive::kept_body(&fine), Some(fine.as_str()));
     }
 
     #[test]
