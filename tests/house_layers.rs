@@ -348,9 +348,6 @@ fn sync_keeps_its_layers_in_folders() {
 /// read in one sitting).
 const MAX_SYNC_LINES: usize = 400;
 
-/// Kept whole for now: another lane is editing them, and a split would not merge.
-const LONG_FOR_NOW: &[&str] = &["src/sync/fold/apply.rs", "src/sync/fold/merge_fold.rs"];
-
 #[test]
 fn sync_files_are_read_in_one_sitting() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -370,7 +367,7 @@ fn sync_files_are_read_in_one_sitting() {
             let lines = std::fs::read_to_string(&path)
                 .map(|text| text.lines().count())
                 .unwrap_or(0);
-            if lines > MAX_SYNC_LINES && !LONG_FOR_NOW.contains(&shown.as_str()) {
+            if lines > MAX_SYNC_LINES {
                 long.push(format!("{shown}: {lines} lines"));
             }
         }

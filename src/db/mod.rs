@@ -26,6 +26,7 @@ pub mod settings;
 pub mod stats;
 pub mod stats_counters;
 pub mod suggest;
+pub mod synced;
 pub mod upkeep;
 pub mod who;
 

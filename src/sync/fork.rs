@@ -61,7 +61,7 @@ fn own_change_is(conn: &Connection, seq: i64, body: &str) -> Result<bool> {
         Some((_, _, Some(mine))) => oplog::same_change(&mine, body),
         // An own creation keeps no body: compared by record.
         Some((kind, uid, None)) => serde_json::from_str::<Body>(body)
-            .is_ok_and(|theirs| theirs.new && theirs.k == kind && Some(theirs.uid) == uid),
+            .is_ok_and(|theirs| theirs.new && theirs.k.name() == kind && Some(theirs.uid) == uid),
     })
 }
 

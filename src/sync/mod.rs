@@ -9,10 +9,27 @@
 //! synced table (with the row as it was). Before commit, [`capture::record`] turns the staged
 //! changes into this replica's operations, in the same transaction, and the write into one
 //! `rel undo` step. So **a new command that writes through `Db::write` records its operations
-//! with no extra code**, as long as it changes the tables and columns listed in
-//! `capture/hook.rs`. If you add a column or table that should sync (or be undone), add it there
-//! (watched columns + `old` fields), in `db/entity.rs` (read/write as a field) and in `digest.rs`.
-//! Maintained columns (last touch, due, REITH sums) are not captured: upkeep derives them.
+//! with no extra code**, as long as it changes the tables and columns described in
+//! `db/synced/mod.rs`. Maintained columns (last touch, due, REITH sums) are not captured:
+//! upkeep derives them.
+//!
+//! # The synced schema, declared once
+//!
+//! `db/synced/mod.rs` describes every synced table: its name, its staging code, and for a
+//! record its columns in the schema's order, each a field (how it is written, what a record
+//! made without it gets) or a reference to another record. Reading and writing records as
+//! fields (`db/entity.rs`), the capture (`capture/seen.rs`), the staging SQL
+//! (`capture/sql.rs`), the search re-index (`fold/search_upkeep.rs`) and the digest
+//! (`digest.rs`) are derived from it.
+//!
+//! **To add a field to contacts**: write the migration (`ALTER TABLE contacts ADD COLUMN …`
+//! in `db/sql/`), and add the column at the end of `CONTACT_COLUMNS` (where `ADD COLUMN` puts
+//! it; e.g. `text("nickname")`). It then syncs, is undone, and counts in `rel sync verify`
+//! (the digest changes, as it must for a new field). A column that should not sync goes in
+//! the table's `maintained` instead: the test `the_description_matches_the_live_schema` fails
+//! until it is in one or the other. Optional: a check of received values in
+//! `fold/validate.rs` (unknown fields pass unchecked), and whether `rel merge` fills it from
+//! the duplicate (`db/merge.rs`, and `take_fields` in `fold/merge_fold.rs`).
 //!
 //! # Operations
 //!
@@ -29,7 +46,7 @@
 //! Each (uid, field) is a last-writer-wins register ordered by (clock, replica); a creation's
 //! fields count as older than any change (a change is made by a replica that already has the
 //! record). Registers set by changes live in `sync_fields`; creation values live in the row
-//! itself. See `fold/apply.rs` for removed contacts and handle collisions.
+//! itself. See `fold/settle.rs` for removed contacts, `fold/handles.rs` for handle collisions.
 //!
 //! # For remotes and `rel sync`
 //!

@@ -4,9 +4,9 @@
 //! change keeps winning, as it does everywhere else.
 
 use super::capture;
-use super::capture::sql::{CONTACTS, FOLLOWUPS, INTERACTIONS};
 use super::log::oplog;
 use super::log::registers;
+use super::log::undo_image::UndoImage;
 use crate::db::entity::{self, Fields, Kind};
 use crate::db::{contacts, upkeep};
 use crate::error::Result;
@@ -59,8 +59,9 @@ pub struct Undone {
     pub archived: Vec<String>,
 }
 
-/// One operation of a step: hlc, kind, uid, body, undo image.
-type StepOp = (i64, String, String, Option<String>, Option<String>);
+/// One operation of a step: hlc, kind (None: one this rel does not know), uid, whether it has
+/// a body (a creation has none), undo image (None: none kept, or one this rel cannot read).
+type StepOp = (i64, Option<Kind>, String, bool, Option<UndoImage>);
 
 /// Reverts the latest step that is neither an undo nor undone; None when there is none.
 pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
@@ -82,12 +83,13 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
              WHERE replica = 1 AND seq BETWEEN ?1 AND ?2 ORDER BY seq DESC",
         )?;
         let rows = stmt.query_map([first, last], |r| {
+            let undo = r.get::<_, Option<String>>(4)?;
             Ok((
                 r.get(0)?,
-                r.get(1)?,
+                Kind::parse(&r.get::<_, String>(1)?),
                 r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                r.get(3)?,
-                r.get(4)?,
+                r.get::<_, Option<String>>(3)?.is_some(),
+                undo.and_then(|undo| serde_json::from_str(&undo).ok()),
             ))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
@@ -103,28 +105,20 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
     // Records the step removed come back first, contacts before what refers to them.
     for wanted in [Kind::Contact, Kind::Interaction, Kind::FollowUp] {
         for (hlc, kind, uid, _, undo) in &ops {
-            let undo: Value = undo
-                .as_deref()
-                .and_then(|u| serde_json::from_str(u).ok())
-                .unwrap_or(Value::Null);
-            if Kind::parse(kind) == Some(wanted)
-                && let Some(Value::Object(fields)) = undo.get("deleted")
+            if *kind == Some(wanted)
+                && let Some(UndoImage::Deleted(fields)) = undo
             {
                 reverter.restore(wanted, uid, fields, *hlc)?;
             }
         }
     }
-    for (hlc, kind, uid, body, undo) in &ops {
-        let Some(kind) = Kind::parse(kind) else {
+    for (hlc, kind, uid, has_body, undo) in &ops {
+        let Some(kind) = *kind else {
             continue;
         };
-        let undo: Value = undo
-            .as_deref()
-            .and_then(|u| serde_json::from_str(u).ok())
-            .unwrap_or(Value::Null);
-        if body.is_none() {
+        if !has_body {
             reverter.remove_created(kind, uid)?;
-        } else if let Some(Value::Object(fields)) = undo.get("fields") {
+        } else if let Some(UndoImage::Fields(fields)) = undo {
             reverter.revert_fields(kind, uid, fields, *hlc)?;
         }
     }
@@ -205,12 +199,7 @@ impl Reverter<'_> {
         let Some(id) = entity::insert(self.conn, kind, uid, &fields)? else {
             return Ok(());
         };
-        let tbl = match kind {
-            Kind::Contact => CONTACTS,
-            Kind::Interaction => INTERACTIONS,
-            _ => FOLLOWUPS,
-        };
-        capture::mark_restored(self.conn, tbl, id)?;
+        capture::mark_restored(self.conn, kind, id)?;
         for (field, value) in fields
             .iter()
             .filter(|(f, _)| !entity::is_row_field(kind, f))

@@ -2,14 +2,13 @@
 //! before and after, compared into the fields its operation sets and what `rel undo` needs to
 //! put back (see `mod.rs` for how they become operations).
 
-use super::sql::{
-    ALIASES, CONTACTS, EMAILS, FOLLOWUPS, INTERACTIONS, PARTICIPANTS, PHONES, SETTINGS, TAGS,
-};
 use crate::db::entity::{self, Fields, Kind};
 use crate::db::settings;
+use crate::db::synced::{self, Shape};
 use crate::error::Result;
+use crate::sync::log::undo_image::UndoImage;
 use rusqlite::Connection;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
 /// A contact removed by `rel merge` (its handle became another contact's alias in the same
@@ -30,7 +29,10 @@ pub(super) fn mark_merges(changes: &mut [Change]) {
         if change.kind != Kind::Contact || !change.set.contains_key("removed") {
             continue;
         }
-        let handle = change.undo.get("deleted").and_then(|d| d.get("handle"));
+        let handle = match &change.undo {
+            UndoImage::Deleted(whole) => whole.get("handle"),
+            _ => None,
+        };
         let target = aliases.iter().find(|(alias, into)| {
             Some(alias.as_str()) == handle.and_then(Value::as_str) && *into != change.uid
         });
@@ -48,7 +50,7 @@ pub(super) struct Change {
     pub(super) kind: Kind,
     pub(super) uid: String,
     pub(super) set: Fields,
-    pub(super) undo: Value,
+    pub(super) undo: UndoImage,
     pub(super) dump: Option<Fields>,
 }
 
@@ -97,8 +99,9 @@ pub(super) fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
         rows.collect::<rusqlite::Result<_>>()?
     };
     // Contacts deleted by this write are found by their staged old row.
+    let contacts = i64::from(Kind::Contact.table().code);
     for (_, tbl, change, row_id, _, _, old) in &rows {
-        if *tbl == CONTACTS
+        if *tbl == contacts
             && change == "D"
             && let (Some(id), Some(uid)) = (row_id, old_uid(old.as_deref()))
         {
@@ -116,16 +119,13 @@ pub(super) fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
         Ok(uid)
     };
     for (n, tbl, change, row_id, reference, item, old) in rows {
-        let kind = match tbl {
-            CONTACTS | TAGS | EMAILS | PHONES | ALIASES => Kind::Contact,
-            INTERACTIONS | PARTICIPANTS => Kind::Interaction,
-            FOLLOWUPS => Kind::FollowUp,
-            SETTINGS => Kind::Setting,
-            _ => continue,
+        let Some(table) = synced::coded(tbl) else {
+            continue;
         };
-        let uid = match (kind, tbl, row_id) {
+        let kind = table.kind;
+        let uid = match (kind, table.is_record(), row_id) {
             (Kind::Setting, _, _) => item.clone().unwrap_or_default(),
-            (_, CONTACTS | INTERACTIONS | FOLLOWUPS, Some(id)) => match old_uid(old.as_deref()) {
+            (_, true, Some(id)) => match old_uid(old.as_deref()) {
                 Some(uid) => uid,
                 None => match entity::uid_of(conn, kind, id)? {
                     Some(uid) => uid,
@@ -149,8 +149,8 @@ pub(super) fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
             first_n: n,
             ..Staged::default()
         });
-        match tbl {
-            CONTACTS | INTERACTIONS | FOLLOWUPS => {
+        match table.shape {
+            Shape::Record { .. } => {
                 if change == "R" {
                     entry.restored = true;
                 }
@@ -163,31 +163,25 @@ pub(super) fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
                 {
                     fields.remove("uid");
                     // A follow-up removed with its contact: the contact row was gone when the
-                    // trigger looked it up, so it is named from the staged removal.
-                    if tbl == FOLLOWUPS
-                        && fields.get("contact").is_none_or(Value::is_null)
+                    // trigger looked it up, so it is named from the staged removal (`ref`).
+                    if let Some(owner) = table.references().find(|r| r.required)
+                        && fields.get(owner.field).is_none_or(Value::is_null)
                         && let Some(contact) =
                             reference.map(&mut contact_uid).transpose()?.flatten()
                     {
-                        fields.insert("contact".into(), Value::String(contact));
+                        fields.insert(owner.field.into(), Value::String(contact));
                     }
                     entry.before = Some(fields);
                 }
             }
-            TAGS | EMAILS | PHONES | ALIASES => {
-                let prefix = match tbl {
-                    TAGS => "tag:",
-                    EMAILS => "email:",
-                    ALIASES => "alias:",
-                    _ => "phone:",
-                };
+            Shape::List { prefix, .. } => {
                 let field = format!("{prefix}{}", item.unwrap_or_default());
                 entry
                     .items
                     .entry(field)
                     .or_insert(Value::Bool(change == "D"));
             }
-            PARTICIPANTS => {
+            Shape::Participants { .. } => {
                 let Some(contact) = reference.map(&mut contact_uid).transpose()?.flatten() else {
                     continue;
                 };
@@ -203,7 +197,7 @@ pub(super) fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
                     .entry(format!("with:{contact}"))
                     .or_insert(before);
             }
-            SETTINGS if entry.before.is_none() => {
+            Shape::Settings { .. } if entry.before.is_none() => {
                 let mut fields = Fields::new();
                 let before = if change == "I" {
                     Value::Null
@@ -213,7 +207,7 @@ pub(super) fn changes(conn: &Connection, now_ms: i64) -> Result<Vec<Change>> {
                 fields.insert("value".into(), before);
                 entry.before = Some(fields);
             }
-            _ => {}
+            Shape::Settings { .. } => {}
         }
     }
     let mut ordered: Vec<((Kind, String), Staged)> = records.into_iter().collect();
@@ -236,9 +230,11 @@ fn old_uid(old: Option<&str>) -> Option<String> {
 fn deleted_interaction_uid(conn: &Connection, id: i64) -> Result<Option<String>> {
     let old: Option<String> = conn
         .prepare_cached(
-            "SELECT old FROM temp.sync_staged WHERE tbl = 5 AND change = 'D' AND row_id = ?1 LIMIT 1",
+            "SELECT old FROM temp.sync_staged WHERE tbl = ?2 AND change = 'D' AND row_id = ?1 LIMIT 1",
         )?
-        .query_row([id], |row| row.get(0))
+        .query_row([id, i64::from(Kind::Interaction.table().code)], |row| {
+            row.get(0)
+        })
         .ok();
     Ok(old_uid(old.as_deref()))
 }
@@ -265,7 +261,7 @@ fn describe(
             kind,
             uid,
             set,
-            undo: json!({ "fields": before }),
+            undo: UndoImage::Fields(before),
             dump: None,
         }));
     }
@@ -293,7 +289,7 @@ fn describe(
             kind,
             uid,
             set,
-            undo: json!({ "deleted": whole }),
+            undo: UndoImage::Deleted(whole),
             dump,
         }));
     };
@@ -322,7 +318,7 @@ fn describe(
             kind,
             uid,
             set,
-            undo: json!({ "restored": true }),
+            undo: UndoImage::Restored,
             dump: None,
         }));
     }
@@ -352,7 +348,7 @@ fn describe(
         kind,
         uid,
         set,
-        undo: json!({ "fields": undo }),
+        undo: UndoImage::Fields(undo),
         dump: None,
     }))
 }

@@ -1,49 +1,14 @@
-//! The compact records the capture hook keeps of row changes (see `seen.rs`): the table
-//! codes, which columns of a table are fields or name other records, and the event, its extra
-//! and the row as it was, small enough for the million changes of a bulk import.
+//! The compact records the capture hook keeps of row changes (see `seen.rs`): the event, its
+//! extra and the row as it was, small enough for the million changes of a bulk import. Which
+//! tables and columns are watched is `db/synced/mod.rs`.
 
 use super::preupdate::Change;
-use super::sql as codes;
-use crate::db::entity;
+use crate::db::synced::{self, Table};
 use crate::error::Result;
 use rusqlite::Connection;
 use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 use std::collections::HashMap;
-
-// The staged-table codes, as the compact events here hold them.
-pub(super) const CONTACTS: u8 = codes::CONTACTS as u8;
-pub(super) const TAGS: u8 = codes::TAGS as u8;
-pub(super) const EMAILS: u8 = codes::EMAILS as u8;
-pub(super) const PHONES: u8 = codes::PHONES as u8;
-pub(super) const INTERACTIONS: u8 = codes::INTERACTIONS as u8;
-pub(super) const PARTICIPANTS: u8 = codes::PARTICIPANTS as u8;
-pub(super) const FOLLOWUPS: u8 = codes::FOLLOWUPS as u8;
-pub(super) const SETTINGS: u8 = codes::SETTINGS as u8;
-pub(super) const ALIASES: u8 = codes::ALIASES as u8;
-
-/// The columns of a record table that are fields under the same name (`db/entity.rs`): what a
-/// change keeps of the row as it was, with its `uid`, and what makes an update a change.
-pub(super) fn field_columns(tbl: u8) -> [&'static [&'static str]; 2] {
-    match tbl {
-        CONTACTS => [&entity::CONTACT_TEXT, &entity::CONTACT_TIMES],
-        INTERACTIONS => [&entity::INTERACTION_COLUMNS, &[]],
-        FOLLOWUPS => [&entity::FOLLOWUP_COLUMNS, &[]],
-        _ => [&[], &[]],
-    }
-}
-
-/// The columns of a record table that name another record by id: field, table named, column.
-pub(super) fn naming_columns(tbl: u8) -> &'static [(&'static str, u8, &'static str)] {
-    match tbl {
-        CONTACTS => &[("via", CONTACTS, "via_id")],
-        FOLLOWUPS => &[
-            ("contact", CONTACTS, "contact_id"),
-            ("interaction", INTERACTIONS, "interaction_id"),
-        ],
-        _ => &[],
-    }
-}
 
 /// One staged change, as a row of `temp.sync_staged` will hold it. Kept small: a bulk import
 /// stages a million creations (16 bytes each); whatever else a change carries is in `extra`.
@@ -78,19 +43,8 @@ pub(super) enum Old {
 
 /// Another record named by id: `None` when the column was null or this write had removed it.
 pub(super) struct Named {
-    pub(super) tbl: u8,
+    pub(super) table: &'static Table,
     pub(super) id: Option<i64>,
-}
-
-impl Named {
-    /// The table of the record named (contacts or interactions).
-    pub(super) fn table(&self) -> &'static str {
-        if self.tbl == CONTACTS {
-            "contacts"
-        } else {
-            "interactions"
-        }
-    }
 }
 
 /// Ids in ascending order: 8 bytes each, for the million a bulk import creates. New ids
@@ -131,19 +85,9 @@ impl Columns {
     pub(super) fn load(conn: &Connection) -> Result<Columns> {
         let mut by_table = HashMap::new();
         let mut stmt = conn.prepare("SELECT name, cid FROM pragma_table_info(?1)")?;
-        for table in [
-            "contacts",
-            "interactions",
-            "followups",
-            "interaction_contacts",
-            "contact_tags",
-            "contact_emails",
-            "contact_phones",
-            "contact_aliases",
-            "settings",
-        ] {
-            let rows = stmt.query_map([table], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            by_table.insert(table, rows.collect::<rusqlite::Result<_>>()?);
+        for table in synced::TABLES {
+            let rows = stmt.query_map([table.name], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            by_table.insert(table.name, rows.collect::<rusqlite::Result<_>>()?);
         }
         Ok(Columns { by_table })
     }
@@ -199,29 +143,5 @@ pub(super) fn text_of(value: SqlValue) -> Option<String> {
     match value {
         SqlValue::Text(s) => Some(s),
         _ => None,
-    }
-}
-
-pub(super) fn table_code(table: &str) -> Option<u8> {
-    Some(match table {
-        "contacts" => CONTACTS,
-        "contact_tags" => TAGS,
-        "contact_emails" => EMAILS,
-        "contact_phones" => PHONES,
-        "interactions" => INTERACTIONS,
-        "interaction_contacts" => PARTICIPANTS,
-        "followups" => FOLLOWUPS,
-        "settings" => SETTINGS,
-        "contact_aliases" => ALIASES,
-        _ => return None,
-    })
-}
-
-pub(super) fn item_column(tbl: u8) -> &'static str {
-    match tbl {
-        TAGS => "tag",
-        EMAILS => "email",
-        PHONES => "phone",
-        _ => "handle",
     }
 }

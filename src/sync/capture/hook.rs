@@ -18,6 +18,7 @@
 use super::events::{Columns, Extra, Named, Old};
 use super::preupdate::{self, Change};
 use super::seen::Buffer;
+use crate::db::entity::Kind;
 use crate::error::{Error, Result};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, params};
@@ -105,9 +106,9 @@ pub fn forget(conn: &Connection) {
 }
 
 /// A record `rel undo` re-creates: what is added to it from now on is staged as a change.
-pub fn forget_created(conn: &Connection, tbl: i64, row_id: i64) {
+pub fn forget_created(conn: &Connection, kind: Kind, row_id: i64) {
     if let Some(buffer) = buffer_of(conn) {
-        lock(&buffer).forget_created(tbl as u8, row_id);
+        lock(&buffer).forget_created(kind, row_id);
     }
 }
 
@@ -180,10 +181,10 @@ fn uid_named(
     let Some(id) = named.id else {
         return Ok(None);
     };
-    if let Some(uid) = removed.get(&(named.tbl, id)) {
+    if let Some(uid) = removed.get(&(named.table.code, id)) {
         return Ok(Some(uid.clone()));
     }
-    let table = named.table();
+    let table = named.table.name;
     Ok(conn
         .prepare_cached(&format!("SELECT uid FROM main.{table} WHERE id = ?1"))?
         .query_row([id], |row| row.get(0))

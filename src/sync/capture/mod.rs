@@ -13,9 +13,10 @@ mod seen;
 pub(in crate::sync) mod sql;
 
 use self::changes::{changes, mark_merges};
-use crate::db::entity::{Fields, Kind};
+use crate::db::entity::Kind;
 use crate::error::Result;
 use crate::sync::fold::{Fold, ends_participation};
+use crate::sync::log::undo_image::UndoImage;
 use crate::sync::log::{clock, oplog, registers};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -51,13 +52,13 @@ pub fn discard(conn: &Connection) -> Result<()> {
 
 /// Marks a record re-created by `rel undo`: it is sent whole, as a change, not as a creation
 /// (other replicas already saw it created and removed).
-pub fn mark_restored(conn: &Connection, tbl: i64, row_id: i64) -> Result<()> {
+pub fn mark_restored(conn: &Connection, kind: Kind, row_id: i64) -> Result<()> {
     stage(conn)?;
-    hook::forget_created(conn, tbl, row_id);
+    hook::forget_created(conn, kind, row_id);
     conn.prepare_cached(
         "UPDATE temp.sync_staged SET change = 'R' WHERE tbl = ?1 AND row_id = ?2 AND change = 'I'",
     )?
-    .execute([tbl, row_id])?;
+    .execute([i64::from(kind.table().code), row_id])?;
     Ok(())
 }
 
@@ -85,13 +86,13 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
     let (mut last, corrected) = crate::sync::log::skew::stamp_base(conn, now_ms)?;
     let first_stamp = clock::tick(last, now_ms);
     let created = conn
-        .prepare_cached(sql::RECORD_CREATIONS)?
+        .prepare_cached(&sql::RECORD_CREATIONS)?
         .execute([seq, first_stamp - 1])? as i64;
     if created > 0 {
         seq += created;
         last = first_stamp + created - 1;
     }
-    conn.prepare_cached(sql::FORGET_CREATED)?.execute([])?;
+    conn.prepare_cached(&sql::FORGET_CREATED)?.execute([])?;
     // What follows from these changes the way the fold derives it on every replica (not
     // operations of their own, so it is settled after the changes were read): the families of
     // handles freed or asked for (see `handles.rs`; a creation takes a free handle and changes
@@ -118,7 +119,7 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         }
         match change.kind {
             Kind::Contact => {
-                if change.undo.get("restored").is_some() {
+                if change.undo == UndoImage::Restored {
                     derived.relink(&change.uid)?;
                 }
                 // Merged away here: settled as every other machine settles it on receipt (what
@@ -129,7 +130,10 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
                 if body.set.contains_key("merged_into") || body.set.contains_key("removed") {
                     derived.chains_may_change();
                 }
-                let was = change.undo.get("fields").and_then(|f| f.get("handle"));
+                let was = match &change.undo {
+                    UndoImage::Fields(before) => before.get("handle"),
+                    _ => None,
+                };
                 let dumped = change.dump.as_ref().and_then(|d| d.get("handle"));
                 for handle in [body.set.get("handle"), was, dumped]
                     .into_iter()
@@ -140,12 +144,11 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
                 }
             }
             Kind::Interaction => {
-                if let Some(Value::Object(whole)) = change.undo.get("deleted") {
+                if let UndoImage::Deleted(whole) = &change.undo {
                     // Kept as the fold keeps an unlogged interaction (see `fold/apply.rs`).
-                    let whole: Fields = whole.clone().into_iter().collect();
-                    registers::keep_unstamped(conn, &change.uid, &whole)?;
+                    registers::keep_unstamped(conn, &change.uid, whole)?;
                 }
-                if change.undo.get("restored").is_some() {
+                if change.undo == UndoImage::Restored {
                     // Brought back naming a contact gone meanwhile: it comes back archived.
                     for (field, _, value) in registers::all(conn, &change.uid)? {
                         if let Some(contact) = field.strip_prefix("with:")
@@ -155,8 +158,7 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
                         }
                     }
                 }
-                let deleted = change.undo.get("deleted").and_then(Value::as_object);
-                let before = deleted.or(change.undo.get("fields").and_then(Value::as_object));
+                let before = change.undo.before();
                 let ended = body
                     .set
                     .iter()

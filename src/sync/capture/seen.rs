@@ -3,11 +3,11 @@
 //! the fields of records as they were, and which records this write created or removed.
 
 use super::events::{
-    ALIASES, CONTACTS, Columns, Event, Extra, FOLLOWUPS, INTERACTIONS, NO_EXTRA, Named, Old,
-    PARTICIPANTS, SETTINGS, Side, SortedIds, column, field_columns, int_of, item_column, json_of,
-    naming_columns, table_code, text_of,
+    Columns, Event, Extra, NO_EXTRA, Named, Old, Side, SortedIds, column, int_of, json_of, text_of,
 };
 use super::preupdate::{Change, Op};
+use crate::db::entity::Kind;
+use crate::db::synced::{self, Reference, Shape, Table};
 use rusqlite::types::Value as SqlValue;
 use std::collections::HashMap;
 
@@ -39,12 +39,20 @@ impl Buffer {
         };
     }
 
+    /// The records of this kind created by this write (contacts and interactions: what is
+    /// added to them is part of their creation).
+    fn created(&mut self, kind: Kind) -> Option<&mut SortedIds> {
+        match kind {
+            Kind::Contact => Some(&mut self.created_contacts),
+            Kind::Interaction => Some(&mut self.created_interactions),
+            Kind::FollowUp | Kind::Setting => None,
+        }
+    }
+
     /// What is added to this record from now on is staged as a change of its own.
-    pub(super) fn forget_created(&mut self, tbl: u8, row_id: i64) {
-        match tbl {
-            CONTACTS => self.created_contacts.remove(row_id),
-            INTERACTIONS => self.created_interactions.remove(row_id),
-            _ => {}
+    pub(super) fn forget_created(&mut self, kind: Kind, row_id: i64) {
+        if let Some(created) = self.created(kind) {
+            created.remove(row_id);
         }
     }
 
@@ -79,17 +87,17 @@ impl Buffer {
         }
     }
 
-    fn named(&self, tbl: u8, id: SqlValue) -> Named {
-        let id = int_of(&id).filter(|id| !self.removed.contains_key(&(tbl, *id)));
-        Named { tbl, id }
+    fn named(&self, table: &'static Table, id: SqlValue) -> Named {
+        let id = int_of(&id).filter(|id| !self.removed.contains_key(&(table.code, *id)));
+        Named { table, id }
     }
 
     /// The record's fields before the change (uid included) and the records it names.
-    fn old_record(&self, tbl: u8, change: &Change) -> Old {
+    fn old_record(&self, table: &Table, change: &Change) -> Old {
         let col = |name| column(&self.columns, change, Side::Old, name);
         let mut binary = false;
         let fields = std::iter::once("uid")
-            .chain(field_columns(tbl).into_iter().flatten().copied())
+            .chain(table.fields().map(|field| field.name))
             .map(|name| {
                 let value = col(name);
                 binary |= matches!(value, SqlValue::Blob(_));
@@ -101,56 +109,68 @@ impl Buffer {
         if binary {
             self.broken.set(true);
         }
-        let refs = naming_columns(tbl)
-            .iter()
-            .map(|(field, named, name)| (*field, self.named(*named, col(name))))
+        let refs = table
+            .references()
+            .map(|named| {
+                let id = col(named.column);
+                (named.field, self.named(named.to.table(), id))
+            })
             .collect();
         Old::Record { fields, refs }
     }
 
+    /// The id of the record a removed or changed record belongs to (a follow-up's contact),
+    /// staged as `ref`: the row named may be gone by the time the staged rows are read.
+    fn owner_id(table: &Table, col: impl Fn(&'static str) -> SqlValue) -> Option<i64> {
+        table
+            .references()
+            .find(|reference| reference.required)
+            .and_then(|owner: &Reference| int_of(&col(owner.column)))
+    }
+
     pub(super) fn see(&mut self, change: &Change) {
-        let Some(tbl) = table_code(change.table) else {
+        let Some(table) = synced::named(change.table) else {
             return;
         };
         // `me.*` settings (`me.email`) belong to this machine's member and never sync.
-        if tbl == SETTINGS {
+        if let Shape::Settings { key, .. } = table.shape {
             let side = match change.op {
                 Op::Insert => Side::New,
                 Op::Delete | Op::Update => Side::Old,
             };
-            let key = text_of(column(&self.columns, change, side, "key"));
+            let key = text_of(column(&self.columns, change, side, key));
             if key.is_some_and(|key| crate::checks::is_machine_setting(&key)) {
                 return;
             }
         }
         match change.op {
-            Op::Insert => self.inserted(tbl, change),
-            Op::Delete => self.deleted(tbl, change),
-            Op::Update => self.updated(tbl, change),
+            Op::Insert => self.inserted(table, change),
+            Op::Delete => self.deleted(table, change),
+            Op::Update => self.updated(table, change),
         }
     }
 
-    fn inserted(&mut self, tbl: u8, change: &Change) {
+    fn inserted(&mut self, table: &'static Table, change: &Change) {
         let depth = change.depth;
-        match tbl {
-            CONTACTS | INTERACTIONS | FOLLOWUPS => {
+        match table.shape {
+            Shape::Record { .. } => {
                 let id = change.new_rowid;
-                match tbl {
-                    CONTACTS => self.created_contacts.insert(id),
-                    INTERACTIONS => self.created_interactions.insert(id),
-                    _ => {}
+                if let Some(created) = self.created(table.kind) {
+                    created.insert(id);
                 }
-                self.push(depth, tbl, b'I', id, None);
+                self.push(depth, table.code, b'I', id, None);
             }
-            SETTINGS => {
+            Shape::Settings { key, .. } => {
                 let extra = Extra {
                     no_row: true,
-                    item: text_of(column(&self.columns, change, Side::New, "key")),
+                    item: text_of(column(&self.columns, change, Side::New, key)),
                     ..Extra::default()
                 };
-                self.push(depth, tbl, b'I', 0, Some(extra));
+                self.push(depth, table.code, b'I', 0, Some(extra));
             }
-            _ => self.member(tbl, b'I', Side::New, change),
+            Shape::List { .. } | Shape::Participants { .. } => {
+                self.member(table, b'I', Side::New, change)
+            }
         }
     }
 
@@ -159,12 +179,12 @@ impl Buffer {
     /// trigger never saw it (delete triggers do not fire for REPLACE), and the handle is not
     /// lost but moved, so the removal is dropped: the delete just seen at this depth of the
     /// same handle.
-    fn forget_replaced_alias(&mut self, depth: i32, handle: Option<&str>) {
+    fn forget_replaced(&mut self, table: &Table, depth: i32, handle: Option<&str>) {
         let Some((d, last)) = self.open.last() else {
             return;
         };
         let replaced = *d == depth
-            && last.tbl == ALIASES
+            && last.tbl == table.code
             && last.change == b'D'
             && self
                 .extras
@@ -175,113 +195,122 @@ impl Buffer {
         }
     }
 
-    fn deleted(&mut self, tbl: u8, change: &Change) {
+    fn deleted(&mut self, table: &'static Table, change: &Change) {
         let col = |name| column(&self.columns, change, Side::Old, name);
         let depth = change.depth;
-        match tbl {
-            CONTACTS | INTERACTIONS | FOLLOWUPS => {
+        match table.shape {
+            Shape::Record { .. } => {
                 let id = change.old_rowid;
-                let record = self.old_record(tbl, change);
-                let reference = (tbl == FOLLOWUPS)
-                    .then(|| int_of(&col("contact_id")))
-                    .flatten();
+                let record = self.old_record(table, change);
+                let reference = Self::owner_id(table, col);
                 if let Some(uid) = text_of(col("uid")) {
-                    self.removed.insert((tbl, id), uid);
+                    self.removed.insert((table.code, id), uid);
                 }
                 let extra = Extra {
                     reference,
                     old: Some(record),
                     ..Extra::default()
                 };
-                self.push(depth, tbl, b'D', id, Some(extra));
+                self.push(depth, table.code, b'D', id, Some(extra));
             }
-            SETTINGS => {
+            Shape::Settings { key, value } => {
                 let extra = Extra {
                     no_row: true,
-                    item: text_of(col("key")),
-                    old: Some(Old::Plain(col("value"))),
+                    item: text_of(col(key)),
+                    old: Some(Old::Plain(col(value))),
                     ..Extra::default()
                 };
-                self.push(depth, tbl, b'D', 0, Some(extra));
+                self.push(depth, table.code, b'D', 0, Some(extra));
             }
-            _ => self.member(tbl, b'D', Side::Old, change),
+            Shape::List { .. } | Shape::Participants { .. } => {
+                self.member(table, b'D', Side::Old, change)
+            }
         }
     }
 
     /// A participant or list item added (`I`) or removed (`D`): staged under the interaction
     /// or contact it belongs to, unless that was created by this write (the creation holds it).
-    fn member(&mut self, tbl: u8, kind: u8, side: Side, change: &Change) {
+    fn member(&mut self, table: &'static Table, kind: u8, side: Side, change: &Change) {
         let col = |name| column(&self.columns, change, side, name);
-        let (owner, created) = if tbl == PARTICIPANTS {
-            (col("interaction_id"), &self.created_interactions)
-        } else {
-            (col("contact_id"), &self.created_contacts)
+        let (owner, extra, replaced) = match table.shape {
+            Shape::Participants {
+                owner,
+                contact,
+                position,
+            } => {
+                let extra = Extra {
+                    reference: int_of(&col(contact)),
+                    old: Some(Old::Plain(col(position))),
+                    ..Extra::default()
+                };
+                (col(owner), extra, false)
+            }
+            Shape::List {
+                owner,
+                item,
+                replaced,
+                ..
+            } => {
+                let extra = Extra {
+                    item: text_of(col(item)),
+                    ..Extra::default()
+                };
+                (col(owner), extra, replaced)
+            }
+            Shape::Record { .. } | Shape::Settings { .. } => return,
         };
         let Some(owner) = int_of(&owner) else {
             return;
         };
-        let extra = if tbl == PARTICIPANTS {
-            Extra {
-                reference: int_of(&col("contact_id")),
-                old: Some(Old::Plain(col("position"))),
-                ..Extra::default()
-            }
-        } else {
-            Extra {
-                item: text_of(col(item_column(tbl))),
-                ..Extra::default()
-            }
-        };
         if kind == b'I' {
-            let created = created.contains(owner);
-            if tbl == ALIASES {
-                self.forget_replaced_alias(change.depth, extra.item.as_deref());
+            let created = self
+                .created(table.kind)
+                .is_some_and(|created| created.contains(owner));
+            if replaced {
+                self.forget_replaced(table, change.depth, extra.item.as_deref());
             }
             if created {
                 return;
             }
         }
-        self.push(change.depth, tbl, kind, owner, Some(extra));
+        self.push(change.depth, table.code, kind, owner, Some(extra));
     }
 
     /// Updates of list items and participants were never staged (no command makes them: they
     /// are added and removed), so they are not here either.
-    fn updated(&mut self, tbl: u8, change: &Change) {
+    fn updated(&mut self, table: &'static Table, change: &Change) {
         let columns = &self.columns;
         let differs = |name: &str| {
             column(columns, change, Side::Old, name) != column(columns, change, Side::New, name)
         };
-        let changed = match tbl {
-            CONTACTS | INTERACTIONS | FOLLOWUPS => {
-                field_columns(tbl)
-                    .into_iter()
-                    .flatten()
-                    .any(|name| differs(name))
-                    || naming_columns(tbl).iter().any(|(_, _, name)| differs(name))
-            }
-            SETTINGS => differs("value"),
-            _ => return,
+        let changed = match table.shape {
+            Shape::Record { columns, .. } => columns.iter().any(|column| differs(column.name())),
+            Shape::Settings { value, .. } => differs(value),
+            Shape::List { .. } | Shape::Participants { .. } => return,
         };
         if !changed {
             return;
         }
         let col = |name| column(&self.columns, change, Side::Old, name);
-        let extra = if tbl == SETTINGS {
-            Extra {
+        let extra = match table.shape {
+            Shape::Settings { key, value } => Extra {
                 no_row: true,
-                item: text_of(col("key")),
-                old: Some(Old::Plain(col("value"))),
+                item: text_of(col(key)),
+                old: Some(Old::Plain(col(value))),
                 ..Extra::default()
-            }
-        } else {
-            Extra {
-                reference: (tbl == FOLLOWUPS)
-                    .then(|| int_of(&col("contact_id")))
-                    .flatten(),
-                old: Some(self.old_record(tbl, change)),
+            },
+            _ => Extra {
+                reference: Self::owner_id(table, col),
+                old: Some(self.old_record(table, change)),
                 ..Extra::default()
-            }
+            },
         };
-        self.push(change.depth, tbl, b'U', change.old_rowid, Some(extra));
+        self.push(
+            change.depth,
+            table.code,
+            b'U',
+            change.old_rowid,
+            Some(extra),
+        );
     }
 }

@@ -1,19 +1,25 @@
-//! The fold: operations received from other replicas become the journal's rows. `apply.rs`
-//! stores and folds them, field by field; `merge_fold.rs` follows contacts merged into others
-//! (`merge_give_back.rs` takes back what a merge handed on when it is undone or overtaken);
-//! `handles.rs` keeps handles unique; `search_upkeep.rs` keeps the search index in step;
-//! `validate.rs` checks each operation first, and `quarantine.rs` keeps the ones that fail.
+//! The fold: operations received from other replicas become the journal's rows.
+//! `receive.rs` stores them and hands them on; `apply.rs` folds them, field by field;
+//! `settle.rs` decides at the end whether removed contacts stay and links what waited for a
+//! contact; `merge_fold.rs` follows contacts merged into others (`merge_hand_over.rs` hands
+//! what names them to the target, `merge_give_back.rs` takes it back when the merge is undone
+//! or overtaken); `handles.rs` keeps handles unique; `search_upkeep.rs` keeps the search index
+//! in step; `validate.rs` checks each operation first, and `quarantine.rs` keeps the ones that
+//! fail.
 
 mod apply;
 pub(in crate::sync) mod handles;
 mod merge_fold;
 mod merge_give_back;
+mod merge_hand_over;
 pub mod quarantine;
+mod receive;
 mod search_upkeep;
+mod settle;
 mod validate;
 
 #[cfg(test)]
 mod tests;
 
-pub use apply::{ApplyReport, apply_received};
 pub(in crate::sync) use apply::{Fold, ends_participation};
+pub use receive::{ApplyReport, apply_received};

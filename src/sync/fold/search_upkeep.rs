@@ -14,8 +14,10 @@
 //! interaction indexed before the batch, its first staged change holds (in `old`) the note the
 //! index has for it, which FTS5's `delete` needs.
 
+use crate::db::synced;
 use crate::error::Result;
 use rusqlite::Connection;
+use std::sync::LazyLock;
 
 /// The search triggers of the tables the fold writes, as SQLite stored them.
 const SEARCH_TRIGGERS: &str = "
@@ -24,28 +26,36 @@ WHERE type = 'trigger' AND sql IS NOT NULL AND name LIKE '%fts%'
   AND tbl_name IN ('interactions', 'contacts', 'contact_tags')
 ORDER BY name";
 
-/// Re-indexes what the batch touched (staged-table codes: 1 contacts, 2 tags, 5 interactions).
-/// Each statement writes its rows in rowid order, so FTS5 writes one segment per statement.
-const REINDEX: &str = "
+/// Re-indexes what the batch touched (the staged rows of contacts, their tags and
+/// interactions; codes from `db/synced/mod.rs`). Each statement writes its rows in rowid
+/// order, so FTS5 writes one segment per statement.
+static REINDEX: LazyLock<String> = LazyLock::new(|| {
+    let interactions = synced::code("interactions");
+    let contacts = synced::code("contacts");
+    let tags = synced::code("contact_tags");
+    format!(
+        "
 INSERT INTO interactions_fts (interactions_fts, rowid, note)
 SELECT 'delete', s.row_id, json_extract(s.old, '$.note') FROM temp.sync_staged s
-WHERE s.tbl = 5 AND s.change IN ('U', 'D')
-  AND s.n = (SELECT min(f.n) FROM temp.sync_staged f WHERE f.row_id = s.row_id AND f.tbl = 5)
+WHERE s.tbl = {interactions} AND s.change IN ('U', 'D')
+  AND s.n = (SELECT min(f.n) FROM temp.sync_staged f WHERE f.row_id = s.row_id AND f.tbl = {interactions})
 ORDER BY s.row_id;
 
 INSERT INTO interactions_fts (rowid, note)
 SELECT id, note FROM interactions
-WHERE id IN (SELECT row_id FROM temp.sync_staged WHERE tbl = 5)
+WHERE id IN (SELECT row_id FROM temp.sync_staged WHERE tbl = {interactions})
 ORDER BY id;
 
-DELETE FROM contacts_fts WHERE rowid IN (SELECT row_id FROM temp.sync_staged WHERE tbl IN (1, 2));
+DELETE FROM contacts_fts WHERE rowid IN (SELECT row_id FROM temp.sync_staged WHERE tbl IN ({contacts}, {tags}));
 
 INSERT INTO contacts_fts (rowid, name, org, role, tags, note)
 SELECT c.id, c.name, c.org, c.role,
        (SELECT group_concat(tag, ' ') FROM contact_tags WHERE contact_id = c.id), c.note
 FROM contacts c
-WHERE c.id IN (SELECT row_id FROM temp.sync_staged WHERE tbl IN (1, 2))
-ORDER BY c.id;";
+WHERE c.id IN (SELECT row_id FROM temp.sync_staged WHERE tbl IN ({contacts}, {tags}))
+ORDER BY c.id;"
+    )
+});
 
 /// The search triggers set aside for one batch; [`Deferred::restore`] re-indexes and puts
 /// them back. Call [`defer`] inside the write transaction, before the batch's first write,
@@ -74,7 +84,7 @@ impl Deferred {
     /// the staged changes are discarded.
     pub fn restore(self, conn: &Connection) -> Result<()> {
         crate::sync::capture::stage(conn)?;
-        conn.execute_batch(REINDEX)?;
+        conn.execute_batch(&REINDEX)?;
         for sql in &self.recreate {
             conn.execute_batch(sql)?;
         }

@@ -54,8 +54,10 @@ fn cut(reason: &str) -> String {
 }
 
 fn check_body(body: &Body) -> Result<(), String> {
-    let kind =
-        Kind::parse(&body.k).ok_or_else(|| format!("unknown kind of record '{}'", body.k))?;
+    let kind = body
+        .k
+        .known()
+        .ok_or_else(|| format!("unknown kind of record '{}'", body.k.name()))?;
     if body.uid.trim().is_empty() {
         return Err(format!("a {} without a uid", kind.name()));
     }
@@ -300,9 +302,9 @@ mod tests {
                 huge.len()
             )
         );
-        assert_eq!(super::super::apply::kept_body(&huge), None);
+        assert_eq!(super::super::receive::kept_body(&huge), None);
         let fine = contact("note", "x".into());
-        assert_eq!(super::super::apply::kept_body(&fine), Some(fine.as_str()));
+        assert_eq!(super::super::receive::kept_body(&fine), Some(fine.as_str()));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The operation log: this replica's id, its own operations (gap-free `seq`), the operations
 //! received from others, and what goes out on the wire.
 
+use super::undo_image::UndoImage;
 use crate::db::entity::{self, Fields, Kind};
 use crate::error::Result;
 use crate::sync::log::WireOp;
@@ -19,7 +20,7 @@ pub const BODY_VERSION: u32 = 1;
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Body {
     pub v: u32,
-    pub k: String,
+    pub k: OpKind,
     pub uid: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub new: bool,
@@ -31,10 +32,61 @@ impl Body {
     pub fn new(kind: Kind, uid: &str, new: bool, set: Fields) -> Body {
         Body {
             v: BODY_VERSION,
-            k: kind.name().to_string(),
+            k: OpKind::Known(kind),
             uid: uid.to_string(),
             new,
             set,
+        }
+    }
+}
+
+/// The kind of record an operation is about, as its body (and `sync_ops.kind`) names it: one
+/// this rel knows, or a name it does not (a newer rel's, or a forgery): kept in the log and
+/// passed on, never applied. Stored and sent as the name.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(from = "String", into = "String")]
+pub enum OpKind {
+    Known(Kind),
+    Other(String),
+}
+
+impl OpKind {
+    /// The kind of record, when this rel knows it.
+    pub fn known(&self) -> Option<Kind> {
+        match self {
+            OpKind::Known(kind) => Some(*kind),
+            OpKind::Other(_) => None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            OpKind::Known(kind) => kind.name(),
+            OpKind::Other(name) => name,
+        }
+    }
+}
+
+impl From<&str> for OpKind {
+    fn from(name: &str) -> OpKind {
+        Kind::parse(name).map_or_else(|| OpKind::Other(name.to_string()), OpKind::Known)
+    }
+}
+
+impl From<String> for OpKind {
+    fn from(name: String) -> OpKind {
+        match Kind::parse(&name) {
+            Some(kind) => OpKind::Known(kind),
+            None => OpKind::Other(name),
+        }
+    }
+}
+
+impl From<OpKind> for String {
+    fn from(kind: OpKind) -> String {
+        match kind {
+            OpKind::Known(kind) => kind.name().to_string(),
+            OpKind::Other(name) => name,
         }
     }
 }
@@ -88,7 +140,7 @@ pub fn append_own(
     kind: Kind,
     uid: &str,
     body: Option<&Body>,
-    undo: Option<&serde_json::Value>,
+    undo: Option<&UndoImage>,
 ) -> Result<()> {
     let body = body.map(serde_json::to_string).transpose()?;
     let undo = undo.map(serde_json::to_string).transpose()?;
@@ -134,9 +186,11 @@ pub fn own_ops_page(
         let (seq, hlc, kind, uid, body) = row?;
         let body = match body {
             Some(body) => body,
-            None => {
-                serde_json::to_string(&creation_body(conn, &kind, uid.as_deref().unwrap_or(""))?)?
-            }
+            None => serde_json::to_string(&creation_body(
+                conn,
+                OpKind::from(kind),
+                uid.as_deref().unwrap_or(""),
+            )?)?,
         };
         bytes += body.len();
         ops.push(WireOp {
@@ -153,11 +207,11 @@ pub fn own_ops_page(
 /// The body of an own creation, read from the record as it stands now. Later changes are
 /// their own operations with later stamps, so sending the current values as the creation's
 /// loses nothing; a record deleted since is sent as its registers kept it (its removal follows).
-fn creation_body(conn: &Connection, kind: &str, uid: &str) -> Result<Body> {
-    let Some(kind) = Kind::parse(kind) else {
+fn creation_body(conn: &Connection, kind: OpKind, uid: &str) -> Result<Body> {
+    let OpKind::Known(kind) = kind else {
         return Ok(Body {
             v: BODY_VERSION,
-            k: kind.to_string(),
+            k: kind,
             uid: uid.to_string(),
             new: true,
             set: Fields::new(),
@@ -216,7 +270,27 @@ pub fn same_change(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_change;
+    use super::{Body, Kind, OpKind, same_change};
+
+    /// A body reads into a typed kind and writes back byte for byte, known kind or not.
+    #[test]
+    fn kinds_are_stored_and_sent_by_name() {
+        let known = r#"{"v":1,"k":"followup","uid":"u1","set":{"alive":false}}"#;
+        let other = r#"{"v":2,"k":"gadget","uid":"u2","new":true,"set":{}}"#;
+        for (text, kind) in [
+            (known, OpKind::Known(Kind::FollowUp)),
+            (other, OpKind::Other("gadget".into())),
+        ] {
+            let body: Body = serde_json::from_str(text).expect("read");
+            assert_eq!(body.k, kind);
+            assert_eq!(serde_json::to_string(&body).expect("write"), text);
+        }
+        let made = Body::new(Kind::Contact, "u3", true, Default::default());
+        assert_eq!(
+            serde_json::to_string(&made).expect("write"),
+            r#"{"v":1,"k":"contact","uid":"u3","new":true,"set":{}}"#
+        );
+    }
 
     #[test]
     fn a_creation_is_the_same_change_by_record_anything_else_by_what_it_sets() {
