@@ -5,10 +5,10 @@
 //! contacts stay, and what waited for a contact, is settled in `settle.rs`.
 
 use super::handles::{self, Settler};
-use super::{merge_fold, merge_give_back, validate};
+use super::{merge_fold, merge_give_back};
 use crate::db::entity::{self, Applied, Fields, Kind};
 use crate::error::Result;
-use crate::sync::log::oplog::{self, Body};
+use crate::sync::log::oplog::Body;
 use crate::sync::log::registers::{self, Stamp};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -44,45 +44,7 @@ impl<'c> Fold<'c> {
         }
     }
 
-    /// Applies operation bodies stamped as given (with their seq). Contacts first, then
-    /// interactions, then follow-ups (what they refer to is then present); order does not
-    /// change the result. Returns the operations SQLite's constraints rejected, as (replica,
-    /// seq, reason): each is undone alone, so one bad body never stops a sync.
-    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body, i64)>) -> Result<Vec<Rejected>> {
-        let mut parsed: Vec<(Kind, Stamp, Body, i64)> = Vec::new();
-        for (stamp, body, seq) in ops.drain(..) {
-            // Versions this rel does not know are kept in the log and skipped here.
-            if body.v != oplog::BODY_VERSION {
-                continue;
-            }
-            if let Some(kind) = body.k.known() {
-                parsed.push((kind, stamp, body, seq));
-            }
-        }
-        parsed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let mut rejected = Vec::new();
-        for (kind, stamp, body, seq) in parsed {
-            // Cached statements: a batch of 10,000 operations would otherwise parse these
-            // 20,000 times.
-            self.conn.prepare_cached("SAVEPOINT fold_op")?.execute([])?;
-            match self.apply(kind, &stamp, &body) {
-                Ok(()) => {
-                    self.conn.prepare_cached("RELEASE fold_op")?.execute([])?;
-                }
-                Err(err) if validate::is_constraint(&err) => {
-                    self.conn
-                        .execute_batch("ROLLBACK TO fold_op; RELEASE fold_op")?;
-                    let cause = err.message.trim_start_matches("database error: ");
-                    let reason = format!("the journal's constraints refuse it ({cause})");
-                    rejected.push((stamp.replica, seq, reason));
-                }
-                Err(err) => return Err(err),
-            }
-        }
-        Ok(rejected)
-    }
-
-    fn apply(&mut self, kind: Kind, stamp: &Stamp, body: &Body) -> Result<()> {
+    pub(super) fn apply(&mut self, kind: Kind, stamp: &Stamp, body: &Body) -> Result<()> {
         let uid = body.uid.as_str();
         let stamp = if body.new {
             Stamp::CREATION

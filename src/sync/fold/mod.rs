@@ -8,6 +8,7 @@
 //! fail.
 
 mod apply;
+mod batch;
 pub(in crate::sync) mod handles;
 mod merge_fold;
 mod merge_give_back;

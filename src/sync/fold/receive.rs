@@ -4,12 +4,13 @@
 //! to date once at the end, all in the caller's transaction.
 
 use super::apply::Fold;
+use super::batch::{Pending, foldable};
 use super::{quarantine, search_upkeep, validate};
 use crate::error::Result;
 use crate::sync::capture;
 use crate::sync::log::WireOp;
 use crate::sync::log::clock;
-use crate::sync::log::oplog::{self, Body};
+use crate::sync::log::oplog;
 use crate::sync::log::registers::Stamp;
 use rusqlite::{Connection, params};
 use std::collections::HashSet;
@@ -40,9 +41,10 @@ pub fn apply_received(
     let local = oplog::replica_id(tx)?;
     let mut report = ApplyReport::default();
     let mut senders = HashSet::new();
-    // Bodies are parsed and checked once, here; one that fails is stored, quarantined and
-    // never applied (see `validate.rs`). Each ready body carries its seq, to name it.
-    let mut ready: Vec<(Stamp, Body, i64)> = Vec::new();
+    // Bodies are checked here; one that fails is stored, quarantined and never applied (see
+    // `validate.rs`). Each ready one carries its seq, to name it, and its text, which the fold
+    // reads again when its turn comes (not every parsed body at once).
+    let mut ready: Vec<Pending> = Vec::new();
     // Whether any operation is due to be applied (parsed or not: the search indexes are set
     // aside for the batch as soon as one is).
     let mut any_due = false;
@@ -87,11 +89,18 @@ pub fn apply_received(
             Ok(body) => {
                 seen = seen.max(op.hlc);
                 any_due = true;
-                let stamp = Stamp {
-                    hlc: op.hlc,
-                    replica: op.replica.clone(),
-                };
-                ready.push((stamp, body, op.seq));
+                if let Some(kind) = foldable(&body) {
+                    let stamp = Stamp {
+                        hlc: op.hlc,
+                        replica: op.replica.clone(),
+                    };
+                    ready.push(Pending {
+                        kind,
+                        stamp,
+                        seq: op.seq,
+                        body: &op.body,
+                    });
+                }
             }
         }
     }
@@ -106,7 +115,8 @@ pub fn apply_received(
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    for (n, seq, hlc, replica, body) in waiting {
+    for (n, seq, hlc, replica, body) in &waiting {
+        let (n, seq, hlc) = (*n, *seq, *hlc);
         if clock::too_far_ahead(hlc, now_ms) {
             report.held_back += 1;
             continue;
@@ -116,9 +126,22 @@ pub fn apply_received(
         seen = seen.max(hlc);
         any_due = true;
         // Checked again: it may have been kept by a rel that did not check yet.
-        match validate::check(&body) {
-            Ok(body) => ready.push((Stamp { hlc, replica }, body, seq)),
-            Err(reason) => quarantine::keep(tx, &replica, seq, &reason)?,
+        match validate::check(body) {
+            Ok(checked) => {
+                if let Some(kind) = foldable(&checked) {
+                    let stamp = Stamp {
+                        hlc,
+                        replica: replica.clone(),
+                    };
+                    ready.push(Pending {
+                        kind,
+                        stamp,
+                        seq,
+                        body,
+                    });
+                }
+            }
+            Err(reason) => quarantine::keep(tx, replica, seq, &reason)?,
         }
     }
     report.replicas = senders.len();
@@ -126,7 +149,7 @@ pub fn apply_received(
     // The search indexes are brought up to date once, at the end (see `search_upkeep`).
     let search = any_due.then(|| search_upkeep::defer(tx)).transpose()?;
     let mut fold = Fold::new(tx);
-    for (replica, seq, reason) in fold.apply_all(ready)? {
+    for (replica, seq, reason) in fold.apply_pending(ready)? {
         quarantine::keep(tx, &replica, seq, &reason)?;
     }
     report.renamed = fold.finish()?;
