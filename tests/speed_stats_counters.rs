@@ -225,3 +225,145 @@ proptest! {
         assert_counters_match(&env);
     }
 }
+
+/// What `rel stats` lists as going cold and strained, computed from every contact row as the
+/// contract words it (the command reads them through `contacts_cold` and `contacts_strained`).
+fn lists_from_every_contact(env: &TestEnv) -> (Vec<(String, i64)>, Vec<String>) {
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    let now = chrono::DateTime::parse_from_rfc3339(common::NOW)
+        .expect("NOW")
+        .timestamp();
+    let start_of_today = now - now.rem_euclid(86_400);
+    let mut stmt = conn
+        .prepare(
+            "SELECT handle, due_every, coalesce(last_touch, created_at), last_touch, due_at,
+                    archived_at IS NULL,
+                    min(reith_respect, reith_empathy, reith_integrity, reith_trust, reith_honesty)
+             FROM contacts",
+        )
+        .expect("prepare");
+    type Row = (
+        String,
+        Option<String>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        bool,
+        i64,
+    );
+    let rows: Vec<Row> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut cold: Vec<(f64, i64, String)> = rows
+        .iter()
+        .filter(|r| r.5 && r.4.is_some_and(|due| due <= now))
+        .filter(|r| r.3.is_none_or(|last| last < start_of_today))
+        .filter_map(|r| {
+            let span = rel::when::Cadence::parse(r.1.as_deref()?).ok()?.span()?;
+            let days = ((now - r.2) / 86_400).max(0);
+            Some((days as f64 / span.approx_days(), days, r.0.clone()))
+        })
+        .collect();
+    cold.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    let cold = cold.into_iter().take(10).map(|c| (c.2, c.1)).collect();
+    let mut strained: Vec<(i64, String)> = rows
+        .iter()
+        .filter(|r| r.5 && r.6 < 0)
+        .map(|r| (r.6, r.0.clone()))
+        .collect();
+    strained.sort();
+    (cold, strained.into_iter().map(|s| s.1).collect())
+}
+
+#[test]
+fn going_cold_and_strained_equal_a_read_of_every_contact() {
+    let env = TestEnv::with_bench_data(400, 4000, 11);
+    let check = |env: &TestEnv| {
+        let report = env.json(&["stats"]);
+        let cold: Vec<(String, i64)> = report["going_cold"]
+            .as_array()
+            .expect("going_cold")
+            .iter()
+            .map(|c| {
+                let handle = c["handle"].as_str().expect("handle").to_string();
+                (handle, c["days_since"].as_i64().expect("days"))
+            })
+            .collect();
+        let strained: Vec<String> = report["strained"]
+            .as_array()
+            .expect("strained")
+            .iter()
+            .map(|s| s["handle"].as_str().expect("handle").to_string())
+            .collect();
+        let (want_cold, want_strained) = lists_from_every_contact(env);
+        assert_eq!(cold, want_cold);
+        assert!(
+            cold.len() == 10,
+            "the data has enough cold contacts: {cold:?}"
+        );
+        assert_eq!(strained, want_strained);
+        assert!(!strained.is_empty());
+    };
+    check(&env);
+    // Writes move contacts in and out of both lists: a touch warms the coldest up, a strain
+    // or an archive changes the strained list, a snooze and a cadence change move due dates.
+    let report = env.json(&["stats"]);
+    let coldest = report["going_cold"][0]["handle"].as_str().expect("handle");
+    let strained = report["strained"][0]["handle"].as_str().expect("handle");
+    let second = report["strained"][1]["handle"].as_str().expect("handle");
+    env.ok(&["log", coldest, "warmed up", "--strained", "trust,honesty"]);
+    env.ok(&["archive", strained]);
+    env.ok(&[
+        "log",
+        second,
+        "made up",
+        "-t",
+        "respect,empathy,integrity,trust,honesty",
+    ]);
+    let next = report["going_cold"][1]["handle"].as_str().expect("handle");
+    env.ok(&["snooze", next, "in 2w"]);
+    let third = report["going_cold"][2]["handle"].as_str().expect("handle");
+    env.ok(&["edit", third, "--every", "1y"]);
+    env.ok(&["config", "default-every", "2w"]);
+    check(&env);
+}
+
+#[test]
+fn going_cold_ties_at_the_tenth_are_broken_by_handle() {
+    let env = TestEnv::new();
+    // Twelve people added in the same second, so equally cold, in the reverse of handle order:
+    // the index lists them by creation, the list by handle.
+    for n in (1..=12).rev() {
+        let name = format!("Pat {n:02}");
+        let run = env.run_with(&["add", &name, "--every", "1w"], |cmd| {
+            cmd.env("REL_NOW", "2026-06-01T09:00:00Z");
+        });
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let report = env.json(&["stats"]);
+    let cold: Vec<&str> = report["going_cold"]
+        .as_array()
+        .expect("going_cold")
+        .iter()
+        .map(|c| c["handle"].as_str().expect("handle"))
+        .collect();
+    let want: Vec<String> = (1..=10).map(|n| format!("pat-{n:02}")).collect();
+    assert_eq!(cold, want);
+    assert_eq!(lists_from_every_contact(&env).0.len(), 10);
+}

@@ -210,6 +210,17 @@ proptest! {
         if paths.is_empty() {
             prop_assert!(run.stderr.contains("no path"), "{}", run.stderr);
         }
+        // A limit keeps the first paths of the whole ranking, ties of strength included (only
+        // the paths that can rank have their first person's standing read).
+        for limit in [1usize, 2, 3] {
+            let limit_text = limit.to_string();
+            let run = env.run(&["intro", &handle, "--depth", &depth_text, "--limit", &limit_text, "--format", "json"]);
+            prop_assert_eq!(run.code, 0, "{}", run.stderr);
+            let limited: Value = serde_json::from_str(&run.stdout).expect("json");
+            let first: Vec<&Value> = paths.iter().take(limit).collect();
+            let limited: Vec<&Value> = limited["paths"].as_array().expect("paths").iter().collect();
+            prop_assert_eq!(limited, first, "--limit {}", limit);
+        }
     }
 }
 

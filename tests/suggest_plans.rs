@@ -69,7 +69,12 @@ fn accounts_and_intro_never_scan_the_interactions() {
         !lines.iter().any(|l| l.contains("interactions")),
         "{lines:#?}"
     );
-    for sql in [intro::SHARED_SQL, intro::VIA_SQL, intro::NODES_SQL] {
+    for sql in [
+        intro::SHARED_SQL,
+        intro::VIA_SQL,
+        intro::NODES_SQL,
+        intro::STANDING_SQL,
+    ] {
         let lines = plan(&db, sql);
         assert!(
             !lines

@@ -67,9 +67,19 @@ pub fn run(ctx: &Ctx, args: IntroArgs) -> Result<()> {
         (None, None) => unreachable!("clap requires WHO or --org"),
     };
     // Knowing the target well is answered before any search.
-    let known: Vec<Node> = intro::nodes(conn, &targets, now, me.as_deref())?
+    let target_nodes: HashMap<i64, Node> = intro::nodes(conn, &targets, me.as_deref())?
         .into_iter()
-        .filter(|n| n.touches_last_year >= KNOWN_TOUCHES)
+        .map(|n| (n.id, n))
+        .collect();
+    let known: Vec<(&str, i64)> = intro::standing(conn, &targets, now, me.as_deref())?
+        .into_iter()
+        .filter(|s| s.touches_last_year >= KNOWN_TOUCHES)
+        .filter_map(|s| {
+            Some((
+                target_nodes.get(&s.id)?.handle.as_str(),
+                s.touches_last_year,
+            ))
+        })
         .collect();
     if !known.is_empty() {
         return print_known(ctx, &label, &known);
@@ -94,22 +104,46 @@ pub fn run(ctx: &Ctx, args: IntroArgs) -> Result<()> {
         frontier = next;
     }
     let ids: Vec<i64> = seen.iter().copied().collect();
-    let nodes: HashMap<i64, Node> = intro::nodes(conn, &ids, now, me.as_deref())?
+    let nodes: HashMap<i64, Node> = intro::nodes(conn, &ids, me.as_deref())?
         .into_iter()
         .map(|n| (n.id, n))
         .collect();
     let mut paths = search(&targets, &edges, &nodes, depth);
+    let limit = match args.limit {
+        Some(0) => usize::MAX,
+        Some(n) => n,
+        None => DEFAULT_LIMIT,
+    };
+    // Your standing with a path's first person only breaks ties of strength, so only the
+    // paths at least as strong as the limit-th strongest can be printed, and only their first
+    // people's touches are read.
+    paths.sort_by(|a, b| b.strength.total_cmp(&a.strength));
+    if let Some(weakest) = paths.get(limit.saturating_sub(1)).map(|p| p.strength)
+        && paths.len() > limit
+    {
+        paths.retain(|p| p.strength.total_cmp(&weakest).is_ge());
+    }
+    let firsts: Vec<i64> = paths
+        .iter()
+        .map(|p| p.people[0])
+        .collect::<BTreeSet<i64>>()
+        .into_iter()
+        .collect();
+    let recency: HashMap<i64, f64> = intro::standing(conn, &firsts, now, me.as_deref())?
+        .into_iter()
+        .map(|s| (s.id, s.recency))
+        .collect();
+    for path in &mut paths {
+        let first = path.people[0];
+        let trust = nodes.get(&first).map_or(0, |n| n.trust);
+        path.standing = recency.get(&first).copied().unwrap_or(0.0) + trust as f64;
+    }
     paths.sort_by(|a, b| {
         b.strength
             .total_cmp(&a.strength)
             .then(b.standing.total_cmp(&a.standing))
             .then(a.handles.cmp(&b.handles))
     });
-    let limit = match args.limit {
-        Some(0) => usize::MAX,
-        Some(n) => n,
-        None => DEFAULT_LIMIT,
-    };
     paths.truncate(limit);
     if paths.is_empty() {
         eprintln!(
@@ -192,9 +226,9 @@ fn search(
                 return false;
             }
             let start = trail[trail.len() - 1];
-            let Some(first) = nodes.get(&start).filter(|n| n.touches > 0) else {
+            if !nodes.get(&start).is_some_and(|n| n.touched) {
                 return true;
-            };
+            }
             let people: Vec<i64> = trail.iter().rev().copied().collect();
             let strength = people
                 .windows(2)
@@ -208,7 +242,8 @@ fn search(
             paths.push(Path {
                 people,
                 strength,
-                standing: first.recency + first.trust as f64,
+                // Filled in for the paths that can rank (see `run`).
+                standing: 0.0,
                 handles,
             });
             true
@@ -340,8 +375,9 @@ fn print_paths(
         .list(&Listing::new(&["path", "strength", "why"], rows), "")
 }
 
-fn print_known(ctx: &Ctx, label: &str, known: &[Node]) -> Result<()> {
-    let handles: BTreeSet<&str> = known.iter().map(|n| n.handle.as_str()).collect();
+/// `known`: each target you know well (handle, your touches with them in the last year).
+fn print_known(ctx: &Ctx, label: &str, known: &[(&str, i64)]) -> Result<()> {
+    let handles: BTreeSet<&str> = known.iter().map(|(handle, _)| *handle).collect();
     if ctx.out.is_json() {
         let record = json!({
             "target": label,
@@ -354,12 +390,7 @@ fn print_known(ctx: &Ctx, label: &str, known: &[Node]) -> Result<()> {
     }
     let who: Vec<String> = known
         .iter()
-        .map(|n| {
-            format!(
-                "{} yourself ({} touches in the last year)",
-                n.handle, n.touches_last_year
-            )
-        })
+        .map(|(handle, touches)| format!("{handle} yourself ({touches} touches in the last year)"))
         .collect();
     ctx.out.note(&format!(
         "you know {}: no introduction needed",

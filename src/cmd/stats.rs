@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
     }
     const HEADERS: [&str; 3] = ["section", "key", "value"];
     ctx.out
-        .list_streamed(&HEADERS, &HEADERS, plain_rows(&report), "")
+        .list_streamed(&HEADERS, &HEADERS, plain_rows(&report, ctx.out.format), "")
 }
 
 /// Adds the months without touches between the first and the last, so a chart shows the gaps.
@@ -166,7 +166,7 @@ fn report_json_head(report: &Report) -> Map<String, Value> {
 
 /// csv/tsv: one `section, key, value` row per number (documented in the README), made as
 /// they are printed (the strained contacts' rows are tens of thousands at L).
-fn plain_rows(report: &Report) -> impl Iterator<Item = Result<ListRow>> + '_ {
+fn plain_rows(report: &Report, format: Format) -> impl Iterator<Item = Result<ListRow>> + '_ {
     let reith = Trait::ALL.into_iter().flat_map(|t| {
         let (shown, strained) = (report.traits.shown.get(t), report.traits.strained.get(t));
         [
@@ -201,12 +201,17 @@ fn plain_rows(report: &Report) -> impl Iterator<Item = Result<ListRow>> + '_ {
         .chain(months)
         .chain(cold)
         .chain(strained)
-        .map(|(section, key, value)| {
+        .map(move |(section, key, value)| {
             let plain = vec![section.to_string(), key, value.to_string()];
+            // The table's copy only for a table (28k rows at L, most of them strained marks).
+            let pretty = match format {
+                Format::Table => plain.iter().map(|c| (c.clone(), Tone::Plain)).collect(),
+                _ => Vec::new(),
+            };
             Ok(ListRow {
                 json: Value::Null,
-                pretty: plain.iter().map(|c| (c.clone(), Tone::Plain)).collect(),
                 plain,
+                pretty,
             })
         })
 }

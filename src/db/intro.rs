@@ -74,7 +74,7 @@ pub fn links(conn: &Connection, ids: &[i64], now: i64) -> Result<Vec<Link>> {
     Ok(out)
 }
 
-/// A contact as a path shows it, with your standing with them.
+/// A contact as a path shows it.
 #[derive(Debug, Clone)]
 pub struct Node {
     pub id: i64,
@@ -85,28 +85,28 @@ pub struct Node {
     pub via: Option<i64>,
     pub owner: Option<String>,
     pub trust: i64,
-    /// Your touches with them, ever and in the last year.
-    pub touches: i64,
-    pub touches_last_year: i64,
-    /// Your touches of the last two years weighted by recency (as a link's).
-    pub recency: f64,
+    /// You have touched them at least once (a path may start with them).
+    pub touched: bool,
 }
 
-/// The contacts `ids` with your standing (?2 now, ?3 the member whose touches are yours, or
-/// NULL for every touch): one pass over each one's touches.
+/// The contacts ?1 (JSON array of ids), each one row read by its key: ?2 is the member whose
+/// touches are yours, or NULL for every touch, when `last_touch` (kept on every write) says it.
+/// Counting everyone's touches here read every interaction of the few hundred people around
+/// a target (9.5k pages at L for 350 people); only the paths' first people need that, and
+/// only the few that can rank (see [`standing`]).
 pub const NODES_SQL: &str = "SELECT c.id, c.handle, c.name, c.archived_at IS NOT NULL, c.via_id,
-        c.owner, c.reith_trust, count(i.id), count(CASE WHEN i.at > ?2 - 31536000 THEN 1 END),
-        total(CASE WHEN i.at > ?2 - 63072000 THEN 1.0 - (?2 - min(i.at, ?2)) / 63072000.0 END)
+        c.owner, c.reith_trust,
+        CASE WHEN ?2 IS NULL THEN c.last_touch IS NOT NULL
+             ELSE EXISTS (SELECT 1 FROM interaction_contacts ic
+                          JOIN interactions i ON i.id = ic.interaction_id
+                          WHERE ic.contact_id = c.id AND i.author = ?2) END
      FROM contacts c
-     LEFT JOIN interaction_contacts ic ON ic.contact_id = c.id
-     LEFT JOIN interactions i ON i.id = ic.interaction_id AND (?3 IS NULL OR i.author = ?3)
-     WHERE c.id IN (SELECT value FROM json_each(?1))
-     GROUP BY c.id";
+     WHERE c.id IN (SELECT value FROM json_each(?1))";
 
-pub fn nodes(conn: &Connection, ids: &[i64], now: i64, me: Option<&str>) -> Result<Vec<Node>> {
+pub fn nodes(conn: &Connection, ids: &[i64], me: Option<&str>) -> Result<Vec<Node>> {
     let ids = serde_json::to_string(ids)?;
     let mut stmt = conn.prepare_cached(NODES_SQL)?;
-    let rows = stmt.query_map(params![ids, now, me], |row| {
+    let rows = stmt.query_map(params![ids, me], |row| {
         Ok(Node {
             id: row.get(0)?,
             handle: row.get(1)?,
@@ -115,9 +115,45 @@ pub fn nodes(conn: &Connection, ids: &[i64], now: i64, me: Option<&str>) -> Resu
             via: row.get(4)?,
             owner: row.get(5)?,
             trust: row.get(6)?,
-            touches: row.get(7)?,
-            touches_last_year: row.get(8)?,
-            recency: row.get(9)?,
+            touched: row.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Your standing with a contact: your touches with them.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing {
+    pub id: i64,
+    /// Your touches with them in the last year.
+    pub touches_last_year: i64,
+    /// Your touches of the last two years weighted by recency (as a link's).
+    pub recency: f64,
+}
+
+/// The contacts ?1 with your touches (?2 now, ?3 the member whose touches are yours, or NULL
+/// for every touch): one pass over each one's touches, in contact id order.
+pub const STANDING_SQL: &str = "SELECT c.id, count(CASE WHEN i.at > ?2 - 31536000 THEN 1 END),
+        total(CASE WHEN i.at > ?2 - 63072000 THEN 1.0 - (?2 - min(i.at, ?2)) / 63072000.0 END)
+     FROM contacts c
+     LEFT JOIN interaction_contacts ic ON ic.contact_id = c.id
+     LEFT JOIN interactions i ON i.id = ic.interaction_id AND (?3 IS NULL OR i.author = ?3)
+     WHERE c.id IN (SELECT value FROM json_each(?1))
+     GROUP BY c.id";
+
+pub fn standing(
+    conn: &Connection,
+    ids: &[i64],
+    now: i64,
+    me: Option<&str>,
+) -> Result<Vec<Standing>> {
+    let ids = serde_json::to_string(ids)?;
+    let mut stmt = conn.prepare_cached(STANDING_SQL)?;
+    let rows = stmt.query_map(params![ids, now, me], |row| {
+        Ok(Standing {
+            id: row.get(0)?,
+            touches_last_year: row.get(1)?,
+            recency: row.get(2)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

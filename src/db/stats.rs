@@ -119,18 +119,20 @@ pub struct Cold {
 }
 
 /// The contacts of cadence ?1 that are due at ?2 and were not touched since ?3 (the start of
-/// today), longest untouched first (contact ?4 or all), at most ?5: within one cadence that
-/// is the order of `days_since / cadence`.
+/// today), contact ?4 or all, longest untouched first: a walk of `contacts_cold` in its order
+/// (ties of that order unsorted), which the caller stops. The whole days since the last touch
+/// (or creation) never grow along the walk.
 pub const COLD_OF_CADENCE_SQL: &str = "SELECT c.handle, c.name, c.due_every, c.last_touch,
-            (?2 - coalesce(c.last_touch, c.created_at)) / 86400 AS days
-     FROM contacts c
+            (?2 - coalesce(c.last_touch, c.created_at)) / 86400
+     FROM contacts c INDEXED BY contacts_cold
      WHERE c.archived_at IS NULL AND c.due_at IS NOT NULL AND c.due_every = ?1 AND c.due_at <= ?2
        AND (c.last_touch IS NULL OR c.last_touch < ?3) AND (?4 IS NULL OR c.id = ?4)
-     ORDER BY days DESC, c.handle LIMIT ?5";
+     ORDER BY coalesce(c.last_touch, c.created_at)";
 
 /// Active contacts with a cadence that are past it, most overdue relative to their cadence
 /// first (`days_since / cadence days`), ties by `days_since` then handle; nobody touched since
-/// `start_of_today`. One bounded query per distinct cadence, merged.
+/// `start_of_today`. Per distinct cadence (where that order is days since, then handle), the
+/// `limit` longest untouched and their ties are read; the lists are merged.
 pub fn going_cold(
     conn: &Connection,
     contact_id: Option<i64>,
@@ -139,28 +141,36 @@ pub fn going_cold(
     limit: usize,
 ) -> Result<Vec<Cold>> {
     let mut cold = Vec::new();
+    if limit == 0 {
+        return Ok(cold);
+    }
     let mut stmt = conn.prepare_cached(COLD_OF_CADENCE_SQL)?;
     for every in super::due::cadences(conn)? {
         let Some(span) = Cadence::parse(&every).ok().and_then(|c| c.span()) else {
             continue;
         };
-        let rows = stmt.query_map(
-            params![every, now, start_of_today, contact_id, limit as i64],
-            |row| {
-                let days_since: i64 = row.get::<_, i64>(4)?.max(0);
-                Ok(Cold {
-                    handle: row.get(0)?,
-                    name: row.get(1)?,
-                    every: row.get(2)?,
-                    last_touch: row.get(3)?,
-                    days_since,
-                    ratio: days_since as f64 / span.approx_days(),
-                })
-            },
-        )?;
-        for row in rows {
-            cold.push(row?);
+        // The `limit` longest untouched and everyone as long untouched as the last of them
+        // (ties are ordered by handle below).
+        let mut found: Vec<(i64, Cold)> = Vec::new();
+        let mut rows = stmt.query(params![every, now, start_of_today, contact_id])?;
+        while let Some(row) = rows.next()? {
+            let days: i64 = row.get(4)?;
+            if found.len() >= limit && found.last().is_some_and(|(last, _)| days < *last) {
+                break;
+            }
+            let days_since = days.max(0);
+            let cold = Cold {
+                handle: row.get(0)?,
+                name: row.get(1)?,
+                every: row.get(2)?,
+                last_touch: row.get(3)?,
+                days_since,
+                ratio: days_since as f64 / span.approx_days(),
+            };
+            found.push((days, cold));
         }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.handle.cmp(&b.1.handle)));
+        cold.extend(found.into_iter().take(limit).map(|(_, cold)| cold));
     }
     cold.sort_by(|a, b| {
         b.ratio
@@ -180,20 +190,34 @@ pub struct Strained {
     pub reith: Reith,
 }
 
+/// Active contacts below zero on some trait, the most negative trait first, then handle (the
+/// maintained all-time sums): one walk of the covering index `contacts_strained`.
+pub const STRAINED_SQL: &str = "SELECT c.handle, c.name, c.reith_respect, c.reith_empathy,
+        c.reith_integrity, c.reith_trust, c.reith_honesty,
+        min(c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust,
+            c.reith_honesty) AS lowest
+     FROM contacts c
+     WHERE c.archived_at IS NULL
+       AND min(c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust,
+               c.reith_honesty) < 0
+     ORDER BY lowest, c.handle";
+
+/// The same for contact ?1 alone, by its key (a walk of the whole index for one row would be
+/// the plan SQLite keeps for any value of a `?1 IS NULL OR` filter).
+pub const STRAINED_ONE_SQL: &str = "SELECT c.handle, c.name, c.reith_respect, c.reith_empathy,
+        c.reith_integrity, c.reith_trust, c.reith_honesty
+     FROM contacts c
+     WHERE c.id = ?1 AND c.archived_at IS NULL
+       AND min(c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust,
+               c.reith_honesty) < 0";
+
 /// Strained contacts, the most negative trait first (the maintained all-time sums).
 pub fn strained(conn: &Connection, contact_id: Option<i64>) -> Result<Vec<Strained>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.handle, c.name, c.reith_respect, c.reith_empathy, c.reith_integrity,
-                c.reith_trust, c.reith_honesty,
-                min(c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust,
-                    c.reith_honesty) AS lowest
-         FROM contacts c
-         WHERE c.archived_at IS NULL AND (?1 IS NULL OR c.id = ?1)
-           AND min(c.reith_respect, c.reith_empathy, c.reith_integrity, c.reith_trust,
-                   c.reith_honesty) < 0
-         ORDER BY lowest, c.handle",
-    )?;
-    let rows = stmt.query_map(params![contact_id], |row| {
+    let (mut stmt, contact) = match contact_id {
+        Some(id) => (conn.prepare(STRAINED_ONE_SQL)?, vec![id]),
+        None => (conn.prepare(STRAINED_SQL)?, vec![]),
+    };
+    let rows = stmt.query_map(rusqlite::params_from_iter(contact), |row| {
         Ok(Strained {
             handle: row.get(0)?,
             name: row.get(1)?,
