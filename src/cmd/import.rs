@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::apply::{Apply, Summary, Tally};
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::db::import::prepare_for_bulk;
-use crate::db::stats_counters;
+use crate::db::stats::counters;
 use crate::error::{Error, Result};
 use crate::import::charset::{Transcoded, prepare, readable_head};
 use crate::import::json::ReadError;
@@ -48,8 +48,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let now = ctx.now_unix();
     prepare_for_bulk(&db)?;
     let result = db.write_or_rehearse(!args.dry_run, |tx| {
-        let counting_suspended =
-            format == ImportFormat::Json && stats_counters::suspend_for_bulk(tx)?;
+        let counting_suspended = format == ImportFormat::Json && counters::suspend_for_bulk(tx)?;
         let mut apply = Apply::new(tx, now, args.skip_invalid)?;
         match format {
             ImportFormat::Vcard => {
@@ -107,7 +106,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         bar.set_message("updating due dates");
         let summary = apply.finish()?;
         if counting_suspended {
-            stats_counters::resume_after_bulk(tx)?;
+            counters::resume_after_bulk(tx)?;
         }
         Ok(summary)
     });

@@ -27,7 +27,6 @@ mod search;
 mod show;
 mod snooze;
 mod stats;
-mod stats_chart;
 mod suggest;
 mod sync;
 mod team;

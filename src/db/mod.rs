@@ -24,7 +24,6 @@ pub mod same_name;
 pub mod search;
 pub mod settings;
 pub mod stats;
-pub mod stats_counters;
 pub mod suggest;
 pub mod synced;
 pub mod upkeep;

@@ -1,11 +1,13 @@
 //! `rel stats`: REITH profile, touches per channel and per month, and (across everyone) who is
 //! going cold and who is strained. Charts in a table, plain numbers everywhere else.
 
+mod chart;
+
+use self::chart::Report;
 use super::Ctx;
-use super::stats_chart::{self, Report};
 use crate::cli::StatsArgs;
+use crate::db::stats::counters;
 use crate::db::stats::{self, Scope, Strained};
-use crate::db::stats_counters;
 use crate::db::who;
 use crate::error::Result;
 use crate::model::Trait;
@@ -32,7 +34,7 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
     let contact_id = contact.as_ref().map(|c| c.id);
     let scope = Scope { contact_id, since };
     let tallies = if contact_id.is_none() && since.is_none() {
-        stats_counters::tallies(db.conn())?
+        counters::tallies(db.conn())?
     } else {
         stats::tallies(db.conn(), scope)?
     };
@@ -56,7 +58,7 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
         return Ok(());
     }
     if ctx.out.format == Format::Table {
-        return stats_chart::print(&ctx.out, &report);
+        return chart::print(&ctx.out, &report);
     }
     const HEADERS: [&str; 3] = ["section", "key", "value"];
     ctx.out

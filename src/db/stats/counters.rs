@@ -2,7 +2,7 @@
 //! (`sql/0014_stats_counters.sql`): a read of a few thousand rows, flat in the number of
 //! interactions (the scan it replaces took 0.6 s at L).
 
-use super::stats::{Tallies, TraitCounts, finish};
+use super::{Tallies, TraitCounts, finish};
 use crate::error::Result;
 use crate::model::Trait;
 use chrono::{DateTime, Datelike, Local, TimeZone};
@@ -30,8 +30,8 @@ pub fn suspend_for_bulk(conn: &Connection) -> Result<bool> {
 /// the triggers back.
 pub fn resume_after_bulk(conn: &Connection) -> Result<()> {
     conn.execute_batch(concat!(
-        include_str!("sql/stats_recount.sql"),
-        include_str!("sql/stats_triggers.sql")
+        include_str!("../sql/stats_recount.sql"),
+        include_str!("../sql/stats_triggers.sql")
     ))?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! The numbers behind `rel stats`: REITH counts, touches per channel and per month, and the
 //! relationships going cold or strained.
 
+pub mod counters;
+
 use crate::error::Result;
 use crate::model::Reith;
 use crate::when::Cadence;

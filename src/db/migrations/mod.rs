@@ -15,77 +15,77 @@ pub struct Migration {
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
-        sql: include_str!("sql/0001_init.sql"),
+        sql: include_str!("../sql/0001_init.sql"),
         changes_existing: false,
     },
     // Adds the full-text indexes and their triggers; existing tables are only read.
     Migration {
-        sql: include_str!("sql/0002_search.sql"),
+        sql: include_str!("../sql/0002_search.sql"),
         changes_existing: false,
     },
     // Adds the sync settings (remote, key, progress); nothing existing is touched.
     Migration {
-        sql: include_str!("sql/0003_sync_remote.sql"),
+        sql: include_str!("../sql/0003_sync_remote.sql"),
         changes_existing: false,
     },
     // Adds two indexes for `rel due` (per-cadence walks, birthdays by day); tables unchanged.
     Migration {
-        sql: include_str!("sql/0004_due_walks.sql"),
+        sql: include_str!("../sql/0004_due_walks.sql"),
         changes_existing: false,
     },
     // Rebuilds contacts, interactions and followups with AUTOINCREMENT (ids never reused).
     Migration {
-        sql: include_str!("sql/0005_ids_never_reused.sql"),
+        sql: include_str!("../sql/0005_ids_never_reused.sql"),
         changes_existing: true,
     },
     // The operation log; the journal as it stands becomes its first operations (new tables
     // only: existing ones are read).
     Migration {
-        sql: include_str!("sql/0006_oplog.sql"),
+        sql: include_str!("../sql/0006_oplog.sql"),
         changes_existing: false,
     },
     // Ownership (a contact's owner, an interaction's author, this member's name): new columns
     // and an index only; no existing row is rewritten.
     Migration {
-        sql: include_str!("sql/0007_ownership.sql"),
+        sql: include_str!("../sql/0007_ownership.sql"),
         changes_existing: false,
     },
     // Suggestions: a contact's dismissal (a synced column) and an index by organisation; no
     // existing row is rewritten.
     Migration {
-        sql: include_str!("sql/0009_suggest.sql"),
+        sql: include_str!("../sql/0009_suggest.sql"),
         changes_existing: false,
     },
     // Counters for `rel stats`, filled from the interactions and kept by triggers; new tables
     // only.
     Migration {
         sql: concat!(
-            include_str!("sql/0014_stats_counters.sql"),
-            include_str!("sql/stats_recount.sql"),
-            include_str!("sql/stats_triggers.sql")
+            include_str!("../sql/0014_stats_counters.sql"),
+            include_str!("../sql/stats_recount.sql"),
+            include_str!("../sql/stats_triggers.sql")
         ),
         changes_existing: false,
     },
     // The names replicas publish on the remote (for `sync status`): a new table only.
     Migration {
-        sql: include_str!("sql/0012_replica_names.sql"),
+        sql: include_str!("../sql/0012_replica_names.sql"),
         changes_existing: false,
     },
     // Capture: where an interaction came from (calendar or mail); new columns and an index.
     Migration {
-        sql: include_str!("sql/0010_capture_source.sql"),
+        sql: include_str!("../sql/0010_capture_source.sql"),
         changes_existing: false,
     },
     // Received operations kept aside because they fail the command line's checks: a new
     // table only.
     Migration {
-        sql: include_str!("sql/0011_sync_quarantine.sql"),
+        sql: include_str!("../sql/0011_sync_quarantine.sql"),
         changes_existing: false,
     },
     // `rel stats`' going-cold and strained lists from indexes: one index rebuilt wider, one
     // added; no row is rewritten.
     Migration {
-        sql: include_str!("sql/0015_stats_lists.sql"),
+        sql: include_str!("../sql/0015_stats_lists.sql"),
         changes_existing: false,
     },
 ];
@@ -186,5 +186,4 @@ fn check_foreign_keys(conn: &Connection) -> Result<()> {
 }
 
 #[cfg(test)]
-#[path = "migrations_tests.rs"]
 mod tests;
