@@ -132,6 +132,32 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::PermissionDenied) => {
                 Error::runtime("permission denied opening the database")
             }
+            // A value of a type rel never writes (a name set to bytes by hand in sqlite3):
+            // said as such, not as rusqlite's words.
+            _ if matches!(
+                err,
+                rusqlite::Error::InvalidColumnType(..)
+                    | rusqlite::Error::FromSqlConversionFailure(..)
+            ) =>
+            {
+                let column = match &err {
+                    rusqlite::Error::InvalidColumnType(_, name, kind) => {
+                        use rusqlite::types::Type;
+                        let kind = match kind {
+                            Type::Blob => "bytes",
+                            Type::Integer | Type::Real => "a number",
+                            Type::Text => "text",
+                            Type::Null => "nothing",
+                        };
+                        format!(" ({name} holds {kind})")
+                    }
+                    _ => String::new(),
+                };
+                Error::runtime(format!(
+                    "the database holds a value rel did not write{column}"
+                ))
+                .with_hint("correct it with sqlite3, or restore a copy made with 'rel backup'")
+            }
             _ => Error::runtime(format!("database error: {err}")),
         }
     }

@@ -116,3 +116,27 @@ fn unreadable_database_exits_1() {
     std::fs::write(env.db.parent().unwrap(), "").unwrap();
     env.fails(&["list"], 1);
 }
+
+/// A value of a type rel never writes (a name set to bytes by hand in sqlite3) is one `rel:`
+/// line naming the column and what to do, exit 1, never rusqlite's own words.
+#[test]
+fn a_value_rel_did_not_write_is_named_with_advice() {
+    let env = TestEnv::new();
+    env.ok(&["add", "Ann Lee"]);
+    let conn = rusqlite::Connection::open(&env.db).expect("open");
+    conn.execute(
+        "UPDATE contacts SET name = X'414243' WHERE handle = 'ann-lee'",
+        [],
+    )
+    .expect("set a blob");
+    drop(conn);
+    for args in [&["show", "ann-lee"][..], &["list"][..]] {
+        let err = env.fails(args, 1);
+        assert_eq!(
+            err.trim_end(),
+            "rel: the database holds a value rel did not write (name holds bytes); correct it \
+             with sqlite3, or restore a copy made with 'rel backup'",
+            "{args:?}"
+        );
+    }
+}
