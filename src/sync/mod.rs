@@ -70,6 +70,16 @@ pub mod undo;
 mod tests;
 
 pub use digest::digest;
-pub use fold::{ApplyReport, apply_received};
+pub use fold::ApplyReport;
+
+/// Stores `ops` and applies those not seen before, in the caller's write transaction (see
+/// `fold/receive.rs`), with the capture's staging for the fold's own writes.
+pub fn apply_received(
+    tx: &rusqlite::Connection,
+    ops: &[log::WireOp],
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::Result<ApplyReport> {
+    fold::apply_received(tx, ops, now, &capture::Staged)
+}
 pub use log::clock::{HOLD_AHEAD_MS, tick as clock_tick};
 pub use log::oplog::{Body, own_ops_after, own_ops_page, received_heads, replica_id};

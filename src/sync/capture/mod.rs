@@ -42,6 +42,19 @@ pub fn stage(conn: &Connection) -> Result<()> {
     hook::flush(conn)
 }
 
+/// The capture's staging, as the fold asks for it ([`crate::sync::fold::Staging`]).
+pub struct Staged;
+
+impl crate::sync::fold::Staging for Staged {
+    fn stage(&self, conn: &Connection) -> Result<()> {
+        stage(conn)
+    }
+
+    fn discard(&self, conn: &Connection) -> Result<()> {
+        discard(conn)
+    }
+}
+
 /// Forgets whatever was staged (the fold's own writes are not this replica's operations).
 pub fn discard(conn: &Connection) -> Result<()> {
     hook::forget(conn);

@@ -23,4 +23,19 @@ mod validate;
 mod tests;
 
 pub(in crate::sync) use apply::{Fold, ends_participation};
-pub use receive::{ApplyReport, apply_received};
+pub use receive::ApplyReport;
+pub(in crate::sync) use receive::apply_received;
+
+use crate::error::Result;
+use rusqlite::Connection;
+
+/// What the fold needs of the capture, which sits above it (the capture derives what the fold
+/// derives, with the fold's own `Fold`): the row changes its writes made, staged for the
+/// search upkeep, then forgotten, since a received change is not this replica's operation.
+/// The engine passes the capture's ([`crate::sync::capture::Staged`]).
+pub trait Staging {
+    /// Moves what the pre-update hook saw of this transaction into the staging table.
+    fn stage(&self, conn: &Connection) -> Result<()>;
+    /// Forgets whatever was staged or seen.
+    fn discard(&self, conn: &Connection) -> Result<()>;
+}

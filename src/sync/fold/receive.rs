@@ -5,9 +5,8 @@
 
 use super::apply::Fold;
 use super::batch::{Pending, foldable};
-use super::{quarantine, search_upkeep, validate};
+use super::{Staging, quarantine, search_upkeep, validate};
 use crate::error::Result;
-use crate::sync::capture;
 use crate::sync::log::WireOp;
 use crate::sync::log::clock;
 use crate::sync::log::oplog;
@@ -36,6 +35,7 @@ pub fn apply_received(
     tx: &Connection,
     ops: &[WireOp],
     now: chrono::DateTime<chrono::Utc>,
+    staging: &dyn Staging,
 ) -> Result<ApplyReport> {
     let now_ms = now.timestamp_millis();
     let local = oplog::replica_id(tx)?;
@@ -154,9 +154,9 @@ pub fn apply_received(
     }
     report.renamed = fold.finish()?;
     if let Some(search) = search {
-        search.restore(tx)?;
+        search.restore(tx, staging)?;
     }
-    capture::discard(tx)?;
+    staging.discard(tx)?;
     Ok(report)
 }
 

@@ -14,6 +14,7 @@
 //! interaction indexed before the batch, its first staged change holds (in `old`) the note the
 //! index has for it, which FTS5's `delete` needs.
 
+use super::Staging;
 use crate::db::synced;
 use crate::error::Result;
 use rusqlite::Connection;
@@ -82,8 +83,8 @@ pub fn defer(conn: &Connection) -> Result<Deferred> {
 impl Deferred {
     /// Re-indexes every row staged since [`defer`] and recreates the triggers. Call before
     /// the staged changes are discarded.
-    pub fn restore(self, conn: &Connection) -> Result<()> {
-        crate::sync::capture::stage(conn)?;
+    pub fn restore(self, conn: &Connection, staging: &dyn Staging) -> Result<()> {
+        staging.stage(conn)?;
         conn.execute_batch(&REINDEX)?;
         for sql in &self.recreate {
             conn.execute_batch(sql)?;
