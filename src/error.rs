@@ -105,6 +105,9 @@ impl From<std::io::Error> for Error {
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
+        if let Some(foreign) = foreign_value(&err) {
+            return foreign;
+        }
         let code = err.sqlite_error_code();
         match code {
             Some(ErrorCode::DatabaseCorrupt) => {
@@ -132,35 +135,34 @@ impl From<rusqlite::Error> for Error {
             Some(ErrorCode::PermissionDenied) => {
                 Error::runtime("permission denied opening the database")
             }
-            // A value of a type rel never writes (a name set to bytes by hand in sqlite3):
-            // said as such, not as rusqlite's words.
-            _ if matches!(
-                err,
-                rusqlite::Error::InvalidColumnType(..)
-                    | rusqlite::Error::FromSqlConversionFailure(..)
-            ) =>
-            {
-                let column = match &err {
-                    rusqlite::Error::InvalidColumnType(_, name, kind) => {
-                        use rusqlite::types::Type;
-                        let kind = match kind {
-                            Type::Blob => "bytes",
-                            Type::Integer | Type::Real => "a number",
-                            Type::Text => "text",
-                            Type::Null => "nothing",
-                        };
-                        format!(" ({name} holds {kind})")
-                    }
-                    _ => String::new(),
-                };
-                Error::runtime(format!(
-                    "the database holds a value rel did not write{column}"
-                ))
-                .with_hint("correct it with sqlite3, or restore a copy made with 'rel backup'")
-            }
             _ => Error::runtime(format!("database error: {err}")),
         }
     }
+}
+
+/// A value of a type rel never writes (a name set to bytes by hand in sqlite3), said as such
+/// rather than in rusqlite's words.
+fn foreign_value(err: &rusqlite::Error) -> Option<Error> {
+    use rusqlite::types::Type;
+    let column = match err {
+        rusqlite::Error::InvalidColumnType(_, name, kind) => {
+            let kind = match kind {
+                Type::Blob => "bytes",
+                Type::Integer | Type::Real => "a number",
+                Type::Text => "text",
+                Type::Null => "nothing",
+            };
+            format!(" ({name} holds {kind})")
+        }
+        rusqlite::Error::FromSqlConversionFailure(..) => String::new(),
+        _ => return None,
+    };
+    Some(
+        Error::runtime(format!(
+            "the database holds a value rel did not write{column}"
+        ))
+        .with_hint("correct it with sqlite3, or restore a copy made with 'rel backup'"),
+    )
 }
 
 fn disk_full() -> Error {

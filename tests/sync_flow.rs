@@ -178,3 +178,71 @@ fn git_remote_on_its_own_branch() {
         .mode();
     assert_eq!(mode & 0o777, 0o700);
 }
+
+/// A first sync larger than one push page (1.5 MiB of bodies) goes out as several segments,
+/// each written before the next is made, and a second machine receives all of it.
+#[test]
+fn a_first_sync_of_megabytes_is_sent_in_several_segments_and_received_whole() {
+    let (laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    let contact = "01a25226-dc74-74f2-9759-000000000001";
+    let note = "n".repeat(600_000);
+    let interactions: Vec<serde_json::Value> = (1..=5)
+        .map(|i| {
+            serde_json::json!({
+                "id": i, "uid": format!("01a25226-dc80-77f2-a474-00000000000{i}"),
+                "at": "2026-11-20T12:00:00+00:00", "channel": "call", "note": note,
+                "contacts": [contact], "traits": {},
+                "created_at": "2026-11-20T12:00:00+00:00", "author": null
+            })
+        })
+        .collect();
+    let export = serde_json::json!({
+        "rel_export": 1, "settings": {}, "followups": [], "interactions": interactions,
+        "contacts": [{
+            "id": 1, "uid": contact, "handle": "ann-lee", "name": "Ann Lee", "org": null,
+            "role": null, "emails": [], "phones": [], "tags": [], "every": null,
+            "birthday": null, "via": null, "note": null,
+            "created_at": "2026-11-20T12:00:00+00:00", "archived_at": null,
+            "snoozed_until": null, "owner": null
+        }]
+    });
+    let shared = tempfile::tempdir().expect("tempdir");
+    let file = shared.path().join("big.json");
+    std::fs::write(&file, export.to_string()).expect("write the export");
+    laptop.ok(noon(), &["import", &file.display().to_string()]);
+    let dir = shared.path().join("drive").display().to_string();
+    join(&[&laptop, &desktop], &["--folder", &dir]);
+    laptop.ok(noon(), &["sync"]);
+    let segments = walk(&shared.path().join("drive"))
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "seg"))
+        .count();
+    assert!(segments >= 2, "3 MB of notes in {segments} segment(s)");
+    desktop.ok(noon(), &["sync"]);
+    assert_eq!(desktop.digest(noon()), laptop.digest(noon()));
+    let shown: serde_json::Value =
+        serde_json::from_str(&desktop.ok(noon(), &["show", "ann-lee", "--format", "json"]))
+            .expect("json");
+    let received = shown["interactions"].as_array().expect("interactions");
+    assert_eq!(received.len(), 5, "{}", shown["interactions"]);
+    assert!(
+        received
+            .iter()
+            .all(|i| i["note"].as_str().is_some_and(|n| n.len() == note.len())),
+        "every note arrives whole"
+    );
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("list").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

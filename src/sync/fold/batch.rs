@@ -19,39 +19,31 @@ pub struct Pending<'a> {
     pub body: &'a str,
 }
 
-/// The kind of record a body changes, when this rel folds it: versions it does not know are
-/// kept in the log and skipped here, as are kinds it does not know.
-pub fn foldable(body: &Body) -> Option<Kind> {
-    if body.v != oplog::BODY_VERSION {
-        return None;
+impl<'a> Pending<'a> {
+    /// The checked operation `body` (`text` as received) waiting for its turn, unless this rel
+    /// does not fold it: versions it does not know are kept in the log and skipped here, as
+    /// are kinds it does not know.
+    pub fn of(checked: &Body, text: &'a str, hlc: i64, replica: &str, seq: i64) -> Option<Self> {
+        if checked.v != oplog::BODY_VERSION {
+            return None;
+        }
+        Some(Pending {
+            kind: checked.k.known()?,
+            stamp: Stamp {
+                hlc,
+                replica: replica.to_string(),
+            },
+            seq,
+            body: text,
+        })
     }
-    body.k.known()
 }
 
 impl Fold<'_> {
-    /// Applies operation bodies stamped as given (with their seq). Contacts first, then
-    /// interactions, then follow-ups (what they refer to is then present); order does not
-    /// change the result. Returns the operations SQLite's constraints rejected, as (replica,
-    /// seq, reason): each is undone alone, so one bad body never stops a sync.
-    #[cfg(test)]
-    pub fn apply_all(&mut self, mut ops: Vec<(Stamp, Body, i64)>) -> Result<Vec<Rejected>> {
-        let mut parsed: Vec<(Kind, Stamp, Body, i64)> = Vec::new();
-        for (stamp, body, seq) in ops.drain(..) {
-            if let Some(kind) = foldable(&body) {
-                parsed.push((kind, stamp, body, seq));
-            }
-        }
-        parsed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let mut rejected = Vec::new();
-        for (kind, stamp, body, seq) in parsed {
-            rejected.extend(self.apply_one(kind, stamp, &body, seq)?);
-        }
-        Ok(rejected)
-    }
-
-    /// [`Fold::apply_all`] for bodies still in text, each read when its turn comes: a batch
-    /// of 10,000 received operations holds 10,000 small entries, not 10,000 parsed bodies
-    /// (20 MB of maps and strings). Each was checked already (`validate::check`).
+    /// Applies operation bodies, each read from its text when its turn comes: a batch of
+    /// 10,000 received operations holds 10,000 small entries, not 10,000 parsed bodies (20 MB
+    /// of maps and strings). Each was checked already (`validate::check`). Returns the
+    /// operations SQLite's constraints rejected, as (replica, seq, reason).
     pub fn apply_pending(&mut self, mut ops: Vec<Pending>) -> Result<Vec<Rejected>> {
         ops.sort_by(|a, b| (a.kind, &a.stamp).cmp(&(b.kind, &b.stamp)));
         let mut rejected = Vec::new();

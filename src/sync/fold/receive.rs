@@ -4,13 +4,12 @@
 //! to date once at the end, all in the caller's transaction.
 
 use super::apply::Fold;
-use super::batch::{Pending, foldable};
+use super::batch::Pending;
 use super::{Staging, quarantine, search_upkeep, validate};
 use crate::error::Result;
 use crate::sync::log::WireOp;
 use crate::sync::log::clock;
 use crate::sync::log::oplog;
-use crate::sync::log::registers::Stamp;
 use rusqlite::{Connection, params};
 use std::collections::HashSet;
 
@@ -89,18 +88,7 @@ pub fn apply_received(
             Ok(body) => {
                 seen = seen.max(op.hlc);
                 any_due = true;
-                if let Some(kind) = foldable(&body) {
-                    let stamp = Stamp {
-                        hlc: op.hlc,
-                        replica: op.replica.clone(),
-                    };
-                    ready.push(Pending {
-                        kind,
-                        stamp,
-                        seq: op.seq,
-                        body: &op.body,
-                    });
-                }
+                ready.extend(Pending::of(&body, &op.body, op.hlc, &op.replica, op.seq));
             }
         }
     }
@@ -127,20 +115,7 @@ pub fn apply_received(
         any_due = true;
         // Checked again: it may have been kept by a rel that did not check yet.
         match validate::check(body) {
-            Ok(checked) => {
-                if let Some(kind) = foldable(&checked) {
-                    let stamp = Stamp {
-                        hlc,
-                        replica: replica.clone(),
-                    };
-                    ready.push(Pending {
-                        kind,
-                        stamp,
-                        seq,
-                        body,
-                    });
-                }
-            }
+            Ok(checked) => ready.extend(Pending::of(&checked, body, hlc, replica, seq)),
             Err(reason) => quarantine::keep(tx, replica, seq, &reason)?,
         }
     }

@@ -2,6 +2,7 @@
 //! reject is undone alone and reported for the quarantine; the rest of the batch applies.
 
 use super::apply::Fold;
+use super::batch::Pending;
 use crate::db::Db;
 use crate::db::contacts::{self, NewContact};
 use crate::db::entity::{self, Kind};
@@ -63,26 +64,25 @@ fn a_body_sqlite_rejects_is_undone_alone_and_named() {
     };
     // The checks refuse a mark of 5 (validate.rs); here it reaches the fold anyway, as a body
     // a future gap in the checks would let through: the CHECK constraint rejects it.
+    let texts = [
+        body("contact", &uid, json!({"org": "Acme"})),
+        body("interaction", &interaction, json!({"respect": 5})),
+        body("contact", &uid, json!({"role": "CEO"})),
+    ]
+    .map(|b| serde_json::to_string(&b).expect("body"));
+    let kinds = [Kind::Contact, Kind::Interaction, Kind::Contact];
     let rejected = db
         .write(|tx| {
             let mut fold = Fold::new(tx);
-            let rejected = fold.apply_all(vec![
-                (
-                    stamp(1 << 16),
-                    body("contact", &uid, json!({"org": "Acme"})),
-                    1,
-                ),
-                (
-                    stamp(2 << 16),
-                    body("interaction", &interaction, json!({"respect": 5})),
-                    2,
-                ),
-                (
-                    stamp(3 << 16),
-                    body("contact", &uid, json!({"role": "CEO"})),
-                    3,
-                ),
-            ])?;
+            let pending = (0..3)
+                .map(|i| Pending {
+                    kind: kinds[i],
+                    stamp: stamp((i as i64 + 1) << 16),
+                    seq: i as i64 + 1,
+                    body: &texts[i],
+                })
+                .collect();
+            let rejected = fold.apply_pending(pending)?;
             fold.finish()?;
             Ok(rejected)
         })
