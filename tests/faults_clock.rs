@@ -3,7 +3,9 @@
 //! ahead (`sync status` lists them), and once its clock is corrected its new changes reach
 //! everyone at once while what it did while ahead never wins over later changes elsewhere.
 
-use crate::common::replica::Replica;
+use crate::common::TestEnv;
+use crate::common::pg;
+use crate::common::replica::{Replica, bare_repo};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::Value;
 
@@ -143,5 +145,171 @@ fn only_a_sync_that_sends_is_told_its_clock_is_ahead() {
             .starts_with("rel: warning: this machine's clock is 21 days ahead of the newest"),
         "{}",
         ran.stderr
+    );
+}
+
+/// A backup made while the clock was a year ahead, restored once the clock is right: the
+/// restored journal continues as a new replica id, and what the old id did while ahead (in the
+/// backup and after it) counts as made just before the new id's first change, on every
+/// machine: nothing stays held back for a year, and none of it wins over later changes.
+fn a_backup_restored_after_the_clock_was_corrected(remote: Vec<String>) {
+    let (mut laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    crate::faults_fork::init_all(&remote, &[&laptop, &desktop]);
+    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
+    laptop.ok(at(1), &["sync"]);
+    desktop.ok(at(2), &["sync"]);
+
+    laptop.skew_minutes = 365 * 24 * 60;
+    laptop.ok(at(3), &["log", "maria", "ahead, in the backup"]);
+    let backup = laptop.dir.path().join("b.db");
+    laptop.ok(at(3), &["backup", backup.to_str().expect("path")]);
+    laptop.ok(
+        at(4),
+        &["edit", "maria", "--note", "ahead, after the backup"],
+    );
+    laptop.ok(at(4), &["log", "maria", "ahead, after the backup"]);
+    laptop.run(at(5), &["sync"]);
+    desktop.ok(at(6), &["sync"]);
+    let old = id(&laptop);
+
+    // The clock is corrected and the backup restored; the laptop goes on working.
+    laptop.skew_minutes = 0;
+    std::fs::copy(&backup, &laptop.db).expect("restore the backup");
+    laptop.ok(at(10), &["log", "maria", "on restored"]);
+    let ran = laptop.run(at(11), &["sync"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_ne!(id(&laptop), old);
+    for minute in [12, 13] {
+        for machine in [&laptop, &desktop] {
+            let ran = machine.run(at(minute), &["sync"]);
+            assert_eq!((ran.code, ran.stderr.as_str()), (0, ""), "{}", machine.name);
+        }
+    }
+    let everything = [
+        "ahead, after the backup",
+        "ahead, in the backup",
+        "on restored",
+    ];
+    assert_eq!(notes(&desktop), everything);
+    assert_eq!(notes(&laptop), everything);
+    for machine in [&laptop, &desktop] {
+        let status: Value =
+            serde_json::from_str(&machine.ok(at(13), &["sync", "status", "--format", "json"]))
+                .expect("json");
+        assert_eq!(status["held"], Value::Array(Vec::new()), "{}", machine.name);
+    }
+    assert_eq!(maria_note(&desktop), "ahead, after the backup");
+
+    // What the old id did while ahead never wins over a later change made elsewhere.
+    desktop.ok(at(14), &["edit", "maria", "--note", "later on the desktop"]);
+    desktop.ok(at(14), &["sync"]);
+    laptop.ok(at(15), &["sync"]);
+    desktop.ok(at(15), &["sync"]);
+    assert_eq!(maria_note(&laptop), "later on the desktop");
+    assert_eq!(maria_note(&desktop), "later on the desktop");
+    assert_eq!(desktop.digest(at(16)), laptop.digest(at(16)));
+}
+
+#[test]
+fn a_backup_restored_after_the_clock_was_corrected_holds_nothing_back_over_a_folder() {
+    let shared = tempfile::tempdir().expect("tempdir");
+    let folder = shared.path().join("drive").display().to_string();
+    a_backup_restored_after_the_clock_was_corrected(vec!["--folder".into(), folder]);
+}
+
+#[test]
+fn a_backup_restored_after_the_clock_was_corrected_holds_nothing_back_over_git() {
+    let shared = tempfile::tempdir().expect("tempdir");
+    a_backup_restored_after_the_clock_was_corrected(vec!["--git".into(), bare_repo(shared.path())]);
+}
+
+#[test]
+fn a_backup_restored_after_the_clock_was_corrected_holds_nothing_back_over_postgres() {
+    let Some(db) = pg::fresh("faults_clock_restore") else {
+        return;
+    };
+    TestEnv::new().ok(&["team", "setup", &db.url]);
+    a_backup_restored_after_the_clock_was_corrected(vec![
+        "--postgres".into(),
+        db.url.clone(),
+        "--workspace".into(),
+        "clock".into(),
+    ]);
+}
+
+/// A backup restored while the clock is still a year ahead: the restored journal moves to a
+/// new id whose changes are ahead too. Once the clock is corrected, its first corrected change
+/// names the old id, and what both ids did while ahead reaches the other machine at once.
+#[test]
+fn a_backup_restored_while_the_clock_is_still_ahead_recovers_once_corrected() {
+    let shared = tempfile::tempdir().expect("tempdir");
+    let folder = shared.path().join("drive").display().to_string();
+    let (mut laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    crate::faults_fork::init_all(&["--folder".into(), folder], &[&laptop, &desktop]);
+    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
+    laptop.ok(at(1), &["sync"]);
+    desktop.ok(at(2), &["sync"]);
+
+    laptop.skew_minutes = 365 * 24 * 60;
+    let backup = laptop.dir.path().join("b.db");
+    laptop.ok(at(3), &["backup", backup.to_str().expect("path")]);
+    laptop.ok(at(4), &["log", "maria", "ahead, after the backup"]);
+    laptop.run(at(5), &["sync"]);
+    let old = id(&laptop);
+    std::fs::copy(&backup, &laptop.db).expect("restore the backup");
+    laptop.ok(at(6), &["log", "maria", "restored, still ahead"]);
+    laptop.run(at(7), &["sync"]);
+    assert_ne!(id(&laptop), old);
+    desktop.ok(at(8), &["sync"]);
+    assert_eq!(notes(&desktop), Vec::<String>::new());
+
+    laptop.skew_minutes = 0;
+    laptop.ok(at(10), &["log", "maria", "after the fix"]);
+    for minute in [11, 12] {
+        for machine in [&laptop, &desktop] {
+            let ran = machine.run(at(minute), &["sync"]);
+            assert_eq!((ran.code, ran.stderr.as_str()), (0, ""), "{}", machine.name);
+        }
+    }
+    let everything = [
+        "after the fix",
+        "ahead, after the backup",
+        "restored, still ahead",
+    ];
+    assert_eq!(notes(&desktop), everything);
+    assert_eq!(notes(&laptop), everything);
+    desktop.ok(at(13), &["edit", "maria", "--note", "later on the desktop"]);
+    desktop.ok(at(13), &["sync"]);
+    laptop.ok(at(14), &["sync"]);
+    assert_eq!(maria_note(&laptop), "later on the desktop");
+    assert_eq!(desktop.digest(at(15)), laptop.digest(at(15)));
+}
+
+/// One change held back is one change, said so.
+#[test]
+fn one_change_held_back_is_said_in_the_singular() {
+    let shared = tempfile::tempdir().expect("tempdir");
+    let folder = shared.path().join("drive").display().to_string();
+    let (mut laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    crate::faults_fork::init_all(&["--folder".into(), folder], &[&laptop, &desktop]);
+    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
+    laptop.ok(at(1), &["sync"]);
+    desktop.ok(at(2), &["sync"]);
+    laptop.skew_minutes = 365 * 24 * 60;
+    laptop.ok(at(3), &["log", "maria", "while ahead"]);
+    laptop.run(at(3), &["sync"]);
+    let ran = desktop.run(at(4), &["sync"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let name = desktop.strings(&format!(
+        "SELECT name FROM sync_replica_names WHERE replica = '{}'",
+        id(&laptop)
+    ))[0]
+        .clone();
+    assert_eq!(
+        ran.stderr.trim_end(),
+        format!(
+            "rel: warning: 1 change from {name} is stamped 364 days ahead of this clock; it is \
+             kept and applies once the clock reaches it (or that machine's clock is corrected)"
+        )
     );
 }

@@ -24,7 +24,7 @@ fn id(replica: &Replica) -> String {
 }
 
 /// `sync init` on every machine against `remote` (the first makes the key).
-fn init_all(remote: &[String], machines: &[&Replica]) {
+pub(crate) fn init_all(remote: &[String], machines: &[&Replica]) {
     let args: Vec<&str> = remote.iter().map(String::as_str).collect();
     let mut first = vec!["sync", "init"];
     first.extend(&args);

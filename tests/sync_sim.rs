@@ -21,6 +21,7 @@ use crate::common;
 
 mod faults;
 mod merge_undo;
+mod stamps;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::replica::{Replica, Rng, bare_repo};
@@ -62,10 +63,7 @@ struct Sim {
     hostile: Option<Hostile>,
     /// Per machine, a backup it took earlier (restored by a later step).
     backups: BTreeMap<usize, std::path::PathBuf>,
-    /// Machines whose clock was a year ahead at some point. (One is not restored from a
-    /// backup while its clock is still ahead: what it sent while ahead after its backup would
-    /// be stamped a year ahead in a history no later change continues, README "When a clock
-    /// was wrong".)
+    /// Machines whose clock was a year ahead at some point.
     been_ahead: BTreeSet<usize>,
     /// (replica, seq) of every operation written to fail the checks: quarantined everywhere.
     poisoned: Vec<(String, i64)>,
@@ -534,11 +532,9 @@ impl Sim {
     /// The issue's first report: machine `r` takes a backup; later its work is synced and the
     /// database restored from that backup, and it keeps working (nothing it synced is lost;
     /// what it never synced is gone with the file, as for any restore).
+    /// Either may happen while its clock is a year ahead: the restored journal moves to a new
+    /// id that continues the old one (README "When a clock was wrong").
     fn backup_or_restore(&mut self, r: usize) {
-        if self.replicas[r].skew_minutes == YEAR {
-            self.sync(r);
-            return;
-        }
         let Some(backup) = self.backups.remove(&r) else {
             let path = self
                 .scratch
@@ -672,15 +668,14 @@ impl Sim {
     fn global_ops(&self) -> Vec<WireOp> {
         let mut remote = self.open_remote("oracle");
         remote.check().expect("oracle opens the remote");
-        let mut ops = Vec::new();
+        let mut by_replica = BTreeMap::new();
         for replica in remote.heads().expect("heads").keys() {
             if !replica.starts_with(HOSTILE) {
-                let mut fetched = remote.fetch(replica, 0).expect("fetch");
-                effective_stamps(&mut fetched);
-                ops.extend(fetched);
+                let fetched = remote.fetch(replica, 0).expect("fetch");
+                by_replica.insert(replica.clone(), fetched);
             }
         }
-        ops
+        stamps::effective(by_replica)
     }
 
     fn verify(&mut self) {
@@ -889,21 +884,6 @@ impl Sim {
                 }
             }
         }
-    }
-}
-
-/// A replica's stamps as every machine reads them (README "When a clock was wrong"): in
-/// sequence order, each no later than just before the next, so what a machine did while its
-/// clock was a year ahead counts as done just before its first change after the correction.
-fn effective_stamps(ops: &mut [WireOp]) {
-    let mut next: Option<i64> = None;
-    for op in ops.iter_mut().rev() {
-        if let Some(bound) = next
-            && op.hlc >= bound
-        {
-            op.hlc = bound - 1;
-        }
-        next = Some(op.hlc);
     }
 }
 

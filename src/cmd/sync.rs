@@ -83,11 +83,20 @@ fn sync(ctx: &Ctx) -> Result<()> {
         // Per replica, with how far ahead: a machine whose clock is wrong is found at once.
         let names = crate::sync::replica_names::load(db.conn())?;
         for (replica, count, ahead) in crate::sync::log::skew::held(db.conn(), ctx.now)? {
+            let who = shown_replica(&names, &replica);
+            let (changes, kept) = match count {
+                1 => (
+                    format!("1 change from {who} is"),
+                    "it is kept and applies once the clock reaches it",
+                ),
+                n => (
+                    format!("{n} changes from {who} are"),
+                    "they are kept and apply once the clock reaches them",
+                ),
+            };
             eprintln!(
-                "rel: warning: {count} changes from {} are stamped {} ahead of this \
-                 clock; they are kept and apply once the clock reaches them (or that machine's \
-                 clock is corrected)",
-                shown_replica(&names, &replica),
+                "rel: warning: {changes} stamped {} ahead of this clock; {kept} (or that \
+                 machine's clock is corrected)",
                 crate::sync::log::skew::span(ahead)
             );
         }

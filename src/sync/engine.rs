@@ -186,7 +186,8 @@ fn sync_once(
     super::replica_names::exchange(db, remote)?;
     let mut heads = remote.heads()?;
     if let Some(from) = fork::parting(db.conn(), remote, &own, settings.sent_seq, &heads)? {
-        *moved_to = Some(db.write(|tx| fork::move_from(tx, from))?);
+        let last = fork::last_published(remote, &own, &heads)?;
+        *moved_to = Some(db.write(|tx| fork::move_from(tx, from, last))?);
         return Err(remote::written_meanwhile());
     }
 

@@ -11,6 +11,7 @@
 //! copy keeps the id; every change of both ends up everywhere.
 
 use super::log::oplog::{self, Body, LOCAL};
+use super::log::{continues, skew};
 use super::remote::Remote;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -65,11 +66,30 @@ fn own_change_is(conn: &Connection, seq: i64, body: &str) -> Result<bool> {
     })
 }
 
+/// The old id's last operation on the remote, (seq, stamp), which the new id continues
+/// through (see `log/continues.rs`).
+pub fn last_published(
+    remote: &mut dyn Remote,
+    own: &str,
+    heads: &BTreeMap<String, i64>,
+) -> Result<Option<(i64, i64)>> {
+    let head = heads.get(own).copied().unwrap_or(0);
+    if head < 1 {
+        return Ok(None);
+    }
+    let last = remote.fetch(own, head - 1)?;
+    Ok(last
+        .iter()
+        .find(|op| op.seq == head)
+        .map(|op| (op.seq, op.hlc)))
+}
+
 /// Moves this database to a new replica id from sequence number `from` on (in the caller's
 /// transaction): its operations from there are renumbered 1, 2, 3… under the new id; the ones
 /// before stay with the old id, which becomes another replica (what the remote holds of it
-/// after them is then received as anyone's). Returns the new id.
-pub fn move_from(tx: &Connection, from: i64) -> Result<String> {
+/// after them is then received as anyone's). The new id continues the old one through
+/// `last_published` (see `log/continues.rs`). Returns the new id.
+pub fn move_from(tx: &Connection, from: i64, last_published: Option<(i64, i64)>) -> Result<String> {
     let old = oplog::replica_id(tx)?;
     let new = uuid::Uuid::now_v7().to_string();
     let shift = from - 1;
@@ -118,5 +138,9 @@ pub fn move_from(tx: &Connection, from: i64) -> Result<String> {
     )?;
     // Nothing of the new id is on the remote yet.
     tx.execute("UPDATE sync_remote SET sent_seq = 0 WHERE id = 1", [])?;
+    if let Some((through, through_hlc)) = last_published {
+        continues::record_own(tx, &new, &old, through, through_hlc)?;
+        skew::after_move(tx, &new)?;
+    }
     Ok(new)
 }

@@ -88,6 +88,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../sql/0015_stats_lists.sql"),
         changes_existing: false,
     },
+    // Which replica id continues which (after a restore or a copy): a new table only.
+    Migration {
+        sql: include_str!("../sql/0016_replica_continues.sql"),
+        changes_existing: false,
+    },
 ];
 
 /// The schema version this binary writes.

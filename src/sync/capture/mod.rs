@@ -197,6 +197,11 @@ pub fn record(conn: &Connection, now_ms: i64, label: Option<&str>) -> Result<Opt
         crate::sync::log::skew::after_correction(conn, first_seq, first_stamp, last)?;
     } else {
         clock::store(conn, last)?;
+        // A journal that moved to a new id before making a change of its own may name the id
+        // it continues in its first one (see `log/continues.rs`).
+        if first_seq == 1 {
+            crate::sync::log::skew::name_link(conn, &local, first_seq, first_stamp)?;
+        }
     }
     if let Some(label) = label {
         conn.prepare_cached(

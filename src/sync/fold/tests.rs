@@ -61,6 +61,7 @@ fn a_body_sqlite_rejects_is_undone_alone_and_named() {
         uid: uid.into(),
         new: false,
         set: set.as_object().cloned().unwrap_or_default(),
+        continues: None,
     };
     // The checks refuse a mark of 5 (validate.rs); here it reaches the fold anyway, as a body
     // a future gap in the checks would let through: the CHECK constraint rejects it.

@@ -4,6 +4,7 @@
 //! what `rel undo` puts back, kept with each own operation (`undo_image.rs`).
 
 pub(in crate::sync) mod clock;
+pub(in crate::sync) mod continues;
 pub(in crate::sync) mod oplog;
 pub(in crate::sync) mod registers;
 pub mod skew;

@@ -1,6 +1,7 @@
 //! The operation log: this replica's id, its own operations (gap-free `seq`), the operations
 //! received from others, and what goes out on the wire.
 
+use super::continues::Link;
 use super::undo_image::UndoImage;
 use crate::db::entity::{self, Fields, Kind};
 use crate::error::Result;
@@ -26,6 +27,18 @@ pub struct Body {
     pub new: bool,
     #[serde(default)]
     pub set: Fields,
+    /// Only in the first operation of a replica id that continues another (a journal restored
+    /// from a backup or copied moved to a new id, see `fork.rs`): the old id and its last
+    /// operation on the remote then. Older rels ignore the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continues: Option<Continues>,
+}
+
+/// Which replica id the sender continues, and through which of its operations.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Continues {
+    pub replica: String,
+    pub through: i64,
 }
 
 impl Body {
@@ -36,6 +49,7 @@ impl Body {
             uid: uid.to_string(),
             new,
             set,
+            continues: None,
         }
     }
 }
@@ -165,6 +179,8 @@ pub fn own_ops_page(
     max_bytes: usize,
 ) -> Result<Vec<WireOp>> {
     let replica = replica_id(conn)?;
+    // A new id's operation may name the id it continues (see `continues.rs`).
+    let link = super::continues::of(conn, &replica)?;
     let mut stmt = conn.prepare_cached(
         "SELECT seq, hlc, kind, uid, body FROM sync_ops WHERE replica = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
@@ -192,6 +208,8 @@ pub fn own_ops_page(
                 uid.as_deref().unwrap_or(""),
             )?)?,
         };
+        // A new id's first operation names the id it continues (see `continues.rs`).
+        let body = named_continued(link.as_ref(), seq, body)?;
         bytes += body.len();
         ops.push(WireOp {
             replica: replica.clone(),
@@ -202,6 +220,17 @@ pub fn own_ops_page(
         });
     }
     Ok(ops)
+}
+
+/// `body` of own operation `seq`, naming the id this replica continues when `link` is named
+/// there.
+fn named_continued(link: Option<&Link>, seq: i64, body: String) -> Result<String> {
+    let Some(link) = link.filter(|link| link.at == Some(seq)) else {
+        return Ok(body);
+    };
+    let mut named: Body = serde_json::from_str(&body)?;
+    named.continues = Some(link.old.clone());
+    Ok(serde_json::to_string(&named)?)
 }
 
 /// The body of an own creation, read from the record as it stands now. Later changes are
@@ -215,6 +244,7 @@ fn creation_body(conn: &Connection, kind: OpKind, uid: &str) -> Result<Body> {
             uid: uid.to_string(),
             new: true,
             set: Fields::new(),
+            continues: None,
         });
     };
     let fields = match entity::read(conn, kind, uid)? {

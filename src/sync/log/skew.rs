@@ -14,11 +14,14 @@
 //! it agrees with the others.
 
 use super::clock::{self, HOLD_AHEAD_MS};
-use super::oplog;
+use super::continues;
+use super::oplog::{self, Body};
 use crate::error::Result;
 use crate::sync::log::WireOp;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
+use std::ops::Range;
 
 /// The stamp to issue the next own change after, at wall time `now_ms`: the last one, or, when
 /// that is more than a day ahead of the clock (the clock was ahead and has been corrected),
@@ -48,7 +51,10 @@ pub fn after_correction(
     last: i64,
 ) -> Result<()> {
     let own = oplog::replica_id(conn)?;
-    lower_before(conn, oplog::LOCAL, &own, first_seq, first_stamp)?;
+    lower_before(conn, oplog::LOCAL, &own, first_seq, first_stamp, 0)?;
+    // A restored or copied journal whose old id was ahead names its link now (see
+    // `continues.rs`), and reads the old id's operations as made before its own.
+    name_link(conn, &own, first_seq, first_stamp)?;
     conn.prepare_cached("UPDATE sync_meta SET value = ?1 WHERE key = 'hlc'")?
         .execute([last])?;
     Ok(())
@@ -56,18 +62,26 @@ pub fn after_correction(
 
 /// Makes each replica's stamps in the operations received effective, in place (see the
 /// module comment), and lowers the operations already held to match: applied ones in their
-/// registers, held-back ones so they apply once they no longer lie ahead.
+/// registers, held-back ones so they apply once they no longer lie ahead. A replica id that
+/// continues another (`continues.rs`) reads as that one's history followed by its own: the
+/// old id's operations through the link count as made before the new id's first.
 pub fn effective(conn: &Connection, ops: &mut [WireOp]) -> Result<()> {
-    // Each replica's run is contiguous and in sequence order (fetched replica by replica).
-    let mut end = ops.len();
-    while end > 0 {
-        let replica = ops[end - 1].replica.clone();
-        let mut start = end - 1;
-        while start > 0 && ops[start - 1].replica == replica {
-            start -= 1;
-        }
+    record_links(conn, ops)?;
+    // The first operations' effective stamps in this batch, for the ids they continue.
+    let mut firsts: HashMap<String, i64> = HashMap::new();
+    for run in successors_first(conn, ops, runs(ops))? {
+        let replica = ops[run.start].replica.clone();
+        let cap = match continues::successor(conn, &replica)? {
+            Some((new, through)) => first_stamp(conn, &firsts, &new)?.map(|bound| (through, bound)),
+            None => None,
+        };
         let mut next: Option<i64> = None;
-        for op in ops[start..end].iter_mut().rev() {
+        for op in ops[run.clone()].iter_mut().rev() {
+            if let Some((through, bound)) = cap
+                && op.seq <= through
+            {
+                next = Some(next.map_or(bound, |n| n.min(bound)));
+            }
             if let Some(bound) = next
                 && op.hlc >= bound
             {
@@ -75,21 +89,166 @@ pub fn effective(conn: &Connection, ops: &mut [WireOp]) -> Result<()> {
             }
             next = Some(op.hlc);
         }
-        let n: Option<i64> = conn
-            .prepare_cached("SELECT n FROM sync_replicas WHERE uuid = ?1")?
-            .query_row([&replica], |row| row.get(0))
-            .optional()?;
-        if let Some(n) = n.filter(|&n| n != oplog::LOCAL) {
-            lower_before(conn, n, &replica, ops[start].seq, ops[start].hlc)?;
+        let first = &ops[run.start];
+        if let Some(n) = registered(conn, &replica)?.filter(|&n| n != oplog::LOCAL) {
+            lower_before(conn, n, &replica, first.seq, first.hlc, 0)?;
         }
-        end = start;
+        if first.seq == 1 {
+            firsts.insert(replica.clone(), first.hlc);
+        }
+        // The id this one continues follows its first operation (named in this batch or
+        // before).
+        if let Some(stamp) = first_stamp(conn, &firsts, &replica)? {
+            lower_into_old(conn, &replica, stamp, 0)?;
+        }
     }
     Ok(())
 }
 
+/// The links operations in `ops` name (see `continues.rs`).
+fn record_links(conn: &Connection, ops: &[WireOp]) -> Result<()> {
+    for op in ops {
+        if !op.body.contains("\"continues\"") {
+            continue;
+        }
+        if let Ok(Body {
+            continues: Some(link),
+            ..
+        }) = serde_json::from_str::<Body>(&op.body)
+            && continues::usable(&op.replica, &link)
+        {
+            continues::record(conn, &op.replica, op.seq, &link.replica, link.through)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each replica's run of operations: contiguous and in sequence order (fetched replica by
+/// replica).
+fn runs(ops: &[WireOp]) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for end in 1..=ops.len() {
+        if end == ops.len() || ops[end].replica != ops[start].replica {
+            runs.push(start..end);
+            start = end;
+        }
+    }
+    runs
+}
+
+/// `runs` ordered so that a replica continued by another comes after that one's run (whose
+/// first stamp bounds it). A cycle of links (a forgery) is taken in any order.
+fn successors_first(
+    conn: &Connection,
+    ops: &[WireOp],
+    runs: Vec<Range<usize>>,
+) -> Result<Vec<Range<usize>>> {
+    let mut pending = Vec::with_capacity(runs.len());
+    for run in runs {
+        let successor = continues::successor(conn, &ops[run.start].replica)?.map(|(new, _)| new);
+        pending.push((run, successor));
+    }
+    let mut order = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let waiting: Vec<&str> = pending
+            .iter()
+            .map(|(run, _)| ops[run.start].replica.as_str())
+            .collect();
+        let (ready, blocked): (Vec<_>, Vec<_>) =
+            pending.iter().cloned().partition(|(_, successor)| {
+                !successor.as_deref().is_some_and(|s| waiting.contains(&s))
+            });
+        if ready.is_empty() {
+            order.extend(blocked.into_iter().map(|(run, _)| run));
+            break;
+        }
+        order.extend(ready.into_iter().map(|(run, _)| run));
+        pending = blocked;
+    }
+    Ok(order)
+}
+
+/// The effective stamp of `replica`'s first operation: from this batch, else as held here.
+fn first_stamp(
+    conn: &Connection,
+    batch: &HashMap<String, i64>,
+    replica: &str,
+) -> Result<Option<i64>> {
+    if let Some(&stamp) = batch.get(replica) {
+        return Ok(Some(stamp));
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT o.hlc FROM sync_ops o JOIN sync_replicas r ON r.n = o.replica
+              WHERE r.uuid = ?1 AND o.seq = 1",
+        )?
+        .query_row([replica], |row| row.get(0))
+        .optional()?)
+}
+
+/// The local number of a replica, when operations of it were ever held here.
+fn registered(conn: &Connection, replica: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT n FROM sync_replicas WHERE uuid = ?1")?
+        .query_row([replica], |row| row.get(0))
+        .optional()?)
+}
+
+/// Links are followed this many ids deep at most (a chain of restores is short; a cycle of
+/// forged links must end).
+const MAX_LINKS: u8 = 8;
+
+/// Replica `new`'s first operation counts as stamped `first`: the id it continues, once the
+/// link is named, has its operations through the link lowered below it (see `continues.rs`).
+fn lower_into_old(conn: &Connection, new: &str, first: i64, depth: u8) -> Result<()> {
+    if depth >= MAX_LINKS {
+        return Ok(());
+    }
+    let Some(link) = continues::of(conn, new)?.filter(|link| link.at.is_some()) else {
+        return Ok(());
+    };
+    let Some(n) = registered(conn, &link.old.replica)? else {
+        return Ok(());
+    };
+    lower_before(
+        conn,
+        n,
+        &link.old.replica,
+        link.old.through.saturating_add(1),
+        first,
+        depth + 1,
+    )
+}
+
+/// This machine's own change `seq`, stamped `stamp`, names its link when the id it continues
+/// was ahead of it (the old id's last stamp more than a day after `stamp`), and the old id's
+/// operations then count as made before this id's first, as on every machine it reaches.
+pub fn name_link(conn: &Connection, own: &str, seq: i64, stamp: i64) -> Result<()> {
+    let Some(through_hlc) = continues::unnamed(conn, own)? else {
+        return Ok(());
+    };
+    if !clock::too_far_ahead(through_hlc, clock::wall_ms(stamp)) {
+        return Ok(());
+    }
+    continues::name_at(conn, own, seq)?;
+    match first_stamp(conn, &HashMap::new(), own)? {
+        Some(first) => lower_into_old(conn, own, first, 0),
+        None => Ok(()),
+    }
+}
+
 /// Lowers replica `n`'s operations before `seq`, newest first, to just below `bound` while
-/// they are stamped at or after it, and the registers they set with them.
-fn lower_before(conn: &Connection, n: i64, uuid: &str, seq: i64, bound: i64) -> Result<()> {
+/// they are stamped at or after it, and the registers they set with them. When that lowers the
+/// replica's first operation, the id it continues follows (`lower_into_old`).
+fn lower_before(
+    conn: &Connection,
+    n: i64,
+    uuid: &str,
+    seq: i64,
+    bound: i64,
+    depth: u8,
+) -> Result<()> {
     let mut bound = bound;
     let mut at = seq;
     loop {
@@ -119,8 +278,20 @@ fn lower_before(conn: &Connection, n: i64, uuid: &str, seq: i64, bound: i64) -> 
             "UPDATE sync_handed SET before_hlc = ?1 WHERE before_by = ?2 AND before_hlc = ?3",
         )?
         .execute(params![lowered, uuid, hlc])?;
+        if seq == 1 {
+            return lower_into_old(conn, uuid, lowered, depth);
+        }
         bound = lowered;
         at = seq;
+    }
+}
+
+/// After this journal moved to the new id `new`, continuing the one it had (`fork.rs`): its
+/// first operation, when it has one, may name the link at once.
+pub fn after_move(conn: &Connection, new: &str) -> Result<()> {
+    match first_stamp(conn, &HashMap::new(), new)? {
+        Some(first) => name_link(conn, new, 1, first),
+        None => Ok(()),
     }
 }
 
@@ -163,13 +334,17 @@ pub fn own_clock_ahead(conn: &Connection, now: DateTime<Utc>) -> Result<Option<i
 /// The stamp of the newest change applied here from another replica: each replica's latest
 /// applied operation (a seek per replica, not a scan of the log), since effective stamps grow
 /// with the sequence number. A quarantined operation was never applied: its stamp (a hostile
-/// member's, far ahead) must not keep a corrected clock ahead.
+/// member's, far ahead) must not keep a corrected clock ahead; nor must the operations of the
+/// id this journal continues (`continues.rs`), which count as made before its own first.
 fn newest_received(conn: &Connection) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "SELECT max((SELECT o.hlc FROM sync_ops o WHERE o.replica = r.n AND o.held = 0
                             AND NOT EXISTS (SELECT 1 FROM sync_quarantine q
                                             WHERE q.replica = r.uuid AND q.seq = o.seq)
+                            AND o.seq > coalesce((SELECT c.through FROM sync_continues c
+                                                  JOIN sync_replicas own ON own.n = 1
+                                                  WHERE c.replica = own.uuid AND c.old = r.uuid), 0)
                           ORDER BY o.seq DESC LIMIT 1))
                FROM sync_replicas r WHERE r.n != 1",
         )?
