@@ -14,9 +14,17 @@
 //! A link a sender forges can only lower stamps, which makes changes lose that anyone holding
 //! the key (or any member of a team) could overwrite with a change of their own anyway.
 
-use super::oplog::Continues;
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// Which replica id the sender continues, and through which of its operations (as an
+/// operation's body names it).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Continues {
+    pub replica: String,
+    pub through: i64,
+}
 
 /// A replica id's link to the id it continues.
 #[derive(Debug, Clone, PartialEq, Eq)]

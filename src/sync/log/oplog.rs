@@ -1,7 +1,7 @@
 //! The operation log: this replica's id, its own operations (gap-free `seq`), the operations
 //! received from others, and what goes out on the wire.
 
-use super::continues::Link;
+use super::continues::{Continues, Link};
 use super::undo_image::UndoImage;
 use crate::db::entity::{self, Fields, Kind};
 use crate::error::Result;
@@ -32,13 +32,6 @@ pub struct Body {
     /// operation on the remote then. Older rels ignore the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continues: Option<Continues>,
-}
-
-/// Which replica id the sender continues, and through which of its operations.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct Continues {
-    pub replica: String,
-    pub through: i64,
 }
 
 impl Body {

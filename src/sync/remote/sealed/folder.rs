@@ -4,9 +4,8 @@
 //! lock is needed. The git remote reads and writes its working tree through the same code.
 
 use super::files::{self, Kind};
-use super::list::{Named, name_of};
 use super::seal::SyncKey;
-use super::segment::{self, LAYOUT_DIR};
+use super::segment::{self, LAYOUT_DIR, Named, name_of};
 use crate::error::{Error, Result};
 use crate::sync::remote::{Remote, WireOp};
 use std::cell::RefCell;

@@ -4,7 +4,7 @@
 
 use super::files::{self, Kind, MAX_REMOTE_FILE};
 use super::folder::FolderStore;
-use super::segment::{self, KEY_CHECK};
+use super::segment::{self, KEY_CHECK, Named};
 use crate::error::Result;
 use std::fs;
 use std::io::ErrorKind;
@@ -62,17 +62,4 @@ impl FolderStore {
         ranges.sort();
         Ok((ranges, has_check))
     }
-}
-
-/// A segment file of a replica's folder: the range it covers and its name.
-pub(super) type Named = ((i64, i64), String);
-
-/// The file to read for `range`: of several covering exactly it (two writes of the same
-/// operations), the first by name, so every machine reads the same one.
-pub(super) fn name_of(named: &[Named], range: (i64, i64)) -> String {
-    named
-        .iter()
-        .find(|(r, _)| *r == range)
-        .map(|(_, name)| name.clone())
-        .unwrap_or_default()
 }

@@ -257,6 +257,19 @@ pub fn segments_after(ranges: &mut [(i64, i64)], after: i64) -> Vec<(i64, i64)> 
     wanted
 }
 
+/// A segment file of a replica's folder: the range it covers and its name.
+pub(super) type Named = ((i64, i64), String);
+
+/// The file to read for `range`: of several covering exactly it (two writes of the same
+/// operations), the first by name, so every machine reads the same one.
+pub(super) fn name_of(named: &[Named], range: (i64, i64)) -> String {
+    named
+        .iter()
+        .find(|(r, _)| *r == range)
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
