@@ -159,3 +159,38 @@ fn extreme_stamps_and_sequence_numbers_stop_nobody() {
     }
     honest_members_carry_on(&bob, &carol);
 }
+
+/// A hostile member's operation naming an honest member's replica as the one it continues (a
+/// link a restored journal writes, README "When a clock was wrong") would make that member's
+/// changes count as older than the link and lose to earlier ones. It is not honoured: the
+/// honest member's later edit wins everywhere, and both agree.
+#[test]
+fn a_link_to_another_members_replica_is_not_honoured() {
+    let Some((team, bob, carol, eve)) = team_with_hostile("t2_poison_link") else {
+        return;
+    };
+    let uid = bob.uid("carla-diaz");
+    let mut forged: serde_json::Value =
+        serde_json::from_str(&contact_op(&uid, "role", "Buyer")).expect("json");
+    forged["continues"] = serde_json::json!({"replica": bob.replica(), "through": 1_000_000});
+    inject(&team, &eve, "zzz-evil", &[(1, forged.to_string())]);
+    carol.sync();
+    carol
+        .env
+        .ok(&["edit", "carla-diaz", "--org", "set by carol"]);
+    carol.sync();
+    bob.sync();
+    bob.env
+        .ok(&["edit", "carla-diaz", "--org", "set by bob, later"]);
+    bob.sync();
+    carol.sync();
+    for member in [&bob, &carol] {
+        assert_eq!(
+            member.env.json(&["show", "carla-diaz"])["org"],
+            "set by bob, later",
+            "{}",
+            member.role
+        );
+    }
+    assert_eq!(bob.digest(), carol.digest());
+}

@@ -206,6 +206,8 @@ fn sync_once(
         }
     }
 
+    fork::drop_unvouched_links(remote, &mut incoming)?;
+
     let mut outcome = SyncOutcome {
         sent,
         warnings: remote.warnings(),

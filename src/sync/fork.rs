@@ -10,6 +10,7 @@
 //! old id becomes one more replica whose operations are received like anyone else's. The other
 //! copy keeps the id; every change of both ends up everywhere.
 
+use super::log::WireOp;
 use super::log::oplog::{self, Body, LOCAL};
 use super::log::{continues, skew};
 use super::remote::Remote;
@@ -82,6 +83,33 @@ pub fn last_published(
         .iter()
         .find(|op| op.seq == head)
         .map(|op| (op.seq, op.hlc)))
+}
+
+/// Links from one replica id to the one it continues (`log/continues.rs`) are honoured only
+/// where whoever wrote them may speak for the old id: on a remote that knows members, the old
+/// id's own member. A member's link naming another member's replica (which would make that
+/// member's changes lose to older ones) is dropped from the operation, the same on every
+/// machine (a replica's member never changes); the rest of the operation applies.
+pub fn drop_unvouched_links(remote: &mut dyn Remote, ops: &mut [WireOp]) -> Result<()> {
+    for op in ops.iter_mut() {
+        let Some(author) = op.author.clone() else {
+            continue;
+        };
+        if !op.body.contains("\"continues\"") {
+            continue;
+        }
+        let Ok(mut body) = serde_json::from_str::<Body>(&op.body) else {
+            continue;
+        };
+        let Some(link) = &body.continues else {
+            continue;
+        };
+        if remote.owner(&link.replica).as_deref() != Some(author.as_str()) {
+            body.continues = None;
+            op.body = serde_json::to_string(&body)?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves this database to a new replica id from sequence number `from` on (in the caller's

@@ -103,6 +103,13 @@ pub trait Remote {
         BTreeMap::new()
     }
 
+    /// The member replica `replica` belongs to, as of the last [`Remote::heads`], where the
+    /// remote knows members (PostgreSQL roles; the author its operations must carry), else
+    /// None.
+    fn owner(&mut self, _replica: &str) -> Option<String> {
+        None
+    }
+
     /// Publishes this replica's name (the machine's host name) where the remote keeps one.
     fn announce(&mut self, _name: &str) -> Result<()> {
         Ok(())

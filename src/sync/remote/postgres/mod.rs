@@ -305,6 +305,10 @@ impl Remote for PgRemote {
         Ok(heads)
     }
 
+    fn owner(&mut self, replica: &str) -> Option<String> {
+        self.owners.get(replica).cloned()
+    }
+
     fn fetch(&mut self, replica: &str, after: i64) -> Result<Vec<WireOp>> {
         if !self.owners.contains_key(replica) {
             self.heads()?;
