@@ -15,6 +15,7 @@ pub mod entity;
 pub mod export;
 pub mod file;
 pub mod followups;
+pub mod handles;
 pub mod import;
 pub mod interactions;
 pub mod intro;
