@@ -10,6 +10,7 @@ pub mod backup;
 pub mod bulk;
 pub mod capture;
 pub mod contacts;
+pub mod digest;
 pub mod due;
 pub mod entity;
 pub mod export;

@@ -20,7 +20,7 @@
 //! made without it gets) or a reference to another record. Reading and writing records as
 //! fields (`db/entity.rs`), the capture (`capture/seen.rs`), the staging SQL
 //! (`capture/sql.rs`), the search re-index (`db/search/upkeep.rs`) and the digest
-//! (`digest.rs`) are derived from it.
+//! (`db/digest.rs`) are derived from it.
 //!
 //! **To add a field to contacts**: write the migration (`ALTER TABLE contacts ADD COLUMN …`
 //! in `db/sql/`), and add the column at the end of `CONTACT_COLUMNS` (where `ADD COLUMN` puts
