@@ -8,7 +8,8 @@
 //! `sealed/` and `postgres/`); its lower layers name nothing above them; and no file there is
 //! longer than [`MAX_SYNC_LINES`]. Anywhere under `src/`, no file name starts with the name of
 //! a folder or file beside it (`pg_*.rs` beside `postgres/`), and the parsers of `import/`
-//! never reach the writer.
+//! never reach the writer. And `src/sync/` reaches the journal's tables only through `db/`:
+//! no SQL of its own names one of them (read from the migrations).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -49,6 +50,11 @@ fn modules() -> BTreeMap<Vec<String>, String> {
 fn code_of(file: &str) -> String {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
         .unwrap_or_else(|e| panic!("read {file}: {e}"));
+    code_in(&text)
+}
+
+/// [`code_of`] on a text.
+fn code_in(text: &str) -> String {
     let text = text
         .split("#[cfg(test)]\nmod tests {")
         .next()
@@ -421,5 +427,157 @@ fn no_prefix_stands_in_for_a_folder() {
     assert!(
         prefixed.is_empty(),
         "prefixes standing in for folders: {prefixed:?}"
+    );
+}
+
+/// The journal's own tables: every table the migrations create (`src/db/sql/*.sql`) whose name
+/// does not start with `sync_`, virtual ones included, with the shadow tables FTS5 keeps for
+/// each of those.
+fn journal_tables() -> BTreeSet<String> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db/sql");
+    let mut tables = BTreeSet::new();
+    for entry in std::fs::read_dir(&folder).expect("list src/db/sql") {
+        let path = entry.expect("entry of src/db/sql").path();
+        if path.extension().is_none_or(|ext| ext != "sql") {
+            continue;
+        }
+        let sql = std::fs::read_to_string(&path).expect("read a migration");
+        let words: Vec<&str> = sql
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|word| !word.is_empty())
+            .collect();
+        for (at, word) in words.iter().enumerate() {
+            if !word.eq_ignore_ascii_case("CREATE") {
+                continue;
+            }
+            let mut rest = words[at + 1..].iter().copied().peekable();
+            let virtual_table = rest
+                .next_if(|w| w.eq_ignore_ascii_case("VIRTUAL"))
+                .is_some();
+            if rest.next_if(|w| w.eq_ignore_ascii_case("TABLE")).is_none() {
+                continue;
+            }
+            if rest.next_if(|w| w.eq_ignore_ascii_case("IF")).is_some() {
+                rest.next(); // NOT
+                rest.next(); // EXISTS
+            }
+            let Some(name) = rest.next().filter(|name| !name.starts_with("sync_")) else {
+                continue;
+            };
+            if virtual_table {
+                for shadow in ["data", "idx", "content", "docsize", "config"] {
+                    tables.insert(format!("{name}_{shadow}"));
+                }
+            }
+            tables.insert(name.to_string());
+        }
+    }
+    tables
+}
+
+/// Where `code` names one of `tables` as SQL does (`FROM t`, `JOIN t`, `UPDATE t`, `INTO t`,
+/// so `DELETE FROM t` and `INSERT OR IGNORE INTO t` too; keywords in any case, the table a
+/// whole word): (line, keyword and table).
+fn sql_naming(code: &str, tables: &BTreeSet<String>) -> Vec<(usize, String)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    // `token` ends with the word `keyword` (`"UPDATE`, `(SELECT 1 FROM`), not with a longer one.
+    let ends_with = |token: &str, keyword: &str| {
+        let Some(at) = token.len().checked_sub(keyword.len()) else {
+            return false;
+        };
+        token
+            .get(at..)
+            .is_some_and(|end| end.eq_ignore_ascii_case(keyword))
+            && token
+                .get(..at)
+                .is_some_and(|start| !start.ends_with(is_word))
+    };
+    let tokens: Vec<&str> = code.split_whitespace().collect();
+    let mut found = Vec::new();
+    for pair in tokens.windows(2) {
+        let Some(keyword) = ["FROM", "JOIN", "UPDATE", "INTO"]
+            .into_iter()
+            .find(|keyword| ends_with(pair[0], keyword))
+        else {
+            continue;
+        };
+        let name: String = pair[1].chars().take_while(|&c| is_word(c)).collect();
+        if tables.contains(&name) {
+            let offset = pair[1].as_ptr() as usize - code.as_ptr() as usize;
+            let line = code[..offset].matches('\n').count() + 1;
+            found.push((line, format!("{keyword} {name}")));
+        }
+    }
+    found
+}
+
+/// Whether a module is compiled for tests only: it, or a module above it, is declared right
+/// after `#[cfg(test)]` (`src/sync/tests/`, `fold/tests.rs`).
+fn is_test_only(module: &[String], modules: &BTreeMap<Vec<String>, String>) -> bool {
+    (1..module.len()).any(|n| {
+        let (parent, name) = (&module[..n], &module[n]);
+        modules.get(parent).is_some_and(|file| {
+            let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+                .unwrap_or_default();
+            text.contains(&format!("#[cfg(test)]\nmod {name};"))
+        })
+    })
+}
+
+/// `sync/` reaches the journal's tables only through `db/` (issue #20; STYLE.md: SQL lives in
+/// `db/`): its own SQL names only its own `sync_*` tables (and the capture's temp staging).
+/// Its unit tests may fill and read the journal directly. A table named as `main.t` or built
+/// into the text from `db/synced` (the capture's, see docs/sync-design.md) is not seen.
+#[test]
+fn sync_sql_names_only_its_own_tables() {
+    let tables = journal_tables();
+    assert!(
+        tables.contains("contacts")
+            && tables.contains("contacts_fts")
+            && tables.contains("interactions_fts_data")
+            && !tables.iter().any(|t| t.starts_with("sync_")),
+        "the journal's tables, as read from src/db/sql: {tables:?}"
+    );
+    let modules = modules();
+    let mut found = Vec::new();
+    let mut read = 0;
+    for (module, file) in &modules {
+        if !file.starts_with("src/sync/") || is_test_only(module, &modules) {
+            continue;
+        }
+        read += 1;
+        for (line, sql) in sql_naming(&code_of(file), &tables) {
+            found.push(format!("{file}:{line}: {sql}"));
+        }
+    }
+    assert!(read > 20, "only {read} files of src/sync/ read");
+    assert!(
+        found.is_empty(),
+        "SQL on the journal's tables in src/sync/ (move it to a function in src/db/): {found:#?}"
+    );
+}
+
+#[test]
+fn the_sql_reader_sees_a_journal_table_when_one_is_named() {
+    let tables = journal_tables();
+    let code = "conn.prepare_cached(\"UPDATE contacts SET handle = ?2\")?;\n\
+                let x = \"SELECT c.uid FROM interaction_contacts ic\n JOIN contacts c\";\n\
+                \"INSERT OR IGNORE INTO followups (uid)\";\n\
+                let y: Vec<_> = rows.into_iter().collect(); // FROM contacts\n\
+                x.into() contacts; \"FROM sync_fields JOIN contacts_new\"";
+    let found = sql_naming(&code_in(code), &tables);
+    assert_eq!(
+        found,
+        [
+            (1, "UPDATE contacts".to_string()),
+            (2, "FROM interaction_contacts".to_string()),
+            (3, "JOIN contacts".to_string()),
+            (4, "INTO followups".to_string()),
+        ],
+        "{code}"
+    );
+    assert!(
+        !sql_naming(&code_of("src/db/followups.rs"), &tables).is_empty(),
+        "db/followups.rs names followups"
     );
 }

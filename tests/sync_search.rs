@@ -1,7 +1,7 @@
 //! Received operations keep the search indexes true: notes logged, amended and unlogged on
 //! another machine, contacts tagged, edited and removed there, are found (and no longer found)
 //! here, and both FTS5 indexes match the tables they index. (`rel sync` re-indexes what a
-//! batch touched once at its end instead of row by row: `src/sync/search_upkeep.rs`.)
+//! batch touched once at its end instead of row by row: `src/db/search/upkeep.rs`.)
 
 use crate::common;
 

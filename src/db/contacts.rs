@@ -131,11 +131,11 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// Whether a contact holds `handle` (cached: the fold asks once per contact it settles).
 pub fn handle_taken(conn: &Connection, handle: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM contacts WHERE handle = ?1", [handle], |_| {
-            Ok(())
-        })
+        .prepare_cached("SELECT 1 FROM contacts WHERE handle = ?1")?
+        .query_row([handle], |_| Ok(()))
         .optional()?
         .is_some())
 }

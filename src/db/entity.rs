@@ -4,6 +4,7 @@
 //! `with:UID` = position. Maintained columns (last touch, due, REITH sums) are never fields:
 //! upkeep derives them.
 
+use super::participants;
 use super::synced::{self, Column, Field, Missing, OnNull, Reference, Type};
 use crate::error::Result;
 use rusqlite::types::Value as SqlValue;
@@ -221,19 +222,16 @@ fn set_participant(conn: &Connection, id: i64, contact: &str, value: &Value) -> 
         });
     };
     match value.as_i64() {
-        Some(position) => conn
-            .prepare_cached(
+        Some(position) => {
+            conn.prepare_cached(
                 "INSERT INTO interaction_contacts (interaction_id, contact_id, position)
                  VALUES (?1, ?2, ?3)
                  ON CONFLICT DO UPDATE SET position = excluded.position",
             )?
-            .execute(params![id, contact_id, position])?,
-        None => conn
-            .prepare_cached(
-                "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
-            )?
-            .execute(params![id, contact_id])?,
-    };
+            .execute(params![id, contact_id, position])?;
+        }
+        None => participants::leave(conn, id, contact_id)?,
+    }
     Ok(Applied::Done)
 }
 

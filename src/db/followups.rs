@@ -138,3 +138,39 @@ pub fn delete(conn: &Connection, ids: &[i64]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Whether a contact has any follow-up.
+pub fn any_for(conn: &Connection, contact_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM followups WHERE contact_id = ?1)")?
+        .query_row([contact_id], |row| row.get(0))?)
+}
+
+/// The uids of a contact's follow-ups.
+pub fn uids_for(conn: &Connection, contact_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
+    let rows = stmt.query_map([contact_id], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Moves every follow-up of contact `from` to contact `to`.
+pub fn move_all(conn: &Connection, from: i64, to: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1")?
+        .execute(params![from, to])?;
+    Ok(())
+}
+
+/// Moves follow-up `uid` to contact `to`, wherever it is. Returns whether it was here (1) or
+/// not (0).
+pub fn move_to(conn: &Connection, uid: &str, to: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE followups SET contact_id = ?2 WHERE uid = ?1")?
+        .execute(params![uid, to])?)
+}
+
+/// Moves follow-up `uid` to contact `to` if it is on contact `from`.
+pub fn move_from(conn: &Connection, uid: &str, from: i64, to: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2")?
+        .execute(params![uid, from, to])?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ use rusqlite::{Connection, ErrorCode, params};
 /// Marks FTS5 puts around each matched word in a snippet. Private-use characters, so the command
 /// can escape the user's text first and then draw the marks as brackets or bold.
 mod query;
+pub mod upkeep;
 
 pub const MATCH_START: char = '\u{E000}';
 pub const MATCH_END: char = '\u{E001}';

@@ -19,8 +19,8 @@
 //! record its columns in the schema's order, each a field (how it is written, what a record
 //! made without it gets) or a reference to another record. Reading and writing records as
 //! fields (`db/entity.rs`), the capture (`capture/seen.rs`), the staging SQL
-//! (`capture/sql.rs`), the search re-index (`fold/search_upkeep.rs`) and the digest
-//! (`digest.rs`) are derived from it.
+//! (`capture/sql.rs`), the search re-index (`db/search/upkeep.rs`) and the digest
+//! (`db/digest.rs`) are derived from it.
 //!
 //! **To add a field to contacts**: write the migration (`ALTER TABLE contacts ADD COLUMN …`
 //! in `db/sql/`), and add the column at the end of `CONTACT_COLUMNS` (where `ADD COLUMN` puts

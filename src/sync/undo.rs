@@ -8,7 +8,7 @@ use super::log::oplog;
 use super::log::registers;
 use super::log::undo_image::UndoImage;
 use crate::db::entity::{self, Fields, Kind};
-use crate::db::{contacts, upkeep};
+use crate::db::{contacts, handles, participants, removal, upkeep};
 use crate::error::Result;
 use rusqlite::{Connection, params};
 use serde_json::Value;
@@ -150,14 +150,6 @@ pub fn undo_last(tx: &Connection, now_ms: i64) -> Result<Option<Undone>> {
     }))
 }
 
-/// Whether a contact takes part in an interaction or has a follow-up.
-fn is_named_elsewhere(conn: &Connection, contact_id: i64) -> Result<bool> {
-    Ok(entity::has_interactions(conn, contact_id)?
-        || conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM followups WHERE contact_id = ?1)")?
-            .query_row([contact_id], |row| row.get(0))?)
-}
-
 struct Reverter<'c> {
     conn: &'c Connection,
     local: String,
@@ -216,20 +208,11 @@ impl Reverter<'_> {
         // archived, with it, rather than take another machine's note with it.
         if kind == Kind::Contact
             && let Some(id) = entity::id_of(self.conn, kind, uid)?
-            && is_named_elsewhere(self.conn, id)?
+            && removal::is_named(self.conn, id)?
         {
-            self.conn
-                .prepare_cached(
-                    "UPDATE contacts SET archived_at = coalesce(archived_at, ?2) WHERE id = ?1",
-                )?
-                .execute(params![id, self.now])?;
+            removal::archive_unless_archived(self.conn, id, Some(self.now))?;
             self.touch(kind, id)?;
-            let handle: String =
-                self.conn
-                    .query_row("SELECT handle FROM contacts WHERE id = ?1", [id], |row| {
-                        row.get(0)
-                    })?;
-            self.archived.push(handle);
+            self.archived.push(handles::handle_of(self.conn, id)?);
             return Ok(());
         }
         if let Some(id) = entity::id_of(self.conn, kind, uid)? {
@@ -281,12 +264,7 @@ impl Reverter<'_> {
                 self.touched.insert(id);
             }
             Kind::Interaction => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1",
-                )?;
-                for contact in stmt.query_map([id], |row| row.get::<_, i64>(0))? {
-                    self.touched.insert(contact?);
-                }
+                self.touched.extend(participants::ids_in(self.conn, id)?);
             }
             Kind::FollowUp | Kind::Setting => {}
         }

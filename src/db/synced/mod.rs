@@ -1,7 +1,7 @@
 //! The synced schema, declared once: every table whose rows sync, its code in the capture's
 //! staging table, and for a record its columns that are fields (how each is written) or that
 //! name another record. Reading and writing records as fields (`entity.rs`), the capture
-//! (`sync/capture`), its staging SQL and the digest (`sync/digest.rs`) are all derived from
+//! (`sync/capture`), its staging SQL and the digest's lines (`digest.rs`) are all derived from
 //! [`TABLES`]; a test holds it against the live schema, so a column a migration adds that is
 //! not described here (as synced, or as maintained) fails it.
 

@@ -7,6 +7,7 @@
 use super::handles::{self, Settler};
 use super::{merge_fold, merge_give_back};
 use crate::db::entity::{self, Applied, Fields, Kind};
+use crate::db::participants;
 use crate::error::Result;
 use crate::sync::log::oplog::Body;
 use crate::sync::log::registers::{self, Stamp};
@@ -207,14 +208,8 @@ impl<'c> Fold<'c> {
     /// A removed contact that came back archived only because this interaction held it must
     /// go again when the interaction no longer does (as a fresh fold would never bring it back).
     fn settle_participants(&mut self, interaction_id: i64) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.uid FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-             WHERE ic.interaction_id = ?1",
-        )?;
-        let uids = stmt.query_map([interaction_id], |row| row.get::<_, String>(0))?;
-        for uid in uids {
-            self.settle.insert(uid?);
-        }
+        self.settle
+            .extend(participants::uids_in(self.conn, interaction_id)?);
         Ok(())
     }
 
@@ -245,13 +240,8 @@ impl<'c> Fold<'c> {
     }
 
     fn touch_participants(&mut self, interaction_id: i64) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT contact_id FROM interaction_contacts WHERE interaction_id = ?1",
-        )?;
-        let ids = stmt.query_map([interaction_id], |row| row.get::<_, i64>(0))?;
-        for id in ids {
-            self.touched.insert(id?);
-        }
+        self.touched
+            .extend(participants::ids_in(self.conn, interaction_id)?);
         Ok(())
     }
 

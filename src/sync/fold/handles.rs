@@ -12,9 +12,11 @@
 //! holds something other than what it asked for, the asked value is kept in its `handle`
 //! register (a creation-time one unless a change set it), so any replica can settle again.
 
+use crate::db::contacts;
+use crate::db::handles::{self as journal, Holder};
 use crate::error::Result;
 use crate::sync::log::registers;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The family a handle belongs to: the handle with trailing `-N` parts stripped.
@@ -46,11 +48,7 @@ pub fn asked(conn: &Connection, uid: &str) -> Result<Option<String>> {
     if register.is_some() {
         return Ok(register);
     }
-    let holds = conn
-        .prepare_cached("SELECT handle FROM contacts WHERE uid = ?1")?
-        .query_row([uid], |row| row.get::<_, String>(0))
-        .optional()?;
-    Ok(asked_of(None, holds))
+    Ok(asked_of(None, journal::held_by(conn, uid)?))
 }
 
 /// The rule of [`asked`] on values already read: the register's handle, else the handle held
@@ -71,14 +69,6 @@ pub fn set_asked(conn: &Connection, uid: &str, wanted: &str) -> Result<()> {
     Ok(())
 }
 
-fn held(conn: &Connection, handle: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM contacts WHERE handle = ?1")?
-        .query_row([handle], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
 /// Families to settle, and what each contact held before (to report renames).
 #[derive(Default)]
 pub struct Settler {
@@ -93,7 +83,7 @@ impl Settler {
     /// its family is settled by [`Settler::finish`].
     pub fn for_new(&mut self, conn: &Connection, uid: &str, wanted: &str) -> Result<String> {
         self.before.entry(uid.to_string()).or_insert(None);
-        if !held(conn, wanted)? {
+        if !contacts::handle_taken(conn, wanted)? {
             return Ok(wanted.to_string());
         }
         set_asked(conn, uid, wanted)?;
@@ -104,9 +94,7 @@ impl Settler {
     /// An existing contact `id` now asks for `wanted` (its family, and the one it held a
     /// handle of, are settled by [`Settler::finish`]).
     pub fn ask(&mut self, conn: &Connection, id: i64, uid: &str, wanted: &str) -> Result<()> {
-        let current: String = conn
-            .prepare_cached("SELECT handle FROM contacts WHERE id = ?1")?
-            .query_row([id], |row| row.get(0))?;
+        let current = journal::handle_of(conn, id)?;
         set_asked(conn, uid, wanted)?;
         self.touch(&current);
         self.touch(wanted);
@@ -116,14 +104,12 @@ impl Settler {
         self.before
             .entry(uid.to_string())
             .or_insert_with(|| Some(current.clone()));
-        let handle = if held(conn, wanted)? {
+        let handle = if contacts::handle_taken(conn, wanted)? {
             parked(uid)
         } else {
             wanted.to_string()
         };
-        conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-            .execute(params![id, handle])?;
-        Ok(())
+        journal::set(conn, id, &handle)
     }
 
     /// The family of `handle` must be settled again (a contact holding or asking for it left,
@@ -155,69 +141,21 @@ impl Settler {
         // Everyone holding or asking for a handle of the family.
         let mut members: Vec<Member> = Vec::new();
         let mut seen = HashSet::new();
+        for member in journal::holding(conn, family)?
+            .into_iter()
+            .map(Member::from)
         {
-            // With each holder's handle register, if any: one join instead of a look-up per
-            // holder (a family at L holds up to a hundred contacts).
-            let mut holding = conn.prepare_cached(
-                "SELECT c.id, c.uid, c.created_at, c.handle, f.uid IS NOT NULL, f.value
-                 FROM contacts c LEFT JOIN sync_fields f ON f.uid = c.uid AND f.field = 'handle'
-                 WHERE c.handle = ?1 OR (c.handle >= ?1 || '-' AND c.handle < ?1 || '.')",
-            )?;
-            let rows = holding.query_map([family], |row| {
-                let registered: bool = row.get(4)?;
-                Ok(Member {
-                    id: row.get(0)?,
-                    uid: row.get(1)?,
-                    created_at: row.get(2)?,
-                    holds: row.get(3)?,
-                    register: registered
-                        .then(|| row.get::<_, Option<String>>(5))
-                        .transpose()?,
-                    asks: None,
-                })
-            })?;
-            for member in rows {
-                let member = member?;
-                if root(&member.holds) == family && seen.insert(member.id) {
-                    members.push(member);
-                }
+            if root(&member.holds) == family && seen.insert(member.id) {
+                members.push(member);
             }
         }
-        {
-            let quoted = serde_json::to_string(family)?;
-            let open = &quoted[..quoted.len() - 1];
-            // Two searches rather than one OR: SQLite reads the OR through `field` alone, every
-            // handle register once per family settled.
-            let mut asking = conn.prepare_cached(
-                "SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
-                 JOIN contacts c ON c.uid = f.uid
-                 WHERE f.field = 'handle' AND f.value = ?1
-                 UNION ALL
-                 SELECT c.id, c.uid, c.created_at, c.handle, f.value FROM sync_fields f
-                 JOIN contacts c ON c.uid = f.uid
-                 WHERE f.field = 'handle' AND f.value >= ?2 AND f.value < ?3",
-            )?;
-            let rows = asking.query_map(
-                params![quoted, format!("{open}-"), format!("{open}.")],
-                |row| {
-                    Ok(Member {
-                        id: row.get(0)?,
-                        uid: row.get(1)?,
-                        created_at: row.get(2)?,
-                        holds: row.get(3)?,
-                        register: Some(row.get::<_, Option<String>>(4)?),
-                        asks: None,
-                    })
-                },
-            )?;
-            for member in rows {
-                let mut member = member?;
-                member.asks = member.asked_in_register();
-                if member.asks.as_deref().is_some_and(|a| root(a) == family)
-                    && seen.insert(member.id)
-                {
-                    members.push(member);
-                }
+        let quoted = serde_json::to_string(family)?;
+        let open = &quoted[..quoted.len() - 1];
+        let asking = journal::asking(conn, &quoted, &format!("{open}-"), &format!("{open}."))?;
+        for mut member in asking.into_iter().map(Member::from) {
+            member.asks = member.asked_in_register();
+            if member.asks.as_deref().is_some_and(|a| root(a) == family) && seen.insert(member.id) {
+                members.push(member);
             }
         }
         // What each asks for: its register, else the handle it holds (both read above, and no
@@ -271,8 +209,7 @@ impl Settler {
         for (member, handle) in here.iter().zip(handles) {
             let asks = member.asks.clone().unwrap_or_default();
             if handle != member.holds {
-                conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-                    .execute(params![member.id, handle])?;
+                journal::set(conn, member.id, &handle)?;
             }
             if handle == asks {
                 // Holding what it asks for: the register is only needed when it is a change's.
@@ -302,9 +239,7 @@ impl Settler {
 
 /// Moves a member out of the way while its family is dealt (see [`parked`]).
 fn park(conn: &Connection, member: &Member) -> Result<()> {
-    conn.prepare_cached("UPDATE contacts SET handle = ?2 WHERE id = ?1")?
-        .execute(params![member.id, parked(&member.uid)])?;
-    Ok(())
+    journal::set(conn, member.id, &parked(&member.uid))
 }
 
 struct Member {
@@ -316,6 +251,19 @@ struct Member {
     /// may need deleting.
     register: Option<Option<String>>,
     asks: Option<String>,
+}
+
+impl From<Holder> for Member {
+    fn from(holder: Holder) -> Member {
+        Member {
+            id: holder.id,
+            uid: holder.uid,
+            created_at: holder.created_at,
+            holds: holder.holds,
+            register: holder.register,
+            asks: None,
+        }
+    }
 }
 
 impl Member {

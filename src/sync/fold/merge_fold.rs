@@ -12,6 +12,7 @@
 
 use super::merge_give_back;
 use crate::db::entity::{self, Kind};
+use crate::db::removal;
 use crate::error::Result;
 use crate::sync::log::registers;
 use rusqlite::Connection;
@@ -52,10 +53,7 @@ pub fn target(conn: &Connection, uid: &str) -> Result<Option<String>> {
 /// waiting for it). Fields and list items alone never bring a removed target back.
 pub fn holds_anything(conn: &Connection, present: Option<i64>, uid: &str) -> Result<bool> {
     if let Some(id) = present {
-        return Ok(entity::has_interactions(conn, id)?
-            || conn
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM followups WHERE contact_id = ?1)")?
-                .query_row([id], |row| row.get(0))?);
+        return removal::is_named(conn, id);
     }
     for (interaction, _) in registers::with_field(conn, &format!("with:{uid}"))? {
         if entity::id_of(conn, Kind::Interaction, &interaction)?.is_some() {

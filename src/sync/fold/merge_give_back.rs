@@ -11,6 +11,7 @@
 
 use super::merge_fold::{ALREADY, MAX_CHAIN, ended, handed_by_others, take_fields};
 use crate::db::entity::{self, Fields, Kind, LISTS};
+use crate::db::{followups, participants};
 use crate::error::Result;
 use crate::sync::log::registers::{self, Stamp};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -54,10 +55,7 @@ pub(super) fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> 
             if let (false, Some(merged_id)) = (moved_there, merged_id) {
                 for holder in &holders {
                     if let Some(holder_id) = entity::id_of(conn, Kind::Contact, holder)? {
-                        conn.prepare_cached(
-                            "UPDATE followups SET contact_id = ?3 WHERE uid = ?1 AND contact_id = ?2",
-                        )?
-                        .execute(params![followup, holder_id, merged_id])?;
+                        followups::move_from(conn, followup, holder_id, merged_id)?;
                         touched.push(holder_id);
                     }
                 }
@@ -84,11 +82,7 @@ pub(super) fn give_back(conn: &Connection, merged: &str, keep: Option<&str>) -> 
                         .and_then(|p| p.as_i64()),
                 )
             {
-                conn.prepare_cached(
-                    "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
-                     VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![interaction_id, merged_id, position])?;
+                participants::join(conn, interaction_id, merged_id, position)?;
             }
             continue;
         }
@@ -180,10 +174,7 @@ impl Part<'_> {
             return Ok(());
         }
         if let Some(holder_id) = entity::id_of(conn, Kind::Contact, holder)? {
-            conn.prepare_cached(
-                "DELETE FROM interaction_contacts WHERE interaction_id = ?1 AND contact_id = ?2",
-            )?
-            .execute(params![self.interaction_id, holder_id])?;
+            participants::leave(conn, self.interaction_id, holder_id)?;
             touched.push(holder_id);
         }
         let next: Vec<(String, Option<String>)> = {

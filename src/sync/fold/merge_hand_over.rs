@@ -5,6 +5,7 @@
 
 use super::merge_give_back::{self, Part};
 use crate::db::entity::{self, Fields, Kind, LISTS};
+use crate::db::{followups, participants};
 use crate::error::Result;
 use crate::sync::log::registers::{self, Stamp};
 use rusqlite::{Connection, params};
@@ -23,29 +24,14 @@ pub fn hand_over(
 ) -> Result<()> {
     let fields = match from_id {
         Some(id) => {
-            let held: Vec<(i64, i64)> = {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT interaction_id, position FROM interaction_contacts WHERE contact_id = ?1",
-                )?;
-                let rows = stmt.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for (interaction_id, position) in held {
+            for (interaction_id, position) in participants::parts_of(conn, id)? {
                 join(conn, from, to, to_id, interaction_id, position)?;
             }
-            conn.prepare_cached("DELETE FROM interaction_contacts WHERE contact_id = ?1")?
-                .execute([id])?;
-            let followups: Vec<String> = {
-                let mut stmt =
-                    conn.prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
-                let rows = stmt.query_map([id], |row| row.get(0))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for followup in followups {
+            participants::leave_all(conn, id)?;
+            for followup in followups::uids_for(conn, id)? {
                 moved_followup(conn, from, to, &followup)?;
             }
-            conn.prepare_cached("UPDATE followups SET contact_id = ?2 WHERE contact_id = ?1")?
-                .execute(params![id, to_id])?;
+            followups::move_all(conn, id, to_id)?;
             entity::read(conn, Kind::Contact, from)?.unwrap_or_default()
         }
         None => {
@@ -144,12 +130,7 @@ fn join(
         return Ok(());
     };
     let field = format!("part:{interaction}");
-    let added = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO interaction_contacts (interaction_id, contact_id, position)
-             VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![interaction_id, to_id, position])?;
+    let added = participants::join(conn, interaction_id, to_id, position)?;
     let own = added == 0 && handed_by_others(conn, from, to, &field)? == 0;
     let before = (
         &Value::from(position),
@@ -316,9 +297,7 @@ pub fn rehand(
         if moved_by_change {
             continue;
         }
-        let moved = conn
-            .prepare_cached("UPDATE followups SET contact_id = ?2 WHERE uid = ?1")?
-            .execute(params![followup, to_id])?;
+        let moved = followups::move_to(conn, &followup, to_id)?;
         if moved > 0 {
             moved_followup(conn, merged, to, &followup)?;
         }

@@ -3,9 +3,10 @@
 //! `settle.rs` decides at the end whether removed contacts stay and links what waited for a
 //! contact; `merge_fold.rs` follows contacts merged into others (`merge_hand_over.rs` hands
 //! what names them to the target, `merge_give_back.rs` takes it back when the merge is undone
-//! or overtaken); `handles.rs` keeps handles unique; `search_upkeep.rs` keeps the search index
-//! in step; `validate.rs` checks each operation first, and `quarantine.rs` keeps the ones that
-//! fail.
+//! or overtaken); `handles.rs` keeps handles unique; `validate.rs` checks each operation
+//! first, and `quarantine.rs` keeps the ones that fail. The search index is kept in step once
+//! per batch (`db/search/upkeep.rs`, from `receive.rs`). Every row of the journal's tables is
+//! read and written through `db/`; the fold's own SQL names only `sync_*` tables.
 
 mod apply;
 mod batch;
@@ -15,7 +16,6 @@ mod merge_give_back;
 mod merge_hand_over;
 pub mod quarantine;
 mod receive;
-mod search_upkeep;
 mod settle;
 mod validate;
 

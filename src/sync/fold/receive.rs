@@ -5,7 +5,8 @@
 
 use super::apply::Fold;
 use super::batch::Pending;
-use super::{Staging, quarantine, search_upkeep, validate};
+use super::{Staging, quarantine, validate};
+use crate::db::search::upkeep as search_upkeep;
 use crate::error::Result;
 use crate::sync::log::WireOp;
 use crate::sync::log::clock;
@@ -121,7 +122,7 @@ pub fn apply_received(
     }
     report.replicas = senders.len();
     clock::store(tx, seen)?;
-    // The search indexes are brought up to date once, at the end (see `search_upkeep`).
+    // The search indexes are brought up to date once, at the end (see `db::search::upkeep`).
     let search = any_due.then(|| search_upkeep::defer(tx)).transpose()?;
     let mut fold = Fold::new(tx);
     for (replica, seq, reason) in fold.apply_pending(ready)? {
@@ -129,7 +130,9 @@ pub fn apply_received(
     }
     report.renamed = fold.finish()?;
     if let Some(search) = search {
-        search.restore(tx, staging)?;
+        // What the fold wrote is re-indexed from the staging table: bring it up to date first.
+        staging.stage(tx)?;
+        search.restore(tx)?;
     }
     staging.discard(tx)?;
     Ok(report)

@@ -6,10 +6,9 @@ use super::apply::Fold;
 use super::handles;
 use super::merge_fold;
 use crate::db::entity::{self, Fields, Kind};
-use crate::db::upkeep;
+use crate::db::{followups, removal, upkeep};
 use crate::error::Result;
 use crate::sync::log::registers;
-use rusqlite::params;
 use serde_json::Value;
 
 /// How many times [`Fold::finish`] settles one contact at most.
@@ -123,26 +122,13 @@ impl Fold<'_> {
     /// with it if a later interaction brings the contact back, as on a replica where it
     /// never went.
     fn keep_references(&mut self, contact_id: i64, uid: &str) -> Result<()> {
-        let introduced: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT uid FROM contacts WHERE via_id = ?1")?;
-            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let introduced = removal::introduced_by(self.conn, contact_id)?;
         let mut via = Fields::new();
         via.insert("via".into(), Value::String(uid.to_string()));
         for other in introduced {
             registers::keep_unstamped(self.conn, &other, &via)?;
         }
-        let uids: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT uid FROM followups WHERE contact_id = ?1")?;
-            let rows = stmt.query_map([contact_id], |row| row.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for uid in uids {
+        for uid in followups::uids_for(self.conn, contact_id)? {
             if let Some(fields) = entity::read(self.conn, Kind::FollowUp, &uid)? {
                 registers::keep_unstamped(self.conn, &uid, &fields)?;
             }
@@ -241,9 +227,7 @@ impl Fold<'_> {
         match (present, removed) {
             (Some(id), Some(removed_at)) => {
                 if entity::has_interactions(self.conn, id)? {
-                    self.conn
-                        .prepare_cached("UPDATE contacts SET archived_at = coalesce(archived_at, ?2) WHERE id = ?1")?
-                        .execute(params![id, removed_at.as_i64()])?;
+                    removal::archive_unless_archived(self.conn, id, removed_at.as_i64())?;
                 } else {
                     let fields = entity::read(self.conn, Kind::Contact, uid)?;
                     if let Some(fields) = &fields {

@@ -1,5 +1,5 @@
-//! The search indexes (FTS5) while the fold applies received operations: kept true in four
-//! statements at the end of the batch instead of by the search triggers row by row.
+//! The search indexes (FTS5) while a batch of received operations is folded in: kept true in
+//! four statements at the end of the batch instead of by the search triggers row by row.
 //!
 //! Why: FTS5 writes its pending terms out as a new on-disk segment whenever a statement opens
 //! a statement journal in a transaction that has written to it (its savepoint hook). Fed row
@@ -9,12 +9,11 @@
 //! the write transaction: a rollback brings them back) and every row the batch touched is
 //! re-indexed once at its end.
 //!
-//! Which rows: the capture staging table (`capture/hook.rs`) sees every insert, delete and
+//! Which rows: the capture's staging table (`temp.sync_staged`) sees every insert, delete and
 //! synced-column update of contacts, their tags and interactions, whoever makes them. For an
 //! interaction indexed before the batch, its first staged change holds (in `old`) the note the
 //! index has for it, which FTS5's `delete` needs.
 
-use super::Staging;
 use crate::db::synced;
 use crate::error::Result;
 use rusqlite::Connection;
@@ -81,10 +80,10 @@ pub fn defer(conn: &Connection) -> Result<Deferred> {
 }
 
 impl Deferred {
-    /// Re-indexes every row staged since [`defer`] and recreates the triggers. Call before
-    /// the staged changes are discarded.
-    pub fn restore(self, conn: &Connection, staging: &dyn Staging) -> Result<()> {
-        staging.stage(conn)?;
+    /// Re-indexes every row staged since [`defer`] and recreates the triggers. Call with the
+    /// staging table up to date (the capture's `stage`), before the staged changes are
+    /// discarded.
+    pub fn restore(self, conn: &Connection) -> Result<()> {
         conn.execute_batch(&REINDEX)?;
         for sql in &self.recreate {
             conn.execute_batch(sql)?;
