@@ -10,7 +10,7 @@
 //! change stamped earlier (the target keeps what it was created with). List items (tags,
 //! emails, phones, aliases) are a union, as `rel merge` makes them.
 
-use super::merge_give_back;
+use super::merge_give_back::{self, MAX_CHAIN};
 use crate::db::entity::{self, Kind};
 use crate::db::removal;
 use crate::error::Result;
@@ -20,12 +20,7 @@ use serde_json::Value;
 
 // What is handed over, and how, is `merge_hand_over.rs`; it is named from here, the fold's
 // one door to merges.
-pub(super) use super::merge_hand_over::{
-    ALREADY, end_part, ended, hand_over, handed_by_others, moved_followup, rehand, take_fields,
-};
-
-/// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
-pub(super) const MAX_CHAIN: usize = 16;
+pub(super) use super::merge_hand_over::{end_part, hand_over, moved_followup, rehand};
 
 /// The contact what names `uid` belongs to, when `uid` was removed by a merge: the end of its
 /// chain of merges (a merged into b merged into c…), wherever that contact is (here or not,

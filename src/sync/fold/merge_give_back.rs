@@ -9,13 +9,16 @@
 //! and its undo kept Cy's org, tags, part or follow-up on Ed, where a fresh fold never put
 //! them).
 
-use super::merge_fold::{ALREADY, MAX_CHAIN, ended, handed_by_others, take_fields};
+use super::merge_hand_over::{ALREADY, ended, handed_by_others, take_fields};
 use crate::db::entity::{self, Fields, Kind, LISTS};
 use crate::db::{followups, participants};
 use crate::error::Result;
 use crate::sync::log::registers::{self, Stamp};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
+
+/// How many merges in a row are followed (a merged into b merged into c…); a loop ends it.
+pub(super) const MAX_CHAIN: usize = 16;
 
 /// One row of `sync_handed` as given back: target, field, handed stamp, before (value, hlc,
 /// replica).

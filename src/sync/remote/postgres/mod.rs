@@ -95,22 +95,6 @@ impl PgRemote {
         workspace::is_empty(&mut self.client, &self.workspace)
     }
 
-    /// The SQL for the role replica `r.replica` belongs to: its binding where the server
-    /// keeps them, else (and for a replica an upgrade could not bind) its first row's author.
-    fn owner_sql(bound: bool) -> &'static str {
-        if bound {
-            "coalesce((SELECT p.role FROM rel.replicas p
-                        WHERE p.workspace = $1 AND p.replica = r.replica),
-                      (SELECT f.author FROM rel.operations f
-                        WHERE f.workspace = $1 AND f.replica = r.replica
-                        ORDER BY f.seq, f.pushed_at LIMIT 1))"
-        } else {
-            "(SELECT f.author FROM rel.operations f
-               WHERE f.workspace = $1 AND f.replica = r.replica
-               ORDER BY f.seq, f.pushed_at LIMIT 1)"
-        }
-    }
-
     fn refuse(&mut self, replica: &str, seq: i64, author: &str, owner: &str) {
         self.refused.insert(Refused {
             replica: replica.to_string(),
@@ -266,7 +250,7 @@ impl Remote for PgRemote {
                       WHERE o.workspace = $1 AND o.replica = r.replica)
                FROM r CROSS JOIN LATERAL (SELECT {} AS role) b
               WHERE r.replica IS NOT NULL",
-            Self::owner_sql(bound)
+            schema::owner_sql(bound)
         );
         let rows = self
             .client
@@ -384,7 +368,7 @@ impl Remote for PgRemote {
         let sql = format!(
             "{REPLICAS}
              SELECT r.replica, {} FROM r WHERE r.replica IS NOT NULL",
-            Self::owner_sql(bound)
+            schema::owner_sql(bound)
         );
         let rows = self
             .client

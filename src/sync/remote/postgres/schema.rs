@@ -364,3 +364,19 @@ pub fn current_role(client: &mut Client) -> Result<String> {
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
+
+/// The SQL for the role replica `r.replica` belongs to: its binding where the server
+/// keeps them, else (and for a replica an upgrade could not bind) its first row's author.
+pub(super) fn owner_sql(bound: bool) -> &'static str {
+    if bound {
+        "coalesce((SELECT p.role FROM rel.replicas p
+                    WHERE p.workspace = $1 AND p.replica = r.replica),
+                  (SELECT f.author FROM rel.operations f
+                    WHERE f.workspace = $1 AND f.replica = r.replica
+                    ORDER BY f.seq, f.pushed_at LIMIT 1))"
+    } else {
+        "(SELECT f.author FROM rel.operations f
+           WHERE f.workspace = $1 AND f.replica = r.replica
+           ORDER BY f.seq, f.pushed_at LIMIT 1)"
+    }
+}
