@@ -1,4 +1,5 @@
-//! The `rel sync` command family's arguments (kept apart from `cli/mod.rs` so each stays readable).
+//! The arguments of `rel sync` and of `rel team`, which sets up the PostgreSQL database a team
+//! syncs through (kept apart from `cli/mod.rs` so each stays readable).
 
 use clap::{ArgGroup, Args, Subcommand};
 use std::path::PathBuf;
@@ -55,4 +56,58 @@ pub struct SyncInitArgs {
     /// keeps its key unless --key is given, and the next sync sends its whole history there
     #[arg(long)]
     pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    #[command(subcommand)]
+    pub command: TeamCommand,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(defer = true)]
+pub enum TeamCommand {
+    /// Create rel's tables in a PostgreSQL database (run once by its owner; again changes nothing)
+    #[command(
+        after_help = "Examples:\n  rel team setup postgresql://owner@db.example/crm\n  \
+rel team setup 'host=/run/postgresql dbname=crm'"
+    )]
+    Setup {
+        /// Connection string as libpq takes it (URL or key=value; password from the URL,
+        /// PGPASSWORD or ~/.pgpass)
+        url: String,
+    },
+    /// Let a PostgreSQL role take part: read and append operations, nothing else
+    #[command(
+        after_help = "The role must exist: CREATE ROLE alice LOGIN PASSWORD '…'\n\
+Without --workspace the role may use every workspace, later ones included.\n\nExamples:\n  \
+rel team grant postgresql://owner@db.example/crm alice --workspace sales"
+    )]
+    Grant {
+        /// Connection string of the database's owner
+        url: String,
+        /// The member's PostgreSQL role
+        role: String,
+        /// Only this workspace (repeat for more) [default: every workspace]
+        #[arg(long = "workspace", value_name = "NAME")]
+        workspaces: Vec<String>,
+    },
+    /// Take a role's access away (the history it wrote stays)
+    #[command(
+        after_help = "Without --workspace the role loses every workspace and its rights on rel's tables."
+    )]
+    Revoke {
+        /// Connection string of the database's owner
+        url: String,
+        /// The member's PostgreSQL role
+        role: String,
+        /// Only this workspace (repeat for more) [default: all of them]
+        #[arg(long = "workspace", value_name = "NAME")]
+        workspaces: Vec<String>,
+    },
+    /// List the roles that may take part and their workspaces
+    Members {
+        /// Connection string (the owner sees every role; a member only itself)
+        url: String,
+    },
 }
