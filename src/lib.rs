@@ -71,7 +71,7 @@ fn parse() -> Result<cli::Cli, clap::Error> {
         return cli::Cli::try_parse();
     }
     // clap wraps at the terminal's width, at most `max_term_width` (100).
-    let width = output::fit::terminal_width().unwrap_or(100).min(100);
+    let width = output::terminal::terminal_width().unwrap_or(100).min(100);
     let command = cli_help::fit_command(cli::Cli::command(), width);
     cli::Cli::from_arg_matches(&command.try_get_matches()?)
 }

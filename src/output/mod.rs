@@ -3,12 +3,14 @@
 //! the table a person reads (`table`) or the formats a script reads (`rows`); one record or
 //! line (`records`) and the values in cells (`values`) have files of their own.
 
+mod columns;
 pub mod fit;
 mod listing;
 mod records;
 mod rows;
 pub mod shape;
 mod table;
+pub mod terminal;
 mod values;
 
 use crate::error::Result;

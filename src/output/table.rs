@@ -26,9 +26,9 @@ impl Output {
             })
             .collect();
         // Columns empty on every row say nothing: they go before any text is cut.
-        crate::output::fit::drop_empty_columns(&mut headers, &mut rows);
+        crate::output::columns::drop_empty_columns(&mut headers, &mut rows);
         let mut table = new_table(self.color);
-        let layout = crate::output::fit::terminal_width().map(|width| {
+        let layout = crate::output::terminal::terminal_width().map(|width| {
             // A 100,000-character name is measured only up to a little past the width: every
             // step below is linear in what it reads.
             let texts: Vec<Vec<String>> = rows
@@ -112,7 +112,7 @@ pub fn new_table(color: bool) -> Table {
     table.set_truncation_indicator("…");
     // The width is set here rather than left to comfy-table, which only asks the terminal
     // when it also draws colour: with NO_COLOR a table would ignore the terminal's width.
-    if let Some(width) = crate::output::fit::terminal_width() {
+    if let Some(width) = crate::output::terminal::terminal_width() {
         table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     }
     if color {

@@ -45,7 +45,7 @@ pub fn bar(value: i64, max: i64, width: usize) -> String {
 
 /// The width charts fit: the terminal's (or `COLUMNS`), else 80.
 fn terminal_width() -> usize {
-    crate::output::fit::terminal_width().unwrap_or(80)
+    crate::output::terminal::terminal_width().unwrap_or(80)
 }
 
 /// Colours a bar when colour is on.
