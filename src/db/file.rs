@@ -1,5 +1,6 @@
 //! Rules for the database file itself, checked before SQLite opens it: what kind of file it
-//! is, how many names it has, whether this process may write it, and the -wal/-shm beside it.
+//! is, how many names it has, whether this process may write it, the -wal/-shm beside it,
+//! and the schema version its header holds.
 
 use crate::error::{Error, Result};
 use std::ffi::OsString;
@@ -120,4 +121,21 @@ fn absolute(path: &Path) -> Option<PathBuf> {
         _ => Path::new("."),
     };
     Some(folder.canonicalize().ok()?.join(name))
+}
+
+/// The `user_version` stored in the file header (bytes 60..64, big-endian), if `path` is a
+/// SQLite file we can read. A newer value may sit in an un-checkpointed -wal; the check after
+/// opening catches that case.
+pub(super) fn header_user_version(path: &Path) -> Option<i64> {
+    use std::io::Read;
+    let mut header = [0u8; 100];
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
+    if !header.starts_with(b"SQLite format 3\0") {
+        return None;
+    }
+    let bytes: [u8; 4] = header[60..64].try_into().ok()?;
+    Some(i64::from(u32::from_be_bytes(bytes)))
 }

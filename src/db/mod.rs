@@ -1,5 +1,8 @@
 //! The database layer: opening, pragmas, transactions and migrations. Every SQL string lives
 //! under `db/`; commands receive a `Db` and call its functions.
+//!
+//! This file holds `Db`: opening it, and `Db::write`, the one way anything is written. How a
+//! connection is opened and set up is in `connection`; the rules for the file itself in `file`.
 
 pub mod merge;
 mod migration_backup;
@@ -9,6 +12,7 @@ pub mod accounts;
 pub mod backup;
 pub mod bulk;
 pub mod capture;
+mod connection;
 pub mod contacts;
 pub mod digest;
 pub mod due;
@@ -36,17 +40,15 @@ pub mod who;
 #[cfg(test)]
 mod sqlite_build_tests;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::paths;
+use connection::{BUSY_TIMEOUT, open_error, open_reader, stable_plans};
+use file::header_user_version;
 use recorder::Recorder;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 pub use migrations::LATEST_VERSION;
-
-/// How long a writer waits for another rel process before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An open rel database, migrated to the version this binary knows.
 pub struct Db {
@@ -304,93 +306,6 @@ impl Db {
     }
 }
 
-/// Asks SQLite for stable query plans (QPSG) on every connection. Without it SQLite 3.54
-/// marks statements such as `... interaction_contacts ic JOIN interactions i ... WHERE
-/// ic.contact_id = ?1` to be planned again whenever a bound value changes, and rusqlite clears
-/// the bindings of every statement it puts back in its cache: each use of a cached statement
-/// was parsed and planned again. That was 44% of the CPU of `rel sync` pushing 10,000
-/// operations (one entity read per operation) and ~5% of receiving them. The plans are the
-/// ones chosen without a bound value: those `EXPLAIN QUERY PLAN` shows and
-/// `tests/query_plans.rs` holds.
-fn stable_plans(conn: &Connection) -> Result<()> {
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )?;
-    Ok(())
-}
-
-/// Whether a failed open is explained by the open-file limit: SQLite needs the database, its
-/// -wal and -shm and a temp file or two at once, on top of stdin, stdout and stderr.
-fn out_of_file_descriptors() -> bool {
-    const NEEDED: u64 = 8;
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes into the struct it is given and nothing else.
-    let known = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
-    if known && limit.rlim_cur < NEEDED {
-        return true;
-    }
-    // A higher limit may still be used up (by descriptors this process inherited).
-    let probes = [
-        std::fs::File::open("/dev/null"),
-        std::fs::File::open("/dev/null"),
-    ];
-    probes
-        .iter()
-        .any(|p| matches!(p, Err(e) if e.raw_os_error() == Some(libc::EMFILE)))
-}
-
-/// A connection that only reads. When this process may write the file and its folder it is
-/// read-write, so WAL readers share the -shm as usual. Otherwise nothing may be created
-/// beside the file: with no -wal content to read, it is opened `immutable` (no locks, no
-/// -shm); with some (a writer is at work, or crashed), read-only, using the -wal and -shm
-/// there; and when even that fails, `immutable` after all.
-fn open_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let writable = file::writable(path);
-    let immutable = || {
-        let uri = format!("file:{}?immutable=1", uri_path(path));
-        Connection::open_with_flags(
-            uri,
-            flags | OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-        )
-    };
-    if !writable && !file::has_wal_content(path) {
-        return immutable();
-    }
-    let mode = if writable {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-    };
-    let first = Connection::open_with_flags(path, flags | mode).and_then(|conn| {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
-        Ok(conn)
-    });
-    match first {
-        Err(_) if !writable => immutable(),
-        other => other,
-    }
-}
-
-/// A path as the path part of a `file:` URI: `%`, `?` and `#` percent-encoded.
-fn uri_path(path: &Path) -> String {
-    let mut out = String::new();
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '?' => out.push_str("%3f"),
-            '#' => out.push_str("%23"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// How `rel undo --list` names a step: the command line that made it.
 fn step_label() -> String {
     // Quoted as a shell would need them, so the label reads as the command that was typed.
@@ -405,23 +320,6 @@ fn step_label() -> String {
     label
 }
 
-/// The `user_version` stored in the file header (bytes 60..64, big-endian), if `path` is a
-/// SQLite file we can read. A newer value may sit in an un-checkpointed -wal; the check after
-/// opening catches that case.
-fn header_user_version(path: &Path) -> Option<i64> {
-    use std::io::Read;
-    let mut header = [0u8; 100];
-    std::fs::File::open(path)
-        .ok()?
-        .read_exact(&mut header)
-        .ok()?;
-    if !header.starts_with(b"SQLite format 3\0") {
-        return None;
-    }
-    let bytes: [u8; 4] = header[60..64].try_into().ok()?;
-    Some(i64::from(u32::from_be_bytes(bytes)))
-}
-
 /// The five REITH columns of a row, starting at column `first`, in the contract's order
 /// (respect, empathy, integrity, trust, honesty): every query selects them that way.
 pub(crate) fn reith_at(row: &rusqlite::Row, first: usize) -> rusqlite::Result<crate::model::Reith> {
@@ -432,23 +330,4 @@ pub(crate) fn reith_at(row: &rusqlite::Row, first: usize) -> rusqlite::Result<cr
         trust: row.get(first + 3)?,
         honesty: row.get(first + 4)?,
     })
-}
-
-fn open_error(path: &Path, err: rusqlite::Error) -> Error {
-    // SQLite says "unable to open" whatever the cause; out of file descriptors (`ulimit -n`)
-    // is not a permission problem, so look before blaming the file.
-    if out_of_file_descriptors() {
-        return Error::runtime(format!(
-            "cannot open database {}: too many open files",
-            path.display()
-        ))
-        .with_hint("raise the limit on open files, e.g. ulimit -n 64");
-    }
-    let base = Error::from(err);
-    if base.message.starts_with("database error") || base.message.starts_with("cannot open") {
-        Error::runtime(format!("cannot open database {}", path.display()))
-            .with_hint("check that the file and its folder are readable and writable")
-    } else {
-        base
-    }
 }
