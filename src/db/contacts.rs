@@ -1,10 +1,17 @@
-//! Contacts: rows, handles, tags, emails, phones and the mapping to `Contact`.
+//! Contacts: rows, handles, tags, emails, phones and the mapping to `Contact`. How a name
+//! becomes a handle is in `naming`; reading many contacts at once (`rel list`, completion) in
+//! `listing`.
+
+mod listing;
+mod naming;
 
 use crate::error::{Error, Result};
 use crate::model::Reith;
+pub use listing::{
+    ListQuery, ListSort, all_handles, all_tags, archived_handles, each_listed, list,
+};
+pub use naming::{check_new_handle, fold, handle_taken, slug, unique_handle};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// A contact as stored, with its maintained last touch, due date and REITH sums.
 #[derive(Debug, Clone)]
@@ -98,79 +105,6 @@ pub struct NewContact {
     pub owner: Option<String>,
 }
 
-/// Lower-case, accents removed (é → e), for handles and forgiving matches.
-pub fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The handle a name asks for: transliterated to ASCII (`é` → `e`, `ß` → `ss`, `최유림` →
-/// `choe-yu-rim`, `ドラえもん` → `doraemon`) so a handle can be typed on any keyboard,
-/// lower-cased, non-alphanumerics to `-`, runs collapsed, ends trimmed. The name is
-/// composed (NFKC) first, never decomposed: decomposing splits `ド` into `ト` and a voicing
-/// mark, and dropping the mark turned `doraemon` into `toraemon`; NFKC also joins
-/// half-width `ﾄﾞ` into `ド`. deunicode folds accents of composed letters itself.
-pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    let composed: String = name.nfkc().filter(|c| !is_combining_mark(*c)).collect();
-    let ascii = deunicode::deunicode_with_tofu(&composed, "-");
-    for c in ascii.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() {
-        "contact".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
-/// Whether a contact holds `handle` (cached: the fold asks once per contact it settles).
-pub fn handle_taken(conn: &Connection, handle: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM contacts WHERE handle = ?1")?
-        .query_row([handle], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// `base`, or `base-2`, `base-3`… whichever is free.
-pub fn unique_handle(conn: &Connection, base: &str) -> Result<String> {
-    if !handle_taken(conn, base)? {
-        return Ok(base.to_string());
-    }
-    for n in 2.. {
-        let candidate = format!("{base}-{n}");
-        if !handle_taken(conn, &candidate)? {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("an unbounded range always yields a free handle")
-}
-
-/// Checks a handle the user typed (`--handle`): it must already be in handle form and free.
-pub fn check_new_handle(conn: &Connection, handle: &str) -> Result<()> {
-    if slug(handle) != handle {
-        return Err(
-            Error::usage(format!("invalid handle '{handle}'")).with_hint(format!(
-                "handles are lower-case letters, digits and '-', e.g. '{}'",
-                slug(handle)
-            )),
-        );
-    }
-    if handle_taken(conn, handle)? {
-        return Err(Error::usage(format!("handle '{handle}' is taken"))
-            .with_hint("choose another with --handle"));
-    }
-    Ok(())
-}
-
 /// Inserts a contact and its lists; returns its id. The caller refreshes maintained columns.
 pub fn insert(conn: &Connection, new: &NewContact, now: i64) -> Result<i64> {
     let handle = match &new.handle {
@@ -257,108 +191,6 @@ pub fn get_by_alias(conn: &Connection, handle: &str) -> Result<Option<Contact>> 
          WHERE a.handle = ?1"
     );
     Ok(conn.query_row(&sql, [handle], from_row).optional()?)
-}
-
-/// Filters and order for `rel list`.
-#[derive(Debug, Clone, Default)]
-pub struct ListQuery {
-    pub tag: Option<String>,
-    pub org: Option<String>,
-    pub archived: Option<bool>,
-    pub sort: ListSort,
-    /// Flip the whole order.
-    pub reverse: bool,
-    /// Whose contacts (`--owner`).
-    pub owner: super::owner::OwnerFilter,
-    pub limit: Option<usize>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ListSort {
-    #[default]
-    Name,
-    Last,
-    Due,
-}
-
-pub fn list(conn: &Connection, query: &ListQuery) -> Result<Vec<Contact>> {
-    each_listed(conn, query, |rows| rows.collect())
-}
-
-/// Hands the contacts `query` selects, in its order, to `body` as they are read: a listing
-/// printed row by row (`rel list` at L, 100k contacts) never holds them all.
-pub fn each_listed<R>(
-    conn: &Connection,
-    query: &ListQuery,
-    body: impl FnOnce(&mut dyn Iterator<Item = Result<Contact>>) -> Result<R>,
-) -> Result<R> {
-    let archived = match query.archived {
-        None => "1",
-        Some(true) => "c.archived_at IS NOT NULL",
-        Some(false) => "c.archived_at IS NULL",
-    };
-    // Each key ascending; `--reverse` flips every one of them, so the whole order flips.
-    let keys: &[&str] = match query.sort {
-        ListSort::Name => &["c.name COLLATE NOCASE", "c.handle"],
-        // Longest untouched first: never contacted first of all, then the oldest last touch.
-        ListSort::Last => &["c.last_touch IS NOT NULL", "c.last_touch", "c.handle"],
-        ListSort::Due => &["c.due_at IS NULL", "c.due_at", "c.handle"],
-    };
-    let direction = if query.reverse { " DESC" } else { "" };
-    let order = keys
-        .iter()
-        .map(|key| format!("{key}{direction}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let limit = query.limit.map_or(-1, |n| n as i64);
-    // No LIMIT clause at all without --limit: any LIMIT, even -1, makes SQLite order the rows
-    // through a temporary B-tree, one balanced insert per row (44% of `rel list` at L),
-    // instead of its merge sorter. ?3 stays bound either way (?4 comes after it).
-    let limit_clause = if query.limit.is_some() {
-        "LIMIT ?3"
-    } else {
-        ""
-    };
-    let owner = query.owner.sql(4);
-    let sql = format!(
-        "SELECT {CONTACT_COLUMNS} FROM contacts c
-         WHERE {archived}
-           AND (?1 IS NULL OR EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND t.tag = ?1))
-           AND (?2 IS NULL OR instr(lower(c.org), lower(?2)) > 0)
-           AND {owner}
-         ORDER BY {order} {limit_clause}"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt
-        .query_map(
-            params![query.tag, query.org, limit, query.owner.bound()],
-            from_row,
-        )?
-        .map(|row| row.map_err(Into::into));
-    body(&mut rows)
-}
-
-/// Every handle (for shell completion), archived ones included.
-pub fn all_handles(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare("SELECT handle, name FROM contacts ORDER BY handle")?;
-    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Archived contacts' handles and names (completion after `rel unarchive`).
-pub fn archived_handles(conn: &Connection) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare(
-        "SELECT handle, name FROM contacts WHERE archived_at IS NOT NULL ORDER BY handle",
-    )?;
-    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Every tag in use (for shell completion and hints).
-pub fn all_tags(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT tag FROM contact_tags ORDER BY tag")?;
-    let rows = stmt.query_map([], |row| row.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Sets one text column of a contact. `column` comes from the fixed list below, never input.
