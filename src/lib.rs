@@ -7,9 +7,6 @@ pub mod apply;
 pub mod birthday;
 pub mod checks;
 pub mod cli;
-// The names these had as src/cli_*.rs files, for code written before they became cli/…;
-// new code says `cli::help`, `cli::sync`.
-pub use cli::{help as cli_help, sync as cli_sync};
 pub mod cmd;
 pub mod db;
 pub mod error;
@@ -72,6 +69,6 @@ fn parse() -> Result<cli::Cli, clap::Error> {
     }
     // clap wraps at the terminal's width, at most `max_term_width` (100).
     let width = output::terminal::terminal_width().unwrap_or(100).min(100);
-    let command = cli_help::fit_command(cli::Cli::command(), width);
+    let command = cli::help::fit_command(cli::Cli::command(), width);
     cli::Cli::from_arg_matches(&command.try_get_matches()?)
 }

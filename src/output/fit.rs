@@ -139,25 +139,6 @@ pub fn apply(table: &mut Table, layout: &[Option<usize>]) {
     }
 }
 
-/// `line` cut to `width` cells with an ellipsis when longer (for plain, uncoloured text).
-pub fn cut(line: &str, width: usize) -> String {
-    if line.width() <= width {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in line.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,12 +214,5 @@ mod tests {
         );
         assert!(w[4].is_some(), "DONE AT kept at 80: {w:?}");
         assert!(w[3].is_some_and(|t| t >= 8), "{w:?}");
-    }
-
-    #[test]
-    fn cut_keeps_within_width() {
-        assert_eq!(cut("abcdef", 10), "abcdef");
-        assert_eq!(cut("abcdef", 4), "abc…");
-        assert_eq!(cut("Wójcik Müller", 5), "Wójc…");
     }
 }

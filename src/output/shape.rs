@@ -136,6 +136,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cut_keeps_within_width() {
+        assert_eq!(cut("abcdef", 10), "abcdef");
+        assert_eq!(cut("abcdef", 4), "abc…");
+        assert_eq!(cut("Wójcik Müller", 5), "Wójc…");
+    }
+
+    #[test]
     fn people_keep_the_first_handle_and_a_count() {
         assert_eq!(
             shape("WHO", "priya-natarajan,tom-baker,ann,bo", 20),

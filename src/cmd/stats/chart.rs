@@ -214,7 +214,7 @@ fn fit_line(parts: &[String], width: usize) -> String {
             return line;
         }
     }
-    crate::output::fit::cut(parts.first().map_or("", String::as_str), width)
+    crate::output::shape::cut(parts.first().map_or("", String::as_str), width)
 }
 
 /// `+3`, `-1`, `0`.
