@@ -27,6 +27,33 @@ pub(super) fn stable_plans(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Switches the file to WAL. Two processes opening a new (or rollback-journal) file at once
+/// both read it, then both ask to change its journal: SQLite answers one of them "busy" at
+/// once rather than wait (waiting would deadlock), whatever the busy timeout. That one waits a
+/// little and looks again: by then the other has switched the file (or gave up, and it tries
+/// again), for up to `BUSY_TIMEOUT`.
+pub(super) fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+            Err(err) if is_busy(&err) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+                let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
+                if mode.eq_ignore_ascii_case("wal") {
+                    return Ok(());
+                }
+            }
+            done => return done,
+        }
+    }
+}
+
+fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy))
+}
+
 /// Whether a failed open is explained by the open-file limit: SQLite needs the database, its
 /// -wal and -shm and a temp file or two at once, on top of stdin, stdout and stderr.
 fn out_of_file_descriptors() -> bool {

@@ -42,7 +42,7 @@ mod sqlite_build_tests;
 
 use crate::error::Result;
 use crate::paths;
-use connection::{BUSY_TIMEOUT, open_error, open_reader, stable_plans};
+use connection::{BUSY_TIMEOUT, open_error, open_reader, stable_plans, switch_to_wal};
 use file::header_user_version;
 use recorder::Recorder;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -151,9 +151,7 @@ impl Db {
             .map_err(|err| open_error(path, err))?;
         migrations::refuse_newer(version)?;
         if !journal_mode.eq_ignore_ascii_case("wal") {
-            db.conn
-                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-                .map_err(|err| open_error(path, err))?;
+            switch_to_wal(&db.conn).map_err(|err| open_error(path, err))?;
         }
         // Per-connection settings: no file access, so they cost next to nothing.
         db.conn.execute_batch(
