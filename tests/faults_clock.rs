@@ -40,6 +40,24 @@ fn sync_quietly_until_equal(machines: &[&Replica], minute: i64, expected: &[&str
     }
 }
 
+/// The desktop edits Maria's note at `minute`, after whatever the laptop did while its clock
+/// was ahead: once both have synced, the desktop's edit holds on both, and they agree.
+fn a_later_edit_elsewhere_wins(laptop: &Replica, desktop: &Replica, minute: i64) {
+    desktop.ok(
+        at(minute),
+        &["edit", "maria", "--note", "later on the desktop"],
+    );
+    desktop.ok(at(minute), &["sync"]);
+    laptop.ok(at(minute + 1), &["sync"]);
+    desktop.ok(at(minute + 1), &["sync"]);
+    assert_eq!(maria_note(laptop), "later on the desktop");
+    assert_eq!(maria_note(desktop), "later on the desktop");
+    assert_eq!(
+        desktop.digest(at(minute + 2)),
+        laptop.digest(at(minute + 2))
+    );
+}
+
 fn maria_note(replica: &Replica) -> String {
     replica.strings("SELECT note FROM contacts WHERE handle = 'maria'")[0].clone()
 }
@@ -124,13 +142,7 @@ fn a_clock_a_year_ahead_is_told_held_back_listed_and_recovers_once_corrected() {
     assert_eq!(status["held"], Value::Array(Vec::new()));
 
     // What the laptop did while ahead never wins over a later change made elsewhere.
-    desktop.ok(at(12), &["edit", "maria", "--note", "later on the desktop"]);
-    desktop.ok(at(12), &["sync"]);
-    laptop.ok(at(13), &["sync"]);
-    desktop.ok(at(13), &["sync"]);
-    assert_eq!(maria_note(&desktop), "later on the desktop");
-    assert_eq!(maria_note(&laptop), "later on the desktop");
-    assert_eq!(desktop.digest(at(14)), laptop.digest(at(14)));
+    a_later_edit_elsewhere_wins(&laptop, &desktop, 12);
 }
 
 /// Other machines unused for weeks are not a wrong clock: a sync with nothing to send stays
@@ -211,13 +223,7 @@ fn a_backup_restored_after_the_clock_was_corrected(remote: Vec<String>) {
     assert_eq!(maria_note(&desktop), "ahead, after the backup");
 
     // What the old id did while ahead never wins over a later change made elsewhere.
-    desktop.ok(at(14), &["edit", "maria", "--note", "later on the desktop"]);
-    desktop.ok(at(14), &["sync"]);
-    laptop.ok(at(15), &["sync"]);
-    desktop.ok(at(15), &["sync"]);
-    assert_eq!(maria_note(&laptop), "later on the desktop");
-    assert_eq!(maria_note(&desktop), "later on the desktop");
-    assert_eq!(desktop.digest(at(16)), laptop.digest(at(16)));
+    a_later_edit_elsewhere_wins(&laptop, &desktop, 14);
 }
 
 #[test]
@@ -284,11 +290,7 @@ fn a_backup_restored_while_the_clock_is_still_ahead_recovers_once_corrected() {
             "restored, still ahead",
         ],
     );
-    desktop.ok(at(13), &["edit", "maria", "--note", "later on the desktop"]);
-    desktop.ok(at(13), &["sync"]);
-    laptop.ok(at(14), &["sync"]);
-    assert_eq!(maria_note(&laptop), "later on the desktop");
-    assert_eq!(desktop.digest(at(15)), laptop.digest(at(15)));
+    a_later_edit_elsewhere_wins(&laptop, &desktop, 13);
 }
 
 /// One change held back is one change, said so.

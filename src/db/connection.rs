@@ -51,7 +51,10 @@ pub(super) fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn is_busy(err: &rusqlite::Error) -> bool {
-    matches!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy))
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy)
+    )
 }
 
 /// Whether a failed open is explained by the open-file limit: SQLite needs the database, its
