@@ -26,6 +26,16 @@ fn notes(replica: &Replica) -> Vec<String> {
     notes
 }
 
+/// A laptop and a desktop syncing through `remote`, both holding Maria (added on the laptop).
+fn sharing_maria(remote: &[String]) -> (Replica, Replica) {
+    let (laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
+    crate::faults_fork::init_all(remote, &[&laptop, &desktop]);
+    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
+    laptop.ok(at(1), &["sync"]);
+    desktop.ok(at(2), &["sync"]);
+    (laptop, desktop)
+}
+
 /// Two rounds of syncs from `minute` on, each without a word on stderr (nothing held back);
 /// then every machine holds exactly `notes`.
 fn sync_quietly_until_equal(machines: &[&Replica], minute: i64, expected: &[&str]) {
@@ -179,11 +189,7 @@ fn only_a_sync_that_sends_is_told_its_clock_is_ahead() {
 /// backup and after it) counts as made just before the new id's first change, on every
 /// machine: nothing stays held back for a year, and none of it wins over later changes.
 fn a_backup_restored_after_the_clock_was_corrected(remote: Vec<String>) {
-    let (mut laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
-    crate::faults_fork::init_all(&remote, &[&laptop, &desktop]);
-    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
-    laptop.ok(at(1), &["sync"]);
-    desktop.ok(at(2), &["sync"]);
+    let (mut laptop, desktop) = sharing_maria(&remote);
 
     laptop.skew_minutes = 365 * 24 * 60;
     laptop.ok(at(3), &["log", "maria", "ahead, in the backup"]);
@@ -260,11 +266,7 @@ fn a_backup_restored_after_the_clock_was_corrected_holds_nothing_back_over_postg
 fn a_backup_restored_while_the_clock_is_still_ahead_recovers_once_corrected() {
     let shared = tempfile::tempdir().expect("tempdir");
     let folder = shared.path().join("drive").display().to_string();
-    let (mut laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
-    crate::faults_fork::init_all(&["--folder".into(), folder], &[&laptop, &desktop]);
-    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
-    laptop.ok(at(1), &["sync"]);
-    desktop.ok(at(2), &["sync"]);
+    let (mut laptop, desktop) = sharing_maria(&["--folder".into(), folder]);
 
     laptop.skew_minutes = 365 * 24 * 60;
     let backup = laptop.dir.path().join("b.db");
@@ -298,11 +300,7 @@ fn a_backup_restored_while_the_clock_is_still_ahead_recovers_once_corrected() {
 fn one_change_held_back_is_said_in_the_singular() {
     let shared = tempfile::tempdir().expect("tempdir");
     let folder = shared.path().join("drive").display().to_string();
-    let (mut laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));
-    crate::faults_fork::init_all(&["--folder".into(), folder], &[&laptop, &desktop]);
-    laptop.ok(at(1), &["add", "Maria Silva", "--handle", "maria"]);
-    laptop.ok(at(1), &["sync"]);
-    desktop.ok(at(2), &["sync"]);
+    let (mut laptop, desktop) = sharing_maria(&["--folder".into(), folder]);
     laptop.skew_minutes = 365 * 24 * 60;
     laptop.ok(at(3), &["log", "maria", "while ahead"]);
     laptop.run(at(3), &["sync"]);

@@ -7,7 +7,7 @@
 
 use rel::sync::remote::WireOp;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Every replica's operations (each in sequence order), their stamps made effective.
 pub fn effective(mut by_replica: BTreeMap<String, Vec<WireOp>>) -> Vec<WireOp> {
@@ -26,7 +26,7 @@ pub fn effective(mut by_replica: BTreeMap<String, Vec<WireOp>>) -> Vec<WireOp> {
         }
     }
     let replicas: Vec<String> = by_replica.keys().cloned().collect();
-    let mut done: BTreeMap<String, ()> = BTreeMap::new();
+    let mut done: BTreeSet<String> = BTreeSet::new();
     for replica in &replicas {
         settle(replica, &continued, &mut by_replica, &mut done, 0);
     }
@@ -39,10 +39,10 @@ fn settle(
     replica: &str,
     continued: &BTreeMap<String, (String, i64)>,
     by_replica: &mut BTreeMap<String, Vec<WireOp>>,
-    done: &mut BTreeMap<String, ()>,
+    done: &mut BTreeSet<String>,
     depth: usize,
 ) {
-    if done.contains_key(replica) || depth > 8 {
+    if done.contains(replica) || depth > 8 {
         return;
     }
     let cap = continued.get(replica).and_then(|(new, through)| {
@@ -50,7 +50,7 @@ fn settle(
         let first = by_replica.get(new)?.first().filter(|op| op.seq == 1)?;
         Some((*through, first.hlc))
     });
-    done.insert(replica.to_string(), ());
+    done.insert(replica.to_string());
     let Some(ops) = by_replica.get_mut(replica) else {
         return;
     };

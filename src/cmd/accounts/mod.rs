@@ -119,11 +119,13 @@ pub fn list(ctx: &Ctx, args: AccountsArgs) -> Result<()> {
         })
         .collect();
     let mut listing = Listing::new(&HEADERS, rows);
-    listing.table_headers = if team {
-        TABLE_HEADERS_TEAM.to_vec()
+    // A team's table adds who owns each organisation, last.
+    let columns = if team {
+        TABLE_HEADERS.len()
     } else {
-        TABLE_HEADERS.to_vec()
+        TABLE_HEADERS.len() - 1
     };
+    listing.table_headers = TABLE_HEADERS[..columns].to_vec();
     listing.more = more;
     ctx.out.list(
         &listing,
@@ -143,15 +145,7 @@ const HEADERS: [&str; 10] = [
     "net_reith",
     "owners",
 ];
-const TABLE_HEADERS: [&str; 6] = [
-    "org",
-    "people",
-    "touched 90d",
-    "last touch",
-    "next due",
-    "note",
-];
-const TABLE_HEADERS_TEAM: [&str; 7] = [
+const TABLE_HEADERS: [&str; 7] = [
     "org",
     "people",
     "touched 90d",

@@ -188,6 +188,20 @@ impl<R: BufRead> Splitter<R> {
         push_line(card, &text);
     }
 
+    /// A quoted-printable value read so far: while it ends in `=` (a soft line break) the open
+    /// card waits for its next line; else it is decoded onto the card.
+    fn quoted_printable_line(&mut self, mut pending: Vec<u8>) {
+        if pending.ends_with(b"=") {
+            pending.pop();
+            if let Some(card) = self.open.as_mut() {
+                card.quoted_printable = Some(pending);
+            }
+        } else if let Some(mut card) = self.open.take() {
+            self.push_quoted_printable(&mut card, pending);
+            self.open = Some(card);
+        }
+    }
+
     /// Handles one physical line (a glued `END:VCARDBEGIN:VCARD` comes back as two).
     fn feed(&mut self, line: &[u8]) {
         let key = trim_key(line);
@@ -248,13 +262,7 @@ impl<R: BufRead> Splitter<R> {
                 card.error = Some(format!("card is larger than {} MiB", MAX_CARD >> 20));
                 return;
             }
-            if pending.ends_with(b"=") {
-                pending.pop();
-                card.quoted_printable = Some(pending);
-            } else if let Some(mut card) = self.open.take() {
-                self.push_quoted_printable(&mut card, pending);
-                self.open = Some(card);
-            }
+            self.quoted_printable_line(pending);
             return;
         }
         let continuation = matches!(line.first(), Some(b' ' | b'\t'));
@@ -276,14 +284,7 @@ impl<R: BufRead> Splitter<R> {
             }
             card.charset = charset_of(params);
             if qp::is_quoted_printable(params) {
-                let mut pending = line.to_vec();
-                if pending.ends_with(b"=") {
-                    pending.pop();
-                    card.quoted_printable = Some(pending);
-                } else if let Some(mut card) = self.open.take() {
-                    self.push_quoted_printable(&mut card, pending);
-                    self.open = Some(card);
-                }
+                self.quoted_printable_line(line.to_vec());
                 return;
             }
         }

@@ -69,9 +69,9 @@ pub fn effective(conn: &Connection, ops: &mut [WireOp]) -> Result<()> {
     record_links(conn, ops)?;
     // The first operations' effective stamps in this batch, for the ids they continue.
     let mut firsts: HashMap<String, i64> = HashMap::new();
-    for run in successors_first(conn, ops, runs(ops))? {
+    for (run, successor) in successors_first(conn, ops, runs(ops))? {
         let replica = ops[run.start].replica.clone();
-        let cap = match continues::successor(conn, &replica)? {
+        let cap = match successor {
             Some((new, through)) => first_stamp(conn, &firsts, &new)?.map(|bound| (through, bound)),
             None => None,
         };
@@ -98,8 +98,10 @@ pub fn effective(conn: &Connection, ops: &mut [WireOp]) -> Result<()> {
         }
         // The id this one continues follows its first operation (named in this batch or
         // before).
-        if let Some(stamp) = first_stamp(conn, &firsts, &replica)? {
-            lower_into_old(conn, &replica, stamp, 0)?;
+        if let Some(link) = named_link(conn, &replica)?
+            && let Some(stamp) = first_stamp(conn, &firsts, &replica)?
+        {
+            lower_old(conn, &link, stamp, 0)?;
         }
     }
     Ok(())
@@ -137,16 +139,19 @@ fn runs(ops: &[WireOp]) -> Vec<Range<usize>> {
     runs
 }
 
+/// The replica continuing a replica, and through which of its operations (see `continues.rs`).
+type Successor = Option<(String, i64)>;
+
 /// `runs` ordered so that a replica continued by another comes after that one's run (whose
 /// first stamp bounds it). A cycle of links (a forgery) is taken in any order.
 fn successors_first(
     conn: &Connection,
     ops: &[WireOp],
     runs: Vec<Range<usize>>,
-) -> Result<Vec<Range<usize>>> {
+) -> Result<Vec<(Range<usize>, Successor)>> {
     let mut pending = Vec::with_capacity(runs.len());
     for run in runs {
-        let successor = continues::successor(conn, &ops[run.start].replica)?.map(|(new, _)| new);
+        let successor = continues::successor(conn, &ops[run.start].replica)?;
         pending.push((run, successor));
     }
     let mut order = Vec::with_capacity(pending.len());
@@ -157,13 +162,15 @@ fn successors_first(
             .collect();
         let (ready, blocked): (Vec<_>, Vec<_>) =
             pending.iter().cloned().partition(|(_, successor)| {
-                !successor.as_deref().is_some_and(|s| waiting.contains(&s))
+                !successor
+                    .as_ref()
+                    .is_some_and(|(new, _)| waiting.contains(&new.as_str()))
             });
         if ready.is_empty() {
-            order.extend(blocked.into_iter().map(|(run, _)| run));
+            order.extend(blocked);
             break;
         }
-        order.extend(ready.into_iter().map(|(run, _)| run));
+        order.extend(ready);
         pending = blocked;
     }
     Ok(order)
@@ -202,12 +209,22 @@ const MAX_LINKS: u8 = 8;
 /// Replica `new`'s first operation counts as stamped `first`: the id it continues, once the
 /// link is named, has its operations through the link lowered below it (see `continues.rs`).
 fn lower_into_old(conn: &Connection, new: &str, first: i64, depth: u8) -> Result<()> {
+    match named_link(conn, new)? {
+        Some(link) => lower_old(conn, &link, first, depth),
+        None => Ok(()),
+    }
+}
+
+/// The link of replica `new`, once it is named.
+fn named_link(conn: &Connection, new: &str) -> Result<Option<continues::Link>> {
+    Ok(continues::of(conn, new)?.filter(|link| link.at.is_some()))
+}
+
+/// [`lower_into_old`] with the link in hand.
+fn lower_old(conn: &Connection, link: &continues::Link, first: i64, depth: u8) -> Result<()> {
     if depth >= MAX_LINKS {
         return Ok(());
     }
-    let Some(link) = continues::of(conn, new)?.filter(|link| link.at.is_some()) else {
-        return Ok(());
-    };
     let Some(n) = registered(conn, &link.old.replica)? else {
         return Ok(());
     };
