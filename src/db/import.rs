@@ -25,6 +25,9 @@ use std::collections::{HashMap, HashSet};
 /// bounded (365 MB -> under 256 MB at L). SQLite unlinks the file as it opens it, and rel's
 /// umask makes it 0600. Called before the write creates its staging table (changing
 /// `temp_store` drops the connection's temp objects).
+/// The page cache while the set-aside indexes and search are rebuilt (see [`Importer::finish`]).
+const REBUILD_CACHE_KIB: u32 = 16_384;
+
 pub fn prepare_for_bulk(db: &Db) -> Result<()> {
     db.conn
         .execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = FILE;")?;
@@ -196,6 +199,11 @@ impl<'c> Importer<'c> {
     /// instead of after every row; a changed cadence setting reaches every contact.
     pub fn finish(mut self) -> Result<()> {
         if let Some(deferred) = self.deferred.take() {
+            // The rebuilds read each table once, in order, and need little cache; but
+            // SQLite's sorter buffers up to the cache's size in memory for each index built,
+            // on top of the 64 MB cache itself: at L that was the import's peak.
+            self.conn
+                .execute_batch(&format!("PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))?;
             deferred.restore(self.conn)?;
         }
         if let Some(histories) = &self.histories {

@@ -47,34 +47,6 @@ pub(super) struct Named {
     pub(super) id: Option<i64>,
 }
 
-/// Ids in ascending order: 8 bytes each, for the million a bulk import creates. New ids
-/// mostly arrive in ascending order (AUTOINCREMENT), so most inserts are a push.
-#[derive(Default)]
-pub(super) struct SortedIds(Vec<i64>);
-
-impl SortedIds {
-    pub(super) fn insert(&mut self, id: i64) {
-        match self.0.last() {
-            Some(last) if *last >= id => {
-                if let Err(at) = self.0.binary_search(&id) {
-                    self.0.insert(at, id);
-                }
-            }
-            _ => self.0.push(id),
-        }
-    }
-
-    pub(super) fn contains(&self, id: i64) -> bool {
-        self.0.binary_search(&id).is_ok()
-    }
-
-    pub(super) fn remove(&mut self, id: i64) {
-        if let Ok(at) = self.0.binary_search(&id) {
-            self.0.remove(at);
-        }
-    }
-}
-
 /// Where each needed column sits in each table (read from the schema once per connection).
 #[derive(Default, Clone)]
 pub(super) struct Columns {

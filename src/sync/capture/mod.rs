@@ -7,6 +7,7 @@
 mod changes;
 mod events;
 mod hook;
+mod id_set;
 mod preupdate;
 pub mod recorder;
 mod seen;

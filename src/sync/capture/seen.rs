@@ -3,8 +3,9 @@
 //! the fields of records as they were, and which records this write created or removed.
 
 use super::events::{
-    Columns, Event, Extra, NO_EXTRA, Named, Old, Side, SortedIds, column, int_of, json_of, text_of,
+    Columns, Event, Extra, NO_EXTRA, Named, Old, Side, column, int_of, json_of, text_of,
 };
+use super::id_set::IdSet;
 use super::preupdate::{Change, Op};
 use crate::db::entity::Kind;
 use crate::db::synced::{self, Reference, Shape, Table};
@@ -20,8 +21,8 @@ pub(super) struct Buffer {
     pub(super) extras: Vec<Extra>,
     /// Contacts and interactions created by this write: their list items and participants
     /// are part of the creation, not changes of their own.
-    pub(super) created_contacts: SortedIds,
-    pub(super) created_interactions: SortedIds,
+    pub(super) created_contacts: IdSet,
+    pub(super) created_interactions: IdSet,
     /// Records removed by this write: their uids, to name them after they are gone.
     pub(super) removed: HashMap<(u8, i64), String>,
     pub(super) columns: Columns,
@@ -41,7 +42,7 @@ impl Buffer {
 
     /// The records of this kind created by this write (contacts and interactions: what is
     /// added to them is part of their creation).
-    fn created(&mut self, kind: Kind) -> Option<&mut SortedIds> {
+    fn created(&mut self, kind: Kind) -> Option<&mut IdSet> {
         match kind {
             Kind::Contact => Some(&mut self.created_contacts),
             Kind::Interaction => Some(&mut self.created_interactions),
