@@ -97,6 +97,13 @@ def main(out):
                   f"WHO used: `{fields['who']}`")
         else:
             print(f"- {line}")
+    sync = os.path.join(out, "sync.txt")
+    if os.path.exists(sync):
+        print("\n## Sync (`bench/sync.sh`, folder remote, encrypted)\n")
+        print("TaskChampion 3.1 for comparison (issue 26): push 10k 72-84 ms, fresh receive 321-420 ms,"
+              " no-op 34-46 ms, 10-14 MB.\n")
+        for line in open(sync).read().splitlines():
+            print(f"- {line.strip()}")
     findings = os.path.join(os.path.dirname(os.path.abspath(__file__)), "FINDINGS.md")
     if os.path.exists(findings):
         print()

@@ -4,6 +4,7 @@
 # work on the same file (the floor), and writes bench/RESULTS.md.
 #   bench/run.sh            # S and L (about 5-8 minutes on 2 cores)
 #   SCALES=S bench/run.sh   # only S
+#   SYNC=0 bench/run.sh     # without bench/sync.sh's rows (SYNC_SCALES=L adds its L rows)
 # Not part of `cargo test`; no timing is asserted anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -169,6 +170,12 @@ else
 fi
 
 cat "$OUT/load.txt" >>"$OUT/notes.txt"
+# The sync rows (issue 26: push, fresh receive, no-op; `SYNC_SCALES=L` adds the receive into
+# L), into the same report. SYNC=0 leaves them out.
+rm -f "$OUT/sync.txt"
+if [ "${SYNC:-1}" != 0 ]; then
+    SCALES=${SYNC_SCALES-} "$ROOT/bench/sync.sh"
+fi
 python3 "$ROOT/bench/report.py" "$OUT" >"$ROOT/bench/RESULTS.md.new"
 mv "$ROOT/bench/RESULTS.md.new" "$ROOT/bench/RESULTS.md"
 echo "wrote bench/RESULTS.md"
