@@ -143,28 +143,77 @@ impl Reith {
 
     /// Only the traits with a non-zero score, like `r+2 t-1` (empty when all are zero).
     pub fn compact_nonzero(&self) -> String {
-        Trait::ALL
-            .into_iter()
-            .filter(|t| self.get(*t) != 0)
-            .map(|t| format!("{}{:+}", &t.name()[..1], self.get(t)))
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.spelled(|v| v != 0)
     }
 
     /// A compact standing like `r+2 e0 i0 t-1 h+1` for tables.
     pub fn compact(&self) -> String {
+        self.spelled(|_| true)
+    }
+
+    /// The chosen traits as `letter` and signed score, one space apart. Built by hand, not
+    /// with `format!`: `rel due` spells one standing per row, and the five small strings
+    /// `format!` made for each were an eighth of its work.
+    fn spelled(&self, shown: impl Fn(i64) -> bool) -> String {
+        let mut out = String::with_capacity(20);
+        for t in Trait::ALL {
+            let v = self.get(t);
+            if !shown(v) {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&t.name()[..1]);
+            match v {
+                0 => {}
+                v if v < 0 => out.push('-'),
+                _ => out.push('+'),
+            }
+            push_digits(&mut out, v.unsigned_abs());
+        }
+        out
+    }
+}
+
+fn push_digits(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_digits(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Reith, Trait};
+    use proptest::prelude::*;
+
+    /// The spelling `format!` gave, which `spelled` builds by hand.
+    fn as_formatted(reith: &Reith, all: bool) -> String {
         Trait::ALL
             .into_iter()
-            .map(|t| {
-                let v = self.get(t);
-                let letter = &t.name()[..1];
-                if v == 0 {
-                    format!("{letter}0")
-                } else {
-                    format!("{letter}{v:+}")
-                }
+            .filter(|t| all || reith.get(*t) != 0)
+            .map(|t| match reith.get(t) {
+                0 => format!("{}0", &t.name()[..1]),
+                v => format!("{}{v:+}", &t.name()[..1]),
             })
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    fn score() -> impl Strategy<Value = i64> {
+        prop_oneof![4 => -12i64..12, 1 => any::<i64>(), 1 => Just(i64::MIN)]
+    }
+
+    proptest! {
+        #[test]
+        fn compact_spells_as_format_did(scores in prop::array::uniform5(score())) {
+            let mut reith = Reith::default();
+            for (t, v) in Trait::ALL.into_iter().zip(scores) {
+                reith.set(t, v);
+            }
+            prop_assert_eq!(reith.compact(), as_formatted(&reith, true));
+            prop_assert_eq!(reith.compact_nonzero(), as_formatted(&reith, false));
+        }
     }
 }
