@@ -279,13 +279,28 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
 /// Calendar days in local time from the day of `due_at` to the day of `now`: 0 = due today,
 /// 1 = was due yesterday, -1 = due tomorrow, whatever the hour (contract "Numbers").
 pub fn days_late(due_at: i64, now: i64) -> i64 {
-    match (
-        DateTime::from_timestamp(due_at, 0),
-        DateTime::from_timestamp(now, 0),
-    ) {
-        (Some(due), Some(now)) => (local_date(now) - local_date(due)).num_days(),
+    match (DateTime::from_timestamp(due_at, 0), today_at(now)) {
+        (Some(due), Some(today)) => (today - local_date(due)).num_days(),
         _ => (now - due_at).div_euclid(86_400),
     }
+}
+
+/// The local date of `now`, remembered for the next call: a listing asks with the same `now`
+/// for each of its rows (60,000 at L), and the local time zone's lookup is most of the cost.
+fn today_at(now: i64) -> Option<NaiveDate> {
+    thread_local! {
+        static LAST: std::cell::Cell<Option<(i64, NaiveDate)>> = const { std::cell::Cell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some((at, today)) = last.get()
+            && at == now
+        {
+            return Some(today);
+        }
+        let today = local_date(DateTime::from_timestamp(now, 0)?);
+        last.set(Some((now, today)));
+        Some(today)
+    })
 }
 
 /// The first instant of a local day (midnight, or the end of a gap that swallows it).
