@@ -8,6 +8,7 @@
 use super::entity::{self, Kind, LISTS};
 use super::synced;
 use crate::error::Result;
+use crate::json_string;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use std::ops::Range;
@@ -24,8 +25,27 @@ pub struct FieldsWriter {
 }
 
 struct WrittenField {
+    /// The name's first eight bytes as a number, in the name's order: most comparisons of
+    /// the sort end there, without reading the names.
+    head: u64,
     name: Name,
     value: Range<usize>,
+}
+
+impl WrittenField {
+    fn new(name: Name, spelled: &str, value: Range<usize>) -> WrittenField {
+        // Zero-padded, big-endian: a shorter head is a name that ended, which sorts first
+        // as it does among strings; equal heads are told apart by the whole names.
+        let mut head = [0u8; 8];
+        let shown = spelled.as_bytes();
+        let len = shown.len().min(8);
+        head[..len].copy_from_slice(&shown[..len]);
+        WrittenField {
+            head: u64::from_be_bytes(head),
+            name,
+            value,
+        }
+    }
 }
 
 enum Name {
@@ -53,7 +73,7 @@ impl FieldsWriter {
             let Some(value) = super::settings::get(conn, uid)? else {
                 return Ok(false);
             };
-            self.push_text("value", value.as_bytes())?;
+            self.push_text("value", value.as_bytes());
             return Ok(true);
         }
         let columns = kind.table().columns();
@@ -71,14 +91,12 @@ impl FieldsWriter {
                 ValueRef::Real(x) => {
                     serde_json::to_writer(&mut self.values, &serde_json::Value::from(x))?
                 }
-                ValueRef::Text(text) | ValueRef::Blob(text) => {
-                    serde_json::to_writer(&mut self.values, &String::from_utf8_lossy(text))?
-                }
+                ValueRef::Text(text) | ValueRef::Blob(text) => write_text(&mut self.values, text),
             }
-            self.fields.push(WrittenField {
-                name: Name::Column(column.field_name()),
-                value: start..self.values.len(),
-            });
+            let name = column.field_name();
+            let value = start..self.values.len();
+            self.fields
+                .push(WrittenField::new(Name::Column(name), name, value));
         }
         drop(rows);
         match kind {
@@ -136,8 +154,11 @@ impl FieldsWriter {
                 Name::Written(range) => &names[range.clone()],
             }
         };
+        let order = |a: &WrittenField, b: &WrittenField| {
+            a.head.cmp(&b.head).then_with(|| name_of(a).cmp(name_of(b)))
+        };
         // Stable: of fields with one name, the last set stays last, and is the one written.
-        self.fields.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+        self.fields.sort_by(order);
         out.push(b'{');
         let mut first = true;
         for (i, field) in self.fields.iter().enumerate() {
@@ -145,7 +166,7 @@ impl FieldsWriter {
             if self
                 .fields
                 .get(i + 1)
-                .is_some_and(|next| name_of(next) == name)
+                .is_some_and(|next| order(next, field).is_eq())
             {
                 continue;
             }
@@ -153,7 +174,7 @@ impl FieldsWriter {
                 out.push(b',');
             }
             first = false;
-            serde_json::to_writer(&mut *out, name)?;
+            json_string::write(out, name);
             out.push(b':');
             out.extend_from_slice(&self.values[field.value.clone()]);
         }
@@ -164,20 +185,17 @@ impl FieldsWriter {
     fn push_column(&mut self, name: &'static str, json: &[u8]) {
         let start = self.values.len();
         self.values.extend_from_slice(json);
-        self.fields.push(WrittenField {
-            name: Name::Column(name),
-            value: start..self.values.len(),
-        });
+        let value = start..self.values.len();
+        self.fields
+            .push(WrittenField::new(Name::Column(name), name, value));
     }
 
-    fn push_text(&mut self, name: &'static str, text: &[u8]) -> Result<()> {
+    fn push_text(&mut self, name: &'static str, text: &[u8]) {
         let start = self.values.len();
-        serde_json::to_writer(&mut self.values, &String::from_utf8_lossy(text))?;
-        self.fields.push(WrittenField {
-            name: Name::Column(name),
-            value: start..self.values.len(),
-        });
-        Ok(())
+        write_text(&mut self.values, text);
+        let value = start..self.values.len();
+        self.fields
+            .push(WrittenField::new(Name::Column(name), name, value));
     }
 
     fn push_named(&mut self, parts: &[&str], json: &[u8]) {
@@ -192,10 +210,17 @@ impl FieldsWriter {
         for part in parts {
             self.names.push_str(part);
         }
-        self.fields.push(WrittenField {
-            name: Name::Written(start..self.names.len()),
-            value,
-        });
+        let range = start..self.names.len();
+        let field = WrittenField::new(Name::Written(range.clone()), &self.names[range], value);
+        self.fields.push(field);
+    }
+}
+
+/// Text as `entity::read` takes it (`String::from_utf8_lossy`), written as a JSON string.
+fn write_text(out: &mut Vec<u8>, text: &[u8]) {
+    match std::str::from_utf8(text) {
+        Ok(text) => json_string::write(out, text),
+        Err(_) => json_string::write(out, &String::from_utf8_lossy(text)),
     }
 }
 
@@ -264,7 +289,14 @@ mod tests {
                     .expect("here");
                 assert!(writer.read(db.conn(), kind, uid).expect("read"), "{uid}");
                 // Set as a map is: a name already there takes the later value, a new one its place.
-                for (name, value) in [("name", "Other"), ("aaa", "first"), ("zzz\"", "last")] {
+                for (name, value) in [
+                    ("name", "Other"),
+                    ("aaa", "first"),
+                    ("zzz\"", "last"),
+                    // The same first eight bytes as `archived_at` (a contact's column).
+                    ("archived_b", "b"),
+                    ("archived", "none"),
+                ] {
                     map.insert(name.into(), value.into());
                     writer.insert(name, &value.into()).expect("insert");
                 }
