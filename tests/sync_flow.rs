@@ -179,8 +179,8 @@ fn git_remote_on_its_own_branch() {
     assert_eq!(mode & 0o777, 0o700);
 }
 
-/// A first sync larger than one push page (1.5 MiB of bodies) goes out as several segments,
-/// each written before the next is made, and a second machine receives all of it.
+/// A first sync larger than one push page (1 MiB of bodies) goes out as several segments,
+/// and a second machine receives all of it.
 #[test]
 fn a_first_sync_of_megabytes_is_sent_in_several_segments_and_received_whole() {
     let (laptop, desktop) = (Replica::new("laptop"), Replica::new("desktop"));

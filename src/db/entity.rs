@@ -24,6 +24,11 @@ pub static LISTS: LazyLock<Vec<(&'static str, &'static str, &'static str)>> = La
         .collect()
 });
 
+/// An interaction's participants (by its id): each contact's uid and position.
+pub const PARTICIPANTS_SQL: &str =
+    "SELECT c.uid, ic.position FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
+                 WHERE ic.interaction_id = ?1";
+
 /// The local id of a record (settings: 0 when the key is set).
 pub fn id_of(conn: &Connection, kind: Kind, uid: &str) -> Result<Option<i64>> {
     let sql = match kind {
@@ -84,10 +89,7 @@ pub fn read(conn: &Connection, kind: Kind, uid: &str) -> Result<Option<Fields>> 
         }
         Kind::Interaction => {
             fields.insert("alive".into(), Value::Bool(true));
-            let mut stmt = conn.prepare_cached(
-                "SELECT c.uid, ic.position FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-                 WHERE ic.interaction_id = ?1",
-            )?;
+            let mut stmt = conn.prepare_cached(PARTICIPANTS_SQL)?;
             let rows = stmt.query_map([id], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
             })?;

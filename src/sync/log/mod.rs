@@ -5,6 +5,7 @@
 
 pub(in crate::sync) mod clock;
 pub(in crate::sync) mod continues;
+pub(in crate::sync) mod creation;
 pub(in crate::sync) mod oplog;
 pub(in crate::sync) mod registers;
 pub mod skew;

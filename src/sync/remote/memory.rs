@@ -6,9 +6,8 @@
 use super::{Remote, WireOp};
 use crate::error::{Error, Result};
 use crate::sync::log::oplog;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 #[derive(Default)]
 struct Held {
@@ -22,7 +21,8 @@ struct Held {
 /// [`MemoryRemote::as_replica`] (one per replica syncing through it).
 #[derive(Clone, Default)]
 pub struct MemoryRemote {
-    held: Rc<RefCell<Held>>,
+    // Shared like the files of a folder: a remote is sent to the thread that pushes.
+    held: Arc<Mutex<Held>>,
     own: String,
 }
 
@@ -35,9 +35,17 @@ impl MemoryRemote {
     /// A handle on the same operations for replica `own`, as a remote opened by that replica.
     pub fn as_replica(&self, own: &str) -> MemoryRemote {
         MemoryRemote {
-            held: Rc::clone(&self.held),
+            held: Arc::clone(&self.held),
             own: own.to_string(),
         }
+    }
+}
+
+impl MemoryRemote {
+    fn held(&self) -> MutexGuard<'_, Held> {
+        // Every change to `Held` is whole before the lock is let go, so a panic elsewhere
+        // leaves nothing half done.
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -47,7 +55,7 @@ impl Remote for MemoryRemote {
     }
 
     fn heads(&mut self) -> Result<BTreeMap<String, i64>> {
-        let held = self.held.borrow();
+        let held = self.held();
         Ok(held
             .ops
             .iter()
@@ -56,7 +64,7 @@ impl Remote for MemoryRemote {
     }
 
     fn fetch(&mut self, replica: &str, after: i64) -> Result<Vec<WireOp>> {
-        let held = self.held.borrow();
+        let held = self.held();
         let ops = held.ops.get(replica).map(Vec::as_slice).unwrap_or_default();
         Ok(ops.iter().filter(|op| op.seq > after).cloned().collect())
     }
@@ -73,7 +81,7 @@ impl Remote for MemoryRemote {
                 "internal: a push must be this replica's operations, in order without gaps",
             ));
         }
-        let mut held = self.held.borrow_mut();
+        let mut held = self.held();
         let log = held.ops.entry(self.own.clone()).or_default();
         let head = log.last().map_or(0, |op| op.seq);
         if first.seq > head + 1 {
@@ -95,12 +103,12 @@ impl Remote for MemoryRemote {
 
     fn announce(&mut self, name: &str) -> Result<()> {
         let own = self.own.clone();
-        self.held.borrow_mut().names.insert(own, name.to_string());
+        self.held().names.insert(own, name.to_string());
         Ok(())
     }
 
     fn names(&mut self) -> Result<BTreeMap<String, String>> {
-        let held = self.held.borrow();
+        let held = self.held();
         Ok(held
             .names
             .iter()

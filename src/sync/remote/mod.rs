@@ -66,8 +66,9 @@ pub struct Refused {
     pub waits: bool,
 }
 
-/// A place operations are exchanged through.
-pub trait Remote {
+/// A place operations are exchanged through. `Send`: a sync pushes on a thread of its own
+/// while it reads the next page of operations from the journal.
+pub trait Remote: Send {
     /// Checks that the remote can be reached and, where it is encrypted, that the key opens
     /// it. Called before anything local changes; an error here leaves the journal untouched.
     fn check(&mut self) -> Result<()>;

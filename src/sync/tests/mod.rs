@@ -2,6 +2,7 @@
 //! rules and held-back operations; `scripts.rs`: random scripts on three replicas, and the
 //! fold's independence from order and repetition.
 
+use super::log::oplog;
 use super::{apply_received, digest, own_ops_after, remote::WireOp};
 use crate::db::Db;
 use crate::db::contacts::{self, NewContact};
@@ -249,4 +250,52 @@ fn operations_a_day_ahead_are_kept_but_held_back_until_the_clock_reaches_them() 
         .expect("apply");
     assert_eq!((report.received, report.held_back), (0, 0));
     assert_eq!(count(&here, "SELECT count(*) FROM contacts"), 1);
+}
+
+#[test]
+fn creations_are_sent_as_their_serialized_bodies_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut a = open(dir.path(), "a", at(1));
+    let mut b = open(dir.path(), "b", at(0));
+    let name = "Sam \"the\" \\ man\t😀";
+    let sam = add(&mut a, name);
+    add(&mut b, name);
+    log(&mut a, sam, "said \"hi\"\n\u{1}");
+    send(&a, &mut b);
+    // a's Sam loses the handle to b's earlier one: its creation still asks for it (a
+    // creation-time register), which the body must say.
+    send(&b, &mut a);
+    for db in [&a, &b] {
+        let mut stmt = db
+            .conn()
+            .prepare("SELECT kind, uid FROM sync_ops WHERE replica = 1 AND body IS NULL")
+            .expect("creations");
+        let rows = stmt
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))
+            .expect("read");
+        let mut creations = super::log::creation::CreationFields::default();
+        let mut seen = 0;
+        for row in rows {
+            let (kind, uid): (String, String) = row.expect("row");
+            let written = oplog::creation_json(db.conn(), &mut creations, &kind, &uid);
+            let built = oplog::creation_body(db.conn(), oplog::OpKind::from(kind.as_str()), &uid)
+                .and_then(|body| Ok(serde_json::to_string(&body)?));
+            assert_eq!(written.expect("written"), built.expect("built"));
+            seen += 1;
+        }
+        assert!(seen >= 1, "a creation compared");
+    }
+    let handle_now = contacts::get(a.conn(), sam).expect("sam").handle;
+    assert_eq!(handle_now, "sam-the-man-grinning-2");
+    let renamed = oplog::creation_json(
+        a.conn(),
+        &mut Default::default(),
+        "contact",
+        &contacts::get(a.conn(), sam).expect("sam").uid,
+    )
+    .expect("body");
+    assert!(
+        renamed.contains(r#""handle":"sam-the-man-grinning""#),
+        "{renamed}"
+    );
 }
