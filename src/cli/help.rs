@@ -224,19 +224,33 @@ pub fn fit_text(text: &str, width: usize) -> String {
             .find("  ")
             .map(|at| indent + at)
             .filter(|at| *at > indent);
-        let stacked = indent + 4;
+        // An indent that would leave the widest word no room gives way to the stacked rows'
+        // six columns (help's own rows are indented two, so they stack at six anyway).
+        let widest = |text: &str| text.split_whitespace().map(|w| w.width()).max();
+        let leaves_no_room = |indent: usize, text: &str| widest(text).unwrap_or(0) + indent > width;
         match split {
             Some(at) => {
                 let left = line[..at].trim_end();
                 let right = line[at..].trim_start();
+                let stacked = indent + 4;
+                let stacked = if leaves_no_room(stacked, right) {
+                    stacked.min(6)
+                } else {
+                    stacked
+                };
                 out.extend(wrap_words(left, indent, width));
                 out.extend(wrap_words(right, stacked, width));
             }
             // A continuation of a right column, or prose: wrapped under its own indent (one
             // deeper than half the width would leave no room, so it joins the stacked rows).
             None => {
-                let indent = if indent > width / 2 { 6 } else { indent };
-                out.extend(wrap_words(line.trim_start(), indent, width));
+                let text = line.trim_start();
+                let indent = if indent > width / 2 || (indent > 6 && leaves_no_room(indent, text)) {
+                    6
+                } else {
+                    indent
+                };
+                out.extend(wrap_words(text, indent, width));
             }
         }
     }
@@ -300,6 +314,14 @@ mod tests {
             assert_eq!(words, original, "no word broken or lost at {width}");
         }
         assert_eq!(fit_text(text, 100), text);
+    }
+
+    #[test]
+    fn a_deep_row_stacks_where_its_words_fit() {
+        // Found by the property below: indented three, the right column stacked at seven and
+        // its five-column word overran a width of eleven.
+        let fitted = fit_text("   a  a,aaa ", 11);
+        assert_eq!(fitted, "   a\n      a,aaa");
     }
 
     proptest::proptest! {

@@ -24,14 +24,14 @@ pub fn cut(text: &str, width: usize) -> String {
         return text.to_string();
     }
     let mut out = String::new();
-    let mut used = 0;
     for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
+        out.push(c);
+        // Measured as a string, not char by char: a variation selector widens the character
+        // before it (🕯 is one cell, 🕯 followed by U+FE0F two). Cells are a line wide.
+        if out.width() + 1 > width {
+            out.pop();
             break;
         }
-        out.push(c);
-        used += w;
     }
     out.push('…');
     out
@@ -176,6 +176,14 @@ mod tests {
         let shaped = shape("MATCH", "some words then [averyveryverylongword] end", 10);
         assert!(shaped.starts_with("…[avery"), "{shaped}");
         assert!(shaped.width() <= 10);
+    }
+
+    #[test]
+    fn a_variation_selector_counts_for_the_character_it_widens() {
+        // Found by the property below: 🕯 is one cell, with U+FE0F two, and the cut
+        // counted them char by char.
+        assert_eq!(shape("WHO", "🕯\u{fe0f} AAAA", 2), "🕯…");
+        assert!(shape("WHO", "🕯\u{fe0f} AAAA", 3).width() <= 3);
     }
 
     proptest::proptest! {
