@@ -201,12 +201,18 @@ pub fn refresh_after_batch(
         }
     }
     drop(exists);
+    let mut every_due_fresh = false;
     if most_contacts(conn, ids.len())? {
         refresh_in_one_pass(conn, &ids)?;
+        // Every contact's due date was just computed under the cadences now in force.
+        every_due_fresh = cadence_changed
+            && conn.query_row("SELECT count(*) FROM contacts", [], |row| {
+                row.get::<_, i64>(0)
+            })? == ids.len() as i64;
     } else {
         refresh_many(conn, &ids)?;
     }
-    if cadence_changed {
+    if cadence_changed && !every_due_fresh {
         refresh_all_due(conn)?;
     }
     Ok(())
