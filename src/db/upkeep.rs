@@ -201,11 +201,57 @@ pub fn refresh_after_batch(
         }
     }
     drop(exists);
-    refresh_many(conn, &ids)?;
-    if cadence_changed {
+    let mut every_due_fresh = false;
+    if most_contacts(conn, ids.len())? {
+        refresh_in_one_pass(conn, &ids)?;
+        // Every contact's due date was just computed under the cadences now in force.
+        every_due_fresh = cadence_changed
+            && conn.query_row("SELECT count(*) FROM contacts", [], |row| {
+                row.get::<_, i64>(0)
+            })? == ids.len() as i64;
+    } else {
+        refresh_many(conn, &ids)?;
+    }
+    if cadence_changed && !every_due_fresh {
         refresh_all_due(conn)?;
     }
     Ok(())
+}
+
+/// Whether `count` contacts are at least half of the journal's: ids are never reused, so the
+/// largest bounds how many there are (one seek, where counting them reads an index).
+fn most_contacts(conn: &Connection, count: usize) -> Result<bool> {
+    let largest: Option<i64> =
+        conn.query_row("SELECT max(id) FROM contacts", [], |row| row.get(0))?;
+    Ok(count > 0 && count as i64 * 2 >= largest.unwrap_or(0))
+}
+
+/// Refreshes `contact_ids` (in ascending order) from one pass over every interaction, as
+/// [`refresh_all`] does, instead of one [`refresh`] each. For a batch that touched most contacts
+/// (a first sync into a new journal: all of them): per contact, each of its interactions is a
+/// row read at random from a table larger than the page cache (11,000 pages read back from
+/// the WAL for 1,000 contacts and 9,000 interactions); in one pass, each page once.
+fn refresh_in_one_pass(conn: &Connection, contact_ids: &[i64]) -> Result<()> {
+    let wanted: std::collections::HashSet<i64> = contact_ids.iter().copied().collect();
+    let mut history: HashMap<i64, History> = HashMap::new();
+    // CROSS JOIN keeps interactions the outer loop, read in rowid order: driven by the
+    // participants' contact index, SQLite reads interactions at random again.
+    let mut stmt = conn.prepare_cached(
+        "SELECT ic.contact_id, i.at, i.id, i.respect, i.empathy, i.integrity, i.trust, i.honesty
+         FROM interactions i CROSS JOIN interaction_contacts ic ON ic.interaction_id = i.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let contact: i64 = row.get(0)?;
+        if wanted.contains(&contact) {
+            let marks = super::reith_at(row, 3)?;
+            history
+                .entry(contact)
+                .or_default()
+                .add(row.get(1)?, row.get(2)?, &marks);
+        }
+    }
+    refresh_from(conn, &history, Some(&wanted))
 }
 
 /// Refreshes several contacts with one read of the cadence settings.
@@ -278,6 +324,15 @@ pub fn refresh_all(conn: &Connection) -> Result<()> {
 /// empty interactions table has seen every interaction go in and need not read them back.
 /// A contact missing from `history` has no interactions.
 pub fn refresh_all_from(conn: &Connection, history: &HashMap<i64, History>) -> Result<()> {
+    refresh_from(conn, history, None)
+}
+
+/// Writes the maintained columns of every contact, or of those in `only`, from `history`.
+fn refresh_from(
+    conn: &Connection,
+    history: &HashMap<i64, History>,
+    only: Option<&std::collections::HashSet<i64>>,
+) -> Result<()> {
     let rules = CadenceRules::load(conn)?;
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     {
@@ -301,6 +356,9 @@ pub fn refresh_all_from(conn: &Connection, history: &HashMap<i64, History>) -> R
     )?;
     let no_tags = Vec::new();
     for (id, every, created_at, snoozed) in contacts {
+        if only.is_some_and(|only| !only.contains(&id)) {
+            continue;
+        }
         let past = history.get(&id).copied().unwrap_or_default();
         let last_touch = past.latest.map(|(at, _)| at);
         let contact_tags = tags.get(&id).unwrap_or(&no_tags);

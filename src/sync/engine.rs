@@ -234,7 +234,7 @@ fn sync_once(
     let report = db.write(|tx| {
         // A replica whose clock was ahead and was corrected: its stamps read in order.
         super::log::skew::effective(tx, &mut incoming)?;
-        let report = apply_received(tx, &incoming, now)?;
+        let report = apply_received(tx, &mut incoming, now)?;
         settings::record_progress(tx, pushed_to, &heads, now.timestamp())?;
         Ok(report)
     })?;

@@ -73,10 +73,11 @@ pub use digest::digest;
 pub use fold::ApplyReport;
 
 /// Stores `ops` and applies those not seen before, in the caller's write transaction (see
-/// `fold/receive.rs`), with the capture's staging for the fold's own writes.
+/// `fold/receive.rs`), with the capture's staging for the fold's own writes. Each body is
+/// taken out of `ops` once stored (left empty).
 pub fn apply_received(
     tx: &rusqlite::Connection,
-    ops: &[log::WireOp],
+    ops: &mut [log::WireOp],
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::error::Result<ApplyReport> {
     fold::apply_received(tx, ops, now, &capture::Staged)

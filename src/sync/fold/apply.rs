@@ -105,7 +105,7 @@ impl<'c> Fold<'c> {
                         json_text(value) > json_text(&held)
                     });
                 }
-                self.write_fields(kind, id, uid, &winners)
+                self.write_fields(kind, id, uid, &winners, false)
             }
             None => {
                 // A creation wrote no register above, so `held` is still what is stored.
@@ -122,9 +122,18 @@ impl<'c> Fold<'c> {
         }
     }
 
-    /// Writes winning fields into an existing record.
-    fn write_fields(&mut self, kind: Kind, id: i64, uid: &str, fields: &Fields) -> Result<()> {
-        if kind == Kind::Interaction {
+    /// Writes winning fields into an existing record (`created`: by this operation, just now).
+    fn write_fields(
+        &mut self,
+        kind: Kind,
+        id: i64,
+        uid: &str,
+        fields: &Fields,
+        created: bool,
+    ) -> Result<()> {
+        // An interaction created just now has no participants yet (ids are never reused): none
+        // to touch or settle before the write (one read saved per interaction received).
+        if kind == Kind::Interaction && !created {
             self.touch_participants(id)?;
             if fields
                 .iter()
@@ -132,6 +141,8 @@ impl<'c> Fold<'c> {
             {
                 self.settle_participants(id)?;
             }
+        }
+        if kind == Kind::Interaction {
             // A part ended after the fold handed it to a merge target: the target's goes too.
             for (field, value) in fields {
                 if let (Some(contact), true) = (field.strip_prefix("with:"), value.is_null()) {
@@ -285,7 +296,7 @@ impl<'c> Fold<'c> {
             .into_iter()
             .filter(|(field, _)| !entity::is_row_field(kind, field))
             .collect();
-        self.write_fields(kind, id, uid, &rest)?;
+        self.write_fields(kind, id, uid, &rest, true)?;
         if kind == Kind::Contact {
             self.link_waiting(uid, id)?;
         }

@@ -8,7 +8,7 @@ use crate::db::contacts::{self, NewContact};
 use crate::db::entity::{self, Kind};
 use crate::db::interactions::{self, NewInteraction};
 use crate::model::Reith;
-use crate::sync::log::oplog::Body;
+use crate::sync::log::oplog::{self, Body};
 use crate::sync::log::registers::Stamp;
 use chrono::{TimeZone, Utc};
 use serde_json::json;
@@ -74,13 +74,28 @@ fn a_body_sqlite_rejects_is_undone_alone_and_named() {
     let kinds = [Kind::Contact, Kind::Interaction, Kind::Contact];
     let rejected = db
         .write(|tx| {
+            // The fold reads each body from the log, where the receive stored it.
+            let replica_n = oplog::replica_number(tx, "other")?;
+            for (i, text) in texts.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO sync_ops (replica, seq, hlc, kind, uid, body)
+                     VALUES (?1, ?2, ?3, ?4, NULL, ?5)",
+                    rusqlite::params![
+                        replica_n,
+                        i as i64 + 1,
+                        (i as i64 + 1) << 16,
+                        kinds[i].name(),
+                        text
+                    ],
+                )?;
+            }
             let mut fold = Fold::new(tx);
             let pending = (0..3)
                 .map(|i| Pending {
                     kind: kinds[i],
                     stamp: stamp((i as i64 + 1) << 16),
+                    replica_n,
                     seq: i as i64 + 1,
-                    body: &texts[i],
                 })
                 .collect();
             let rejected = fold.apply_pending(pending)?;

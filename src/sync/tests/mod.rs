@@ -63,9 +63,10 @@ fn log(db: &mut Db, contact: i64, note: &str) -> i64 {
 
 /// Sends everything `from` wrote to `to`; returns the report.
 fn send(from: &Db, to: &mut Db) -> super::ApplyReport {
-    let ops = own_ops_after(from.conn(), 0).expect("ops");
+    let mut ops = own_ops_after(from.conn(), 0).expect("ops");
     let now = DateTime::from_timestamp_millis(to.now_ms()).expect("now");
-    to.write(|tx| apply_received(tx, &ops, now)).expect("apply")
+    to.write(|tx| apply_received(tx, &mut ops, now))
+        .expect("apply")
 }
 
 fn sync_all(replicas: &mut [Db]) {
@@ -244,9 +245,9 @@ fn operations_a_day_ahead_are_kept_but_held_back_until_the_clock_reaches_them() 
     assert_eq!((report.received, report.held_back), (1, 1));
     assert_eq!(count(&here, "SELECT count(*) FROM contacts"), 0);
     here.set_now(at(30));
-    let ops: Vec<WireOp> = Vec::new();
+    let mut ops: Vec<WireOp> = Vec::new();
     let report = here
-        .write(|tx| apply_received(tx, &ops, at(30)))
+        .write(|tx| apply_received(tx, &mut ops, at(30)))
         .expect("apply");
     assert_eq!((report.received, report.held_back), (0, 0));
     assert_eq!(count(&here, "SELECT count(*) FROM contacts"), 1);

@@ -182,7 +182,7 @@ fn converges(
         let take = (*cut.next().unwrap_or(&1)).min(rest.len());
         let (batch, tail) = rest.split_at(take);
         fresh
-            .write(|tx| apply_received(tx, batch, at(100)))
+            .write(|tx| apply_received(tx, &mut batch.to_vec(), at(100)))
             .expect("apply");
         rest = tail;
     }

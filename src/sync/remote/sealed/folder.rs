@@ -274,8 +274,9 @@ impl FolderStore {
             let Some(bytes) = self.read(replica, &name)? else {
                 break;
             };
-            match segment::decode(&self.key, replica, range, &bytes) {
+            match segment::decode_owned(&self.key, replica, range, bytes) {
                 Ok(decoded) => {
+                    ops.reserve_exact(decoded.len());
                     for op in decoded {
                         if op.seq == reached + 1 && op.seq <= until {
                             reached = op.seq;

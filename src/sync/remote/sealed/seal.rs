@@ -116,6 +116,35 @@ impl SyncKey {
             )
             .map_err(|_| OpenError::WrongKey)
     }
+
+    /// [`SyncKey::open`] in the file's own buffer: receiving holds each segment's bytes once,
+    /// not once sealed and once opened (1.8 MB each for a segment of 2,500 operations).
+    pub fn open_owned(&self, context: &[u8], mut file: Vec<u8>) -> Result<Vec<u8>, OpenError> {
+        let header = MAGIC.len() + NONCE_LEN;
+        if !file.starts_with(MAGIC) || file.len() < header {
+            return Err(OpenError::NotSealed);
+        }
+        let Some(text_end) = file.len().checked_sub(TAG_LEN).filter(|&end| end >= header) else {
+            return Err(OpenError::WrongKey);
+        };
+        let nonce: [u8; NONCE_LEN] = file[MAGIC.len()..header]
+            .try_into()
+            .map_err(|_| OpenError::NotSealed)?;
+        let tag: [u8; TAG_LEN] = file[text_end..]
+            .try_into()
+            .map_err(|_| OpenError::NotSealed)?;
+        self.cipher()
+            .decrypt_inout_detached(
+                &XNonce::from(nonce),
+                context,
+                (&mut file[header..text_end]).into(),
+                &tag.into(),
+            )
+            .map_err(|_| OpenError::WrongKey)?;
+        file.truncate(text_end);
+        file.drain(..header);
+        Ok(file)
+    }
 }
 
 /// Why a sealed file did not open.

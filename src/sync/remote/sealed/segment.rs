@@ -187,13 +187,34 @@ pub enum Unopened {
 pub fn decode(
     key: &SyncKey,
     replica: &str,
-    (first, last): (i64, i64),
+    range: (i64, i64),
     bytes: &[u8],
 ) -> Result<Vec<WireOp>, Unopened> {
     let plain = key
-        .open(&segment_context(replica, first, last), bytes)
+        .open(&segment_context(replica, range.0, range.1), bytes)
         .map_err(unopened)?;
-    let stored: Vec<StoredOp> = serde_json::from_slice(&plain).map_err(|_| Unopened::Damaged)?;
+    decode_opened(replica, range, &plain)
+}
+
+/// [`decode`] of a file read for it, opened in its own buffer (see [`SyncKey::open_owned`]).
+pub fn decode_owned(
+    key: &SyncKey,
+    replica: &str,
+    range: (i64, i64),
+    bytes: Vec<u8>,
+) -> Result<Vec<WireOp>, Unopened> {
+    let plain = key
+        .open_owned(&segment_context(replica, range.0, range.1), bytes)
+        .map_err(unopened)?;
+    decode_opened(replica, range, &plain)
+}
+
+fn decode_opened(
+    replica: &str,
+    (first, last): (i64, i64),
+    plain: &[u8],
+) -> Result<Vec<WireOp>, Unopened> {
+    let stored: Vec<StoredOp> = serde_json::from_slice(plain).map_err(|_| Unopened::Damaged)?;
     let in_order = stored
         .iter()
         .enumerate()
