@@ -4,8 +4,9 @@
 //! lock is needed. The git remote reads and writes its working tree through the same code.
 
 use super::files::{self, Kind};
+use super::ranges::{self, Named, name_of};
 use super::seal::SyncKey;
-use super::segment::{self, LAYOUT_DIR, Named, name_of};
+use super::segment::{self, LAYOUT_DIR};
 use crate::error::{Error, Result};
 use crate::sync::remote::{Remote, WireOp};
 use std::cell::RefCell;
@@ -232,7 +233,7 @@ impl FolderStore {
         for replica in self.replicas()? {
             let (named, _) = self.listing_named(&replica)?;
             let mut ranges: Vec<(i64, i64)> = named.iter().map(|(range, _)| *range).collect();
-            let mut head = segment::contiguous_head(&mut ranges);
+            let mut head = ranges::contiguous_head(&mut ranges);
             if let Some(fork) = self.fork_point(&replica, &named)? {
                 head = head.min(fork - 1);
             }
@@ -266,7 +267,7 @@ impl FolderStore {
         };
         let mut ops = Vec::new();
         let mut reached = after;
-        for range in segment::segments_after(&mut ranges, after) {
+        for range in ranges::segments_after(&mut ranges, after) {
             if range.0 > until {
                 break;
             }

@@ -10,8 +10,8 @@
 //! histories then travel as two replicas, and nothing of either is lost.
 
 use super::folder::FolderStore;
+use super::ranges::Named;
 use super::segment;
-use super::segment::Named;
 use crate::error::Result;
 use crate::sync::remote::WireOp;
 use std::collections::BTreeMap;

@@ -4,7 +4,8 @@
 
 use super::files::{self, Kind, MAX_REMOTE_FILE};
 use super::folder::FolderStore;
-use super::segment::{self, KEY_CHECK, Named};
+use super::ranges::Named;
+use super::segment::{self, KEY_CHECK};
 use crate::error::Result;
 use std::fs;
 use std::io::ErrorKind;

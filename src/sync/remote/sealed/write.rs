@@ -30,7 +30,7 @@ impl FolderStore {
         // these sequence numbers since the sync looked: never a second history on purpose.
         // (The same operations again are fine: a push cut short is retried whole.)
         let (mut ranges, _) = self.listing(&self.own)?;
-        if segment::contiguous_head(&mut ranges) >= ops[0].seq {
+        if super::ranges::contiguous_head(&mut ranges) >= ops[0].seq {
             let held = self.fetch(&self.own, ops[0].seq - 1)?;
             let differs = held.iter().zip(ops).any(|(held, op)| {
                 held.seq != op.seq || !crate::sync::log::oplog::same_change(&held.body, &op.body)
