@@ -202,7 +202,14 @@ fn sync_once(
     for (replica, &head) in &heads {
         let have = held.get(replica).copied().unwrap_or(0);
         if *replica != own && head > have {
-            incoming.extend(remote.fetch(replica, have)?);
+            let fetched = remote.fetch(replica, have)?;
+            // Moved, not copied, when it is the first: a copy held the list twice at the
+            // receive's peak of memory.
+            if incoming.is_empty() {
+                incoming = fetched;
+            } else {
+                incoming.extend(fetched);
+            }
         }
     }
 
