@@ -12,7 +12,6 @@ pub mod db;
 pub mod error;
 pub mod escape;
 pub mod import;
-pub mod json_string;
 pub mod model;
 pub mod output;
 pub mod paths;

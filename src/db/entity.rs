@@ -5,29 +5,17 @@
 //! upkeep derives them.
 
 use super::participants;
+use super::record_fields::{self, FieldSink, FieldValue};
 use super::synced::{self, Column, Field, Missing, OnNull, Reference, Type};
 use crate::error::Result;
-use rusqlite::types::Value as SqlValue;
+use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
-use std::sync::LazyLock;
 
 /// A record's fields, sorted by name (serde_json's map is ordered), so bodies are canonical.
 pub type Fields = Map<String, Value>;
 
 pub use super::synced::Kind;
-
-/// The per-contact lists: field prefix, table, column (from [`synced::TABLES`]).
-pub static LISTS: LazyLock<Vec<(&'static str, &'static str, &'static str)>> = LazyLock::new(|| {
-    synced::lists()
-        .map(|(table, prefix, column)| (prefix, table.name, column))
-        .collect()
-});
-
-/// An interaction's participants (by its id): each contact's uid and position.
-pub const PARTICIPANTS_SQL: &str =
-    "SELECT c.uid, ic.position FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id
-                 WHERE ic.interaction_id = ?1";
 
 /// The local id of a record (settings: 0 when the key is set).
 pub fn id_of(conn: &Connection, kind: Kind, uid: &str) -> Result<Option<i64>> {
@@ -55,65 +43,33 @@ pub fn uid_of(conn: &Connection, kind: Kind, id: i64) -> Result<Option<String>> 
 
 /// Every field of a record as it stands, or None when there is no such record.
 pub fn read(conn: &Connection, kind: Kind, uid: &str) -> Result<Option<Fields>> {
-    if kind == Kind::Setting {
-        return Ok(super::settings::get(conn, uid)?.map(|value| {
-            let mut fields = Fields::new();
-            fields.insert("value".into(), Value::String(value));
-            fields
-        }));
-    }
-    let columns = kind.table().columns();
-    let found = conn
-        .prepare_cached(synced::sql(kind).read.as_str())?
-        .query_row([uid], |row| {
-            let mut fields = Fields::new();
-            for (i, column) in columns.iter().enumerate() {
-                fields.insert(column.field_name().into(), value_of(row, i + 1)?);
-            }
-            Ok((row.get::<_, i64>(0)?, fields))
-        })
-        .optional()?;
-    let Some((id, mut fields)) = found else {
-        return Ok(None);
-    };
-    match kind {
-        Kind::Contact => {
-            for (prefix, table, column) in LISTS.iter() {
-                let sql = format!("SELECT {column} FROM {table} WHERE contact_id = ?1");
-                let mut stmt = conn.prepare_cached(&sql)?;
-                let items = stmt.query_map([id], |row| row.get::<_, String>(0))?;
-                for item in items {
-                    fields.insert(format!("{prefix}{}", item?), Value::Bool(true));
-                }
-            }
-        }
-        Kind::Interaction => {
-            fields.insert("alive".into(), Value::Bool(true));
-            let mut stmt = conn.prepare_cached(PARTICIPANTS_SQL)?;
-            let rows = stmt.query_map([id], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-            })?;
-            for row in rows {
-                let (contact, position) = row?;
-                fields.insert(format!("with:{contact}"), Value::from(position));
-            }
-        }
-        Kind::FollowUp => {
-            fields.insert("alive".into(), Value::Bool(true));
-        }
-        Kind::Setting => {}
-    }
-    Ok(Some(fields))
+    let mut fields = Fields::new();
+    Ok(record_fields::walk(conn, kind, uid, &mut fields)?.then_some(fields))
 }
 
-fn value_of(row: &rusqlite::Row, index: usize) -> rusqlite::Result<Value> {
-    use rusqlite::types::ValueRef;
-    Ok(match row.get_ref(index)? {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(n) => Value::from(n),
-        ValueRef::Real(x) => Value::from(x),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Value::String(String::from_utf8_lossy(t).into()),
-    })
+impl FieldSink for Fields {
+    fn field(
+        &mut self,
+        name: &'static str,
+        item: Option<&str>,
+        value: FieldValue<'_>,
+    ) -> Result<()> {
+        let name = match item {
+            Some(item) => format!("{name}{item}"),
+            None => name.to_string(),
+        };
+        let value = match value {
+            FieldValue::Sql(ValueRef::Null) => Value::Null,
+            FieldValue::Sql(ValueRef::Integer(n)) | FieldValue::Int(n) => Value::from(n),
+            FieldValue::Sql(ValueRef::Real(x)) => Value::from(x),
+            FieldValue::Sql(ValueRef::Text(t) | ValueRef::Blob(t)) => {
+                Value::String(String::from_utf8_lossy(t).into())
+            }
+            FieldValue::True => Value::Bool(true),
+        };
+        self.insert(name, value);
+        Ok(())
+    }
 }
 
 /// What happened when a field was written to its record.

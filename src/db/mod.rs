@@ -26,6 +26,7 @@ pub mod interactions;
 pub mod intro;
 pub mod owner;
 pub mod participants;
+pub mod record_fields;
 pub mod record_json;
 pub mod recorder;
 pub mod removal;

@@ -1,18 +1,17 @@
 //! A record's fields written straight from its rows as JSON: the same bytes serde_json writes
-//! for the map [`entity::read`] returns, without building that map. A push sends every own
+//! for the map [`entity::read`](super::entity::read) returns, without building that map (the
+//! fields themselves come from [`record_fields::walk`], as the map's do). A push sends every own
 //! creation as a body read from the record (creations keep none in the log), and building
 //! the map (a `BTreeMap` of `String` to `Value`, every name and value allocated) then
 //! serializing it was a third of a 10k push; here one record costs no allocation once the
 //! buffers have grown.
 
-use super::entity::{self, Kind, LISTS};
-use super::synced;
+use super::entity::Kind;
+use super::record_fields::{self, FieldSink, FieldValue};
 use crate::error::Result;
-use crate::json_string;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use std::ops::Range;
-use std::sync::LazyLock;
 
 /// Writes records' fields as JSON objects, reusing its buffers from one record to the next.
 #[derive(Default)]
@@ -53,83 +52,19 @@ enum Name {
     Written(Range<usize>),
 }
 
-/// `SELECT item FROM list WHERE contact_id = ?1` for each of [`LISTS`], in its order, so a
-/// contact's lists are not formatted anew for every contact.
-static LIST_SQL: LazyLock<Vec<String>> = LazyLock::new(|| {
-    LISTS
-        .iter()
-        .map(|(_, table, column)| format!("SELECT {column} FROM {table} WHERE contact_id = ?1"))
-        .collect()
-});
-
 impl FieldsWriter {
     /// Reads every field of a record as it stands; false when there is no such record. What
-    /// [`entity::read`] returns, kept as JSON text until [`FieldsWriter::write_object`].
+    /// [`entity::read`](super::entity::read) returns, kept as JSON text until
+    /// [`FieldsWriter::write_object`].
     pub fn read(&mut self, conn: &Connection, kind: Kind, uid: &str) -> Result<bool> {
         self.values.clear();
         self.names.clear();
         self.fields.clear();
-        if kind == Kind::Setting {
-            let Some(value) = super::settings::get(conn, uid)? else {
-                return Ok(false);
-            };
-            self.push_text("value", value.as_bytes());
-            return Ok(true);
-        }
-        let columns = kind.table().columns();
-        let mut stmt = conn.prepare_cached(synced::sql(kind).read.as_str())?;
-        let mut rows = stmt.query([uid])?;
-        let Some(row) = rows.next()? else {
-            return Ok(false);
-        };
-        let id: i64 = row.get(0)?;
-        for (i, column) in columns.iter().enumerate() {
-            let start = self.values.len();
-            match row.get_ref(i + 1)? {
-                ValueRef::Null => self.values.extend_from_slice(b"null"),
-                ValueRef::Integer(n) => serde_json::to_writer(&mut self.values, &n)?,
-                ValueRef::Real(x) => {
-                    serde_json::to_writer(&mut self.values, &serde_json::Value::from(x))?
-                }
-                ValueRef::Text(text) | ValueRef::Blob(text) => write_text(&mut self.values, text),
-            }
-            let name = column.field_name();
-            let value = start..self.values.len();
-            self.fields
-                .push(WrittenField::new(Name::Column(name), name, value));
-        }
-        drop(rows);
-        match kind {
-            Kind::Contact => {
-                for ((prefix, _, _), sql) in LISTS.iter().zip(LIST_SQL.iter()) {
-                    let mut stmt = conn.prepare_cached(sql)?;
-                    let mut items = stmt.query([id])?;
-                    while let Some(item) = items.next()? {
-                        self.push_named(&[prefix, text_at(item, 0)?], b"true");
-                    }
-                }
-            }
-            Kind::Interaction => {
-                self.push_column("alive", b"true");
-                let mut stmt = conn.prepare_cached(entity::PARTICIPANTS_SQL)?;
-                let mut rows = stmt.query([id])?;
-                while let Some(row) = rows.next()? {
-                    let contact = text_at(row, 0)?;
-                    let position: i64 = row.get(1)?;
-                    let start = self.values.len();
-                    serde_json::to_writer(&mut self.values, &position)?;
-                    let value = start..self.values.len();
-                    self.push_name(&["with:", contact], value);
-                }
-            }
-            Kind::FollowUp => self.push_column("alive", b"true"),
-            Kind::Setting => {}
-        }
-        Ok(true)
+        record_fields::walk(conn, kind, uid, self)
     }
 
-    /// Sets a field as [`entity::Fields::insert`] would: a later value of a name replaces the
-    /// earlier one.
+    /// Sets a field as inserting into [`Fields`](super::entity::Fields) would: a later value
+    /// of a name replaces the earlier one.
     pub fn insert(&mut self, name: &str, value: &serde_json::Value) -> Result<()> {
         let start = self.values.len();
         serde_json::to_writer(&mut self.values, value)?;
@@ -174,34 +109,12 @@ impl FieldsWriter {
                 out.push(b',');
             }
             first = false;
-            json_string::write(out, name);
+            serde_json::to_writer(&mut *out, name)?;
             out.push(b':');
             out.extend_from_slice(&self.values[field.value.clone()]);
         }
         out.push(b'}');
         Ok(())
-    }
-
-    fn push_column(&mut self, name: &'static str, json: &[u8]) {
-        let start = self.values.len();
-        self.values.extend_from_slice(json);
-        let value = start..self.values.len();
-        self.fields
-            .push(WrittenField::new(Name::Column(name), name, value));
-    }
-
-    fn push_text(&mut self, name: &'static str, text: &[u8]) {
-        let start = self.values.len();
-        write_text(&mut self.values, text);
-        let value = start..self.values.len();
-        self.fields
-            .push(WrittenField::new(Name::Column(name), name, value));
-    }
-
-    fn push_named(&mut self, parts: &[&str], json: &[u8]) {
-        let start = self.values.len();
-        self.values.extend_from_slice(json);
-        self.push_name(parts, start..self.values.len());
     }
 
     /// A field whose name is `parts` joined, its value already in `values`.
@@ -216,27 +129,41 @@ impl FieldsWriter {
     }
 }
 
-/// Text as `entity::read` takes it (`String::from_utf8_lossy`), written as a JSON string.
-fn write_text(out: &mut Vec<u8>, text: &[u8]) {
-    match std::str::from_utf8(text) {
-        Ok(text) => json_string::write(out, text),
-        Err(_) => json_string::write(out, &String::from_utf8_lossy(text)),
+impl FieldSink for FieldsWriter {
+    fn field(
+        &mut self,
+        name: &'static str,
+        item: Option<&str>,
+        value: FieldValue<'_>,
+    ) -> Result<()> {
+        let start = self.values.len();
+        match value {
+            FieldValue::Sql(ValueRef::Null) => self.values.extend_from_slice(b"null"),
+            FieldValue::Sql(ValueRef::Integer(n)) | FieldValue::Int(n) => {
+                serde_json::to_writer(&mut self.values, &n)?
+            }
+            FieldValue::Sql(ValueRef::Real(x)) => {
+                serde_json::to_writer(&mut self.values, &serde_json::Value::from(x))?
+            }
+            FieldValue::Sql(ValueRef::Text(text) | ValueRef::Blob(text)) => {
+                write_text(&mut self.values, text)?
+            }
+            FieldValue::True => self.values.extend_from_slice(b"true"),
+        }
+        let value = start..self.values.len();
+        match item {
+            None => self
+                .fields
+                .push(WrittenField::new(Name::Column(name), name, value)),
+            Some(item) => self.push_name(&[name, item], value),
+        }
+        Ok(())
     }
 }
 
-/// Column `i` of `row` as text, refused as `row.get::<String>` refuses (not text, not UTF-8),
-/// without the copy.
-fn text_at<'row>(row: &'row rusqlite::Row, i: usize) -> rusqlite::Result<&'row str> {
-    match row.get_ref(i)? {
-        ValueRef::Text(bytes) => {
-            std::str::from_utf8(bytes).map_err(|err| rusqlite::Error::Utf8Error(i, err))
-        }
-        other => Err(rusqlite::Error::InvalidColumnType(
-            i,
-            row.as_ref().column_name(i)?.to_string(),
-            other.data_type(),
-        )),
-    }
+/// Text as `entity::read` takes it (`String::from_utf8_lossy`), written as a JSON string.
+fn write_text(out: &mut Vec<u8>, text: &[u8]) -> Result<()> {
+    Ok(serde_json::to_writer(out, &String::from_utf8_lossy(text))?)
 }
 
 #[cfg(test)]

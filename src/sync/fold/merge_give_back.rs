@@ -10,7 +10,8 @@
 //! them).
 
 use super::merge_hand_over::{ALREADY, ended, handed_by_others, take_fields};
-use crate::db::entity::{self, Fields, Kind, LISTS};
+use crate::db::entity::{self, Fields, Kind};
+use crate::db::record_fields::LISTS;
 use crate::db::{followups, participants};
 use crate::error::Result;
 use crate::sync::log::registers::{self, Stamp};

@@ -4,7 +4,8 @@
 //! (`merge_give_back.rs`) or moved on to a new end of the chain ([`rehand`]).
 
 use super::merge_give_back::{self, Part};
-use crate::db::entity::{self, Fields, Kind, LISTS};
+use crate::db::entity::{self, Fields, Kind};
+use crate::db::record_fields::LISTS;
 use crate::db::{followups, participants};
 use crate::error::Result;
 use crate::sync::log::registers::{self, Stamp};

@@ -4,7 +4,7 @@
 //! ([`FieldsWriter`]), the same bytes as serializing the map `oplog::creation_body` builds
 //! (which stays for what is rare: a record removed since, a kind this rel does not know).
 
-use super::registers::{self, Stamp};
+use super::registers;
 use crate::db::entity::Kind;
 use crate::db::record_json::FieldsWriter;
 use crate::error::Result;
@@ -22,13 +22,9 @@ impl CreationFields {
         if !self.fields.read(conn, kind, uid)? {
             return Ok(false);
         }
-        // A contact renamed by a handle collision still asks for the handle it was created
-        // with (kept as a creation-time register): that is what its creation says.
         if kind == Kind::Contact {
-            for (field, stamp, value) in registers::all(conn, uid)? {
-                if stamp == Stamp::CREATION {
-                    self.fields.insert(&field, &value)?;
-                }
+            for (field, value) in registers::creation_time(conn, uid)? {
+                self.fields.insert(&field, &value)?;
             }
         }
         Ok(true)

@@ -7,7 +7,6 @@ use super::registers;
 use super::undo_image::UndoImage;
 use crate::db::entity::{self, Fields, Kind};
 use crate::error::{Error, Result};
-use crate::json_string;
 use crate::sync::log::WireOp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -244,9 +243,9 @@ pub(in crate::sync) fn creation_json(
     out.extend_from_slice(b"{\"v\":");
     serde_json::to_writer(&mut out, &BODY_VERSION)?;
     out.extend_from_slice(b",\"k\":");
-    json_string::write(&mut out, kind.name());
+    serde_json::to_writer(&mut out, kind.name())?;
     out.extend_from_slice(b",\"uid\":");
-    json_string::write(&mut out, uid);
+    serde_json::to_writer(&mut out, uid)?;
     out.extend_from_slice(b",\"new\":true,\"set\":");
     creations.write_object(&mut out)?;
     out.push(b'}');
@@ -268,14 +267,8 @@ pub(in crate::sync) fn creation_body(conn: &Connection, kind: OpKind, uid: &str)
         });
     };
     let fields = match entity::read(conn, kind, uid)? {
-        // A contact renamed by a handle collision still asks for the handle it was created
-        // with (kept as a creation-time register): that is what its creation says.
         Some(mut fields) if kind == Kind::Contact => {
-            for (field, stamp, value) in registers::all(conn, uid)? {
-                if stamp == registers::Stamp::CREATION {
-                    fields.insert(field, value);
-                }
-            }
+            fields.extend(registers::creation_time(conn, uid)?);
             fields
         }
         Some(fields) => fields,

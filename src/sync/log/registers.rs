@@ -63,6 +63,16 @@ pub fn all(conn: &Connection, uid: &str) -> Result<Vec<(String, Stamp, Value)>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What a contact's creation still asks for, over its fields as they stand: a contact renamed
+/// by a handle collision keeps the handle it was created with as a creation-time register.
+pub fn creation_time(conn: &Connection, uid: &str) -> Result<Vec<(String, Value)>> {
+    Ok(all(conn, uid)?
+        .into_iter()
+        .filter(|(_, stamp, _)| *stamp == Stamp::CREATION)
+        .map(|(field, _, value)| (field, value))
+        .collect())
+}
+
 /// Sets one register.
 pub fn put(conn: &Connection, uid: &str, field: &str, stamp: &Stamp, value: &Value) -> Result<()> {
     conn.prepare_cached(

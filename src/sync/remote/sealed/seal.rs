@@ -6,7 +6,7 @@
 //! replica's folder fails to open instead of being read as something it is not.
 
 use crate::error::{Error, Result};
-use chacha20poly1305::aead::{Aead, AeadInOut, Generate, KeyInit, Payload};
+use chacha20poly1305::aead::{AeadInOut, Generate, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
 /// Marks a sealed file and its format, so a stray file is told apart from a wrong key.
@@ -99,22 +99,7 @@ impl SyncKey {
     /// Opens what [`SyncKey::seal`] made for the same `context`. A wrong key, a changed byte or
     /// a file moved to another name all fail the same way: the file cannot be authenticated.
     pub fn open(&self, context: &[u8], file: &[u8]) -> Result<Vec<u8>, OpenError> {
-        let body = file.strip_prefix(MAGIC).ok_or(OpenError::NotSealed)?;
-        if body.len() < NONCE_LEN {
-            return Err(OpenError::NotSealed);
-        }
-        let (nonce_bytes, sealed) = body.split_at(NONCE_LEN);
-        let nonce_array: [u8; NONCE_LEN] =
-            nonce_bytes.try_into().map_err(|_| OpenError::NotSealed)?;
-        self.cipher()
-            .decrypt(
-                &XNonce::from(nonce_array),
-                Payload {
-                    msg: sealed,
-                    aad: context,
-                },
-            )
-            .map_err(|_| OpenError::WrongKey)
+        self.open_owned(context, file.to_vec())
     }
 
     /// [`SyncKey::open`] in the file's own buffer: receiving holds each segment's bytes once,

@@ -12,11 +12,8 @@
 use super::files::{MAX_REMOTE_FILE, SEGMENT_BUDGET};
 use super::seal::{OpenError, SyncKey};
 use crate::error::{Error, Result};
-use crate::json_string;
 use crate::sync::remote::WireOp;
-use serde::Deserialize;
-#[cfg(test)]
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// The folder under a remote's root that holds this format's files.
@@ -35,9 +32,7 @@ struct StoredOp {
     body: String,
 }
 
-/// A [`StoredOp`] as serde_json writes it, borrowing from the operation: what
-/// [`write_stored`] is held to, byte for byte.
-#[cfg(test)]
+/// A [`StoredOp`] as it is written, borrowing from the operation (a push holds no copy).
 #[derive(Serialize)]
 struct StoredOpRef<'a> {
     seq: i64,
@@ -106,39 +101,23 @@ pub fn encode(key: &SyncKey, ops: &[WireOp]) -> Result<(String, Vec<u8>)> {
     let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
         return Err(Error::runtime("internal: an empty segment"));
     };
+    let stored: Vec<StoredOpRef> = ops
+        .iter()
+        .map(|op| StoredOpRef {
+            seq: op.seq,
+            hlc: op.hlc,
+            author: op.author.as_deref(),
+            body: &op.body,
+        })
+        .collect();
     // About what the JSON takes: each body quoted again (a few of its characters escaped).
     let size = ops.iter().map(|op| op.body.len() * 9 / 8 + 48).sum();
     let sealed = key.seal_written(
         &segment_context(&first.replica, first.seq, last.seq),
         size,
-        |out| write_stored(out, ops),
+        |out| Ok(serde_json::to_writer(out, &stored)?),
     )?;
     Ok((segment_name(first.seq, last.seq, &sealed), sealed))
-}
-
-/// Appends `ops` as the JSON list of [`StoredOp`]s a segment holds: the bytes serde_json writes
-/// for them, with each body (JSON that is mostly quotes) escaped by [`json_string`], which
-/// took half the time serde_json's escaping took.
-fn write_stored(out: &mut Vec<u8>, ops: &[WireOp]) -> Result<()> {
-    out.push(b'[');
-    for (i, op) in ops.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"seq\":");
-        serde_json::to_writer(&mut *out, &op.seq)?;
-        out.extend_from_slice(b",\"hlc\":");
-        serde_json::to_writer(&mut *out, &op.hlc)?;
-        if let Some(author) = &op.author {
-            out.extend_from_slice(b",\"author\":");
-            json_string::write(out, author);
-        }
-        out.extend_from_slice(b",\"body\":");
-        json_string::write(out, &op.body);
-        out.push(b'}');
-    }
-    out.push(b']');
-    Ok(())
 }
 
 /// Where `ops` (one replica's, contiguous) are cut into segments: one or, when they are many
@@ -190,10 +169,7 @@ pub fn decode(
     range: (i64, i64),
     bytes: &[u8],
 ) -> Result<Vec<WireOp>, Unopened> {
-    let plain = key
-        .open(&segment_context(replica, range.0, range.1), bytes)
-        .map_err(unopened)?;
-    decode_opened(replica, range, &plain)
+    decode_owned(key, replica, range, bytes.to_vec())
 }
 
 /// [`decode`] of a file read for it, opened in its own buffer (see [`SyncKey::open_owned`]).
@@ -206,15 +182,8 @@ pub fn decode_owned(
     let plain = key
         .open_owned(&segment_context(replica, range.0, range.1), bytes)
         .map_err(unopened)?;
-    decode_opened(replica, range, &plain)
-}
-
-fn decode_opened(
-    replica: &str,
-    (first, last): (i64, i64),
-    plain: &[u8],
-) -> Result<Vec<WireOp>, Unopened> {
-    let stored: Vec<StoredOp> = serde_json::from_slice(plain).map_err(|_| Unopened::Damaged)?;
+    let (first, last) = range;
+    let stored: Vec<StoredOp> = serde_json::from_slice(&plain).map_err(|_| Unopened::Damaged)?;
     let in_order = stored
         .iter()
         .enumerate()
@@ -285,43 +254,6 @@ mod tests {
         }
         assert!(is_replica_name("0190e4c2-aaaa-7bbb-8ccc-0123456789ab"));
         assert!(!is_replica_name("..") && !is_replica_name("a/b") && !is_replica_name(""));
-    }
-
-    #[test]
-    fn segments_are_written_as_serde_json_writes_their_operations() {
-        let ops: Vec<WireOp> = [
-            (
-                1,
-                None,
-                r#"{"v":1,"k":"contact","set":{"name":"Ann \"A\"\n"}}"#,
-            ),
-            (2, Some("alice \"x\""), "not json \u{1}é😀"),
-            (-3, None, ""),
-        ]
-        .into_iter()
-        .map(|(seq, author, body)| WireOp {
-            replica: "r1".into(),
-            seq,
-            hlc: seq * 1_000_000_007,
-            author: author.map(str::to_string),
-            body: body.into(),
-        })
-        .collect();
-        let stored: Vec<StoredOpRef> = ops
-            .iter()
-            .map(|op| StoredOpRef {
-                seq: op.seq,
-                hlc: op.hlc,
-                author: op.author.as_deref(),
-                body: &op.body,
-            })
-            .collect();
-        for count in 0..=ops.len() {
-            let mut written = Vec::new();
-            write_stored(&mut written, &ops[..count]).expect("write");
-            let expected = serde_json::to_vec(&stored[..count]).expect("json");
-            assert_eq!(String::from_utf8(written), String::from_utf8(expected));
-        }
     }
 
     #[test]
