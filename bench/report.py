@@ -65,7 +65,7 @@ def main(out):
           + subprocess.run(["hyperfine", "--version"], capture_output=True, text=True).stdout.strip()
           + ", sqlite3 " + subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split()[0])
     print("- every command runs with `REL_NOW=2026-11-27T12:00:00Z TZ=UTC`, stdout to /dev/null"
-          " (so rel prints tsv), hyperfine `-N`, 2+ warmups, 10+ runs; times are medians.\n")
+          " (so rel prints tsv), hyperfine `-N`, 2+ warmups, 10+ runs taken in rounds that alternate rel and the floor (`ROUNDS`, 5 by default); times are medians.\n")
     print("The floor is the `sqlite3` shell doing the same work on the same file (SQL in `bench/sql/`).\n")
     print("| scale | command | rel median | sqlite3 floor | ratio | target | min / max (rel) |")
     print("|---|---|---:|---:|---:|---|---|")

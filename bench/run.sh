@@ -42,14 +42,37 @@ export REL_NOW=2026-11-27T12:00:00Z TZ=UTC
 unset REL_FORMAT REL_DB
 RUNS=${RUNS:-10}
 
-# bench NAME WARMUPS RUNS REL_CMD FLOOR_CMD: one pair, exported as JSON.
+# bench NAME WARMUPS RUNS REL_CMD FLOOR_CMD: one pair, exported as JSON. The runs are taken
+# in ROUNDS alternating rounds (rel, floor, rel, floor…), merged into one export: this VM's
+# speed swings by 20-40% between spells lasting seconds, and a spell that covered only one
+# side of a pair made a ratio of 1.2x read 1.7x (8 December).
+ROUNDS=${ROUNDS:-5}
 bench() {
-    local name=$1 warmup=$2 runs=$3 rel_cmd=$4 floor_cmd=$5
+    local name=$1 warmup=$2 runs=$3 rel_cmd=$4 floor_cmd=$5 round
+    local per_round=$(( (runs + ROUNDS - 1) / ROUNDS ))
     echo "== $name"
-    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
-        --export-json "$OUT/json/$name.json" -n rel "$rel_cmd" -n floor "$floor_cmd" \
-        >"$OUT/hyperfine.log" 2>&1 || { cat "$OUT/hyperfine.log"; exit 1; }
-    grep -E "Time \(|faster" "$OUT/hyperfine.log" || true
+    for round in $(seq "$ROUNDS"); do
+        # The caches are warm after the first round: later rounds need no warmup of their own.
+        [ "$round" = 1 ] || warmup=0
+        hyperfine -N --style basic --warmup "$warmup" --runs "$per_round" \
+            --export-json "$OUT/json/$name.round$round.json" -n rel "$rel_cmd" -n floor "$floor_cmd" \
+            >"$OUT/hyperfine.log" 2>&1 || { cat "$OUT/hyperfine.log"; exit 1; }
+    done
+    python3 - "$OUT/json/$name" "$ROUNDS" <<'PY'
+import json, statistics, sys
+base, rounds = sys.argv[1], int(sys.argv[2])
+merged = {}
+for n in range(1, rounds + 1):
+    for result in json.load(open(f"{base}.round{n}.json"))["results"]:
+        merged.setdefault(result["command"], []).extend(result["times"])
+results = [{"command": command, "times": times, "median": statistics.median(times),
+            "mean": statistics.fmean(times), "min": min(times), "max": max(times)}
+           for command, times in merged.items()]
+json.dump({"results": results}, open(f"{base}.json", "w"))
+rel, floor = (r["median"] * 1000 for r in results)
+print(f"  rel {rel:.1f} ms, floor {floor:.1f} ms (medians of {len(results[0]['times'])} runs each): {rel / floor:.2f}x")
+PY
+    rm -f "$OUT/json/$name".round*.json
 }
 
 : >"$OUT/notes.txt"
