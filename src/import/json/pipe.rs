@@ -14,6 +14,11 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 /// to keep memory bounded.
 const READ_AHEAD: usize = 4096;
 
+/// Records carried over in one message. One message per record made the writer wake the
+/// parser (which mostly waits for room: it is the faster side) once per record: a futex call
+/// on the critical path for each of a million interactions.
+const BATCH: usize = 256;
+
 /// One call the reader thread makes, carried over to the writing thread.
 enum Event {
     Version(i64),
@@ -28,24 +33,41 @@ enum Event {
 /// records of many megabytes each pile up.
 const MAX_IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
-/// The reader thread's sink: forwards every call; fails once the writer has stopped listening.
-/// Each record read renews the input's per-record budget.
+/// The reader thread's sink: forwards every call, [`BATCH`] records to a message; fails once
+/// the writer has stopped listening. Each record read renews the input's per-record budget.
 struct Forward<'a> {
-    sender: SyncSender<(Event, usize)>,
+    sender: SyncSender<(Vec<Event>, usize)>,
     budget: &'a RecordBudget,
     in_flight: &'a AtomicUsize,
+    batch: Vec<Event>,
+    batch_weight: usize,
 }
 
 impl Forward<'_> {
     fn send(&mut self, event: Event) -> Result<(), Stopped> {
         self.budget.record_done();
-        let weight = event.weight();
+        self.batch_weight += event.weight();
+        self.batch.push(event);
+        if self.batch.len() >= BATCH || self.batch_weight > MAX_IN_FLIGHT_BYTES / 4 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Sends the records held so far (at the end of the document, or of a failed read, so the
+    /// writer sees every record read before the error, as it would in one thread).
+    fn flush(&mut self) -> Result<(), Stopped> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
         // Wait while big records fill the queue (small ones never wait: the channel bounds them).
         while self.in_flight.load(Ordering::Acquire) > MAX_IN_FLIGHT_BYTES {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
+        let weight = std::mem::take(&mut self.batch_weight);
         self.in_flight.fetch_add(weight, Ordering::AcqRel);
-        self.sender.send((event, weight)).map_err(|_| Stopped)
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.sender.send((batch, weight)).map_err(|_| Stopped)
     }
 }
 
@@ -119,24 +141,31 @@ pub fn read<R: Read + Send, S: Sink>(
 ) -> Result<(), ReadError<S::Error>> {
     let in_flight = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let (sender, receiver) = sync_channel(READ_AHEAD);
+        let (sender, receiver) = sync_channel(READ_AHEAD / BATCH);
         let in_flight = &in_flight;
         let parser = scope.spawn(move || {
             let mut forward = Forward {
                 sender,
                 budget,
                 in_flight,
+                batch: Vec::with_capacity(BATCH),
+                batch_weight: 0,
             };
-            super::read(reader, &mut forward)
+            let read = super::read(reader, &mut forward);
+            match forward.flush() {
+                Ok(()) => read,
+                Err(stopped) => Err(ReadError::Sink(stopped)),
+            }
         });
         let mut written = Ok(());
-        for (event, weight) in receiver.iter() {
-            let delivered = deliver(sink, event);
-            in_flight.fetch_sub(weight, Ordering::AcqRel);
-            if let Err(err) = delivered {
-                written = Err(err);
-                break;
+        'batches: for (batch, weight) in receiver.iter() {
+            for event in batch {
+                if let Err(err) = deliver(sink, event) {
+                    written = Err(err);
+                    break 'batches;
+                }
             }
+            in_flight.fetch_sub(weight, Ordering::AcqRel);
         }
         // Dropping the receiver makes the parser's next send fail, so it stops reading.
         drop(receiver);
