@@ -10,7 +10,6 @@ use crate::db::import::{self as store, Importer, Outcome};
 use crate::error::{Error, Result};
 use rusqlite::Connection;
 use serde::Serialize;
-use std::collections::HashMap;
 
 pub mod capture;
 mod drafts;
@@ -97,7 +96,7 @@ pub struct Apply<'c> {
     skip_invalid: bool,
     pub summary: Summary,
     /// A file's contact uid → the id it became (it may differ when matched by email).
-    contact_ids: HashMap<String, i64>,
+    contact_ids: foldhash::HashMap<String, i64>,
     /// Introducers to link once every contact of the file exists.
     pending_via: Vec<PendingVia>,
     /// What the file has said so far, to catch an id or uid it repeats.
@@ -121,7 +120,7 @@ impl<'c> Apply<'c> {
             importer: Importer::new(conn, now)?,
             skip_invalid,
             summary: Summary::default(),
-            contact_ids: HashMap::new(),
+            contact_ids: foldhash::HashMap::default(),
             pending_via: Vec::new(),
             seen: Seen::default(),
             refused: Vec::new(),
