@@ -4,25 +4,38 @@ use super::Ctx;
 use crate::cli::SearchArgs;
 use crate::db::search::{self, Hit, HitKind, MATCH_END, MATCH_START};
 use crate::error::Result;
-use crate::output::{Cap, ListRow, Listing, Tone, join, relative, rfc3339, rfc3339_opt};
+use crate::output::{Cap, Format, ListRow, Listing, Tone, join, relative, rfc3339, rfc3339_opt};
 use serde_json::json;
 
 const HEADERS: [&str; 6] = ["kind", "id", "handle", "at", "snippet", "score"];
+
+const TABLE_HEADERS: [&str; 5] = ["kind", "id", "who", "when", "match"];
+const NOTHING: &str =
+    "Nothing matches. Try a prefix (renew*), fewer words, or OR: rel search 'renewal OR contract'";
 
 pub fn run(ctx: &Ctx, args: SearchArgs) -> Result<()> {
     let query = args.query.join(" ");
     let db = ctx.open()?;
     let cap = Cap::new(ctx.out.format, args.limit);
+    let now = ctx.now_unix();
+    if ctx.out.format != Format::Table {
+        // csv/tsv/json print each hit as it is read, as `rel list` and `rel due` do (a table
+        // needs every row for its widths); no cap unless --limit is given.
+        // Asked for one more than printed, as the table does: which of the hits tied at the
+        // cap FTS5 hands over depends on how many it is asked for.
+        return search::each_hit(db.conn(), &query, cap.query_limit(), |hits| {
+            let shown = hits.take(cap.rows().unwrap_or(usize::MAX));
+            let rows = shown.map(|hit| hit.map(|hit| hit_row(&hit, now)));
+            ctx.out
+                .list_streamed(&HEADERS, &TABLE_HEADERS, rows, NOTHING)
+        });
+    }
     let mut hits = search::search(db.conn(), &query, cap.query_limit())?;
     let more = cap.apply(&mut hits);
-    let now = ctx.now_unix();
     let mut listing = Listing::new(&HEADERS, hits.iter().map(|h| hit_row(h, now)).collect());
-    listing.table_headers = vec!["kind", "id", "who", "when", "match"];
+    listing.table_headers = TABLE_HEADERS.to_vec();
     listing.more = more;
-    ctx.out.list(
-        &listing,
-        "Nothing matches. Try a prefix (renew*), fewer words, or OR: rel search 'renewal OR contract'",
-    )
+    ctx.out.list(&listing, NOTHING)
 }
 
 /// The snippet on one line, the matched words in brackets: `…about the [renewal] and…`.

@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
         contact_ids.push(who::resolve(db.conn(), name)?.id);
     }
     let cap = Cap::new(ctx.out.format, args.limit);
-    let query = TimelineQuery {
+    let mut query = TimelineQuery {
         contact_ids,
         since: since.map(|s| s.at.timestamp()),
         until: until.map(|u| u.timestamp()),
@@ -49,10 +49,22 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
         },
         limit: cap.query_limit(),
     };
+    let now = ctx.now_unix();
+    let format = ctx.out.format;
+    let hint = "No interactions. Log one: rel log maria \"called about the renewal\"";
+    if format != Format::Table {
+        // csv/tsv/json print each row as it is read, as `rel list` and `rel due` do (a table
+        // needs every row for its widths); no cap unless --limit is given.
+        query.limit = cap.rows();
+        return interactions::each_in_timeline(db.conn(), &query, |found| {
+            let rows = found.map(|i| i.map(|i| interaction_row(&i, now, format)));
+            ctx.out
+                .list_streamed(&INTERACTION_HEADERS, &INTERACTION_HEADERS, rows, hint)
+        });
+    }
     let mut found = interactions::timeline(db.conn(), &query)?;
     let more = cap.apply(&mut found);
-    let now = ctx.now_unix();
-    if args.full && ctx.out.format == Format::Table && !found.is_empty() {
+    if args.full && !found.is_empty() {
         let mut stdout = std::io::stdout().lock();
         note_block::write_blocks(&mut stdout, &found, now, note_block::terminal_width(), None)?;
         if more && ctx.out.for_person() {
@@ -67,12 +79,9 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
         &INTERACTION_HEADERS,
         found
             .iter()
-            .map(|i| interaction_row(i, now, ctx.out.format))
+            .map(|i| interaction_row(i, now, format))
             .collect(),
     );
     listing.more = more;
-    ctx.out.list(
-        &listing,
-        "No interactions. Log one: rel log maria \"called about the renewal\"",
-    )
+    ctx.out.list(&listing, hint)
 }

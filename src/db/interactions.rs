@@ -207,16 +207,23 @@ pub fn timeline_sql(query: &TimelineQuery) -> String {
 
 /// Interactions newest first.
 pub fn timeline(conn: &Connection, query: &TimelineQuery) -> Result<Vec<Interaction>> {
+    each_in_timeline(conn, query, |found| found.collect())
+}
+
+/// Hands `body` the interactions of [`timeline`] one at a time, as SQLite reads them: csv, tsv
+/// and json print every one of a million without holding them all (1.4 GB at L, collected).
+pub fn each_in_timeline<R>(
+    conn: &Connection,
+    query: &TimelineQuery,
+    body: impl FnOnce(&mut dyn Iterator<Item = Result<Interaction>>) -> Result<R>,
+) -> Result<R> {
     let sql = timeline_sql(query);
     let ids = serde_json::to_string(&query.contact_ids)?;
     let limit = query.limit.map_or(-1, |n| n as i64);
     let mut stmt = conn.prepare(&sql)?;
-    let rows = if query.contact_ids.is_empty() {
-        stmt.query_map(
-            params![query.since, query.until, query.channel, query.tag, limit],
-            from_row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()
+    let filters = params![query.since, query.until, query.channel, query.tag, limit];
+    let mut rows = if query.contact_ids.is_empty() {
+        stmt.query_map(filters, from_row)?
     } else {
         stmt.query_map(
             params![
@@ -229,7 +236,6 @@ pub fn timeline(conn: &Connection, query: &TimelineQuery) -> Result<Vec<Interact
             ],
             from_row,
         )?
-        .collect::<rusqlite::Result<Vec<_>>>()
     };
-    Ok(rows?)
+    body(&mut (&mut rows).map(|row| row.map_err(Into::into)))
 }

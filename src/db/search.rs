@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, ErrorCode, params};
+use std::cmp::Ordering;
 
 /// Marks FTS5 puts around each matched word in a snippet. Private-use characters, so the command
 /// can escape the user's text first and then draw the marks as brackets or bold.
@@ -45,7 +46,7 @@ pub const INTERACTION_SQL: &str = "
                  snippet(interactions_fts, 0, ?3, ?4, '…', 12) AS snippet
           FROM interactions_fts WHERE interactions_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
     JOIN interactions i ON i.id = f.id
-    ORDER BY f.score, f.id";
+    ORDER BY f.score, f.id DESC";
 
 pub const CONTACT_SQL: &str = "
     SELECT f.id, c.last_touch, f.snippet, f.score, c.handle, c.name
@@ -53,10 +54,22 @@ pub const CONTACT_SQL: &str = "
                  snippet(contacts_fts, -1, ?3, ?4, '…', 12) AS snippet
           FROM contacts_fts WHERE contacts_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
     JOIN contacts c ON c.id = f.id
-    ORDER BY f.score, f.id";
+    ORDER BY f.score, f.id DESC";
 
 /// Runs `query` (FTS5 syntax) against both indexes; at most `limit` hits, best first.
 pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Vec<Hit>> {
+    each_hit(conn, query, limit, |hits| hits.collect())
+}
+
+/// Hands `body` the hits of [`search`] one at a time, best first, as SQLite reads them: each
+/// index's hits come ordered by score, and the two are merged as they go, so csv, tsv and
+/// json print hundreds of thousands of hits without holding them (1 GB at L, collected).
+pub fn each_hit<R>(
+    conn: &Connection,
+    query: &str,
+    limit: Option<usize>,
+    body: impl FnOnce(&mut dyn Iterator<Item = Result<Hit>>) -> Result<R>,
+) -> Result<R> {
     if query.trim().is_empty() {
         return Err(Error::usage("invalid search query: it is empty")
             .with_hint("give words, \"a phrase\" or a prefix*"));
@@ -65,9 +78,8 @@ pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Ve
     let query = &query::fts_query(typed);
     let sql_limit = limit.map_or(-1, |n| n as i64);
     let (start, end) = (MATCH_START.to_string(), MATCH_END.to_string());
-    let mut hits = Vec::new();
-    let mut stmt = conn.prepare_cached(INTERACTION_SQL)?;
-    let rows = stmt
+    let mut interactions = conn.prepare_cached(INTERACTION_SQL)?;
+    let interaction_hits = interactions
         .query_map(params![query, sql_limit, start, end], |row| {
             let handles: String = row.get(4)?;
             Ok(Hit {
@@ -81,11 +93,8 @@ pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Ve
             })
         })
         .map_err(|err| query_error(typed, err))?;
-    for row in rows {
-        hits.push(row.map_err(|err| query_error(typed, err))?);
-    }
-    let mut stmt = conn.prepare_cached(CONTACT_SQL)?;
-    let rows = stmt
+    let mut contacts = conn.prepare_cached(CONTACT_SQL)?;
+    let contact_hits = contacts
         .query_map(params![query, sql_limit, start, end], |row| {
             Ok(Hit {
                 kind: HitKind::Contact,
@@ -98,18 +107,37 @@ pub fn search(conn: &Connection, query: &str, limit: Option<usize>) -> Result<Ve
             })
         })
         .map_err(|err| query_error(typed, err))?;
-    for row in rows {
-        hits.push(row.map_err(|err| query_error(typed, err))?);
-    }
-    // Both indexes score with bm25; contacts first on a tie (a person before what was said).
-    hits.sort_by(|a, b| {
-        a.bm25
-            .total_cmp(&b.bm25)
-            .then((a.kind == HitKind::Interaction).cmp(&(b.kind == HitKind::Interaction)))
-            .then(b.id.cmp(&a.id))
+    let mut left = interaction_hits.peekable();
+    let mut right = contact_hits.peekable();
+    // An error comes out first (the interactions' before the contacts'), as a full read of
+    // the interactions and then the contacts would meet it.
+    let merged = std::iter::from_fn(|| {
+        let take_left = match (left.peek(), right.peek()) {
+            (None, None) => return None,
+            (Some(Err(_)), _) | (Some(_), None) => true,
+            (_, Some(Err(_))) | (None, Some(_)) => false,
+            (Some(Ok(a)), Some(Ok(b))) => best_first(a, b) != Ordering::Greater,
+        };
+        let next = if take_left { left.next() } else { right.next() };
+        next.map(|hit| hit.map_err(|err| query_error(typed, err)))
     });
-    hits.truncate(limit.unwrap_or(usize::MAX));
-    Ok(hits)
+    let mut hits = merged.take(limit.unwrap_or(usize::MAX)).peekable();
+    // FTS5 refuses a query it cannot parse at the first step: say so before anything prints.
+    if let Some(Err(_)) = hits.peek()
+        && let Some(Err(err)) = hits.next()
+    {
+        return Err(err);
+    }
+    body(&mut hits)
+}
+
+/// Both indexes score with bm25; contacts first on a tie (a person before what was said),
+/// then the newer record first. Each index's SQL orders its own hits the same way.
+fn best_first(a: &Hit, b: &Hit) -> Ordering {
+    a.bm25
+        .total_cmp(&b.bm25)
+        .then((a.kind == HitKind::Interaction).cmp(&(b.kind == HitKind::Interaction)))
+        .then(b.id.cmp(&a.id))
 }
 
 /// FTS5 reports a query it cannot parse (`"open`, `AND`, `col:x` for an unknown column) as a
