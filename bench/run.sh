@@ -173,6 +173,12 @@ PY
 
     stats_rss=$( { /usr/bin/time -v "$REL" --db "$db" stats >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
     echo "$scale peak RSS of rel stats: $(( stats_rss / 1024 )) MB$( [ "$scale" = L ] && echo '; target < 30 MB')" >>"$OUT/notes.txt"
+    # Listings print every row in tsv: streamed, their memory does not follow the row count.
+    for listing in "list" "timeline" "search $WORD"; do
+        listing_stats=$( { /usr/bin/time -v "$REL" --db "$db" $listing >/dev/null; } 2>&1 )
+        echo "$scale rel $listing, every row (tsv): $(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<<"$listing_stats") wall," \
+            "peak RSS $(( $(awk -F': ' '/Maximum resident/ {print $2}' <<<"$listing_stats") / 1024 )) MB" >>"$OUT/notes.txt"
+    done
     rss=$( { /usr/bin/time -v "$REL" --db "$db" due >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
     floor_rss=$( { /usr/bin/time -v sqlite3 -batch "$db" ".read $SQL/due.sql" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
     echo "$scale rss_kb=$rss floor_rss_kb=$floor_rss db_bytes=$(stat -c %s "$db") who=$who" \
