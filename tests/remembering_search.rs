@@ -118,6 +118,68 @@ fn best_match_first() {
     assert_eq!(tsv.lines().count(), 3, "header and two rows: {tsv}");
 }
 
+/// Hits with the same score come newest first, and contact hits merge in by score: the same
+/// order in every format and under --limit (csv, tsv and json print as they read).
+#[test]
+fn tied_hits_are_newest_first_in_every_format_and_limit() {
+    let env = TestEnv::new();
+    env.ok(&["add", "Ann"]);
+    env.ok(&["add", "Bo Pilot", "--org", "Pilot Works"]);
+    for day in 1..=4 {
+        let at = format!("2026-11-0{day}");
+        env.ok(&["log", "ann", "the pilot review", "--at", &at]);
+    }
+    env.ok(&["log", "ann", "pilot", "--at", "2026-11-05"]);
+    let all = hits(&env, "pilot");
+    // The one-word note scores best; the four identical notes tie and come newest first.
+    let interactions: Vec<i64> = all
+        .iter()
+        .filter(|(kind, _)| kind == "interaction")
+        .map(|(_, id)| *id)
+        .collect();
+    assert_eq!(interactions, [5, 4, 3, 2, 1], "{all:?}");
+    assert!(all.iter().any(|(kind, _)| kind == "contact"), "{all:?}");
+    let scores: Vec<f64> = search(&env, "pilot")
+        .iter()
+        .map(|h| h["score"].as_f64().unwrap_or(f64::NAN))
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    let ids = |format: &str, limit: Option<&str>| -> Vec<String> {
+        let mut args = vec!["search", "pilot", "--format", format];
+        if let Some(limit) = limit {
+            args.extend(["--limit", limit]);
+        }
+        let out = env.ok(&args);
+        let rows: Vec<&str> = out.lines().skip(1).collect();
+        let sep = if format == "csv" { ',' } else { '\t' };
+        rows.iter()
+            .map(|row| row.split(sep).take(2).collect::<Vec<_>>().join(":"))
+            .collect()
+    };
+    let every: Vec<String> = all
+        .iter()
+        .map(|(kind, id)| format!("{kind}:{id}"))
+        .collect();
+    // Limits that do not cut through the four tied hits: which of tied hits a cut keeps is
+    // FTS5's choice (it keeps the oldest).
+    for limit in [None, Some("0"), Some("1"), Some("2"), Some("6")] {
+        let shown = match limit {
+            Some(n) if n != "0" => n.parse().unwrap_or(0),
+            _ => every.len(),
+        };
+        for format in ["tsv", "csv"] {
+            assert_eq!(
+                ids(format, limit),
+                every[..shown.min(every.len())],
+                "{format} {limit:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn index_follows_amend_unlog_edit_and_rm() {
     let env = journal();
