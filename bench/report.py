@@ -90,10 +90,12 @@ def main(out):
         if "rss_kb" in fields:
             scale = line.split()[0]
             rss_mb = int(fields["rss_kb"]) / 1024
-            verdict = ("≤ 30 MB ✅" if rss_mb <= 30 else "≤ 30 MB ❌") if scale == "L" else ""
+            # /usr/bin/time counts KiB; the target is in (decimal) MB.
+            within = int(fields["rss_kb"]) * 1024 <= 30_000_000
+            verdict = ("≤ 30 MB ✅" if within else "≤ 30 MB ❌") if scale == "L" else ""
             print(f"- {scale}: {fields['contacts']} contacts, {fields['interactions']} interactions, "
                   f"database {int(fields['db_bytes']) / 1024 / 1024:.0f} MiB; `rel due` prints {fields['due_rows']} rows; "
-                  f"peak RSS of `rel due` {rss_mb:.1f} MB {verdict} (sqlite3 floor: {int(fields['floor_rss_kb']) / 1024:.1f} MB); "
+                  f"peak RSS of `rel due` {rss_mb:.1f} MiB {verdict} (sqlite3 floor: {int(fields['floor_rss_kb']) / 1024:.1f} MiB); "
                   f"WHO used: `{fields['who']}`")
         else:
             print(f"- {line}")

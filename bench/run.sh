@@ -88,7 +88,7 @@ for scale in $SCALES; do
         secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + t[k]; print s}' <<<"$stats")
         import_rss=$(awk -F': ' '/Maximum resident/ {print $2}' <<<"$stats")
         echo "$scale import of the generated JSON ($(( $(stat -c %s "$generated") / 1048576 )) MiB, bench/generate.py):" \
-            "${secs} s wall, peak RSS $(( import_rss / 1024 )) MB$( [ "$scale" = L ] && echo '; target <= 30 s')" >"$OUT/$scale-import.txt"
+            "${secs} s wall, peak RSS $(( import_rss / 1024 )) MiB$( [ "$scale" = L ] && echo '; target <= 30 s')" >"$OUT/$scale-import.txt"
     fi
     [ -f "$OUT/$scale-import.txt" ] && cat "$OUT/$scale-import.txt" >>"$OUT/notes.txt"
     rm -f "$OUT/json/$scale-"*.json
@@ -172,12 +172,12 @@ PY
     rm -f "$imported" "$imported-wal" "$imported-shm" "$export_file"
 
     stats_rss=$( { /usr/bin/time -v "$REL" --db "$db" stats >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
-    echo "$scale peak RSS of rel stats: $(( stats_rss / 1024 )) MB$( [ "$scale" = L ] && echo '; target < 30 MB')" >>"$OUT/notes.txt"
+    echo "$scale peak RSS of rel stats: $(( stats_rss / 1024 )) MiB$( [ "$scale" = L ] && echo '; target < 30 MB')" >>"$OUT/notes.txt"
     # Listings print every row in tsv: streamed, their memory does not follow the row count.
     for listing in "list" "timeline" "search $WORD"; do
         listing_stats=$( { /usr/bin/time -v "$REL" --db "$db" $listing >/dev/null; } 2>&1 )
         echo "$scale rel $listing, every row (tsv): $(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<<"$listing_stats") wall," \
-            "peak RSS $(( $(awk -F': ' '/Maximum resident/ {print $2}' <<<"$listing_stats") / 1024 )) MB" >>"$OUT/notes.txt"
+            "peak RSS $(( $(awk -F': ' '/Maximum resident/ {print $2}' <<<"$listing_stats") / 1024 )) MiB" >>"$OUT/notes.txt"
     done
     rss=$( { /usr/bin/time -v "$REL" --db "$db" due >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')
     floor_rss=$( { /usr/bin/time -v sqlite3 -batch "$db" ".read $SQL/due.sql" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {print $2}')

@@ -26,8 +26,8 @@ REPORT=$OUT/sync.txt
 say() { echo "$*" | tee -a "$REPORT"; }
 # mean_ms NAME: hyperfine's min, median and mean of the last export, in milliseconds.
 mean_ms() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results'][0]; print('min %.1f ms, median %.1f, mean %.1f (± %.1f)' % (r['min']*1000, r['median']*1000, r['mean']*1000, r['stddev']*1000))" "$WORK/$1.json"; }
-# peak_mb CMD...: the peak resident memory of one run, in MB.
-peak_mb() { { /usr/bin/time -v "$@" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {printf "%.1f MB", $2 / 1024}'; }
+# peak_mb CMD...: the peak resident memory of one run, in MiB (/usr/bin/time counts KiB).
+peak_mb() { { /usr/bin/time -v "$@" >/dev/null; } 2>&1 | awk -F': ' '/Maximum resident/ {printf "%.1f MiB", $2 / 1024}'; }
 load=$(cut -d' ' -f1 /proc/loadavg)
 say "load average at the start: $load$(python3 -c "import sys; print(' (above 1: these numbers are not a quiet machine\'s)' if float(sys.argv[1]) > 1 else '')" "$load")"
 
