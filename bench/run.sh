@@ -116,9 +116,10 @@ for scale in $SCALES; do
     copy=$OUT/$scale-write.db
     rm -f "$copy" "$copy-wal" "$copy-shm"
     cp "$db" "$copy"
-    # Written to disk first: the first fsync of a fresh copy waits for the kernel to write back
-    # all of it (L: 700 MB), which showed as a 0.4-2 s `rel log` and as the slowest of 200.
-    sync "$copy"
+    # Everything written to disk first: the first fsync after a fresh copy (or the removal of
+    # the last one) waits for the kernel to write all of it back (L: 700 MB), which showed as
+    # a 0.4-2 s `rel log`.
+    sync
     bench "$scale-log" 3 $((RUNS * 2)) "$REL --db $copy log $who benchmark call about the renewal -c call" \
         "sqlite3 -batch $copy '.read $OUT/log-$scale.sql'"
     # WAL frames one `rel log` writes, beside the same-schema floor: a second connection holds
@@ -153,7 +154,7 @@ PY
     rm -f "$bare" "$bare-wal" "$bare-shm"
     sqlite3 "$bare" 'PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, uid TEXT, at INTEGER, note TEXT); CREATE TABLE l(t INTEGER, c INTEGER);' >/dev/null
     cp "$db" "$copy"
-    sync "$copy"
+    sync
     bench "$scale-log-physical" 3 $((RUNS * 2)) "$REL --db $copy log $who followed up on the pilot -t trust -c call" \
         "sqlite3 $bare \"PRAGMA synchronous=FULL; BEGIN IMMEDIATE; INSERT INTO t(uid,at,note) VALUES('0190','1','followed up on the pilot'); INSERT INTO l VALUES(last_insert_rowid(),1),(last_insert_rowid(),2); COMMIT;\""
     rm -f "$copy" "$copy-wal" "$copy-shm" "$bare" "$bare-wal" "$bare-shm"
