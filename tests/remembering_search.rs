@@ -119,7 +119,7 @@ fn best_match_first() {
 }
 
 /// Hits with the same score come newest first, and contact hits merge in by score: the same
-/// order in every format and under --limit (csv, tsv and json print as they read).
+/// order in every format and under every --limit (csv, tsv and json print as they read).
 #[test]
 fn tied_hits_are_newest_first_in_every_format_and_limit() {
     let env = TestEnv::new();
@@ -163,9 +163,17 @@ fn tied_hits_are_newest_first_in_every_format_and_limit() {
         .iter()
         .map(|(kind, id)| format!("{kind}:{id}"))
         .collect();
-    // Limits that do not cut through the four tied hits: which of tied hits a cut keeps is
-    // FTS5's choice (it keeps the oldest).
-    for limit in [None, Some("0"), Some("1"), Some("2"), Some("6")] {
+    // A limit that cuts through the four tied hits keeps the newest of them, as the full list
+    // shows them.
+    for limit in [
+        None,
+        Some("0"),
+        Some("1"),
+        Some("2"),
+        Some("3"),
+        Some("4"),
+        Some("6"),
+    ] {
         let shown = match limit {
             Some(n) if n != "0" => n.parse().unwrap_or(0),
             _ => every.len(),

@@ -44,7 +44,7 @@ pub const INTERACTION_SQL: &str = "
               JOIN contacts c ON c.id = ic.contact_id WHERE ic.interaction_id = f.id ORDER BY ic.position, c.uid))
     FROM (SELECT rowid AS id, rank AS score,
                  snippet(interactions_fts, 0, ?3, ?4, '…', 12) AS snippet
-          FROM interactions_fts WHERE interactions_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+          FROM interactions_fts WHERE interactions_fts MATCH ?1 ORDER BY rank, rowid DESC LIMIT ?2) f
     JOIN interactions i ON i.id = f.id
     ORDER BY f.score, f.id DESC";
 
@@ -52,7 +52,7 @@ pub const CONTACT_SQL: &str = "
     SELECT f.id, c.last_touch, f.snippet, f.score, c.handle, c.name
     FROM (SELECT rowid AS id, rank AS score,
                  snippet(contacts_fts, -1, ?3, ?4, '…', 12) AS snippet
-          FROM contacts_fts WHERE contacts_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
+          FROM contacts_fts WHERE contacts_fts MATCH ?1 ORDER BY rank, rowid DESC LIMIT ?2) f
     JOIN contacts c ON c.id = f.id
     ORDER BY f.score, f.id DESC";
 
