@@ -221,15 +221,20 @@ fn check_all(db: &Db) {
     // `rel search`: FTS5 finds the matching rows through its index (the `M` in the virtual
     // table's plan is the MATCH constraint); the interactions and contacts they name are then
     // fetched by primary key, never walked.
-    for sql in [search::INTERACTION_SQL, search::CONTACT_SQL] {
-        let found = plan(db, sql);
-        assert_uses(&found, "VIRTUAL TABLE INDEX");
-        assert!(
-            found.iter().any(|l| l.contains(":M")),
-            "no MATCH in:\n{}",
-            found.join("\n")
-        );
-        assert_no_scan(&found);
+    for limited in [false, true] {
+        for sql in [
+            search::interaction_sql(limited),
+            search::contact_sql(limited),
+        ] {
+            let found = plan(db, &sql);
+            assert_uses(&found, "VIRTUAL TABLE INDEX");
+            assert!(
+                found.iter().any(|l| l.contains(":M")),
+                "no MATCH in:\n{}",
+                found.join("\n")
+            );
+            assert_no_scan(&found);
+        }
     }
 }
 
