@@ -8,7 +8,7 @@ use crate::model::{Reith, Trait};
 use crate::when::{Cadence, Span};
 use chrono::DateTime;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The cadence settings in force: `every.TAG` and `default-every`.
 #[derive(Debug, Default)]
@@ -232,7 +232,12 @@ fn most_contacts(conn: &Connection, count: usize) -> Result<bool> {
 /// row read at random from a table larger than the page cache (11,000 pages read back from
 /// the WAL for 1,000 contacts and 9,000 interactions); in one pass, each page once.
 fn refresh_in_one_pass(conn: &Connection, contact_ids: &[i64]) -> Result<()> {
-    let wanted: std::collections::HashSet<i64> = contact_ids.iter().copied().collect();
+    let wanted: HashSet<i64> = contact_ids.iter().copied().collect();
+    refresh_from(conn, &histories(conn, Some(&wanted))?, Some(&wanted))
+}
+
+/// Every contact's history (or only those in `only`'s) from one pass over the interactions.
+fn histories(conn: &Connection, only: Option<&HashSet<i64>>) -> Result<HashMap<i64, History>> {
     let mut history: HashMap<i64, History> = HashMap::new();
     // CROSS JOIN keeps interactions the outer loop, read in rowid order: driven by the
     // participants' contact index, SQLite reads interactions at random again.
@@ -243,7 +248,7 @@ fn refresh_in_one_pass(conn: &Connection, contact_ids: &[i64]) -> Result<()> {
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let contact: i64 = row.get(0)?;
-        if wanted.contains(&contact) {
+        if only.is_none_or(|only| only.contains(&contact)) {
             let marks = super::reith_at(row, 3)?;
             history
                 .entry(contact)
@@ -251,7 +256,7 @@ fn refresh_in_one_pass(conn: &Connection, contact_ids: &[i64]) -> Result<()> {
                 .add(row.get(1)?, row.get(2)?, &marks);
         }
     }
-    refresh_from(conn, &history, Some(&wanted))
+    Ok(history)
 }
 
 /// Refreshes several contacts with one read of the cadence settings.
@@ -304,20 +309,7 @@ impl History {
 /// loads such as the benchmark generator): the same values `refresh` gives each contact, at
 /// a fraction of the cost of calling it per contact.
 pub fn refresh_all(conn: &Connection) -> Result<()> {
-    let mut history: HashMap<i64, History> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT ic.contact_id, i.at, i.id, i.respect, i.empathy, i.integrity, i.trust, i.honesty
-         FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let marks = super::reith_at(row, 3)?;
-        history
-            .entry(row.get(0)?)
-            .or_default()
-            .add(row.get(1)?, row.get(2)?, &marks);
-    }
-    refresh_all_from(conn, &history)
+    refresh_all_from(conn, &histories(conn, None)?)
 }
 
 /// Writes every contact's maintained columns from histories already known: a load into an
@@ -331,7 +323,7 @@ pub fn refresh_all_from(conn: &Connection, history: &HashMap<i64, History>) -> R
 fn refresh_from(
     conn: &Connection,
     history: &HashMap<i64, History>,
-    only: Option<&std::collections::HashSet<i64>>,
+    only: Option<&HashSet<i64>>,
 ) -> Result<()> {
     let rules = CadenceRules::load(conn)?;
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();

@@ -24,11 +24,15 @@ pub fn cut(text: &str, width: usize) -> String {
         return text.to_string();
     }
     let mut out = String::new();
-    for c in text.chars() {
+    // Zero-width characters (combining marks) take no cell, but each measure below reads the
+    // whole prefix: a note of a million of them would take a trillion steps. A cell shows at
+    // most this many characters, far more than any real text fits in `width` cells.
+    let most_chars = 4 * width + 64;
+    for (n, c) in text.chars().enumerate() {
         out.push(c);
         // Measured as a string, not char by char: a variation selector widens the character
         // before it (🕯 is one cell, 🕯 followed by U+FE0F two). Cells are a line wide.
-        if out.width() + 1 > width {
+        if out.width() + 1 > width || n >= most_chars {
             out.pop();
             break;
         }
@@ -176,6 +180,17 @@ mod tests {
         let shaped = shape("MATCH", "some words then [averyveryverylongword] end", 10);
         assert!(shaped.starts_with("…[avery"), "{shaped}");
         assert!(shaped.width() <= 10);
+    }
+
+    #[test]
+    fn a_flood_of_zero_width_characters_is_cut_in_linear_time() {
+        let text = format!("a{}bcdef", "\u{301}".repeat(1_000_000));
+        let shaped = cut(&text, 4);
+        assert!(
+            shaped.width() <= 4 && shaped.ends_with('…'),
+            "{}",
+            shaped.len()
+        );
     }
 
     #[test]

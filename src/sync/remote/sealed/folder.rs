@@ -277,7 +277,6 @@ impl FolderStore {
             };
             match segment::decode_owned(&self.key, replica, range, bytes) {
                 Ok(decoded) => {
-                    ops.reserve_exact(decoded.len());
                     for op in decoded {
                         if op.seq == reached + 1 && op.seq <= until {
                             reached = op.seq;
